@@ -1,0 +1,154 @@
+"""The one attribute validator shared by spans, events, links, metrics, logs and resources.
+
+Valid values are ``str``, ``bool``, ``int`` (signed 64-bit), ``float`` and homogeneous
+sequences of one of those (``None`` elements are kept). Anything else is dropped and
+logged once per key; nothing here raises into user code.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping, Sequence
+from typing import TypeAlias
+
+_logger = logging.getLogger("otel.attributes")
+
+AttributeValue: TypeAlias = (
+    str
+    | bool
+    | int
+    | float
+    | Sequence[str]
+    | Sequence[bool]
+    | Sequence[int]
+    | Sequence[float]
+    | Sequence[str | None]
+    | Sequence[bool | None]
+    | Sequence[int | None]
+    | Sequence[float | None]
+)
+Attributes: TypeAlias = Mapping[str, AttributeValue] | None
+
+_PRIMITIVES = (str, bool, int, float)
+_INT64_MIN = -(2**63)
+_INT64_MAX = 2**63 - 1
+
+_MAX_WARNED_KEYS = 1024
+_warned_keys: set[str] = set()
+_warned_lock = threading.Lock()
+
+
+def _warn_once(key: object, reason: str) -> None:
+    skey = repr(key)
+    if skey in _warned_keys:
+        return
+    with _warned_lock:
+        if len(_warned_keys) >= _MAX_WARNED_KEYS or skey in _warned_keys:
+            return
+        _warned_keys.add(skey)
+    _logger.warning("Attribute %s dropped: %s (this is logged once per key)", skey, reason)
+
+
+def _reset_warnings() -> None:
+    """Forget which keys were warned about (used by ``otel.testing.reset_globals``)."""
+    with _warned_lock:
+        _warned_keys.clear()
+
+
+def _truncate(value: object, max_len: int | None) -> object:
+    if max_len is not None and type(value) is str and len(value) > max_len:
+        return value[:max_len]
+    return value
+
+
+def clean_attribute_value(
+    key: object, value: object, max_len: int | None = None
+) -> AttributeValue | None:
+    """Return ``value`` made valid (sequences become tuples, strings truncated), or None.
+
+    None means "drop this attribute"; the reason is logged once per key.
+    """
+    if not isinstance(key, str) or not key:
+        _warn_once(key, "the key must be a non-empty str")
+        return None
+    vtype = type(value)
+    if vtype is str:
+        return _truncate(value, max_len)  # type: ignore[return-value]
+    if vtype is bool or vtype is float:
+        return value  # type: ignore[return-value]
+    if vtype is int:
+        if _INT64_MIN <= value <= _INT64_MAX:  # type: ignore[operator]
+            return value  # type: ignore[return-value]
+        _warn_once(key, "int out of the signed 64-bit range")
+        return None
+    if isinstance(value, (str, bytes, bytearray, Mapping)) or not isinstance(value, Sequence):
+        if isinstance(value, _PRIMITIVES):  # subclasses of the primitives (IntEnum, str enums)
+            return _clean_primitive_subclass(key, value, max_len)
+        _warn_once(key, f"invalid type {vtype.__name__}")
+        return None
+    return _clean_sequence(key, value, max_len)
+
+
+def _clean_primitive_subclass(key: object, value: object, max_len: int | None) -> AttributeValue:
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    return _truncate(str(value), max_len)  # type: ignore[return-value]
+
+
+def _clean_sequence(
+    key: object, value: Sequence[object], max_len: int | None
+) -> AttributeValue | None:
+    element_type: type | None = None
+    out: list[object] = []
+    for element in value:
+        if element is None:
+            out.append(None)
+            continue
+        etype = type(element)
+        if etype not in _PRIMITIVES:
+            _warn_once(key, f"sequence element of invalid type {etype.__name__}")
+            return None
+        if element_type is None:
+            element_type = etype
+        elif etype is not element_type:
+            _warn_once(key, "sequence elements must all have the same type")
+            return None
+        if etype is int and not _INT64_MIN <= element <= _INT64_MAX:  # type: ignore[operator]
+            _warn_once(key, "int out of the signed 64-bit range")
+            return None
+        out.append(_truncate(element, max_len))
+    return tuple(out)  # type: ignore[return-value]
+
+
+def clean_attributes(
+    attributes: Mapping[str, object] | None,
+    max_count: int | None = None,
+    max_value_len: int | None = None,
+) -> tuple[dict[str, AttributeValue], int]:
+    """Validate a whole mapping: return ``(valid attributes, dropped count)``.
+
+    Invalid entries are dropped (logged once per key) and are not counted as dropped by
+    the limit; entries past ``max_count`` are dropped and counted, first ones kept.
+    """
+    result: dict[str, AttributeValue] = {}
+    if not attributes:
+        return result, 0
+    dropped = 0
+    for key, value in attributes.items():
+        if type(key) is str and key and type(value) in _PRIMITIVES and type(value) is not int:
+            cleaned: AttributeValue = _truncate(value, max_value_len)  # type: ignore[assignment]
+        else:
+            maybe = clean_attribute_value(key, value, max_value_len)
+            if maybe is None:
+                continue
+            cleaned = maybe
+        if max_count is not None and len(result) >= max_count and key not in result:
+            dropped += 1
+            continue
+        result[key] = cleaned
+    return result, dropped

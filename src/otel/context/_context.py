@@ -1,0 +1,90 @@
+"""Immutable execution context, carried by one ``contextvars.ContextVar``.
+
+Because the carrier is a ``ContextVar``, the current context follows asyncio tasks
+and threads started with ``contextvars.copy_context().run``; a plain new thread
+starts from the empty context, as the specification expects.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from contextvars import ContextVar, Token
+from typing import Any
+
+_logger = logging.getLogger("otel.context")
+
+
+class Context(dict[str, object]):
+    """An immutable mapping of keys (from :func:`create_key`) to values.
+
+    Every "change" returns a new ``Context``; the mutating ``dict`` methods raise
+    ``TypeError`` so a context shared between tasks can never change under them.
+    Thread-safe because it never changes.
+    """
+
+    __slots__ = ()
+
+    def __setitem__(self, key: str, value: object) -> None:
+        raise TypeError("Context is immutable; use otel.context.set_value")
+
+    def __delitem__(self, key: str) -> None:
+        raise TypeError("Context is immutable")
+
+    def _immutable(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("Context is immutable")
+
+    clear = pop = popitem = setdefault = update = __ior__ = _immutable
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return id(self)
+
+
+EMPTY_CONTEXT = Context()
+
+_CURRENT: ContextVar[Context] = ContextVar("otel_current_context", default=EMPTY_CONTEXT)
+
+
+def create_key(keyname: str) -> str:
+    """Return a new key, unique to this call, for storing a value in a Context."""
+    return f"{keyname}-{uuid.uuid4().hex}"
+
+
+def get_value(key: str, context: Context | None = None) -> object:
+    """Return the value stored under ``key`` in ``context`` (default: current), or None."""
+    return (context if context is not None else _CURRENT.get()).get(key)
+
+
+def set_value(key: str, value: object, context: Context | None = None) -> Context:
+    """Return a new Context equal to ``context`` (default: current) with ``key`` set."""
+    new = Context(context if context is not None else _CURRENT.get())
+    dict.__setitem__(new, key, value)
+    return new
+
+
+def _with_value_removed(key: str, context: Context) -> Context:
+    new = Context(context)
+    dict.pop(new, key, None)
+    return new
+
+
+def get_current() -> Context:
+    """Return the Context that is current in this thread or task."""
+    return _CURRENT.get()
+
+
+def attach(context: Context) -> Token[Context]:
+    """Make ``context`` current; return the token that :func:`detach` takes to undo it."""
+    return _CURRENT.set(context)
+
+
+def detach(token: Token[Context]) -> None:
+    """Restore the Context that was current before the matching :func:`attach`.
+
+    A token that is stale, foreign (from another task or thread) or already used is
+    logged and otherwise ignored: a tracing bug must never raise into user code.
+    """
+    try:
+        _CURRENT.reset(token)
+    except Exception:  # ValueError or RuntimeError from contextvars
+        _logger.error("Failed to detach context: the token is stale or from another context")

@@ -1,0 +1,3 @@
+"""The OpenTelemetry SDK: resources, tracing, metrics, logs and OTEL_* configuration."""
+
+__all__: list[str] = []
