@@ -1,0 +1,118 @@
+"""Where the current span lives in a Context, and scopes that make a span current."""
+
+from __future__ import annotations
+
+import logging
+from contextvars import Token
+from types import TracebackType
+
+from otel.context import Context, create_key
+from otel.context._context import _CURRENT
+from otel.trace._span import INVALID_SPAN, Span
+from otel.trace._status import Status, StatusCode
+
+_logger = logging.getLogger("otel.trace")
+
+_SPAN_KEY = create_key("current-span")
+
+
+def get_current_span(context: Context | None = None) -> Span:
+    """The span stored in ``context`` (default: the current one), or ``INVALID_SPAN``."""
+    span = (context if context is not None else _CURRENT.get()).get(_SPAN_KEY)
+    return INVALID_SPAN if span is None else span  # type: ignore[return-value]
+
+
+def set_span_in_context(span: Span, context: Context | None = None) -> Context:
+    """A new Context, based on ``context`` (default: current), whose current span is ``span``."""
+    new = Context(context if context is not None else _CURRENT.get())
+    dict.__setitem__(new, _SPAN_KEY, span)
+    return new
+
+
+def _record_error(
+    span: Span, exc: BaseException, record_exception: bool, set_status_on_exception: bool
+) -> None:
+    """Record an exception that escapes a span scope, never raising."""
+    try:
+        if not span.is_recording():
+            return
+        if record_exception:
+            span.record_exception(exc, escaped=True)
+        if set_status_on_exception:
+            span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))
+    except Exception:  # pragma: no cover - a broken SDK span must not break the caller
+        _logger.exception("Failed to record exception on span")
+
+
+class _SpanScope:
+    """Make a span current for a block; on exit record errors, restore context, maybe end.
+
+    Not reentrant: one scope object per ``with``. ``GeneratorExit`` is not an error.
+    ``_flags`` is ``(record_exception, set_status_on_exception)``.
+    """
+
+    __slots__ = ("_end_on_exit", "_flags", "_span", "_token")
+
+    _span: Span
+    _token: Token[Context] | None
+
+    def __init__(
+        self,
+        span: Span,
+        end_on_exit: bool,
+        record_exception: bool,
+        set_status_on_exception: bool,
+    ) -> None:
+        self._span = span
+        self._end_on_exit = end_on_exit
+        self._flags = (record_exception, set_status_on_exception)
+
+    def _activate(self, span: Span, base: Context | None) -> None:
+        self._span = span
+        current = _CURRENT.get()
+        if base is None or base is current:
+            if current.get(_SPAN_KEY, INVALID_SPAN) is span:
+                self._token = None  # already current: nothing to attach (no-op fast path)
+                return
+            base = current
+        new = Context(base)
+        dict.__setitem__(new, _SPAN_KEY, span)
+        self._token = _CURRENT.set(new)
+
+    def __enter__(self) -> Span:
+        span = self._span
+        self._activate(span, None)
+        return span
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        span = self._span
+        if exc_val is not None and exc_type is not GeneratorExit:
+            _record_error(span, exc_val, *self._flags)
+        token = self._token
+        if token is not None:
+            self._token = None
+            try:
+                _CURRENT.reset(token)
+            except Exception:
+                _logger.error("Failed to restore the context: span scope exited in another context")
+        if self._end_on_exit:
+            span.end()
+
+
+def use_span(
+    span: Span,
+    end_on_exit: bool = False,
+    record_exception: bool = True,
+    set_status_on_exception: bool = True,
+) -> _SpanScope:
+    """Context manager making ``span`` current for the block (does not end it by default).
+
+    An exception leaving the block is recorded on the span and sets ERROR status (each
+    switchable), then propagates unchanged.
+    """
+    return _SpanScope(span, end_on_exit, record_exception, set_status_on_exception)
