@@ -1,0 +1,270 @@
+"""Shared batching machinery behind BatchSpanProcessor and BatchLogRecordProcessor.
+
+:class:`BatchWorker` owns a bounded queue of items and a daemon thread that hands them,
+in batches, to an ``export`` callable. It knows nothing about spans or log records.
+
+API
+---
+``BatchWorker(export, *, max_queue_size=2048, schedule_delay_millis=5000,
+max_export_batch_size=512, export_timeout_millis=30000, name="otel.batch",
+logger=None)``
+
+``export(batch: list[T]) -> object``
+    Called from the worker thread only, never concurrently, with 1..max_export_batch_size
+    items. Exceptions are caught and logged; the batch is then lost (counted in
+    ``failed_exports``).
+
+``emit(item) -> None``  (hot path)
+    Queue one item. Never blocks, takes no lock, never raises: a ``collections.deque``
+    append (atomic under the GIL) after one length check. When the queue is full the
+    item is dropped and counted; drops are reported by the worker in one log line at most
+    every ``drop_report_interval`` seconds (and at shutdown), and are readable any time
+    from ``dropped``. The worker is woken only when the queue reaches
+    ``max_export_batch_size`` items, otherwise it exports every ``schedule_delay_millis``.
+    After ``shutdown()`` items are discarded silently (not counted as queue-full drops).
+
+``force_flush(timeout_millis=30000) -> bool``
+    Export everything queued before the call; True if done within the timeout. A hung
+    ``export`` makes it return False at the timeout, it never blocks longer.
+
+``shutdown(timeout_millis=30000) -> bool``
+    Export what is queued, stop the worker; True if it stopped within the timeout.
+    Idempotent. A hung ``export`` cannot hold it beyond the timeout: the worker is a
+    daemon thread and is abandoned. The caller (the processor) shuts its exporter down
+    afterwards.
+
+``dropped`` (int)
+    Items dropped because the queue was full, since creation.
+
+``queue_size`` (int)
+    Items currently waiting.
+
+Fork safety: ``os.register_at_fork(after_in_child=...)`` (through a weak reference, so a
+worker can still be garbage-collected) gives the child process an empty queue, fresh
+synchronisation objects and its own worker thread; the parent's pending items remain the
+parent's to export.
+
+``export_timeout_millis`` is kept for exporters that accept a deadline
+(``export_timeout_seconds`` is readable by the export callable's owner); the worker itself
+never calls ``export`` concurrently, so one hung export stalls further exports (the queue
+then fills and drops are counted) but never the application, flush or shutdown.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import os
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+_default_logger = logging.getLogger("otel.sdk.batch")
+
+_DISCARD: collections.deque[object] = collections.deque(maxlen=0)
+
+
+class BatchWorker(Generic[T]):
+    """A bounded queue drained in batches by a daemon thread (see the module docstring)."""
+
+    drop_report_interval = 60.0
+
+    def __init__(
+        self,
+        export: Callable[[list[T]], object],
+        *,
+        max_queue_size: int = 2048,
+        schedule_delay_millis: float = 5000,
+        max_export_batch_size: int = 512,
+        export_timeout_millis: float = 30000,
+        name: str = "otel.batch",
+        logger: logging.Logger | None = None,
+    ) -> None:
+        if max_queue_size <= 0:
+            raise ValueError("max_queue_size must be a positive integer")
+        if max_export_batch_size <= 0:
+            raise ValueError("max_export_batch_size must be a positive integer")
+        if schedule_delay_millis <= 0:
+            raise ValueError("schedule_delay_millis must be positive")
+        if max_export_batch_size > max_queue_size:
+            raise ValueError("max_export_batch_size must be less than or equal to max_queue_size")
+        self._export = export
+        self.max_queue_size = max_queue_size
+        self.max_export_batch_size = max_export_batch_size
+        self.schedule_delay_millis = schedule_delay_millis
+        self.export_timeout_millis = export_timeout_millis
+        self._delay = schedule_delay_millis / 1000.0
+        self._name = name
+        self._logger = logger if logger is not None else _default_logger
+        self._dropped = 0
+        self._reported_dropped = 0
+        self._last_drop_report = 0.0
+        self.failed_exports = 0
+        self._is_shutdown = False
+        self._init_runtime()
+        ref = weakref.ref(self)
+
+        def after_fork_in_child() -> None:
+            worker = ref()
+            if worker is not None:
+                worker._after_fork()
+
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=after_fork_in_child)
+
+    # --- state that must be fresh in every process -----------------------------------
+
+    def _init_runtime(self) -> None:
+        self._queue: collections.deque[T] = collections.deque()
+        self._wake = threading.Event()
+        self._drop_lock = threading.Lock()
+        self._flush_lock = threading.Lock()
+        self._flush_requests: list[threading.Event] = []
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+        self._thread.start()
+
+    def _after_fork(self) -> None:
+        if self._is_shutdown:
+            self._queue = _DISCARD  # type: ignore[assignment]
+            return
+        self._dropped = 0
+        self._reported_dropped = 0
+        self._init_runtime()
+
+    # --- hot path --------------------------------------------------------------------
+
+    def emit(self, item: T) -> None:
+        """Queue ``item``; drop (and count) it when the queue is full. Never blocks."""
+        queue = self._queue
+        size = len(queue)
+        if size >= self.max_queue_size:
+            if queue is not _DISCARD:
+                self._count_drop()
+            return
+        queue.append(item)
+        if size + 1 >= self.max_export_batch_size and not self._wake.is_set():
+            self._wake.set()
+
+    def _count_drop(self) -> None:
+        with self._drop_lock:
+            self._dropped += 1
+
+    @property
+    def dropped(self) -> int:
+        """Items dropped because the queue was full."""
+        return self._dropped
+
+    @property
+    def queue_size(self) -> int:
+        return len(self._queue)
+
+    # --- worker ----------------------------------------------------------------------
+
+    def _run(self) -> None:
+        queue = self._queue
+        wake = self._wake
+        deadline = time.monotonic() + self._delay
+        while True:
+            timeout = deadline - time.monotonic()
+            if timeout > 0 and len(queue) < self.max_export_batch_size:
+                wake.wait(timeout)
+            wake.clear()
+            with self._flush_lock:
+                flushes, self._flush_requests = self._flush_requests, []
+            stopping = self._stopping
+            if flushes or stopping or time.monotonic() >= deadline:
+                self._drain(queue, everything=True)
+                deadline = time.monotonic() + self._delay
+            else:
+                self._drain(queue, everything=False)
+            for done in flushes:
+                done.set()
+            self._report_drops(force=stopping)
+            if stopping:
+                return
+
+    def _drain(self, queue: collections.deque[T], everything: bool) -> None:
+        """Export full batches; with ``everything`` also the remainder (one snapshot)."""
+        batch_size = self.max_export_batch_size
+        remaining = len(queue) if everything else len(queue) - len(queue) % batch_size
+        while remaining > 0:
+            count = min(batch_size, remaining)
+            batch: list[T] = []
+            popleft = queue.popleft
+            try:
+                for _ in range(count):
+                    batch.append(popleft())
+            except IndexError:  # pragma: no cover - only the worker pops
+                pass
+            remaining -= count
+            if batch:
+                self._export_batch(batch)
+
+    def _export_batch(self, batch: list[T]) -> None:
+        try:
+            self._export(batch)
+        except Exception:
+            self.failed_exports += 1
+            self._logger.exception("%s: exporting a batch of %d failed", self._name, len(batch))
+
+    def _report_drops(self, force: bool) -> None:
+        dropped = self._dropped
+        if dropped == self._reported_dropped:
+            return
+        now = time.monotonic()
+        last = self._last_drop_report
+        if not force and last and now - last < self.drop_report_interval:
+            return
+        self._logger.warning(
+            "%s: queue full (max_queue_size=%d), dropped %d items (%d in total)",
+            self._name,
+            self.max_queue_size,
+            dropped - self._reported_dropped,
+            dropped,
+        )
+        self._reported_dropped = dropped
+        self._last_drop_report = now
+
+    # --- control ---------------------------------------------------------------------
+
+    def force_flush(self, timeout_millis: float = 30000) -> bool:
+        """Export what is queued now; False if not done within ``timeout_millis``."""
+        if self._is_shutdown:
+            return True
+        thread = self._thread
+        if threading.current_thread() is thread:
+            return False  # called from inside export: would wait for itself
+        if not thread.is_alive():
+            return len(self._queue) == 0
+        done = threading.Event()
+        with self._flush_lock:
+            self._flush_requests.append(done)
+        self._wake.set()
+        return done.wait(max(timeout_millis, 0) / 1000.0)
+
+    def shutdown(self, timeout_millis: float = 30000) -> bool:
+        """Export what is queued and stop the worker, within ``timeout_millis``."""
+        if self._is_shutdown:
+            return True
+        self._is_shutdown = True
+        thread = self._thread
+        self._stopping = True
+        self._wake.set()
+        if threading.current_thread() is not thread:
+            thread.join(max(timeout_millis, 0) / 1000.0)
+        stopped = not thread.is_alive()
+        queue = self._queue
+        self._queue = _DISCARD  # type: ignore[assignment]
+        if not stopped:
+            self._logger.warning(
+                "%s: shutdown timed out after %s ms; %d items not exported",
+                self._name,
+                timeout_millis,
+                len(queue),
+            )
+        return stopped

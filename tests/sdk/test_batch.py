@@ -1,0 +1,276 @@
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import threading
+import time
+
+import pytest
+
+from otel.sdk._batch import BatchWorker
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.batches: list[list[int]] = []
+        self.event = threading.Event()
+        self.lock = threading.Lock()
+
+    def __call__(self, batch: list[int]) -> None:
+        with self.lock:
+            self.batches.append(list(batch))
+        self.event.set()
+
+    @property
+    def items(self) -> list[int]:
+        with self.lock:
+            return [i for b in self.batches for i in b]
+
+
+def wait_until(predicate, timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.005)
+    return predicate()
+
+
+def test_exports_when_a_full_batch_is_waiting() -> None:
+    rec = Recorder()
+    worker = BatchWorker(rec, schedule_delay_millis=60_000, max_export_batch_size=4)
+    try:
+        for i in range(4):
+            worker.emit(i)
+        assert wait_until(lambda: rec.items == [0, 1, 2, 3])
+        assert rec.batches == [[0, 1, 2, 3]]
+    finally:
+        worker.shutdown(1000)
+
+
+def test_does_not_export_a_partial_batch_before_the_delay() -> None:
+    rec = Recorder()
+    worker = BatchWorker(rec, schedule_delay_millis=60_000, max_export_batch_size=4)
+    try:
+        for i in range(3):
+            worker.emit(i)
+        time.sleep(0.1)
+        assert rec.batches == []
+        assert not worker._wake.is_set()
+    finally:
+        worker.shutdown(1000)
+
+
+def test_exports_a_partial_batch_after_the_schedule_delay() -> None:
+    rec = Recorder()
+    worker = BatchWorker(rec, schedule_delay_millis=50, max_export_batch_size=100)
+    try:
+        worker.emit(1)
+        worker.emit(2)
+        assert wait_until(lambda: rec.items == [1, 2], timeout=2)
+    finally:
+        worker.shutdown(1000)
+
+
+def test_batches_never_exceed_max_export_batch_size() -> None:
+    rec = Recorder()
+    worker = BatchWorker(
+        rec, max_queue_size=100, schedule_delay_millis=60_000, max_export_batch_size=7
+    )
+    for i in range(50):
+        worker.emit(i)
+    assert worker.force_flush(2000)
+    assert rec.items == list(range(50))
+    assert all(1 <= len(b) <= 7 for b in rec.batches)
+    worker.shutdown(1000)
+
+
+def test_drops_and_counts_items_when_the_queue_is_full() -> None:
+    gate = threading.Event()
+
+    def blocked(batch: list[int]) -> None:
+        gate.wait(5)
+
+    worker = BatchWorker(
+        blocked, max_queue_size=10, schedule_delay_millis=60_000, max_export_batch_size=10
+    )
+    try:
+        for i in range(10):
+            worker.emit(i)
+        # the worker takes the first batch and blocks inside export
+        assert wait_until(lambda: worker.queue_size == 0)
+        for i in range(15):
+            worker.emit(i)
+        assert worker.queue_size == 10
+        assert worker.dropped == 5
+    finally:
+        gate.set()
+        worker.shutdown(1000)
+
+
+def test_drops_are_reported_in_a_log_line(caplog: pytest.LogCaptureFixture) -> None:
+    gate = threading.Event()
+    worker = BatchWorker(
+        lambda b: gate.wait(5),
+        max_queue_size=2,
+        schedule_delay_millis=60_000,
+        max_export_batch_size=2,
+    )
+    worker.emit(0)
+    worker.emit(1)
+    assert wait_until(lambda: worker.queue_size == 0)  # worker blocked in export
+    for i in range(5):
+        worker.emit(i)
+    gate.set()
+    with caplog.at_level(logging.WARNING, logger="otel.sdk.batch"):
+        assert worker.shutdown(2000)
+    assert worker.dropped == 3
+    assert any("dropped 3 items" in r.getMessage() for r in caplog.records)
+
+
+def test_force_flush_exports_everything_queued() -> None:
+    rec = Recorder()
+    worker = BatchWorker(rec, schedule_delay_millis=60_000, max_export_batch_size=512)
+    for i in range(10):
+        worker.emit(i)
+    assert worker.force_flush(2000) is True
+    assert rec.items == list(range(10))
+    worker.shutdown(1000)
+
+
+def test_shutdown_exports_what_is_queued_and_discards_later_items() -> None:
+    rec = Recorder()
+    worker = BatchWorker(rec, schedule_delay_millis=60_000)
+    worker.emit(1)
+    assert worker.shutdown(2000) is True
+    assert rec.items == [1]
+    worker.emit(2)
+    assert worker.dropped == 0
+    assert worker.shutdown(10) is True  # idempotent
+    assert rec.items == [1]
+
+
+def test_force_flush_returns_in_time_when_export_hangs() -> None:
+    gate = threading.Event()
+    worker = BatchWorker(lambda b: gate.wait(10), schedule_delay_millis=60_000)
+    try:
+        worker.emit(1)
+        start = time.monotonic()
+        assert worker.force_flush(200) is False
+        assert time.monotonic() - start < 1.0
+    finally:
+        gate.set()
+        worker.shutdown(1000)
+
+
+def test_shutdown_returns_in_time_when_export_hangs() -> None:
+    gate = threading.Event()
+    worker = BatchWorker(lambda b: gate.wait(10), schedule_delay_millis=60_000)
+    worker.emit(1)
+    start = time.monotonic()
+    assert worker.shutdown(200) is False
+    assert time.monotonic() - start < 1.0
+    gate.set()
+
+
+def test_export_exception_is_logged_and_worker_continues(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    rec = Recorder()
+    calls = []
+
+    def flaky(batch: list[int]) -> None:
+        calls.append(batch)
+        if len(calls) == 1:
+            raise RuntimeError("boom")
+        rec(batch)
+
+    worker = BatchWorker(flaky, schedule_delay_millis=60_000)
+    with caplog.at_level(logging.ERROR, logger="otel.sdk.batch"):
+        worker.emit(1)
+        assert worker.force_flush(1000)
+    worker.emit(2)
+    assert worker.force_flush(1000)
+    assert rec.items == [2]
+    assert worker.failed_exports == 1
+    assert any("failed" in r.getMessage() for r in caplog.records)
+    worker.shutdown(1000)
+
+
+def test_rejects_invalid_configuration() -> None:
+    with pytest.raises(ValueError):
+        BatchWorker(lambda b: None, max_queue_size=10, max_export_batch_size=11)
+    with pytest.raises(ValueError):
+        BatchWorker(lambda b: None, max_queue_size=0)
+
+
+def test_worker_can_be_garbage_collected() -> None:
+    import gc
+    import weakref
+
+    worker = BatchWorker(lambda b: None, schedule_delay_millis=60_000)
+    worker.shutdown(1000)
+    ref = weakref.ref(worker)
+    del worker
+    gc.collect()
+    assert ref() is None
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_forked_child_exports_its_own_items(tmp_path) -> None:
+    out = tmp_path / "child.json"
+    rec = Recorder()
+    worker = BatchWorker(rec, schedule_delay_millis=60_000)
+    worker.emit("parent-before-fork")
+    pid = os.fork()
+    if pid == 0:  # child
+        code = 1
+        try:
+            worker.emit("child")
+            ok = worker.force_flush(2000)
+            out.write_text(
+                json.dumps({"ok": ok, "items": rec.items, "thread": worker._thread.is_alive()})
+            )
+            code = 0
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + 10
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            pytest.fail("child did not finish")
+        time.sleep(0.01)
+    assert os.waitstatus_to_exitcode(status) == 0
+    result = json.loads(out.read_text())
+    assert result == {"ok": True, "items": ["child"], "thread": True}
+    assert worker.force_flush(2000)
+    assert rec.items == ["parent-before-fork"]
+    worker.shutdown(1000)
+
+
+def test_emit_is_cheap_and_lock_free() -> None:
+    # no lock is taken while the queue has room: emit from many threads at once
+    rec = Recorder()
+    worker = BatchWorker(rec, max_queue_size=100_000, max_export_batch_size=512)
+    threads = [
+        threading.Thread(target=lambda n=n: [worker.emit((n, i)) for i in range(2000)])
+        for n in range(8)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert worker.force_flush(5000)
+    assert len(rec.items) == 16000
+    assert worker.dropped == 0
+    worker.shutdown(1000)
+
+
+if sys.platform == "win32":  # pragma: no cover
+    pytestmark = pytest.mark.skip("POSIX only")
