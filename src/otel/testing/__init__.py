@@ -4,4 +4,6 @@ Each signal contributes its own helpers (``_spans.py``, ``_metrics.py``, ``_logs
 this module re-exports them.
 """
 
-__all__: list[str] = []
+from otel.testing._globals import reset_globals
+
+__all__ = ["reset_globals"]

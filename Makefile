@@ -1,0 +1,30 @@
+# The README's two commands are `make demo` and `make test`; CI runs `make test`.
+BIN := .venv/bin
+LINTED := src tests benchmarks examples
+
+.PHONY: demo test setup lint typecheck pytest bench
+
+demo: setup
+	$(BIN)/python examples/tracing_example.py
+
+test: setup lint typecheck pytest
+
+setup:
+	@bash scripts/setup.sh
+
+lint:
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
+typecheck:
+	$(BIN)/mypy --strict src
+
+pytest:
+	$(BIN)/pytest
+
+# Side-by-side benchmarks against the official SDK (installed only in its own venv).
+bench: setup
+	@test -x benchmarks/.venv-official/bin/python || python3 -m venv benchmarks/.venv-official
+	@benchmarks/.venv-official/bin/python -m pip install -q --disable-pip-version-check \
+		-r benchmarks/requirements-official.txt
+	$(BIN)/python benchmarks/_harness.py $(ARGS)

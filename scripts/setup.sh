@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Idempotent set-up for the demo and the test suite on a fresh Debian machine:
+# system packages the tests need (installed only when missing), .venv, otel + test extras.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages used by tests against real peers. Add to this list, never install by hand.
+SYSTEM_PACKAGES=(${OTEL_SYSTEM_PACKAGES:-})
+
+missing=()
+for pkg in "${SYSTEM_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing system packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv with $($PYTHON --version)"
+  "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.otel-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "setup: installing otel (editable) with its test extras"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+  touch "$stamp"
+fi

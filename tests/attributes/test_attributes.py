@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import enum
+import logging
+
+import pytest
+
+from otel.attributes import clean_attribute_value, clean_attributes
+from otel.attributes._attributes import _reset_warnings
+
+
+@pytest.fixture(autouse=True)
+def _forget_warnings() -> None:
+    _reset_warnings()
+
+
+@pytest.mark.parametrize("value", ["s", True, 3, 2.5, ("a", "b"), (1, 2), (True,), (1.0, None)])
+def test_valid_values_are_kept(value: object) -> None:
+    assert clean_attribute_value("k", value) == value
+
+
+def test_lists_become_tuples() -> None:
+    assert clean_attribute_value("k", ["a", "b"]) == ("a", "b")
+
+
+@pytest.mark.parametrize(
+    "value", [None, {"a": 1}, b"bytes", object(), [1, "a"], [[1]], 2**63, [2**64], {1, 2}]
+)
+def test_invalid_values_are_dropped(value: object) -> None:
+    assert clean_attribute_value("k", value) is None
+
+
+@pytest.mark.parametrize("key", ["", None, 3])
+def test_invalid_keys_are_dropped(key: object) -> None:
+    assert clean_attribute_value(key, "v") is None
+
+
+def test_invalid_value_warns_once_per_key(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="otel.attributes"):
+        for _ in range(5):
+            clean_attribute_value("bad", object())
+        clean_attribute_value("other", object())
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 2
+    assert "'bad'" in messages[0] and "'other'" in messages[1]
+
+
+def test_strings_are_truncated_to_max_length() -> None:
+    assert clean_attribute_value("k", "abcdef", max_len=3) == "abc"
+    assert clean_attribute_value("k", ["abcdef", "xy"], max_len=3) == ("abc", "xy")
+
+
+def test_primitive_subclasses_are_converted() -> None:
+    class Color(enum.IntEnum):
+        RED = 1
+
+    value = clean_attribute_value("k", Color.RED)
+    assert value == 1 and type(value) is int
+
+
+def test_clean_attributes_counts_entries_over_limit_as_dropped() -> None:
+    cleaned, dropped = clean_attributes({"a": 1, "b": 2, "c": 3}, max_count=2)
+    assert cleaned == {"a": 1, "b": 2}
+    assert dropped == 1
+
+
+def test_clean_attributes_skips_invalid_without_counting_them() -> None:
+    cleaned, dropped = clean_attributes({"a": 1, "bad": object(), "c": "x"})
+    assert cleaned == {"a": 1, "c": "x"}
+    assert dropped == 0
