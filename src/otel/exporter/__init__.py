@@ -1,0 +1,1 @@
+"""Exporters: send telemetry out of the process (OTLP, Jaeger, Zipkin, Prometheus)."""

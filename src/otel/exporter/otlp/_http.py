@@ -1,0 +1,241 @@
+"""OTLP/HTTP transport on ``http.client``: one reused connection, gzip/deflate, TLS, timeouts.
+
+``HttpSender.post`` performs one attempt and classifies the answer for the retry loop; it never
+raises for network trouble (that becomes a retryable failed attempt).
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import logging
+import ssl
+import threading
+import urllib.parse
+import zlib
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from otel import __version__
+from otel.exporter.otlp._config import Compression
+from otel.exporter.otlp._proto import _decode
+from otel.exporter.otlp._retry import Attempt, parse_retry_after
+
+_logger = logging.getLogger("otel.exporter.otlp")
+
+RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
+USER_AGENT = f"otel-python/{__version__}"
+CONTENT_TYPE_PROTOBUF = "application/x-protobuf"
+CONTENT_TYPE_JSON = "application/json"
+
+# A kept-alive connection the server already closed fails like this on reuse; try once more.
+_STALE = (
+    http.client.RemoteDisconnected,
+    http.client.BadStatusLine,
+    BrokenPipeError,
+    ConnectionResetError,
+    ConnectionAbortedError,
+)
+
+
+class Response(NamedTuple):
+    status: int
+    reason: str
+    headers: Mapping[str, str]
+    body: bytes
+
+
+def compress(body: bytes, compression: Compression) -> bytes:
+    if compression is Compression.Gzip:
+        return gzip.compress(body, compresslevel=6, mtime=0)
+    if compression is Compression.Deflate:
+        return zlib.compress(body, 6)
+    return body
+
+
+def make_ssl_context(
+    certificate_file: str | None,
+    client_key_file: str | None,
+    client_certificate_file: str | None,
+) -> ssl.SSLContext:
+    context = ssl.create_default_context(cafile=certificate_file)
+    if client_certificate_file:
+        context.load_cert_chain(client_certificate_file, client_key_file)
+    return context
+
+
+class HttpSender:
+    """Posts bodies to one OTLP/HTTP endpoint over a reused connection."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        headers: Mapping[str, str],
+        content_type: str,
+        compression: Compression,
+        certificate_file: str | None = None,
+        client_key_file: str | None = None,
+        client_certificate_file: str | None = None,
+    ) -> None:
+        parsed = urllib.parse.urlsplit(endpoint)
+        scheme = parsed.scheme.lower()
+        if scheme not in ("http", "https") or not parsed.hostname:
+            raise ValueError(f"invalid OTLP/HTTP endpoint {endpoint!r}")
+        self.endpoint = endpoint
+        self._https = scheme == "https"
+        self._host = parsed.hostname
+        self._port = parsed.port or (443 if self._https else 80)
+        self._path = (parsed.path or "/") + (f"?{parsed.query}" if parsed.query else "")
+        self._compression = compression
+        base = {
+            "Content-Type": content_type,
+            "User-Agent": USER_AGENT,
+        }
+        if compression is not Compression.NoCompression:
+            base["Content-Encoding"] = compression.value
+        # user headers win, except that the body format is ours to state
+        for key, value in headers.items():
+            if key.lower() not in ("content-type", "content-encoding", "content-length"):
+                base[key] = value
+        self._headers = base
+        self._ssl: ssl.SSLContext | None = None
+        if self._https:
+            self._ssl = make_ssl_context(certificate_file, client_key_file, client_certificate_file)
+        self._conn: http.client.HTTPConnection | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return dict(self._headers)
+
+    def prepare(self, body: bytes) -> bytes:
+        """Compress once per export (not once per attempt)."""
+        return compress(body, self._compression)
+
+    def _connection(self, timeout: float) -> http.client.HTTPConnection:
+        conn = self._conn
+        if conn is None:
+            if self._https:
+                conn = http.client.HTTPSConnection(
+                    self._host, self._port, timeout=timeout, context=self._ssl
+                )
+            else:
+                conn = http.client.HTTPConnection(self._host, self._port, timeout=timeout)
+            self._conn = conn
+        else:
+            conn.timeout = timeout
+            if conn.sock is not None:
+                conn.sock.settimeout(timeout)
+        return conn
+
+    def _drop_connection(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:  # closing must never fail an export
+                pass
+
+    def request(self, body: bytes, timeout: float) -> Response:
+        """One POST; raises ``OSError``/``http.client.HTTPException`` on network trouble."""
+        with self._lock:
+            if self._closed:
+                raise ConnectionError("exporter is shut down")
+            for try_number in (0, 1):
+                reused = self._conn is not None and self._conn.sock is not None
+                conn = self._connection(timeout)
+                try:
+                    conn.request("POST", self._path, body=body, headers=self._headers)
+                    resp = conn.getresponse()
+                    data = resp.read()
+                except _STALE:
+                    self._drop_connection()
+                    if reused and try_number == 0:
+                        continue
+                    raise
+                except BaseException:
+                    self._drop_connection()
+                    raise
+                if resp.will_close:
+                    self._drop_connection()
+                headers = {k.lower(): v for k, v in resp.getheaders()}
+                return Response(resp.status, resp.reason, headers, data)
+        raise ConnectionError("unreachable")  # pragma: no cover
+
+    def attempt(self, body: bytes, timeout: float, signal: str) -> Attempt:
+        """One try, classified per the OTLP/HTTP specification."""
+        try:
+            resp = self.request(body, timeout)
+        except TimeoutError:
+            return Attempt(False, True, None, f"no answer within {timeout:.3g} s")
+        except (OSError, http.client.HTTPException) as exc:
+            return Attempt(False, True, None, f"{type(exc).__name__}: {exc}")
+        if 200 <= resp.status < 300:
+            _log_partial_success(resp, signal, self.endpoint)
+            return Attempt(True)
+        message = f"HTTP {resp.status} {resp.reason}".rstrip()
+        detail = _error_message(resp)
+        if detail:
+            message = f"{message}: {detail}"
+        if resp.status in RETRYABLE_STATUS:
+            hint = parse_retry_after(resp.headers.get("retry-after"))
+            return Attempt(False, True, hint, message)
+        return Attempt(False, False, None, message)
+
+    def close(self) -> None:
+        self._closed = True
+        if self._lock.acquire(timeout=1.0):
+            try:
+                self._drop_connection()
+            finally:
+                self._lock.release()
+
+
+def _is_json(resp: Response) -> bool:
+    return "json" in resp.headers.get("content-type", "").lower()
+
+
+def _is_protobuf(resp: Response) -> bool:
+    return "protobuf" in resp.headers.get("content-type", "").lower()
+
+
+def _error_message(resp: Response) -> str:
+    body = resp.body
+    if not body:
+        return ""
+    try:
+        if _is_protobuf(resp):
+            status = _decode.decode_status(body)
+            return status.message or ""
+        if _is_json(resp):
+            from otel.exporter.otlp import _json
+
+            return _json.decode_status(body).message or body.decode("utf-8", "replace")[:512]
+    except Exception:  # a malformed error body is reported as text
+        pass
+    return body.decode("utf-8", "replace").strip()[:512]
+
+
+def _log_partial_success(resp: Response, signal: str, endpoint: str) -> None:
+    if not resp.body:
+        return
+    try:
+        if _is_json(resp):
+            from otel.exporter.otlp import _json
+
+            partial = _json.decode_partial_success(resp.body)
+        else:
+            partial = _decode.decode_partial_success(resp.body)
+    except Exception:  # an unreadable success answer is still a success
+        _logger.debug("Unreadable OTLP response body from %s", endpoint)
+        return
+    if partial is not None and (partial.rejected or partial.error_message):
+        _logger.warning(
+            "OTLP partial success exporting %s to %s: %d rejected; %s",
+            signal,
+            endpoint,
+            partial.rejected,
+            partial.error_message or "(no message)",
+        )

@@ -1,0 +1,1 @@
+"""Private protobuf encoders for OTLP (pure Python, no protobuf dependency)."""

@@ -1,0 +1,165 @@
+"""Encoders for common.proto and resource.proto: AnyValue, KeyValue, Resource, Scope.
+
+Every function returns finished wire bytes. ``KeyValue`` encodings of string (and int/bool)
+attributes are memoised: the same ``http.method=GET`` is encoded once per process, not once
+per span. The memo is bounded (cleared when full), lock-free (dict operations are atomic).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from otel.exporter.otlp._proto._wire import (
+    VARINTS,
+    int64_in_range,
+    pack_double,
+    varint,
+)
+
+_TABLE = len(VARINTS)
+_U64 = 0xFFFFFFFFFFFFFFFF
+_MAX_CACHE = 8192
+
+_kv_cache: dict[tuple[str, Any], bytes] = {}
+_key_cache: dict[str, bytes] = {}
+
+
+def _len(n: int) -> bytes:
+    return VARINTS[n] if n < _TABLE else varint(n)
+
+
+def _str_bytes(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace")
+
+
+def encode_string(tag: bytes, text: str) -> bytes:
+    data = _str_bytes(text)
+    return tag + _len(len(data)) + data
+
+
+def any_value(value: object) -> bytes:
+    """The body of an ``AnyValue`` message holding ``value``."""
+    t = type(value)
+    if t is str:
+        data = _str_bytes(value)  # type: ignore[arg-type]
+        return b"\x0a" + _len(len(data)) + data
+    if t is bool:
+        return b"\x10\x01" if value else b"\x10\x00"
+    if t is int:
+        if int64_in_range(value):  # type: ignore[arg-type]
+            return b"\x18" + varint(value)  # type: ignore[arg-type]
+        data = str(value).encode()
+        return b"\x0a" + _len(len(data)) + data
+    if t is float:
+        return b"\x21" + pack_double(value)
+    if value is None:
+        return b""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        data = bytes(value)
+        return b"\x3a" + _len(len(data)) + data
+    if isinstance(value, str):
+        return any_value(str(value))
+    if isinstance(value, bool):
+        return any_value(bool(value))
+    if isinstance(value, int):
+        return any_value(int(value))
+    if isinstance(value, float):
+        return any_value(float(value))
+    if isinstance(value, Mapping):
+        body = b"".join([b"\x0a" + key_value(str(k), v) for k, v in value.items()])
+        return b"\x32" + _len(len(body)) + body
+    if isinstance(value, (list, tuple, set, frozenset)):
+        parts = []
+        for item in value:
+            inner = any_value(item)
+            parts.append(b"\x0a" + _len(len(inner)) + inner)
+        body = b"".join(parts)
+        return b"\x2a" + _len(len(body)) + body
+    return any_value(str(value))
+
+
+def _key(key: str) -> bytes:
+    kb = _key_cache.get(key)
+    if kb is None:
+        data = _str_bytes(key)
+        kb = b"\x0a" + _len(len(data)) + data
+        if len(_key_cache) >= _MAX_CACHE:
+            _key_cache.clear()
+        _key_cache[key] = kb
+    return kb
+
+
+def key_value(key: str, value: object) -> bytes:
+    """``len + KeyValue`` (ready to follow a field tag); string values are memoised."""
+    av = any_value(value)
+    body = _key(key) + b"\x12" + _len(len(av)) + av
+    out = _len(len(body)) + body
+    # only str values: (k, 1) and (k, True) would collide in a dict
+    if type(value) is str:
+        if len(_kv_cache) >= _MAX_CACHE:
+            _kv_cache.clear()
+        _kv_cache[(key, value)] = out
+    return out
+
+
+def encode_attributes(tag: bytes, attributes: Mapping[str, object] | None) -> bytes:
+    """``repeated KeyValue`` under ``tag`` (empty bytes when there are none)."""
+    if not attributes:
+        return b""
+    cache = _kv_cache
+    parts: list[bytes] = []
+    append = parts.append
+    for k, v in attributes.items():
+        if type(v) is str:
+            cached = cache.get((k, v))
+            if cached is None:
+                cached = key_value(k, v)
+            append(tag)
+            append(cached)
+        else:
+            append(tag)
+            append(key_value(k, v))
+    return b"".join(parts)
+
+
+def encode_resource(resource: Any) -> bytes:
+    """The body of a ``Resource`` message."""
+    if resource is None:
+        return b""
+    body = encode_attributes(b"\x0a", getattr(resource, "attributes", None))
+    dropped = getattr(resource, "dropped_attributes", 0) or 0
+    if dropped:
+        body += b"\x10" + varint(dropped)
+    return body
+
+
+def encode_scope(scope: Any) -> bytes:
+    """The body of an ``InstrumentationScope`` message."""
+    if scope is None:
+        return b""
+    parts = []
+    name = getattr(scope, "name", None)
+    if name:
+        parts.append(encode_string(b"\x0a", name))
+    version = getattr(scope, "version", None)
+    if version:
+        parts.append(encode_string(b"\x12", version))
+    parts.append(encode_attributes(b"\x1a", getattr(scope, "attributes", None)))
+    dropped = getattr(scope, "dropped_attributes", 0) or 0
+    if dropped:
+        parts.append(b"\x20" + varint(dropped))
+    return b"".join(parts)
+
+
+def schema_url_of(obj: Any) -> str:
+    url = getattr(obj, "schema_url", None) if obj is not None else None
+    return url or ""
+
+
+def field(tag: bytes, body: bytes | bytearray) -> bytes:
+    """``tag + len + body``."""
+    return tag + _len(len(body)) + body

@@ -1,0 +1,200 @@
+"""ExportTraceServiceRequest encoder (opentelemetry/proto/trace/v1/trace.proto).
+
+Built for throughput: field keys are constants, ids and timestamps are packed with one
+``struct`` call each, attribute pairs come from the memo in ``_encode_common``, resource and
+scope are encoded once per batch (resources once per process while they live).
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Sequence
+from typing import Any
+
+from otel.exporter.otlp._proto._encode_common import (
+    encode_attributes,
+    encode_resource,
+    encode_scope,
+    schema_url_of,
+)
+from otel.exporter.otlp._proto._wire import VARINTS, varint
+
+_TABLE = len(VARINTS)
+_M64 = 0xFFFFFFFFFFFFFFFF
+
+# Span: trace_id=1 (0x0a, len 16), span_id=2 (0x12, len 8)
+_pack_ids = struct.Struct(">HQQHQ").pack
+# parent_span_id=4 (0x22, len 8)
+_pack_parent = struct.Struct(">HQ").pack
+# start_time_unix_nano=7 (0x39 fixed64), end_time_unix_nano=8 (0x41 fixed64)
+_pack_times = struct.Struct("<BQBQ").pack
+# Event.time_unix_nano=1 (0x09 fixed64)
+_pack_tag_fixed64 = struct.Struct("<BQ").pack
+# Span.flags=16 (fixed32, key 0x85 0x01)
+_pack_flags = struct.Struct("<2sI").pack
+# Link.flags=6 (fixed32, key 0x35)
+_pack_link_flags = struct.Struct("<BI").pack
+
+_HAS_IS_REMOTE = 0x100
+_IS_REMOTE = 0x200
+
+_SENTINEL = object()
+_kind_cache: dict[Any, bytes] = {}
+_resource_cache: dict[int, tuple[Any, bytes]] = {}
+_MAX_RESOURCES = 64
+
+
+def _len(n: int) -> bytes:
+    return VARINTS[n] if n < _TABLE else varint(n)
+
+
+def _str(tag: bytes, text: str) -> bytes:
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        data = text.encode("utf-8", "replace")
+    n = len(data)
+    return tag + (VARINTS[n] if n < _TABLE else varint(n)) + data
+
+
+def _kind(kind: Any) -> bytes:
+    cached = _kind_cache.get(kind)
+    if cached is None:
+        value = getattr(kind, "value", kind)
+        # SpanKind.INTERNAL=0 in the API, SPAN_KIND_INTERNAL=1 on the wire
+        cached = b"\x30" + varint(int(value) + 1)
+        _kind_cache[kind] = cached
+    return cached
+
+
+def resource_bytes(resource: Any) -> bytes:
+    """``Resource`` body, memoised per live resource object."""
+    key = id(resource)
+    hit = _resource_cache.get(key)
+    if hit is not None and hit[0] is resource:
+        return hit[1]
+    body = encode_resource(resource)
+    if len(_resource_cache) >= _MAX_RESOURCES:
+        _resource_cache.clear()
+    _resource_cache[key] = (resource, body)
+    return body
+
+
+def _trace_state(tag: bytes, trace_state: Any) -> bytes:
+    if not trace_state:
+        return b""
+    header = trace_state.to_header() if hasattr(trace_state, "to_header") else str(trace_state)
+    return _str(tag, header) if header else b""
+
+
+def encode_span(span: Any) -> bytes:
+    """The body of one ``Span`` message."""
+    ctx = span.context
+    tid = ctx.trace_id
+    parts = [_pack_ids(0x0A10, tid >> 64, tid & _M64, 0x1208, ctx.span_id)]
+    append = parts.append
+    ts = ctx.trace_state
+    if ts:
+        append(_trace_state(b"\x1a", ts))
+    parent = span.parent
+    flags = (int(ctx.trace_flags) & 0xFF) | _HAS_IS_REMOTE
+    if parent is not None:
+        append(_pack_parent(0x2208, parent.span_id))
+        if parent.is_remote:
+            flags |= _IS_REMOTE
+    append(_str(b"\x2a", span.name))
+    append(_kind(span.kind))
+    append(_pack_times(0x39, span.start_time or 0, 0x41, span.end_time or 0))
+    attributes = span.attributes
+    if attributes:
+        append(encode_attributes(b"\x4a", attributes))
+    dropped = span.dropped_attributes
+    if dropped:
+        append(b"\x50" + varint(dropped))
+    for event in span.events:
+        body = _pack_tag_fixed64(0x09, event.timestamp or 0) + _str(b"\x12", event.name)
+        ev_attributes = event.attributes
+        if ev_attributes:
+            body += encode_attributes(b"\x1a", ev_attributes)
+        dropped = event.dropped_attributes
+        if dropped:
+            body += b"\x20" + varint(dropped)
+        n = len(body)
+        append(b"\x5a" + (VARINTS[n] if n < _TABLE else varint(n)) + body)
+    dropped = span.dropped_events
+    if dropped:
+        append(b"\x60" + varint(dropped))
+    for link in span.links:
+        lctx = link.context
+        ltid = lctx.trace_id
+        body = _pack_ids(0x0A10, ltid >> 64, ltid & _M64, 0x1208, lctx.span_id)
+        if lctx.trace_state:
+            body += _trace_state(b"\x1a", lctx.trace_state)
+        if link.attributes:
+            body += encode_attributes(b"\x22", link.attributes)
+        dropped = link.dropped_attributes
+        if dropped:
+            body += b"\x28" + varint(dropped)
+        lflags = (int(lctx.trace_flags) & 0xFF) | _HAS_IS_REMOTE
+        if lctx.is_remote:
+            lflags |= _IS_REMOTE
+        body += _pack_link_flags(0x35, lflags)
+        append(b"\x6a" + _len(len(body)) + body)
+    dropped = span.dropped_links
+    if dropped:
+        append(b"\x70" + varint(dropped))
+    status = span.status
+    if status is not None:
+        code = status.status_code.value
+        description = status.description
+        if code or description:
+            body = _str(b"\x12", description) if description else b""
+            if code:
+                body += b"\x18" + VARINTS[code]
+            append(b"\x7a" + _len(len(body)) + body)
+    append(_pack_flags(b"\x85\x01", flags))
+    return b"".join(parts)
+
+
+def encode_spans(spans: Sequence[Any]) -> bytes:
+    """A serialized ``ExportTraceServiceRequest`` holding ``spans``."""
+    # id(resource) -> (resource, {id(scope): (scope, [len-prefixed span, ...])})
+    groups: dict[int, tuple[Any, dict[int, tuple[Any, list[bytes]]]]] = {}
+    last_resource: Any = _SENTINEL
+    last_scope: Any = _SENTINEL
+    bucket: list[bytes] = []
+    for span in spans:
+        resource = span.resource
+        scope = span.instrumentation_scope
+        if resource is not last_resource or scope is not last_scope:
+            group = groups.get(id(resource))
+            if group is None:
+                group = groups[id(resource)] = (resource, {})
+            by_scope = group[1]
+            found = by_scope.get(id(scope))
+            if found is None:
+                found = by_scope[id(scope)] = (scope, [])
+            bucket = found[1]
+            last_resource = resource
+            last_scope = scope
+        body = encode_span(span)
+        n = len(body)
+        bucket.append(b"\x12" + (VARINTS[n] if n < _TABLE else varint(n)) + body)
+    out = bytearray()
+    for resource, by_scope in groups.values():
+        rs = bytearray()
+        res_body = resource_bytes(resource)
+        rs += b"\x0a" + _len(len(res_body)) + res_body
+        for scope, encoded in by_scope.values():
+            scope_body = encode_scope(scope)
+            ss = bytearray(b"\x0a" + _len(len(scope_body)) + scope_body)
+            ss += b"".join(encoded)
+            url = schema_url_of(scope)
+            if url:
+                ss += _str(b"\x1a", url)
+            rs += b"\x12" + _len(len(ss)) + ss
+        url = schema_url_of(resource)
+        if url:
+            rs += _str(b"\x1a", url)
+        out += b"\x0a" + _len(len(rs)) + rs
+    return bytes(out)
