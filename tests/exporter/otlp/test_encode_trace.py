@@ -19,24 +19,8 @@ def only_span(spans: list[object]) -> trace_pb2.Span:
     return request.resource_spans[0].scope_spans[0].spans[0]
 
 
-def full_span() -> object:
-    return k.span(
-        name="GET /users/{id}",
-        context=k.context(trace_state=k.TraceState(vendor="abc", other="1")),
-        parent=k.context(span_id=k.PARENT_ID, is_remote=True),
-        kind=k.SpanKind.SERVER,
-        attributes={"http.method": "GET", "http.status_code": 200, "ok": True, "r": 0.25},
-        events=[k.event("exception", attributes={"exception.type": "ValueError"})],
-        links=[k.link(attributes={"link.kind": "batch"}, dropped_attributes=2)],
-        status=k.status(k.StatusCode.ERROR, "boom"),
-        dropped_attributes=1,
-        dropped_events=2,
-        dropped_links=3,
-    )
-
-
 def test_ids_and_parent_are_big_endian_bytes() -> None:
-    span = only_span([full_span()])
+    span = only_span([k.full_span()])
     assert span.trace_id == k.TRACE_ID.to_bytes(16, "big")
     assert span.span_id == k.SPAN_ID.to_bytes(8, "big")
     assert span.parent_span_id == k.PARENT_ID.to_bytes(8, "big")
@@ -47,7 +31,7 @@ def test_root_span_has_no_parent_span_id() -> None:
 
 
 def test_name_kind_and_times() -> None:
-    span = only_span([full_span()])
+    span = only_span([k.full_span()])
     assert span.name == "GET /users/{id}"
     assert span.kind == trace_pb2.Span.SPAN_KIND_SERVER
     assert span.start_time_unix_nano == 1_700_000_000_000_000_000
@@ -69,11 +53,11 @@ def test_every_span_kind_maps_to_the_wire_enum(kind: k.SpanKind, expected: int) 
 
 
 def test_trace_state_is_the_w3c_header() -> None:
-    assert only_span([full_span()]).trace_state == "vendor=abc,other=1"
+    assert only_span([k.full_span()]).trace_state == "vendor=abc,other=1"
 
 
 def test_flags_carry_trace_flags_and_parent_remoteness() -> None:
-    span = only_span([full_span()])
+    span = only_span([k.full_span()])
     assert span.flags & 0xFF == 1
     assert span.flags & trace_pb2.SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK
     assert span.flags & trace_pb2.SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK
@@ -86,7 +70,7 @@ def test_local_parent_is_not_flagged_remote() -> None:
 
 
 def test_attributes_of_every_primitive_type() -> None:
-    span = only_span([full_span()])
+    span = only_span([k.full_span()])
     got = {kv.key: kv.value for kv in span.attributes}
     assert got["http.method"].string_value == "GET"
     assert got["http.status_code"].int_value == 200
@@ -127,14 +111,14 @@ def test_same_string_attribute_in_many_spans_stays_correct() -> None:
 
 
 def test_dropped_counts() -> None:
-    span = only_span([full_span()])
+    span = only_span([k.full_span()])
     assert span.dropped_attributes_count == 1
     assert span.dropped_events_count == 2
     assert span.dropped_links_count == 3
 
 
 def test_events() -> None:
-    (event,) = only_span([full_span()]).events
+    (event,) = only_span([k.full_span()]).events
     assert event.name == "exception"
     assert event.time_unix_nano == 1_700_000_000_500_000_000
     assert event.attributes[0].key == "exception.type"
@@ -142,7 +126,7 @@ def test_events() -> None:
 
 
 def test_links() -> None:
-    (link,) = only_span([full_span()]).links
+    (link,) = only_span([k.full_span()]).links
     assert link.trace_id == k.TRACE_ID.to_bytes(16, "big")
     assert link.span_id == (0x1111).to_bytes(8, "big")
     assert link.attributes[0].value.string_value == "batch"
@@ -158,7 +142,7 @@ def test_link_trace_state() -> None:
 
 
 def test_error_status_with_message() -> None:
-    status = only_span([full_span()]).status
+    status = only_span([k.full_span()]).status
     assert status.code == trace_pb2.Status.STATUS_CODE_ERROR
     assert status.message == "boom"
 
