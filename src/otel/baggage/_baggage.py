@@ -1,0 +1,111 @@
+"""Baggage: name/value pairs that travel with a request, stored immutably in a Context.
+
+Every function returns a new Context (or reads one); nothing is ever changed in place.
+Each entry may carry *metadata*: the W3C baggage properties (``;k=v;flag``) as an
+opaque string, kept so that extracted properties are injected again unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from otel.context import Context, create_key
+from otel.context._context import _CURRENT
+
+_logger = logging.getLogger("otel.baggage")
+
+_BAGGAGE_KEY = create_key("baggage")
+_METADATA_KEY = create_key("baggage-metadata")
+_EMPTY: Mapping[str, object] = MappingProxyType({})
+
+
+def _context(context: Context | None) -> Context:
+    return context if context is not None else _CURRENT.get()
+
+
+def _entries(context: Context) -> dict[str, object]:
+    entries = context.get(_BAGGAGE_KEY)
+    return entries if isinstance(entries, dict) else {}
+
+
+def _metadata(context: Context) -> dict[str, str]:
+    metadata = context.get(_METADATA_KEY)
+    return metadata if isinstance(metadata, dict) else {}
+
+
+def _with(context: Context, entries: dict[str, object], metadata: dict[str, str] | None) -> Context:
+    new = Context(context)
+    dict.__setitem__(new, _BAGGAGE_KEY, entries)
+    if metadata:
+        dict.__setitem__(new, _METADATA_KEY, metadata)
+    else:
+        dict.pop(new, _METADATA_KEY, None)
+    return new
+
+
+def get_all(context: Context | None = None) -> Mapping[str, object]:
+    """All baggage in ``context`` (default: current) as a read-only mapping."""
+    entries = _context(context).get(_BAGGAGE_KEY)
+    return MappingProxyType(entries) if isinstance(entries, dict) and entries else _EMPTY
+
+
+def get_baggage(name: str, context: Context | None = None) -> object | None:
+    """The value of baggage entry ``name`` in ``context`` (default: current), or None."""
+    entries = _context(context).get(_BAGGAGE_KEY)
+    return entries.get(name) if isinstance(entries, dict) else None
+
+
+def get_baggage_metadata(name: str, context: Context | None = None) -> str | None:
+    """The metadata (W3C properties, e.g. ``"ttl=30;internal"``) of entry ``name``, or None."""
+    return _metadata(_context(context)).get(name)
+
+
+def set_baggage(
+    name: str,
+    value: object,
+    context: Context | None = None,
+    *,
+    metadata: str | None = None,
+) -> Context:
+    """A new Context, based on ``context`` (default: current), with ``name`` set to ``value``.
+
+    ``metadata`` (an otel extension, keyword-only) attaches W3C properties to the entry;
+    setting an entry again without it drops the old entry's metadata.
+    """
+    context = _context(context)
+    entries = dict(_entries(context))
+    entries[name] = value
+    metadata_map = _metadata(context)
+    if metadata is not None or name in metadata_map:
+        metadata_map = dict(metadata_map)
+        if metadata is None:
+            del metadata_map[name]
+        else:
+            metadata_map[name] = metadata
+    return _with(context, entries, metadata_map)
+
+
+def remove_baggage(name: str, context: Context | None = None) -> Context:
+    """A new Context, based on ``context`` (default: current), without entry ``name``."""
+    context = _context(context)
+    entries = dict(_entries(context))
+    entries.pop(name, None)
+    metadata_map = _metadata(context)
+    if name in metadata_map:
+        metadata_map = dict(metadata_map)
+        del metadata_map[name]
+    return _with(context, entries, metadata_map)
+
+
+def clear(context: Context | None = None) -> Context:
+    """A new Context, based on ``context`` (default: current), with no baggage at all."""
+    return _with(_context(context), {}, None)
+
+
+def _set_all(
+    context: Context, entries: dict[str, object], metadata: dict[str, str] | None
+) -> Context:
+    """Store prepared ``entries``/``metadata`` (owned by the caller; used by propagators)."""
+    return _with(context, entries, metadata)

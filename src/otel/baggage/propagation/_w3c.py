@@ -1,0 +1,187 @@
+"""W3C Baggage: the ``baggage`` header.
+
+Values (and property values) are percent-encoded UTF-8; invalid UTF-8 escapes decode to
+U+FFFD. Properties (``;k=v;flag``) are kept as the entry's metadata and injected again.
+Limits, applied in both directions: at most 180 entries, 4096 bytes per entry and
+8192 bytes in total; an entry beyond a limit is dropped, the others are kept. A
+malformed entry is ignored on its own; it does not spoil the rest of the header.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from urllib.parse import quote, unquote
+
+from otel.baggage._baggage import _entries, _metadata, _set_all, get_all
+from otel.context import Context
+from otel.context._context import _CURRENT
+from otel.propagators._textmap import (
+    CarrierT,
+    Getter,
+    Setter,
+    TextMapPropagator,
+    default_getter,
+    default_setter,
+)
+
+_logger = logging.getLogger("otel.baggage.propagation")
+
+_BAGGAGE = "baggage"
+_MAX_ENTRIES = 180
+_MAX_ENTRY_BYTES = 4096
+_MAX_TOTAL_BYTES = 8192
+
+# RFC 7230 token, and the W3C baggage-octet (printable ASCII but space " , ; \).
+_TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
+_VALUE = r"[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*"
+_PROPERTY = rf"{_TOKEN}(?:[ \t]*=[ \t]*{_VALUE})?"
+_MEMBER_RE = re.compile(
+    rf"[ \t]*({_TOKEN})[ \t]*=[ \t]*({_VALUE})[ \t]*((?:;[ \t]*(?:{_PROPERTY})?[ \t]*)*)\Z"
+)
+_PROPERTY_RE = re.compile(rf"({_TOKEN})(?:[ \t]*=[ \t]*({_VALUE}))?\Z")
+_PROPERTY_SPLIT_RE = re.compile(r"[ \t]*;[ \t]*")
+
+# Characters sent as they are; everything else is percent-encoded. "%" must be encoded;
+# "+", "=" and "%" are encoded too, so that decoders which treat "+" as a space (or split
+# on "=") still read the value right.
+_VALUE_SAFE = "!#$&'()*-./:<>?@[]^_`{|}~"
+_KEY_SAFE = "!#$&'*-.^_`|~"
+
+
+def _normalize_properties(text: str) -> str | None:
+    """``" ; a = 1 ;b"`` -> ``"a=1;b"``; None when a property is malformed."""
+    out: list[str] = []
+    for prop in _PROPERTY_SPLIT_RE.split(text.strip(" \t;")):
+        if not prop:
+            continue
+        match = _PROPERTY_RE.match(prop)
+        if match is None:
+            return None
+        key, value = match.groups()
+        out.append(key if value is None else f"{key}={value}")
+    return ";".join(out)
+
+
+def _members(headers: list[str]) -> Iterator[str]:
+    """The non-empty list-members of all ``baggage`` headers, OWS stripped."""
+    for header in headers:
+        for member in header.split(","):
+            member = member.strip(" \t")
+            if member:
+                yield member
+
+
+def _encode_key(key: str) -> str:
+    return quote(key, safe=_KEY_SAFE)
+
+
+def _encode_value(value: str) -> str:
+    return quote(value, safe=_VALUE_SAFE)
+
+
+class W3CBaggagePropagator(TextMapPropagator):
+    """Propagates baggage in the W3C ``baggage`` header."""
+
+    def extract(
+        self,
+        carrier: CarrierT,
+        context: Context | None = None,
+        getter: Getter[CarrierT] = default_getter,
+    ) -> Context:
+        """``context`` (default: current) with the entries of ``carrier``'s baggage added.
+
+        Entries already in ``context`` are kept unless the header has the same name.
+        """
+        if context is None:
+            context = _CURRENT.get()
+        try:
+            headers = getter.get(carrier, _BAGGAGE)
+            if not headers:
+                return context
+            entries: dict[str, object] | None = None
+            metadata: dict[str, str] = {}
+            count = 0
+            total = -1  # the first entry has no separating comma
+            for member in _members(headers):
+                if count >= _MAX_ENTRIES:
+                    _logger.debug("Baggage has more than %d entries; rest dropped", count)
+                    break
+                size = len(member)
+                if size > _MAX_ENTRY_BYTES or total + 1 + size > _MAX_TOTAL_BYTES:
+                    _logger.debug("Baggage entry over the size limit dropped")
+                    continue
+                match = _MEMBER_RE.match(member)
+                if match is None:
+                    _logger.debug("Malformed baggage entry ignored")
+                    continue
+                key, value, properties = match.groups()
+                if "%" in key:
+                    key = unquote(key)
+                if "%" in value:
+                    value = unquote(value)
+                if entries is None:
+                    entries = dict(_entries(context))
+                    metadata = dict(_metadata(context))
+                entries[key] = value
+                props = _normalize_properties(properties) if properties else None
+                if props:
+                    metadata[key] = props
+                else:
+                    metadata.pop(key, None)
+                count += 1
+                total += 1 + size
+            if entries is None:
+                return context
+            return _set_all(context, entries, metadata)
+        except Exception:
+            _logger.exception("Failed to extract baggage")
+            return context
+
+    def inject(
+        self,
+        carrier: CarrierT,
+        context: Context | None = None,
+        setter: Setter[CarrierT] = default_setter,
+    ) -> None:
+        """Set ``baggage`` from ``context`` (default: current); nothing when there is none.
+
+        An entry whose encoded form exceeds 4096 bytes, or that would take the header over
+        8192 bytes or 180 entries, is left out (logged).
+        """
+        try:
+            context = context if context is not None else _CURRENT.get()
+            entries = get_all(context)
+            if not entries:
+                return
+            metadata = _metadata(context)
+            parts: list[str] = []
+            total = -1
+            for name, value in entries.items():
+                if len(parts) >= _MAX_ENTRIES:
+                    _logger.warning("Baggage has more than %d entries; rest not sent", _MAX_ENTRIES)
+                    break
+                text = value if isinstance(value, str) else str(value)
+                part = f"{_encode_key(name)}={_encode_value(text)}"
+                props = metadata.get(name)
+                if props:
+                    normalized = _normalize_properties(props)
+                    if normalized is None:
+                        _logger.warning("Malformed metadata of baggage entry %r not sent", name)
+                    elif normalized:
+                        part = f"{part};{normalized}"
+                size = len(part)
+                if size > _MAX_ENTRY_BYTES or total + 1 + size > _MAX_TOTAL_BYTES:
+                    _logger.warning("Baggage entry %r over the size limit; not sent", name)
+                    continue
+                total += 1 + size
+                parts.append(part)
+            if parts:
+                setter.set(carrier, _BAGGAGE, ",".join(parts))
+        except Exception:
+            _logger.exception("Failed to inject baggage")
+
+    @property
+    def fields(self) -> set[str]:
+        return {_BAGGAGE}

@@ -1,0 +1,178 @@
+"""Zipkin B3 propagation: the single ``b3`` header and the ``X-B3-*`` headers.
+
+Both propagators read both encodings (the single header wins when it holds ids) and
+differ only in what they write. A 64-bit trace id is left-padded to 128 bits; the
+debug flag (``d`` / ``X-B3-Flags: 1``) means sampled; ``true``/``false`` are accepted
+for ``X-B3-Sampled``. Ids must be lower-hex of the right length and not all zero;
+anything else means "no remote parent" and the Context is returned unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from otel.context import Context
+from otel.propagators._textmap import (
+    CarrierT,
+    Getter,
+    Setter,
+    TextMapPropagator,
+    default_getter,
+    default_setter,
+)
+from otel.trace._context_helpers import _SPAN_KEY, get_current_span
+from otel.trace._span import NonRecordingSpan
+from otel.trace._span_context import DEFAULT_TRACE_STATE, SpanContext, trace_flags
+
+_logger = logging.getLogger("otel.propagators.b3")
+
+SINGLE_HEADER_KEY = "b3"
+TRACE_ID_KEY = "x-b3-traceid"
+SPAN_ID_KEY = "x-b3-spanid"
+PARENT_SPAN_ID_KEY = "x-b3-parentspanid"
+SAMPLED_KEY = "x-b3-sampled"
+FLAGS_KEY = "x-b3-flags"
+
+_TRACE_ID_RE = re.compile(r"(?:[0-9a-f]{16}){1,2}\Z")
+_SPAN_ID_RE = re.compile(r"[0-9a-f]{16}\Z")
+_SAMPLED = frozenset({"1", "true", "d"})
+_NOT_SAMPLED = frozenset({"0", "false"})
+_OWS = " \t"
+
+
+def _span_context(trace_hex: str, span_hex: str, sampled: bool) -> SpanContext | None:
+    if _TRACE_ID_RE.match(trace_hex) is None or _SPAN_ID_RE.match(span_hex) is None:
+        return None
+    trace_id = int(trace_hex, 16)
+    span_id = int(span_hex, 16)
+    if trace_id == 0 or span_id == 0:
+        return None
+    return SpanContext(trace_id, span_id, True, trace_flags(sampled), DEFAULT_TRACE_STATE)
+
+
+def _parse_single(value: str) -> SpanContext | None:
+    """``{trace}-{span}[-{1|0|d}[-{parent}]]``; a sampling-only value carries no ids."""
+    fields = value.strip(_OWS).split("-")
+    if len(fields) < 2 or len(fields) > 4:
+        return None
+    sampled = False
+    if len(fields) >= 3:
+        state = fields[2]
+        if state in ("1", "d"):
+            sampled = True
+        elif state != "0":
+            return None
+        if len(fields) == 4 and _SPAN_ID_RE.match(fields[3]) is None:
+            return None
+    return _span_context(fields[0], fields[1], sampled)
+
+
+def _first(getter: Getter[CarrierT], carrier: CarrierT, key: str) -> str | None:
+    values = getter.get(carrier, key)
+    return values[0].strip(_OWS) if values else None
+
+
+def _parse_multi(getter: Getter[CarrierT], carrier: CarrierT) -> SpanContext | None:
+    trace_hex = _first(getter, carrier, TRACE_ID_KEY)
+    span_hex = _first(getter, carrier, SPAN_ID_KEY)
+    if trace_hex is None or span_hex is None:
+        return None
+    sampled = _first(getter, carrier, FLAGS_KEY) == "1"  # debug implies accept
+    if not sampled:
+        state = _first(getter, carrier, SAMPLED_KEY)
+        if state is not None:
+            state = state.lower()
+            sampled = state in _SAMPLED
+            if not sampled and state not in _NOT_SAMPLED:
+                _logger.debug("Malformed %s header %r: sampling deferred", SAMPLED_KEY, state)
+    return _span_context(trace_hex, span_hex, sampled)
+
+
+class _B3Base(TextMapPropagator):
+    SINGLE_HEADER_KEY = SINGLE_HEADER_KEY
+    TRACE_ID_KEY = TRACE_ID_KEY
+    SPAN_ID_KEY = SPAN_ID_KEY
+    PARENT_SPAN_ID_KEY = PARENT_SPAN_ID_KEY
+    SAMPLED_KEY = SAMPLED_KEY
+    FLAGS_KEY = FLAGS_KEY
+
+    def extract(
+        self,
+        carrier: CarrierT,
+        context: Context | None = None,
+        getter: Getter[CarrierT] = default_getter,
+    ) -> Context:
+        """Context (default: a new root Context) with the remote parent from ``carrier``."""
+        if context is None:
+            context = Context()
+        try:
+            parsed = None
+            single = getter.get(carrier, SINGLE_HEADER_KEY)
+            if single:
+                parsed = _parse_single(single[0])
+            if parsed is None:
+                parsed = _parse_multi(getter, carrier)
+            if parsed is None:
+                return context
+            new = Context(context)
+            dict.__setitem__(new, _SPAN_KEY, NonRecordingSpan(parsed))
+            return new
+        except Exception:
+            _logger.exception("Failed to extract B3 context; starting a new trace")
+            return context
+
+
+class B3MultiFormat(_B3Base):
+    """Writes ``X-B3-TraceId``, ``X-B3-SpanId`` and ``X-B3-Sampled``; reads both encodings."""
+
+    def inject(
+        self,
+        carrier: CarrierT,
+        context: Context | None = None,
+        setter: Setter[CarrierT] = default_setter,
+    ) -> None:
+        try:
+            span_context = get_current_span(context).get_span_context()
+            if not span_context.is_valid:
+                return
+            setter.set(carrier, TRACE_ID_KEY, f"{span_context.trace_id:032x}")
+            setter.set(carrier, SPAN_ID_KEY, f"{span_context.span_id:016x}")
+            setter.set(carrier, SAMPLED_KEY, "1" if span_context.trace_flags.sampled else "0")
+        except Exception:
+            _logger.exception("Failed to inject B3 headers")
+
+    @property
+    def fields(self) -> set[str]:
+        return {TRACE_ID_KEY, SPAN_ID_KEY, SAMPLED_KEY}
+
+
+class B3SingleFormat(_B3Base):
+    """Writes the single ``b3: {trace}-{span}-{1|0}`` header; reads both encodings."""
+
+    def inject(
+        self,
+        carrier: CarrierT,
+        context: Context | None = None,
+        setter: Setter[CarrierT] = default_setter,
+    ) -> None:
+        try:
+            span_context = get_current_span(context).get_span_context()
+            if not span_context.is_valid:
+                return
+            setter.set(
+                carrier,
+                SINGLE_HEADER_KEY,
+                f"{span_context.trace_id:032x}-{span_context.span_id:016x}"
+                f"-{'1' if span_context.trace_flags.sampled else '0'}",
+            )
+        except Exception:
+            _logger.exception("Failed to inject B3 header")
+
+    @property
+    def fields(self) -> set[str]:
+        return {SINGLE_HEADER_KEY}
+
+
+# The name older official releases used for the multi-header format.
+B3Format = B3MultiFormat

@@ -1,0 +1,5 @@
+"""Jaeger propagator: ``uber-trace-id`` and ``uberctx-*`` baggage headers."""
+
+from otel.propagators.jaeger._jaeger import JaegerPropagator
+
+__all__ = ["JaegerPropagator"]

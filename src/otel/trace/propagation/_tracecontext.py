@@ -1,0 +1,128 @@
+"""W3C Trace Context (Level 2): the ``traceparent`` and ``tracestate`` headers.
+
+Extraction follows the specification's processing model: a missing, duplicated or
+malformed ``traceparent`` means "no remote parent" (the given Context is returned
+unchanged, so the next span starts a new trace) and ``tracestate`` is then not read.
+Versions above ``00`` are parsed for their first four fields; ``ff`` is invalid.
+Only the sampled and random flags are kept; other flag bits are set to zero.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from otel.context import Context
+from otel.propagators._textmap import (
+    CarrierT,
+    Getter,
+    Setter,
+    TextMapPropagator,
+    default_getter,
+    default_setter,
+)
+from otel.trace._context_helpers import _SPAN_KEY, get_current_span
+from otel.trace._span import NonRecordingSpan
+from otel.trace._span_context import (
+    DEFAULT_TRACE_STATE,
+    SpanContext,
+    TraceState,
+    trace_flags,
+)
+
+_logger = logging.getLogger("otel.trace.propagation")
+
+_TRACEPARENT = "traceparent"
+_TRACESTATE = "tracestate"
+_FIELDS = frozenset({_TRACEPARENT, _TRACESTATE})
+# Flags this version knows: sampled (bit 0) and random trace id (bit 1, Level 2).
+_KNOWN_FLAGS = 0x03
+
+# version "-" trace-id "-" parent-id "-" trace-flags, then (future versions only)
+# "-" followed by fields this version must not interpret.
+_TRACEPARENT_RE = re.compile(
+    r"([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?\Z", re.DOTALL
+)
+_OWS = " \t"
+
+
+def _parse_traceparent(header: str) -> SpanContext | None:
+    """The remote SpanContext in one ``traceparent`` value, or None when it is invalid."""
+    match = _TRACEPARENT_RE.match(header.strip(_OWS))
+    if match is None:
+        return None
+    version, trace_hex, span_hex, flags_hex, rest = match.groups()
+    if version == "ff" or (version == "00" and rest is not None):
+        return None
+    trace_id = int(trace_hex, 16)
+    span_id = int(span_hex, 16)
+    if trace_id == 0 or span_id == 0:
+        return None
+    flags = trace_flags(int(flags_hex, 16) & _KNOWN_FLAGS)
+    return SpanContext(trace_id, span_id, True, flags, DEFAULT_TRACE_STATE)
+
+
+class TraceContextTextMapPropagator(TextMapPropagator):
+    """Propagates the span context in W3C ``traceparent``/``tracestate`` headers."""
+
+    def extract(
+        self,
+        carrier: CarrierT,
+        context: Context | None = None,
+        getter: Getter[CarrierT] = default_getter,
+    ) -> Context:
+        """Context (default: a new root Context) with the remote parent from ``carrier``.
+
+        Without a valid, single ``traceparent`` the Context is returned as it was.
+        """
+        if context is None:
+            context = Context()
+        try:
+            headers = getter.get(carrier, _TRACEPARENT)
+            if not headers or len(headers) != 1:
+                # Absent, or sent more than once: the specification calls both invalid.
+                return context
+            parsed = _parse_traceparent(headers[0])
+            if parsed is None:
+                return context
+            state_headers = getter.get(carrier, _TRACESTATE)
+            if state_headers:
+                state = TraceState.from_header(state_headers)
+                if state:
+                    parsed = SpanContext(parsed[0], parsed[1], True, parsed[3], state)
+            new = Context(context)
+            dict.__setitem__(new, _SPAN_KEY, NonRecordingSpan(parsed))
+            return new
+        except Exception:
+            _logger.exception("Failed to extract W3C trace context; starting a new trace")
+            return context
+
+    def inject(
+        self,
+        carrier: CarrierT,
+        context: Context | None = None,
+        setter: Setter[CarrierT] = default_setter,
+    ) -> None:
+        """Set ``traceparent`` (and ``tracestate`` when not empty) for the current span.
+
+        An invalid span context injects nothing.
+        """
+        try:
+            span_context = get_current_span(context).get_span_context()
+            if not span_context.is_valid:
+                return
+            setter.set(
+                carrier,
+                _TRACEPARENT,
+                f"00-{span_context.trace_id:032x}-{span_context.span_id:016x}"
+                f"-{span_context.trace_flags & _KNOWN_FLAGS:02x}",
+            )
+            state = span_context.trace_state
+            if state:
+                setter.set(carrier, _TRACESTATE, state.to_header())
+        except Exception:
+            _logger.exception("Failed to inject W3C trace context")
+
+    @property
+    def fields(self) -> set[str]:
+        return set(_FIELDS)
