@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from otel.attributes import AttributeValue
 
 if TYPE_CHECKING:
-    from otel.sdk.resources import Resource  # type: ignore[import-not-found,unused-ignore]
+    from otel.sdk.resources import Resource
     from otel.sdk.util.instrumentation import InstrumentationScope
 
 _Attrs: TypeAlias = Mapping[str, AttributeValue]

@@ -1,5 +1,13 @@
 """Metric readers, exporters and the data model they exchange (official 1.x names)."""
 
+from otel.sdk.metrics._export import (
+    ConsoleMetricExporter,
+    InMemoryMetricReader,
+    MetricExporter,
+    MetricExportResult,
+    MetricReader,
+    PeriodicExportingMetricReader,
+)
 from otel.sdk.metrics._point import (
     AggregationTemporality,
     Buckets,
@@ -22,6 +30,7 @@ from otel.sdk.metrics._point import (
 __all__ = [
     "AggregationTemporality",
     "Buckets",
+    "ConsoleMetricExporter",
     "DataPointT",
     "DataT",
     "Exemplar",
@@ -30,9 +39,14 @@ __all__ = [
     "Gauge",
     "Histogram",
     "HistogramDataPoint",
+    "InMemoryMetricReader",
     "Metric",
+    "MetricExportResult",
+    "MetricExporter",
+    "MetricReader",
     "MetricsData",
     "NumberDataPoint",
+    "PeriodicExportingMetricReader",
     "ResourceMetrics",
     "ScopeMetrics",
     "Sum",

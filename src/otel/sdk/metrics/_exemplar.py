@@ -1,0 +1,183 @@
+"""Exemplar filters and reservoirs: sample measurements and link them to the current span."""
+
+from __future__ import annotations
+
+import random
+from abc import ABC, abstractmethod
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from otel.context import Context
+from otel.context._context import _CURRENT
+from otel.sdk.metrics._point import Exemplar
+from otel.trace import get_current_span
+
+
+def _sampled_span_ids(context: Context | None) -> tuple[int, int] | None:
+    """(trace_id, span_id) of the span in ``context`` (default: current) if valid, else None."""
+    ctx = context if context is not None else _CURRENT.get()
+    if not ctx:
+        return None
+    span_context = get_current_span(ctx).get_span_context()
+    if not span_context.is_valid:
+        return None
+    return span_context.trace_id, span_context.span_id
+
+
+class ExemplarFilter(ABC):
+    """Decides which measurements may become exemplars."""
+
+    @abstractmethod
+    def should_sample(
+        self,
+        value: int | float,
+        time_unix_nano: int,
+        attributes: Mapping[str, Any] | None,
+        context: Context | None,
+    ) -> bool:
+        """True when this measurement is offered to the reservoir."""
+
+
+class AlwaysOnExemplarFilter(ExemplarFilter):
+    """Every measurement is offered."""
+
+    def should_sample(
+        self,
+        value: int | float,
+        time_unix_nano: int,
+        attributes: Mapping[str, Any] | None,
+        context: Context | None,
+    ) -> bool:
+        return True
+
+
+class AlwaysOffExemplarFilter(ExemplarFilter):
+    """No measurement is offered (no exemplars)."""
+
+    def should_sample(
+        self,
+        value: int | float,
+        time_unix_nano: int,
+        attributes: Mapping[str, Any] | None,
+        context: Context | None,
+    ) -> bool:
+        return False
+
+
+class TraceBasedExemplarFilter(ExemplarFilter):
+    """Measurements made inside a sampled span are offered (the spec default)."""
+
+    def should_sample(
+        self,
+        value: int | float,
+        time_unix_nano: int,
+        attributes: Mapping[str, Any] | None,
+        context: Context | None,
+    ) -> bool:
+        ctx = context if context is not None else _CURRENT.get()
+        if not ctx:
+            return False
+        span_context = get_current_span(ctx).get_span_context()
+        return bool(span_context.is_valid and span_context.trace_flags & 1)
+
+
+class ExemplarReservoir(ABC):
+    """Keeps some of the offered measurements until the next collection."""
+
+    @abstractmethod
+    def offer(
+        self,
+        value: int | float,
+        time_unix_nano: int,
+        attributes: Mapping[str, Any] | None,
+        context: Context | None,
+    ) -> None:
+        """Consider one measurement (already accepted by the filter)."""
+
+    @abstractmethod
+    def collect(self, point_attributes: Mapping[str, Any] | None) -> list[Exemplar]:
+        """The kept exemplars, then forget them (``point_attributes`` are left out)."""
+
+
+class _Slot:
+    __slots__ = ("attributes", "span_id", "time_unix_nano", "trace_id", "value")
+
+    def __init__(
+        self,
+        value: int | float,
+        time_unix_nano: int,
+        attributes: Mapping[str, Any] | None,
+        context: Context | None,
+    ) -> None:
+        self.value = value
+        self.time_unix_nano = time_unix_nano
+        self.attributes = dict(attributes) if attributes else None
+        ids = _sampled_span_ids(context)
+        if ids is None:
+            self.trace_id: int | None = None
+            self.span_id: int | None = None
+        else:
+            self.trace_id, self.span_id = ids
+
+    def exemplar(self, point_attributes: Mapping[str, Any] | None) -> Exemplar:
+        attributes = self.attributes
+        if attributes and point_attributes:
+            filtered = {k: v for k, v in attributes.items() if k not in point_attributes}
+        else:
+            filtered = attributes or {}
+        return Exemplar(filtered, self.value, self.time_unix_nano, self.span_id, self.trace_id)
+
+
+class SimpleFixedSizeExemplarReservoir(ExemplarReservoir):
+    """Uniform sample (reservoir sampling) of ``size`` measurements per collection."""
+
+    def __init__(self, size: int = 1, **kwargs: Any) -> None:
+        self._size = max(1, int(size))
+        self._slots: list[_Slot] = []
+        self._seen = 0
+
+    def offer(
+        self,
+        value: int | float,
+        time_unix_nano: int,
+        attributes: Mapping[str, Any] | None,
+        context: Context | None,
+    ) -> None:
+        self._seen += 1
+        slots = self._slots
+        if len(slots) < self._size:
+            slots.append(_Slot(value, time_unix_nano, attributes, context))
+            return
+        index = random.randrange(self._seen)
+        if index < self._size:
+            slots[index] = _Slot(value, time_unix_nano, attributes, context)
+
+    def collect(self, point_attributes: Mapping[str, Any] | None) -> list[Exemplar]:
+        slots, self._slots = self._slots, []
+        self._seen = 0
+        return [slot.exemplar(point_attributes) for slot in slots]
+
+
+class AlignedHistogramBucketExemplarReservoir(ExemplarReservoir):
+    """The last measurement of each histogram bucket."""
+
+    def __init__(self, boundaries: Sequence[float] = (), **kwargs: Any) -> None:
+        self._boundaries = tuple(boundaries)
+        self._slots: list[_Slot | None] = [None] * (len(self._boundaries) + 1)
+
+    def offer(
+        self,
+        value: int | float,
+        time_unix_nano: int,
+        attributes: Mapping[str, Any] | None,
+        context: Context | None,
+    ) -> None:
+        self._slots[bisect_left(self._boundaries, value)] = _Slot(
+            value, time_unix_nano, attributes, context
+        )
+
+    def collect(self, point_attributes: Mapping[str, Any] | None) -> list[Exemplar]:
+        slots = self._slots
+        self._slots = [None] * len(slots)
+        return [slot.exemplar(point_attributes) for slot in slots if slot is not None]

@@ -1,0 +1,351 @@
+"""Metric readers (pull, periodic, in-memory) and exporters (interface, console)."""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import sys
+import threading
+import time
+import weakref
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from enum import Enum
+from typing import IO, Any
+
+from otel.sdk.config import env_float
+from otel.sdk.metrics._instrument import (
+    Counter,
+    Gauge,
+    Histogram,
+    ObservableCounter,
+    ObservableGauge,
+    ObservableUpDownCounter,
+    UpDownCounter,
+)
+from otel.sdk.metrics._point import AggregationTemporality, MetricsData
+from otel.sdk.metrics._stream import DEFAULT_CARDINALITY_LIMIT
+from otel.sdk.metrics._view import Aggregation, DefaultAggregation
+
+_logger = logging.getLogger("otel.sdk.metrics.export")
+
+_INSTRUMENT_CLASSES: tuple[type, ...] = (
+    Counter,
+    UpDownCounter,
+    Histogram,
+    Gauge,
+    ObservableCounter,
+    ObservableUpDownCounter,
+    ObservableGauge,
+)
+
+
+def _lookup(mapping: Mapping[type, Any], instrument: object, default: Any) -> Any:
+    value = mapping.get(type(instrument))
+    if value is not None:
+        return value
+    for cls, candidate in mapping.items():
+        if isinstance(instrument, cls):
+            return candidate
+    return default
+
+
+class MetricExportResult(Enum):
+    """Outcome of ``MetricExporter.export``."""
+
+    SUCCESS = 0
+    FAILURE = 1
+
+
+class MetricExporter(ABC):
+    """Sends collected metrics somewhere; used by PeriodicExportingMetricReader."""
+
+    def __init__(
+        self,
+        preferred_temporality: dict[type, AggregationTemporality] | None = None,
+        preferred_aggregation: dict[type, Aggregation] | None = None,
+    ) -> None:
+        self._preferred_temporality = preferred_temporality
+        self._preferred_aggregation = preferred_aggregation
+
+    @abstractmethod
+    def export(
+        self, metrics_data: MetricsData, timeout_millis: float = 10_000, **kwargs: Any
+    ) -> MetricExportResult:
+        """Send one collection."""
+
+    @abstractmethod
+    def force_flush(self, timeout_millis: float = 10_000) -> bool:
+        """Send anything buffered."""
+
+    @abstractmethod
+    def shutdown(self, timeout_millis: float = 30_000, **kwargs: Any) -> None:
+        """Release resources; later exports fail."""
+
+
+class ConsoleMetricExporter(MetricExporter):
+    """Writes each collection to ``out`` (stdout) as one JSON document."""
+
+    def __init__(
+        self,
+        out: IO[str] = sys.stdout,
+        formatter: Callable[[MetricsData], str] = lambda metrics_data: (
+            metrics_data.to_json() + os.linesep
+        ),
+        preferred_temporality: dict[type, AggregationTemporality] | None = None,
+        preferred_aggregation: dict[type, Aggregation] | None = None,
+    ) -> None:
+        super().__init__(preferred_temporality, preferred_aggregation)
+        self.out = out
+        self.formatter = formatter
+
+    def export(
+        self, metrics_data: MetricsData, timeout_millis: float = 10_000, **kwargs: Any
+    ) -> MetricExportResult:
+        try:
+            self.out.write(self.formatter(metrics_data))
+            self.out.flush()
+        except Exception:
+            _logger.exception("ConsoleMetricExporter failed to write")
+            return MetricExportResult.FAILURE
+        return MetricExportResult.SUCCESS
+
+    def force_flush(self, timeout_millis: float = 10_000) -> bool:
+        return True
+
+    def shutdown(self, timeout_millis: float = 30_000, **kwargs: Any) -> None:
+        return None
+
+
+_CollectFn = Callable[["MetricReader", float], "MetricsData | None"]
+
+
+class MetricReader(ABC):
+    """Collects from the MeterProvider it is registered with (pull API: ``collect()``).
+
+    ``preferred_temporality`` / ``preferred_aggregation`` map instrument classes
+    (``otel.sdk.metrics.Counter``, ...) to this reader's choice; the default is
+    cumulative and each instrument's default aggregation. ``cardinality_limit`` (an int,
+    or a mapping from instrument class to int) caps the series per metric stream for this
+    reader (default 2000, views may set their own).
+    """
+
+    def __init__(
+        self,
+        preferred_temporality: dict[type, AggregationTemporality] | None = None,
+        preferred_aggregation: dict[type, Aggregation] | None = None,
+        *,
+        cardinality_limit: int | Mapping[type, int] | None = None,
+    ) -> None:
+        self._collect: _CollectFn | None = None
+        self._instrument_class_temporality: dict[type, AggregationTemporality] = dict.fromkeys(
+            _INSTRUMENT_CLASSES, AggregationTemporality.CUMULATIVE
+        )
+        if preferred_temporality:
+            for cls, temporality in preferred_temporality.items():
+                self._instrument_class_temporality[cls] = AggregationTemporality(temporality)
+        self._instrument_class_aggregation: dict[type, Aggregation] = dict.fromkeys(
+            _INSTRUMENT_CLASSES, DefaultAggregation()
+        )
+        if preferred_aggregation:
+            self._instrument_class_aggregation.update(preferred_aggregation)
+        self._cardinality_limit = cardinality_limit
+
+    # used by the MeterProvider
+    def _temporality_for(self, instrument: object) -> AggregationTemporality:
+        temporality: AggregationTemporality = _lookup(
+            self._instrument_class_temporality, instrument, AggregationTemporality.CUMULATIVE
+        )
+        return temporality
+
+    def _aggregation_for(self, instrument: object) -> Aggregation:
+        aggregation: Aggregation = _lookup(
+            self._instrument_class_aggregation, instrument, DefaultAggregation()
+        )
+        return aggregation
+
+    def _cardinality_limit_for(self, instrument: object) -> int:
+        limit = self._cardinality_limit
+        if limit is None:
+            return DEFAULT_CARDINALITY_LIMIT
+        if isinstance(limit, int):
+            return max(2, limit)
+        found: int = _lookup(limit, instrument, DEFAULT_CARDINALITY_LIMIT)
+        return max(2, found)
+
+    def _set_collect_callback(self, func: _CollectFn | None) -> None:
+        self._collect = func
+
+    def collect(self, timeout_millis: float = 10_000) -> None:
+        """Collect now and hand the result to ``_receive_metrics``."""
+        collect = self._collect
+        if collect is None:
+            _logger.warning("Cannot call collect on a MetricReader until it is registered")
+            return
+        metrics_data = collect(self, timeout_millis)
+        if metrics_data is not None:
+            self._receive_metrics(metrics_data, timeout_millis=timeout_millis)
+
+    @abstractmethod
+    def _receive_metrics(
+        self, metrics_data: MetricsData, timeout_millis: float = 10_000, **kwargs: Any
+    ) -> None:
+        """Called with each collection's result."""
+
+    def force_flush(self, timeout_millis: float = 10_000) -> bool:
+        self.collect(timeout_millis=timeout_millis)
+        return True
+
+    @abstractmethod
+    def shutdown(self, timeout_millis: float = 30_000, **kwargs: Any) -> None:
+        """Stop; collect no more."""
+
+
+class InMemoryMetricReader(MetricReader):
+    """Keeps the last collection in memory: ``get_metrics_data()`` collects and returns it."""
+
+    def __init__(
+        self,
+        preferred_temporality: dict[type, AggregationTemporality] | None = None,
+        preferred_aggregation: dict[type, Aggregation] | None = None,
+        *,
+        cardinality_limit: int | Mapping[type, int] | None = None,
+    ) -> None:
+        super().__init__(
+            preferred_temporality, preferred_aggregation, cardinality_limit=cardinality_limit
+        )
+        self._lock = threading.Lock()
+        self._metrics_data: MetricsData | None = None
+
+    def get_metrics_data(self) -> MetricsData | None:
+        """Collect now and return the result (None before registration or after shutdown)."""
+        self.collect()
+        with self._lock:
+            metrics_data, self._metrics_data = self._metrics_data, None
+        return metrics_data
+
+    def _receive_metrics(
+        self, metrics_data: MetricsData, timeout_millis: float = 10_000, **kwargs: Any
+    ) -> None:
+        with self._lock:
+            self._metrics_data = metrics_data
+
+    def shutdown(self, timeout_millis: float = 30_000, **kwargs: Any) -> None:
+        self._set_collect_callback(None)
+
+
+class PeriodicExportingMetricReader(MetricReader):
+    """Collects every ``export_interval_millis`` on a daemon thread and exports.
+
+    Defaults come from ``OTEL_METRIC_EXPORT_INTERVAL`` (60000) and
+    ``OTEL_METRIC_EXPORT_TIMEOUT`` (30000). ``math.inf`` as interval means "only on
+    force_flush/shutdown". The thread is restarted in a forked child. ``shutdown`` does a
+    last export and returns within its timeout even when the exporter hangs.
+    """
+
+    def __init__(
+        self,
+        exporter: MetricExporter,
+        export_interval_millis: float | None = None,
+        export_timeout_millis: float | None = None,
+    ) -> None:
+        super().__init__(
+            preferred_temporality=getattr(exporter, "_preferred_temporality", None),
+            preferred_aggregation=getattr(exporter, "_preferred_aggregation", None),
+        )
+        if export_interval_millis is None:
+            export_interval_millis = env_float("OTEL_METRIC_EXPORT_INTERVAL", 60_000, minimum=0)
+        if export_timeout_millis is None:
+            export_timeout_millis = env_float("OTEL_METRIC_EXPORT_TIMEOUT", 30_000, minimum=0)
+        if not export_interval_millis > 0:
+            _logger.warning("export_interval_millis must be > 0; using 60000")
+            export_interval_millis = 60_000
+        if not export_timeout_millis >= 0:
+            _logger.warning("export_timeout_millis must be >= 0; using 30000")
+            export_timeout_millis = 30_000
+        self._exporter = exporter
+        self._export_interval_millis = float(export_interval_millis)
+        self._export_timeout_millis = float(export_timeout_millis)
+        self._export_lock = threading.Lock()
+        self._shutdown = False
+        self._shutdown_event = threading.Event()
+        self._thread: threading.Thread | None = None
+        if math.isfinite(self._export_interval_millis):
+            self._start_thread()
+            if hasattr(os, "register_at_fork"):
+                ref = weakref.WeakMethod(self._after_fork)
+                os.register_at_fork(after_in_child=lambda: (m := ref()) is not None and m())
+
+    def _start_thread(self) -> None:
+        self._thread = threading.Thread(
+            target=self._ticker, name="OtelPeriodicExportingMetricReader", daemon=True
+        )
+        self._thread.start()
+
+    def _after_fork(self) -> None:
+        # The parent's thread does not exist in the child; locks may be held by it.
+        self._export_lock = threading.Lock()
+        self._shutdown_event = threading.Event()
+        if not self._shutdown:
+            self._start_thread()
+
+    def _ticker(self) -> None:
+        interval = self._export_interval_millis / 1e3
+        event = self._shutdown_event
+        while not event.wait(interval):
+            self._collect_safely(self._export_timeout_millis)
+        self._collect_safely(self._export_timeout_millis)  # the last export, at shutdown
+
+    def _collect_safely(self, timeout_millis: float) -> None:
+        try:
+            self.collect(timeout_millis=timeout_millis)
+        except Exception:
+            _logger.exception("Metric collection failed")
+
+    def _receive_metrics(
+        self, metrics_data: MetricsData, timeout_millis: float = 10_000, **kwargs: Any
+    ) -> None:
+        if not self._export_lock.acquire(timeout=max(timeout_millis, 0) / 1e3):
+            _logger.warning("Skipped a metrics export: the previous one is still running")
+            return
+        try:
+            result = self._exporter.export(metrics_data, timeout_millis=timeout_millis)
+            if result is not MetricExportResult.SUCCESS:
+                _logger.warning("Metric exporter %s failed", type(self._exporter).__name__)
+        except Exception:
+            _logger.exception("Metric exporter %s raised", type(self._exporter).__name__)
+        finally:
+            self._export_lock.release()
+
+    def force_flush(self, timeout_millis: float = 10_000) -> bool:
+        if self._shutdown:
+            return False
+        self._collect_safely(timeout_millis)
+        try:
+            return bool(self._exporter.force_flush(timeout_millis=timeout_millis))
+        except Exception:
+            _logger.exception("Metric exporter force_flush raised")
+            return False
+
+    def shutdown(self, timeout_millis: float = 30_000, **kwargs: Any) -> None:
+        if self._shutdown:
+            _logger.warning("PeriodicExportingMetricReader already shut down")
+            return
+        self._shutdown = True
+        deadline = _now() + timeout_millis / 1e3
+        thread = self._thread
+        if thread is not None and thread.is_alive() and thread is not threading.current_thread():
+            self._shutdown_event.set()
+            thread.join(timeout=max(0.0, deadline - _now()))
+        else:
+            self._collect_safely(min(timeout_millis, self._export_timeout_millis))
+        self._set_collect_callback(None)
+        remaining = max(0.0, deadline - _now()) * 1e3
+        try:
+            self._exporter.shutdown(timeout_millis=remaining)
+        except Exception:
+            _logger.exception("Metric exporter shutdown raised")
+
+
+_now = time.monotonic

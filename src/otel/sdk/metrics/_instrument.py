@@ -1,0 +1,322 @@
+"""SDK instruments: validate the measurement, hand it to the instrument's stream(s).
+
+The hot path is ``add``/``record``/``set``: a type check, a range check and one call into
+the stream. Bad input is dropped with one warning per instrument, never raised.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import numbers
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from otel import metrics as _api
+from otel.attributes import Attributes
+from otel.context import Context
+from otel.metrics._instruments import CallbackOptions, CallbackT, Observation
+
+if TYPE_CHECKING:
+    from otel.sdk.metrics._stream import _Stream
+
+_logger = logging.getLogger("otel.sdk.metrics")
+_INF = float("inf")
+
+_Record = Callable[[Any, Any, Any], None]
+
+
+def _noop_record(value: Any, attributes: Any, context: Any) -> None:
+    return None
+
+
+def _fan_out(records: tuple[_Record, ...]) -> _Record:
+    def record(value: Any, attributes: Any, context: Any) -> None:
+        for each in records:
+            each(value, attributes, context)
+
+    return record
+
+
+def _as_number(amount: object) -> int | float | None:
+    """Numbers that are not plain int/float (numpy scalars, Fraction, ...) or None."""
+    if isinstance(amount, bool) or not isinstance(amount, numbers.Real):
+        return None
+    try:
+        return int(amount) if isinstance(amount, numbers.Integral) else float(amount)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+class _SyncMixin:
+    """Stream wiring and bad-input handling shared by the synchronous instruments."""
+
+    __slots__ = ()
+
+    _record: _Record
+    _warned: bool
+    _name: str
+
+    def _set_streams(self, streams: Sequence[_Stream]) -> None:
+        if not streams:
+            self._record = _noop_record
+        elif len(streams) == 1:
+            self._record = streams[0].record
+        else:
+            self._record = _fan_out(tuple(s.record for s in streams))
+
+    def _warn(self, reason: str, amount: object) -> None:
+        if not self._warned:
+            self._warned = True  # type: ignore[misc]
+            _logger.warning(
+                "Dropped measurement %r on instrument %s: %s (logged once per instrument)",
+                amount,
+                self._name,
+                reason,
+            )
+
+    def _failed(self) -> None:
+        if not self._warned:
+            self._warned = True  # type: ignore[misc]
+            _logger.exception("Recording on instrument %s failed", self._name)
+
+
+class Counter(_SyncMixin, _api.Counter):
+    """Monotonic sum. ``add`` takes a non-negative, finite int or float."""
+
+    __slots__ = ("_record", "_warned")
+
+    def __init__(self, name: str, unit: str = "", description: str = "") -> None:
+        super().__init__(name, unit, description)
+        self._record: _Record = _noop_record
+        self._warned = False
+
+    def add(
+        self, amount: int | float, attributes: Attributes = None, context: Context | None = None
+    ) -> None:
+        t = type(amount)
+        if (t is int or t is float) and 0 <= amount < _INF:
+            try:
+                self._record(amount, attributes, context)
+            except Exception:
+                self._failed()
+            return
+        self._slow_add(amount, attributes, context)
+
+    def _slow_add(self, amount: object, attributes: Attributes, context: Context | None) -> None:
+        number = _as_number(amount)
+        if number is None:
+            self._warn("not a number", amount)
+        elif not 0 <= number < _INF:
+            self._warn("a counter only accepts non-negative, finite amounts", amount)
+        else:
+            self.add(number, attributes, context)
+
+
+class UpDownCounter(_SyncMixin, _api.UpDownCounter):
+    """Sum that may go down. ``add`` takes any finite int or float."""
+
+    __slots__ = ("_record", "_warned")
+
+    def __init__(self, name: str, unit: str = "", description: str = "") -> None:
+        super().__init__(name, unit, description)
+        self._record: _Record = _noop_record
+        self._warned = False
+
+    def add(
+        self, amount: int | float, attributes: Attributes = None, context: Context | None = None
+    ) -> None:
+        t = type(amount)
+        if t is int or (t is float and -_INF < amount < _INF):
+            try:
+                self._record(amount, attributes, context)
+            except Exception:
+                self._failed()
+            return
+        number = _as_number(amount)
+        if number is None or not -_INF < number < _INF:
+            self._warn("not a finite number", amount)
+        else:
+            self.add(number, attributes, context)
+
+
+class Histogram(_SyncMixin, _api.Histogram):
+    """Distribution. ``record`` takes a non-negative, finite int or float."""
+
+    __slots__ = ("_advisory", "_record", "_warned")
+
+    def __init__(
+        self,
+        name: str,
+        unit: str = "",
+        description: str = "",
+        explicit_bucket_boundaries_advisory: Sequence[float] | None = None,
+    ) -> None:
+        super().__init__(name, unit, description)
+        self._advisory = explicit_bucket_boundaries_advisory
+        self._record: _Record = _noop_record
+        self._warned = False
+
+    def record(
+        self, amount: int | float, attributes: Attributes = None, context: Context | None = None
+    ) -> None:
+        t = type(amount)
+        if (t is int or t is float) and 0 <= amount < _INF:
+            try:
+                self._record(amount, attributes, context)
+            except Exception:
+                self._failed()
+            return
+        number = _as_number(amount)
+        if number is None:
+            self._warn("not a number", amount)
+        elif not 0 <= number < _INF:
+            self._warn("a histogram only accepts non-negative, finite values", amount)
+        else:
+            self.record(number, attributes, context)
+
+
+class Gauge(_SyncMixin, _api.Gauge):
+    """Synchronous gauge. ``set`` takes any finite int or float."""
+
+    __slots__ = ("_record", "_warned")
+
+    def __init__(self, name: str, unit: str = "", description: str = "") -> None:
+        super().__init__(name, unit, description)
+        self._record: _Record = _noop_record
+        self._warned = False
+
+    def set(
+        self, amount: int | float, attributes: Attributes = None, context: Context | None = None
+    ) -> None:
+        t = type(amount)
+        if t is int or (t is float and -_INF < amount < _INF):
+            try:
+                self._record(amount, attributes, context)
+            except Exception:
+                self._failed()
+            return
+        number = _as_number(amount)
+        if number is None or not -_INF < number < _INF:
+            self._warn("not a finite number", amount)
+        else:
+            self.set(number, attributes, context)
+
+
+_Gauge = Gauge
+
+
+class _AsyncMixin:
+    """Callbacks and their invocation, shared by the observable instruments."""
+
+    __slots__ = ()
+
+    _callbacks: list[CallbackT]
+    _name: str
+
+    def _prepare_callbacks(self, callbacks: Iterable[CallbackT]) -> list[Callable[..., Any]]:
+        prepared: list[Callable[..., Any]] = []
+        for callback in callbacks:
+            if inspect.isgenerator(callback):
+                try:
+                    next(callback)  # run to the first ``yield`` so that send() works
+                except Exception:
+                    _logger.exception("Generator callback of %s failed to start", self._name)
+                    continue
+                prepared.append(callback.send)
+            elif callable(callback):
+                prepared.append(callback)
+            else:
+                _logger.warning("Ignoring non-callable callback %r of %s", callback, self._name)
+        return prepared
+
+    def _add_callbacks(self, callbacks: Iterable[CallbackT]) -> None:
+        self._callbacks.extend(self._prepare_callbacks(callbacks))
+
+    def _observe(self, timeout_millis: float) -> list[tuple[int | float, Any]]:
+        """Run every callback; one that raises is logged and the others still report."""
+        options = CallbackOptions(timeout_millis)
+        result: list[tuple[int | float, Any]] = []
+        for callback in list(self._callbacks):
+            try:
+                observations = callback(options)  # type: ignore[operator]
+                if observations is None:
+                    continue
+                for observation in observations:
+                    value = _observation_value(observation)
+                    if value is None:
+                        _logger.warning(
+                            "Callback of %s returned an invalid observation %r",
+                            self._name,
+                            observation,
+                        )
+                        continue
+                    result.append((value, observation.attributes))
+            except Exception:
+                _logger.exception("Callback of instrument %s failed", self._name)
+        return result
+
+
+def _observation_value(observation: object) -> int | float | None:
+    if not isinstance(observation, Observation):
+        return None
+    value = observation.value
+    t = type(value)
+    if t is int or (t is float and -_INF < value < _INF):
+        return value
+    number = _as_number(value)
+    if number is None or not -_INF < number < _INF:
+        return None
+    return number
+
+
+class ObservableCounter(_AsyncMixin, _api.ObservableCounter):
+    """Monotonic sum reported by callbacks (each observation is the current total)."""
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        name: str,
+        callbacks: Sequence[CallbackT] | None = None,
+        unit: str = "",
+        description: str = "",
+    ) -> None:
+        super().__init__(name, None, unit, description)
+        self._callbacks = self._prepare_callbacks(callbacks or ())  # type: ignore[assignment]
+
+
+class ObservableUpDownCounter(_AsyncMixin, _api.ObservableUpDownCounter):
+    """Sum that may go down, reported by callbacks (each observation is the current total)."""
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        name: str,
+        callbacks: Sequence[CallbackT] | None = None,
+        unit: str = "",
+        description: str = "",
+    ) -> None:
+        super().__init__(name, None, unit, description)
+        self._callbacks = self._prepare_callbacks(callbacks or ())  # type: ignore[assignment]
+
+
+class ObservableGauge(_AsyncMixin, _api.ObservableGauge):
+    """Value reported by callbacks."""
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        name: str,
+        callbacks: Sequence[CallbackT] | None = None,
+        unit: str = "",
+        description: str = "",
+    ) -> None:
+        super().__init__(name, None, unit, description)
+        self._callbacks = self._prepare_callbacks(callbacks or ())  # type: ignore[assignment]
+
+
+_SYNC_TYPES = (Counter, UpDownCounter, Histogram, Gauge)
+_ASYNC_TYPES = (ObservableCounter, ObservableUpDownCounter, ObservableGauge)

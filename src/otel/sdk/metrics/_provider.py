@@ -1,0 +1,512 @@
+"""The SDK MeterProvider and Meter: instrument registration, views, collection."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+import time
+import weakref
+from collections.abc import Sequence
+from time import time_ns
+from typing import Any
+
+from otel import metrics as _api
+from otel.attributes import Attributes
+from otel.metrics._instruments import CallbackT, _check_instrument
+from otel.sdk.config import env_str, sdk_disabled
+from otel.sdk.metrics._exemplar import (
+    AlignedHistogramBucketExemplarReservoir,
+    AlwaysOffExemplarFilter,
+    AlwaysOnExemplarFilter,
+    ExemplarFilter,
+    SimpleFixedSizeExemplarReservoir,
+    TraceBasedExemplarFilter,
+)
+from otel.sdk.metrics._export import MetricReader
+from otel.sdk.metrics._instrument import (
+    _ASYNC_TYPES,
+    Counter,
+    Gauge,
+    Histogram,
+    ObservableCounter,
+    ObservableGauge,
+    ObservableUpDownCounter,
+    UpDownCounter,
+)
+from otel.sdk.metrics._point import Metric, MetricsData, ResourceMetrics, ScopeMetrics
+from otel.sdk.metrics._stream import (
+    ExponentialHistogramStream,
+    HistogramStream,
+    LastValueStream,
+    ReaderState,
+    SumStream,
+    _Stream,
+)
+from otel.sdk.metrics._view import (
+    Aggregation,
+    DefaultAggregation,
+    DropAggregation,
+    ExplicitBucketHistogramAggregation,
+    ExponentialBucketHistogramAggregation,
+    LastValueAggregation,
+    SumAggregation,
+    View,
+    _resolve_default,
+)
+from otel.sdk.util.instrumentation import InstrumentationScope
+
+_logger = logging.getLogger("otel.sdk.metrics")
+
+_DEFAULT_VIEW = View(instrument_name="*")
+
+
+class MetricsTimeoutError(Exception):
+    """A collection or flush ran out of time."""
+
+
+def _default_exemplar_filter() -> ExemplarFilter:
+    value = (env_str("OTEL_METRICS_EXEMPLAR_FILTER") or "trace_based").lower()
+    if value == "always_on":
+        return AlwaysOnExemplarFilter()
+    if value == "always_off":
+        return AlwaysOffExemplarFilter()
+    if value != "trace_based":
+        _logger.warning("Unknown OTEL_METRICS_EXEMPLAR_FILTER=%r; using trace_based", value)
+    return TraceBasedExemplarFilter()
+
+
+def _default_resource() -> Any:
+    try:
+        from otel.sdk.resources import Resource
+
+        return Resource.create()
+    except Exception:  # the resources module may be absent in a partial install
+        return _FallbackResource()
+
+
+class _FallbackResource:
+    attributes: dict[str, Any] = {"service.name": "unknown_service"}
+    schema_url = ""
+
+
+class _Registration:
+    """One (instrument, stream, reader state) line of a reader's collection list."""
+
+    __slots__ = ("instrument", "scope", "state", "stream")
+
+    def __init__(
+        self, scope: InstrumentationScope, instrument: Any, stream: _Stream, state: ReaderState
+    ) -> None:
+        self.scope = scope
+        self.instrument = instrument
+        self.stream = stream
+        self.state = state
+
+
+class Meter(_api.Meter):
+    """Creates SDK instruments for one instrumentation scope."""
+
+    def __init__(self, scope: InstrumentationScope, provider: MeterProvider) -> None:
+        super().__init__(scope.name, scope.version, scope.schema_url, scope.attributes)
+        self._scope = scope
+        self._provider = provider
+        self._lock = threading.Lock()
+        self._instruments: dict[tuple[str, type], Any] = {}
+
+    def _create(
+        self,
+        cls: type,
+        noop: type,
+        name: str,
+        unit: str,
+        description: str,
+        callbacks: Sequence[CallbackT] | None = None,
+        advisory: Sequence[float] | None = None,
+    ) -> Any:
+        if not _check_instrument(name, unit):
+            if cls in _ASYNC_TYPES:
+                return noop(str(name), None, "", "")
+            return noop(str(name), "", "")
+        unit = unit or ""
+        description = description or ""
+        key = (name.lower(), cls)
+        with self._lock:
+            existing = self._instruments.get(key)
+            if existing is None:
+                for (other_name, other_cls), _ in self._instruments.items():
+                    if other_name == key[0]:
+                        _logger.warning(
+                            "Instrument %r is registered as %s and now as %s in meter %r; "
+                            "both are reported",
+                            name,
+                            other_cls.__name__,
+                            cls.__name__,
+                            self._scope.name,
+                        )
+                        break
+                instrument: Any
+                if cls in _ASYNC_TYPES:
+                    instrument = cls(name, callbacks, unit, description)
+                elif cls is Histogram:
+                    instrument = cls(name, unit, description, advisory)
+                else:
+                    instrument = cls(name, unit, description)
+                self._instruments[key] = instrument
+        if existing is not None:
+            if existing.unit != unit or existing.description != description:
+                _logger.warning(
+                    "Instrument %r was registered before with unit %r and description %r; "
+                    "returning the first registration",
+                    name,
+                    existing.unit,
+                    existing.description,
+                )
+            if callbacks:
+                existing._add_callbacks(callbacks)
+            return existing
+        self._provider._register(self._scope, instrument, advisory)
+        return instrument
+
+    def create_counter(self, name: str, unit: str = "", description: str = "") -> _api.Counter:
+        result: _api.Counter = self._create(Counter, _api.NoOpCounter, name, unit, description)
+        return result
+
+    def create_up_down_counter(
+        self, name: str, unit: str = "", description: str = ""
+    ) -> _api.UpDownCounter:
+        result: _api.UpDownCounter = self._create(
+            UpDownCounter, _api.NoOpUpDownCounter, name, unit, description
+        )
+        return result
+
+    def create_histogram(
+        self,
+        name: str,
+        unit: str = "",
+        description: str = "",
+        *,
+        explicit_bucket_boundaries_advisory: Sequence[float] | None = None,
+    ) -> _api.Histogram:
+        result: _api.Histogram = self._create(
+            Histogram,
+            _api.NoOpHistogram,
+            name,
+            unit,
+            description,
+            advisory=explicit_bucket_boundaries_advisory,
+        )
+        return result
+
+    def create_gauge(self, name: str, unit: str = "", description: str = "") -> _api.Gauge:
+        result: _api.Gauge = self._create(Gauge, _api.NoOpGauge, name, unit, description)
+        return result
+
+    def create_observable_counter(
+        self,
+        name: str,
+        callbacks: Sequence[CallbackT] | None = None,
+        unit: str = "",
+        description: str = "",
+    ) -> _api.ObservableCounter:
+        result: _api.ObservableCounter = self._create(
+            ObservableCounter, _api.NoOpObservableCounter, name, unit, description, callbacks
+        )
+        return result
+
+    def create_observable_up_down_counter(
+        self,
+        name: str,
+        callbacks: Sequence[CallbackT] | None = None,
+        unit: str = "",
+        description: str = "",
+    ) -> _api.ObservableUpDownCounter:
+        result: _api.ObservableUpDownCounter = self._create(
+            ObservableUpDownCounter,
+            _api.NoOpObservableUpDownCounter,
+            name,
+            unit,
+            description,
+            callbacks,
+        )
+        return result
+
+    def create_observable_gauge(
+        self,
+        name: str,
+        callbacks: Sequence[CallbackT] | None = None,
+        unit: str = "",
+        description: str = "",
+    ) -> _api.ObservableGauge:
+        result: _api.ObservableGauge = self._create(
+            ObservableGauge, _api.NoOpObservableGauge, name, unit, description, callbacks
+        )
+        return result
+
+
+def _reservoir_builder(
+    view: View, aggregation: Aggregation
+) -> Any:  # Callable[[], ExemplarReservoir]
+    factory = view._exemplar_reservoir_factory
+    if isinstance(aggregation, ExplicitBucketHistogramAggregation):
+        kwargs: dict[str, Any] = {"boundaries": aggregation.boundaries, "size": 1}
+    elif isinstance(aggregation, ExponentialBucketHistogramAggregation):
+        kwargs = {"size": min(20, aggregation.max_size)}
+    else:
+        kwargs = {"size": 1}
+    if factory is not None:
+        try:
+            builder = factory(type(aggregation))
+        except Exception:
+            _logger.exception("exemplar_reservoir_factory failed; using the default reservoir")
+            builder = None
+        if builder is not None:
+            return lambda: builder(**kwargs)
+    if isinstance(aggregation, ExplicitBucketHistogramAggregation):
+        return lambda: AlignedHistogramBucketExemplarReservoir(**kwargs)
+    return lambda: SimpleFixedSizeExemplarReservoir(**kwargs)
+
+
+class MeterProvider(_api.MeterProvider):
+    """The SDK provider: meters record into streams that the registered readers collect.
+
+    ``metric_readers`` are fixed at construction; ``views`` select and reshape streams;
+    ``exemplar_filter`` defaults to ``OTEL_METRICS_EXEMPLAR_FILTER`` (trace_based).
+    """
+
+    def __init__(
+        self,
+        metric_readers: Sequence[MetricReader] = (),
+        resource: Any = None,
+        shutdown_on_exit: bool = True,
+        views: Sequence[View] = (),
+        exemplar_filter: ExemplarFilter | None = None,
+    ) -> None:
+        self._lock = threading.Lock()
+        self._resource = resource if resource is not None else _default_resource()
+        self._views = list(views)
+        self._exemplar_filter = (
+            exemplar_filter if exemplar_filter is not None else _default_exemplar_filter()
+        )
+        self._disabled = sdk_disabled()
+        self._meters: dict[InstrumentationScope, Meter] = {}
+        self._readers: list[MetricReader] = []
+        self._registrations: list[list[_Registration]] = []
+        self._shutdown = False
+        self._shutdown_started = False
+        for reader in metric_readers:
+            if getattr(reader, "_collect", None) is not None:
+                _logger.error("MetricReader %r is already registered with a provider", reader)
+                continue
+            self._readers.append(reader)
+            self._registrations.append([])
+            reader._set_collect_callback(self._collect)
+        self._atexit: Any = None
+        if shutdown_on_exit:
+            ref = weakref.WeakMethod(self.shutdown)
+
+            def _on_exit() -> None:
+                method = ref()
+                if method is not None:
+                    method()
+
+            self._atexit = _on_exit
+            atexit.register(_on_exit)
+
+    @property
+    def resource(self) -> Any:
+        return self._resource
+
+    def get_meter(
+        self,
+        name: str,
+        version: str | None = None,
+        schema_url: str | None = None,
+        attributes: Attributes = None,
+    ) -> _api.Meter:
+        if self._disabled:
+            return _api.NoOpMeter(name, version, schema_url, attributes)
+        if self._shutdown:
+            _logger.warning("A MeterProvider that is shut down hands out no-op meters")
+            return _api.NoOpMeter(name, version, schema_url, attributes)
+        if not name:
+            _logger.warning("Meter name %r is invalid", name)
+            name = name or ""
+        scope = InstrumentationScope(name, version or None, schema_url or None, attributes)
+        with self._lock:
+            meter = self._meters.get(scope)
+            if meter is None:
+                meter = self._meters[scope] = Meter(scope, self)
+        return meter
+
+    # --- registration -----------------------------------------------------------------------
+
+    def _register(
+        self, scope: InstrumentationScope, instrument: Any, advisory: Sequence[float] | None
+    ) -> None:
+        try:
+            streams = self._build_streams(scope, instrument, advisory)
+        except Exception:
+            _logger.exception("Failed to set up metric streams for %s", instrument.name)
+            streams = []
+        if hasattr(instrument, "_set_streams"):
+            instrument._set_streams([stream for stream, _ in streams])
+
+    def _build_streams(
+        self, scope: InstrumentationScope, instrument: Any, advisory: Sequence[float] | None
+    ) -> list[tuple[_Stream, list[int]]]:
+        views = [view for view in self._views if view._match(instrument, scope)]
+        if not views:
+            views = [_DEFAULT_VIEW]
+        is_async = isinstance(instrument, _ASYNC_TYPES)
+        groups: dict[tuple[object, ...], tuple[View, Aggregation, list[int]]] = {}
+        for view_index, view in enumerate(views):
+            for reader_index, reader in enumerate(self._readers):
+                aggregation = view._aggregation
+                if isinstance(aggregation, DefaultAggregation):
+                    aggregation = reader._aggregation_for(instrument)
+                if isinstance(aggregation, DefaultAggregation):
+                    aggregation = _resolve_default(instrument, advisory)
+                if isinstance(aggregation, DropAggregation):
+                    continue
+                key = (view_index, *aggregation._key())
+                group = groups.get(key)
+                if group is None:
+                    groups[key] = (view, aggregation, [reader_index])
+                else:
+                    group[2].append(reader_index)
+        result: list[tuple[_Stream, list[int]]] = []
+        now = time_ns()
+        for view, aggregation, reader_indexes in groups.values():
+            states = []
+            for reader_index in reader_indexes:
+                reader = self._readers[reader_index]
+                limit = view._aggregation_cardinality_limit or reader._cardinality_limit_for(
+                    instrument
+                )
+                states.append(ReaderState(reader._temporality_for(instrument), limit, now))
+            stream = self._make_stream(view, aggregation, instrument, states, is_async)
+            with self._lock:
+                for reader_index, state in zip(reader_indexes, states, strict=True):
+                    self._registrations[reader_index].append(
+                        _Registration(scope, instrument, stream, state)
+                    )
+            result.append((stream, reader_indexes))
+        return result
+
+    def _make_stream(
+        self,
+        view: View,
+        aggregation: Aggregation,
+        instrument: Any,
+        states: list[ReaderState],
+        is_async: bool,
+    ) -> _Stream:
+        args = (
+            view._name or instrument.name,
+            view._description if view._description is not None else instrument.description,
+            instrument.unit,
+            view._attribute_keys,
+            max(state.limit for state in states),
+            states,
+            self._exemplar_filter,
+            _reservoir_builder(view, aggregation),
+            is_async,
+        )
+        if isinstance(aggregation, SumAggregation):
+            monotonic = isinstance(instrument, (Counter, ObservableCounter, Histogram))
+            return SumStream(*args, monotonic=monotonic)
+        if isinstance(aggregation, LastValueAggregation):
+            return LastValueStream(*args)
+        if isinstance(aggregation, ExplicitBucketHistogramAggregation):
+            return HistogramStream(
+                *args,
+                boundaries=aggregation.boundaries,
+                record_min_max=aggregation.record_min_max,
+            )
+        if isinstance(aggregation, ExponentialBucketHistogramAggregation):
+            return ExponentialHistogramStream(
+                *args, max_size=aggregation.max_size, max_scale=aggregation.max_scale
+            )
+        raise TypeError(f"unsupported aggregation {type(aggregation).__name__}")
+
+    # --- collection -------------------------------------------------------------------------
+
+    def _collect(self, reader: MetricReader, timeout_millis: float = 10_000) -> MetricsData | None:
+        if self._shutdown:
+            return None
+        try:
+            reader_index = self._readers.index(reader)
+        except ValueError:
+            return None
+        deadline = time.monotonic() + timeout_millis / 1e3
+        with self._lock:
+            registrations = list(self._registrations[reader_index])
+        now = time_ns()
+        observed: dict[int, list[tuple[int | float, Any]]] = {}
+        by_scope: dict[InstrumentationScope, list[Metric]] = {}
+        for registration in registrations:
+            instrument = registration.instrument
+            observations = None
+            try:
+                if isinstance(instrument, _ASYNC_TYPES):
+                    observations = observed.get(id(instrument))
+                    if observations is None:
+                        remaining = max(0.0, deadline - time.monotonic()) * 1e3
+                        observations = observed[id(instrument)] = instrument._observe(remaining)
+                metric = registration.stream.collect(registration.state, now, observations)
+            except Exception:
+                _logger.exception("Collecting %s failed", registration.stream.name)
+                continue
+            if metric is not None:
+                by_scope.setdefault(registration.scope, []).append(metric)
+        if time.monotonic() > deadline:
+            _logger.warning("Metric collection took longer than %s ms", timeout_millis)
+        resource = self._resource
+        scope_metrics = [
+            ScopeMetrics(scope, metrics, scope.schema_url or "")
+            for scope, metrics in by_scope.items()
+        ]
+        return MetricsData(
+            [ResourceMetrics(resource, scope_metrics, getattr(resource, "schema_url", "") or "")]
+        )
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    def force_flush(self, timeout_millis: float = 10_000) -> bool:
+        """Collect and export now through every reader; False if one failed or timed out."""
+        deadline = time.monotonic() + timeout_millis / 1e3
+        ok = True
+        for reader in self._readers:
+            remaining = (deadline - time.monotonic()) * 1e3
+            if remaining <= 0:
+                _logger.warning("MeterProvider.force_flush timed out")
+                return False
+            try:
+                ok = bool(reader.force_flush(timeout_millis=remaining)) and ok
+            except Exception:
+                _logger.exception("force_flush of %r failed", reader)
+                ok = False
+        return ok
+
+    def shutdown(self, timeout_millis: float = 30_000) -> bool:
+        """Shut every reader down (a last export each); later calls only warn."""
+        with self._lock:
+            if self._shutdown_started:
+                _logger.warning("MeterProvider.shutdown called more than once")
+                return False
+            self._shutdown_started = True
+        deadline = time.monotonic() + timeout_millis / 1e3
+        ok = True
+        for reader in self._readers:
+            remaining = max(0.0, deadline - time.monotonic()) * 1e3
+            try:
+                reader.shutdown(timeout_millis=remaining)
+            except Exception:
+                _logger.exception("shutdown of %r failed", reader)
+                ok = False
+        self._shutdown = True
+        if self._atexit is not None:
+            atexit.unregister(self._atexit)
+            self._atexit = None
+        return ok

@@ -1,0 +1,697 @@
+"""Metric streams: one per (instrument, view, aggregation), the measurement hot path.
+
+A stream keeps *live cells*, one per attribute set, that measurements update under one
+short, uncontended lock. A collection takes what the cells gathered since the previous
+collection (by any reader) and merges it into one *reader state* per reader, which
+holds that reader's cumulative totals or pending deltas. So a measurement costs the same
+whatever the number of readers, and each reader gets the temporality it asked for.
+
+Attribute sets are cached by ``tuple(attributes.items())``: a repeated attribute dict
+costs one tuple build and one dict lookup. The first sight of a set validates it,
+applies the view's key filter and the cardinality limit (overflow goes to the series
+``otel.metric.overflow=true``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from bisect import bisect_left
+from collections.abc import Callable, Mapping, Sequence
+from time import time_ns
+from typing import Any
+
+from otel.attributes import clean_attributes
+from otel.context import Context
+from otel.context._context import _CURRENT
+from otel.sdk.metrics._exemplar import (
+    AlwaysOffExemplarFilter,
+    AlwaysOnExemplarFilter,
+    ExemplarFilter,
+    ExemplarReservoir,
+    TraceBasedExemplarFilter,
+)
+from otel.sdk.metrics._exponential import ExponentialHistogramAccumulator
+from otel.sdk.metrics._point import (
+    AggregationTemporality,
+    Buckets,
+    DataT,
+    Exemplar,
+    ExponentialHistogram,
+    ExponentialHistogramDataPoint,
+    Gauge,
+    Histogram,
+    HistogramDataPoint,
+    Metric,
+    NumberDataPoint,
+    Sum,
+)
+
+_logger = logging.getLogger("otel.sdk.metrics")
+
+_DELTA = AggregationTemporality.DELTA
+_CUMULATIVE = AggregationTemporality.CUMULATIVE
+_INF = float("inf")
+_get_context = _CURRENT.get
+
+OVERFLOW_ATTRIBUTES: Mapping[str, Any] = {"otel.metric.overflow": True}
+_OVERFLOW_KEY = frozenset(OVERFLOW_ATTRIBUTES.items())
+DEFAULT_CARDINALITY_LIMIT = 2000
+
+_EX_OFF = 0
+_EX_ON = 1
+_EX_TRACE = 2
+_EX_CUSTOM = 3
+
+_Snap = tuple[frozenset[tuple[str, Any]], dict[str, Any], Any, list[Exemplar], int]
+
+
+def _exemplar_mode(exemplar_filter: ExemplarFilter) -> int:
+    if type(exemplar_filter) is AlwaysOffExemplarFilter:
+        return _EX_OFF
+    if type(exemplar_filter) is AlwaysOnExemplarFilter:
+        return _EX_ON
+    if type(exemplar_filter) is TraceBasedExemplarFilter:
+        return _EX_TRACE
+    return _EX_CUSTOM
+
+
+class ReaderState:
+    """One reader's view of one stream: its totals (cumulative) or pending deltas."""
+
+    __slots__ = ("entries", "last_collect_ns", "limit", "temporality")
+
+    def __init__(self, temporality: AggregationTemporality, limit: int, start_ns: int) -> None:
+        self.temporality = temporality
+        self.limit = limit
+        self.entries: dict[frozenset[tuple[str, Any]], Any] = {}
+        self.last_collect_ns = start_ns
+
+
+class _Entry:
+    """A reader state's record of one series."""
+
+    __slots__ = ("attributes", "current", "exemplars", "previous", "start", "touched", "value")
+
+    def __init__(self, attributes: Mapping[str, Any], start: int) -> None:
+        self.attributes = attributes
+        self.start = start
+        self.value: Any = 0
+        self.current: Any = 0
+        self.previous: Any = 0
+        self.touched = False
+        self.exemplars: list[Exemplar] = []
+
+
+class _Stream:
+    """Base: attribute handling, cardinality, exemplars and the collection protocol."""
+
+    __slots__ = (
+        "_cache",
+        "_cache_max",
+        "_cells",
+        "_collect_lock",
+        "_created_ns",
+        "_ex_filter",
+        "_ex_mode",
+        "_is_async",
+        "_keys",
+        "_limit",
+        "_lock",
+        "_reservoir_builder",
+        "_states",
+        "description",
+        "name",
+        "unit",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        description: str,
+        unit: str,
+        attribute_keys: frozenset[str] | None,
+        limit: int,
+        states: Sequence[ReaderState],
+        exemplar_filter: ExemplarFilter,
+        reservoir_builder: Callable[[], ExemplarReservoir] | None,
+        is_async: bool,
+    ) -> None:
+        self.name = name
+        self.description = description
+        self.unit = unit
+        self._keys = attribute_keys
+        self._limit = max(2, limit)
+        self._cache_max = 2 * self._limit + 64
+        self._states = list(states)
+        self._lock = threading.Lock()
+        self._collect_lock = threading.Lock()
+        self._cells: dict[frozenset[tuple[str, Any]], Any] = {}
+        self._cache: dict[tuple[tuple[str, Any], ...], Any] = {}
+        self._created_ns = time_ns()
+        self._is_async = is_async
+        self._ex_filter = exemplar_filter
+        self._ex_mode = (
+            _EX_OFF if reservoir_builder is None or is_async else _exemplar_mode(exemplar_filter)
+        )
+        self._reservoir_builder = reservoir_builder
+
+    # --- attributes -------------------------------------------------------------------------
+
+    def _canonical(self, attributes: object) -> tuple[frozenset[tuple[str, Any]], dict[str, Any]]:
+        if not attributes:
+            return frozenset(), {}
+        if not isinstance(attributes, Mapping):
+            _logger.warning(
+                "Attributes must be a mapping, got %s; recorded without attributes",
+                type(attributes).__name__,
+            )
+            return frozenset(), {}
+        cleaned, _ = clean_attributes(attributes)
+        keys = self._keys
+        if keys is not None:
+            cleaned = {k: v for k, v in cleaned.items() if k in keys}
+        return frozenset(cleaned.items()), cleaned
+
+    def _cell_for(self, attributes: Any) -> Any:
+        """Slow path: first sight of an attribute dict (or an uncacheable one)."""
+        key, cleaned = self._canonical(attributes)
+        cells = self._cells
+        with self._lock:
+            cell = cells.get(key)
+            if cell is None:
+                if len(cells) - (_OVERFLOW_KEY in cells) >= self._limit - 1:
+                    cell = cells.get(_OVERFLOW_KEY)
+                    if cell is None:
+                        _logger.warning(
+                            "Metric %s reached its cardinality limit of %d series; new "
+                            "attribute sets go to the otel.metric.overflow=true series",
+                            self.name,
+                            self._limit,
+                        )
+                        cell = cells[_OVERFLOW_KEY] = self._new_cell(dict(OVERFLOW_ATTRIBUTES))
+                else:
+                    cell = cells[key] = self._new_cell(cleaned)
+            try:
+                raw = tuple(attributes.items()) if attributes else ()
+                if len(self._cache) < self._cache_max:
+                    self._cache[raw] = cell
+            except (TypeError, AttributeError):
+                pass  # unhashable values or not a mapping: no caching, still recorded
+        return cell
+
+    # --- exemplars --------------------------------------------------------------------------
+
+    def _offer(
+        self, cell: Any, value: int | float, attributes: Any, context: Context | None
+    ) -> None:
+        """A measurement passed the cheap pre-check; run the filter and the reservoir."""
+        try:
+            now = time_ns()
+            if self._ex_mode != _EX_ON and not self._ex_filter.should_sample(
+                value, now, attributes, context
+            ):
+                return
+            with self._lock:
+                reservoir = cell.reservoir
+                if reservoir is None:
+                    reservoir = cell.reservoir = self._reservoir_builder()  # type: ignore[misc]
+                reservoir.offer(value, now, attributes, context)
+        except Exception:
+            _logger.exception("Exemplar sampling failed for %s", self.name)
+
+    @staticmethod
+    def _take_exemplars(cell: Any) -> list[Exemplar]:
+        reservoir = cell.reservoir
+        if reservoir is None:
+            return []
+        try:
+            exemplars: list[Exemplar] = reservoir.collect(cell.attributes)
+            return exemplars
+        except Exception:
+            _logger.exception("Exemplar reservoir failed")
+            return []
+
+    # --- collection -------------------------------------------------------------------------
+
+    def collect(
+        self,
+        state: ReaderState,
+        now: int,
+        observations: Sequence[tuple[int | float, Any]] | None = None,
+    ) -> Metric | None:
+        """The reader's metric for this stream at ``now`` (None when it has no points)."""
+        with self._collect_lock:
+            if self._is_async:
+                self._merge(state, self._observe(observations or ()), now)
+            else:
+                with self._lock:
+                    snaps = self._take(self._cells)
+                for each in self._states:
+                    self._merge(each, snaps, now)
+            data = self._report(state, now)
+            state.last_collect_ns = now
+        if data is None:
+            return None
+        return Metric(self.name, self.description, self.unit, data)
+
+    def _observe(self, observations: Sequence[tuple[int | float, Any]]) -> list[_Snap]:
+        cells: dict[frozenset[tuple[str, Any]], Any] = {}
+        for value, attributes in observations:
+            key, cleaned = self._canonical(attributes)
+            cell = cells.get(key)
+            if cell is None:
+                cell = cells[key] = self._new_cell(cleaned)
+            self._apply(cell, value)
+        return self._take(cells)
+
+    def _entry(
+        self, state: ReaderState, key: Any, attributes: Mapping[str, Any], start: int
+    ) -> Any:
+        entries = state.entries
+        entry = entries.get(key)
+        if entry is None:
+            if (
+                key != _OVERFLOW_KEY
+                and len(entries) - (_OVERFLOW_KEY in entries) >= state.limit - 1
+            ):
+                entry = entries.get(_OVERFLOW_KEY)
+                if entry is not None:
+                    return entry
+                key, attributes = _OVERFLOW_KEY, dict(OVERFLOW_ATTRIBUTES)
+            entry = entries[key] = self._new_entry(attributes, start)
+        return entry
+
+    def _new_entry(self, attributes: Mapping[str, Any], start: int) -> Any:
+        return _Entry(attributes, start)
+
+    # --- per aggregation ------------------------------------------------------------------
+
+    def record(self, value: int | float, attributes: Any, context: Context | None) -> None:
+        raise NotImplementedError
+
+    def _new_cell(self, attributes: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def _apply(self, cell: Any, value: int | float) -> None:
+        raise NotImplementedError
+
+    def _take(self, cells: dict[frozenset[tuple[str, Any]], Any]) -> list[_Snap]:
+        raise NotImplementedError
+
+    def _merge(self, state: ReaderState, snaps: list[_Snap], now: int) -> None:
+        raise NotImplementedError
+
+    def _report(self, state: ReaderState, now: int) -> DataT | None:
+        raise NotImplementedError
+
+
+class _NumberCell:
+    __slots__ = ("attributes", "reservoir", "start", "touched", "value")
+
+    def __init__(self, attributes: dict[str, Any]) -> None:
+        self.attributes = attributes
+        self.value: int | float = 0
+        self.touched = False
+        self.reservoir: ExemplarReservoir | None = None
+        self.start = time_ns()
+
+
+class SumStream(_Stream):
+    """Sum aggregation (counters, up-down counters, and their observable forms)."""
+
+    __slots__ = ("_monotonic",)
+
+    def __init__(self, *args: Any, monotonic: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._monotonic = monotonic
+
+    def record(self, value: int | float, attributes: Any, context: Context | None) -> None:
+        try:
+            cell = self._cache[tuple(attributes.items()) if attributes else ()]
+        except (KeyError, TypeError, AttributeError):
+            cell = self._cell_for(attributes)
+        with self._lock:
+            cell.value += value
+            cell.touched = True
+        mode = self._ex_mode
+        if mode and (mode != _EX_TRACE or (context if context is not None else _get_context())):
+            self._offer(cell, value, attributes, context)
+
+    def _new_cell(self, attributes: dict[str, Any]) -> _NumberCell:
+        return _NumberCell(attributes)
+
+    def _apply(self, cell: _NumberCell, value: int | float) -> None:
+        # An observation is the series' current total; repeated series in one callback add.
+        cell.value = cell.value + value if cell.touched else value
+        cell.touched = True
+
+    def _take(self, cells: dict[frozenset[tuple[str, Any]], Any]) -> list[_Snap]:
+        snaps: list[_Snap] = []
+        for key, cell in cells.items():
+            if cell.touched:
+                snaps.append(
+                    (key, cell.attributes, cell.value, self._take_exemplars(cell), cell.start)
+                )
+                cell.value = 0
+                cell.touched = False
+        return snaps
+
+    def _merge(self, state: ReaderState, snaps: list[_Snap], now: int) -> None:
+        if self._is_async:
+            for entry in state.entries.values():
+                entry.touched = False
+            for key, attributes, value, _, _ in snaps:
+                entry = self._entry(state, key, attributes, state.last_collect_ns)
+                entry.current = entry.current + value if entry.touched else value
+                entry.touched = True
+            return
+        cumulative = state.temporality is _CUMULATIVE
+        for key, attributes, value, exemplars, start in snaps:
+            entry = self._entry(
+                state, key, attributes, start if cumulative else state.last_collect_ns
+            )
+            entry.value += value
+            entry.touched = True
+            if exemplars:
+                entry.exemplars = exemplars
+
+    def _report(self, state: ReaderState, now: int) -> DataT | None:
+        points = []
+        entries = state.entries
+        if self._is_async:
+            delta = state.temporality is _DELTA
+            for entry in entries.values():
+                if entry.touched:
+                    if delta:
+                        value = entry.current - entry.previous
+                        start = state.last_collect_ns
+                    else:
+                        value = entry.current
+                        start = entry.start
+                    entry.previous = entry.current
+                    points.append(NumberDataPoint(entry.attributes, start, now, value, []))
+        elif state.temporality is _DELTA:
+            start = state.last_collect_ns
+            for entry in entries.values():
+                points.append(
+                    NumberDataPoint(entry.attributes, start, now, entry.value, entry.exemplars)
+                )
+            entries.clear()
+        else:
+            for entry in entries.values():
+                points.append(
+                    NumberDataPoint(
+                        entry.attributes, entry.start, now, entry.value, entry.exemplars
+                    )
+                )
+                entry.exemplars = []
+        if not points:
+            return None
+        return Sum(points, state.temporality, self._monotonic)
+
+
+class LastValueStream(_Stream):
+    """LastValue aggregation (gauges)."""
+
+    __slots__ = ()
+
+    def record(self, value: int | float, attributes: Any, context: Context | None) -> None:
+        try:
+            cell = self._cache[tuple(attributes.items()) if attributes else ()]
+        except (KeyError, TypeError, AttributeError):
+            cell = self._cell_for(attributes)
+        with self._lock:
+            cell.value = value
+            cell.touched = True
+        mode = self._ex_mode
+        if mode and (mode != _EX_TRACE or (context if context is not None else _get_context())):
+            self._offer(cell, value, attributes, context)
+
+    def _new_cell(self, attributes: dict[str, Any]) -> _NumberCell:
+        return _NumberCell(attributes)
+
+    def _apply(self, cell: _NumberCell, value: int | float) -> None:
+        cell.value = value
+        cell.touched = True
+
+    def _take(self, cells: dict[frozenset[tuple[str, Any]], Any]) -> list[_Snap]:
+        snaps: list[_Snap] = []
+        for key, cell in cells.items():
+            if cell.touched:
+                snaps.append(
+                    (key, cell.attributes, cell.value, self._take_exemplars(cell), cell.start)
+                )
+                cell.touched = False
+        return snaps
+
+    def _merge(self, state: ReaderState, snaps: list[_Snap], now: int) -> None:
+        if self._is_async:
+            state.entries.clear()  # a gauge reports what this round observed, nothing else
+        for key, attributes, value, exemplars, _start in snaps:
+            entry = self._entry(state, key, attributes, state.last_collect_ns)
+            entry.value = value
+            entry.touched = True
+            if exemplars:
+                entry.exemplars = exemplars
+
+    def _report(self, state: ReaderState, now: int) -> DataT | None:
+        points = []
+        report_all = state.temporality is _CUMULATIVE and not self._is_async
+        start = state.last_collect_ns
+        for entry in state.entries.values():
+            if entry.touched or report_all:
+                points.append(
+                    NumberDataPoint(entry.attributes, start, now, entry.value, entry.exemplars)
+                )
+                entry.touched = False
+                entry.exemplars = []
+        if not points:
+            return None
+        return Gauge(points)
+
+
+class _HistogramCell:
+    __slots__ = ("attributes", "counts", "max", "min", "reservoir", "start", "sum", "touched")
+
+    def __init__(self, attributes: dict[str, Any], buckets: int) -> None:
+        self.attributes = attributes
+        self.counts = [0] * buckets
+        self.sum: int | float = 0
+        self.min: int | float = _INF
+        self.max: int | float = -_INF
+        self.touched = False
+        self.reservoir: ExemplarReservoir | None = None
+        self.start = time_ns()
+
+
+class HistogramStream(_Stream):
+    """Explicit-bucket histogram aggregation: bucket i holds (bounds[i-1], bounds[i]]."""
+
+    __slots__ = ("_bounds", "_record_min_max")
+
+    def __init__(
+        self, *args: Any, boundaries: Sequence[float], record_min_max: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._bounds = tuple(boundaries)
+        self._record_min_max = record_min_max
+
+    def record(self, value: int | float, attributes: Any, context: Context | None) -> None:
+        try:
+            cell = self._cache[tuple(attributes.items()) if attributes else ()]
+        except (KeyError, TypeError, AttributeError):
+            cell = self._cell_for(attributes)
+        index = bisect_left(self._bounds, value)
+        with self._lock:
+            cell.counts[index] += 1
+            cell.sum += value
+            if value < cell.min:
+                cell.min = value
+            if value > cell.max:
+                cell.max = value
+            cell.touched = True
+        mode = self._ex_mode
+        if mode and (mode != _EX_TRACE or (context if context is not None else _get_context())):
+            self._offer(cell, value, attributes, context)
+
+    def _new_cell(self, attributes: dict[str, Any]) -> _HistogramCell:
+        return _HistogramCell(attributes, len(self._bounds) + 1)
+
+    def _apply(self, cell: _HistogramCell, value: int | float) -> None:
+        cell.counts[bisect_left(self._bounds, value)] += 1
+        cell.sum += value
+        cell.min = min(cell.min, value)
+        cell.max = max(cell.max, value)
+        cell.touched = True
+
+    def _take(self, cells: dict[frozenset[tuple[str, Any]], Any]) -> list[_Snap]:
+        snaps: list[_Snap] = []
+        buckets = len(self._bounds) + 1
+        for key, cell in cells.items():
+            if cell.touched:
+                payload = (cell.counts, cell.sum, cell.min, cell.max)
+                snaps.append(
+                    (key, cell.attributes, payload, self._take_exemplars(cell), cell.start)
+                )
+                cell.counts = [0] * buckets
+                cell.sum = 0
+                cell.min = _INF
+                cell.max = -_INF
+                cell.touched = False
+        return snaps
+
+    def _new_entry(self, attributes: Mapping[str, Any], start: int) -> _Entry:
+        entry = _Entry(attributes, start)
+        entry.value = [[0] * (len(self._bounds) + 1), 0, _INF, -_INF]
+        return entry
+
+    def _merge(self, state: ReaderState, snaps: list[_Snap], now: int) -> None:
+        cumulative = state.temporality is _CUMULATIVE
+        for key, attributes, payload, exemplars, start in snaps:
+            entry = self._entry(
+                state, key, attributes, start if cumulative else state.last_collect_ns
+            )
+            counts, total, low, high = payload
+            value = entry.value
+            mine = value[0]
+            for i, count in enumerate(counts):
+                if count:
+                    mine[i] += count
+            value[1] += total
+            if low < value[2]:
+                value[2] = low
+            if high > value[3]:
+                value[3] = high
+            entry.touched = True
+            if exemplars:
+                entry.exemplars = exemplars
+
+    def _report(self, state: ReaderState, now: int) -> DataT | None:
+        points = []
+        delta = state.temporality is _DELTA
+        record_min_max = self._record_min_max
+        bounds = self._bounds
+        for entry in state.entries.values():
+            counts, total, low, high = entry.value
+            count = sum(counts)
+            has = record_min_max and count > 0
+            points.append(
+                HistogramDataPoint(
+                    entry.attributes,
+                    state.last_collect_ns if delta else entry.start,
+                    now,
+                    count,
+                    total,
+                    list(counts),
+                    bounds,
+                    low if has else None,
+                    high if has else None,
+                    entry.exemplars,
+                )
+            )
+            entry.exemplars = []
+        if delta:
+            state.entries.clear()
+        if not points:
+            return None
+        return Histogram(points, state.temporality)
+
+
+class _ExpCell:
+    __slots__ = ("accumulator", "attributes", "reservoir", "start", "touched")
+
+    def __init__(self, attributes: dict[str, Any], accumulator: ExponentialHistogramAccumulator):
+        self.attributes = attributes
+        self.accumulator = accumulator
+        self.touched = False
+        self.reservoir: ExemplarReservoir | None = None
+        self.start = time_ns()
+
+
+class ExponentialHistogramStream(_Stream):
+    """Base-2 exponential bucket histogram aggregation (bucket math in ``_exponential``)."""
+
+    __slots__ = ("_max_scale", "_max_size")
+
+    def __init__(self, *args: Any, max_size: int, max_scale: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._max_size = max_size
+        self._max_scale = max_scale
+
+    def _accumulator(self) -> ExponentialHistogramAccumulator:
+        return ExponentialHistogramAccumulator(self._max_size, self._max_scale)
+
+    def record(self, value: int | float, attributes: Any, context: Context | None) -> None:
+        try:
+            cell = self._cache[tuple(attributes.items()) if attributes else ()]
+        except (KeyError, TypeError, AttributeError):
+            cell = self._cell_for(attributes)
+        with self._lock:
+            cell.accumulator.record(value)
+            cell.touched = True
+        mode = self._ex_mode
+        if mode and (mode != _EX_TRACE or (context if context is not None else _get_context())):
+            self._offer(cell, value, attributes, context)
+
+    def _new_cell(self, attributes: dict[str, Any]) -> _ExpCell:
+        return _ExpCell(attributes, self._accumulator())
+
+    def _apply(self, cell: _ExpCell, value: int | float) -> None:
+        cell.accumulator.record(value)
+        cell.touched = True
+
+    def _take(self, cells: dict[frozenset[tuple[str, Any]], Any]) -> list[_Snap]:
+        snaps: list[_Snap] = []
+        for key, cell in cells.items():
+            if cell.touched:
+                snap = cell.accumulator.snapshot_and_reset()
+                snaps.append((key, cell.attributes, snap, self._take_exemplars(cell), cell.start))
+                cell.touched = False
+        return snaps
+
+    def _new_entry(self, attributes: Mapping[str, Any], start: int) -> _Entry:
+        entry = _Entry(attributes, start)
+        entry.value = self._accumulator()
+        return entry
+
+    def _merge(self, state: ReaderState, snaps: list[_Snap], now: int) -> None:
+        cumulative = state.temporality is _CUMULATIVE
+        for key, attributes, snap, exemplars, start in snaps:
+            entry = self._entry(
+                state, key, attributes, start if cumulative else state.last_collect_ns
+            )
+            entry.value.merge(snap)
+            entry.touched = True
+            if exemplars:
+                entry.exemplars = exemplars
+
+    def _report(self, state: ReaderState, now: int) -> DataT | None:
+        points = []
+        delta = state.temporality is _DELTA
+        for entry in state.entries.values():
+            snap = entry.value.snapshot()
+            points.append(
+                ExponentialHistogramDataPoint(
+                    entry.attributes,
+                    state.last_collect_ns if delta else entry.start,
+                    now,
+                    snap.count,
+                    snap.sum,
+                    snap.scale,
+                    snap.zero_count,
+                    Buckets(snap.positive_offset, snap.positive_bucket_counts),
+                    Buckets(snap.negative_offset, snap.negative_bucket_counts),
+                    0,
+                    snap.min,
+                    snap.max,
+                    entry.exemplars,
+                    snap.zero_threshold,
+                )
+            )
+            entry.exemplars = []
+        if delta:
+            state.entries.clear()
+        if not points:
+            return None
+        return ExponentialHistogram(points, state.temporality)
