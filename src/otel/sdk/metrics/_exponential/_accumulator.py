@@ -11,6 +11,7 @@ from otel.sdk.metrics._exponential._mapping import MAX_SCALE, MIN_SCALE
 __all__ = ["ExponentialHistogramAccumulator", "ExponentialHistogramSnapshot"]
 
 _INF = math.inf
+_ceil = math.ceil
 _frexp = math.frexp
 _log2 = math.log2
 
@@ -151,36 +152,50 @@ class ExponentialHistogramAccumulator:
         A non-number raises ``TypeError`` and an int beyond the float range raises
         ``OverflowError``, in both cases before any state changes.
         """
-        if not -_INF < value < _INF:
+        if 0.0 < value < _INF:
+            counts = self._pos
+            offset = self._pos_offset
+            magnitude = value
+        elif -_INF < value < 0.0:
+            counts = self._neg
+            offset = self._neg_offset
+            magnitude = -value
+        elif value == 0.0:
+            self._zero_count += 1
+            self._count += 1
+            if self._record_min_max:
+                if value < self._min:
+                    self._min = value
+                if value > self._max:
+                    self._max = value
             return
-        if value > 0.0 or value < 0.0:
-            m, e = _frexp(value)
-            if m < 0.0:
-                m = -m
-            scale = self._scale
-            if scale > 0:
+        else:  # NaN or an infinity
+            return
+        # The same formulas as _mapping.map_to_index, inlined for speed.
+        scale = self._scale
+        if scale > 0:
+            x = _log2(magnitude) * self._factor
+            index = _ceil(x)
+            if index != x:
+                index -= 1
+            else:  # a power of two, or a hair from a boundary: index_on_boundary, inlined
+                m, e = _frexp(magnitude)
                 if m == 0.5:
                     index = ((e - 1) << scale) - 1
                 else:
                     index = ((e - 1) << scale) + int(_log2(m + m) * self._factor)
-            elif m == 0.5:
-                index = (e - 2) >> -scale
-            else:
-                index = (e - 1) >> -scale
-            if value > 0.0:
-                counts = self._pos
-                j = index - self._pos_offset
-            else:
-                counts = self._neg
-                j = index - self._neg_offset
-            if 0 <= j < len(counts):
-                counts[j] += 1
-            else:
-                self._grow(value > 0.0, index)
         else:
-            self._zero_count += 1
-        self._count += 1
+            m, e = _frexp(magnitude)
+            index = (e - 2 if m == 0.5 else e - 1) >> -scale
+        # Sum first: it is what raises for a number outside the float range, and
+        # nothing may have changed when it does.
         self._sum += value
+        j = index - offset
+        if 0 <= j < len(counts):
+            counts[j] += 1
+        else:
+            self._grow(value > 0.0, index)
+        self._count += 1
         if self._record_min_max:
             if value < self._min:
                 self._min = value
