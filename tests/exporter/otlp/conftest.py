@@ -55,3 +55,14 @@ def closed_port() -> str:
     port = sock.getsockname()[1]
     sock.close()
     return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def grpc_receiver() -> Iterator[object]:
+    import otlp_grpc_peer
+
+    server, receiver = otlp_grpc_peer.start()
+    try:
+        yield receiver
+    finally:
+        server.stop(grace=None).wait(5)

@@ -1,0 +1,76 @@
+"""Backoff, jitter and Retry-After parsing."""
+
+from __future__ import annotations
+
+import email.utils
+import threading
+import time
+
+from otel.exporter.otlp._retry import (
+    Attempt,
+    backoff_delay,
+    parse_retry_after,
+    run_with_retries,
+)
+
+
+def test_backoff_doubles_and_is_capped() -> None:
+    assert backoff_delay(0, lambda: 0.5) == 1.0
+    assert backoff_delay(3, lambda: 0.5) == 8.0
+    assert backoff_delay(20, lambda: 0.5) == 32.0
+
+
+def test_jitter_spreads_between_three_quarters_and_one_and_a_quarter() -> None:
+    assert backoff_delay(1, lambda: 0.0) == 1.5
+    assert backoff_delay(1, lambda: 0.999999) < 2.5
+
+
+def test_retry_after_seconds_and_http_date() -> None:
+    assert parse_retry_after("7") == 7.0
+    now = time.time()
+    date = email.utils.formatdate(now + 30, usegmt=True)
+    assert 28 <= (parse_retry_after(date, now=now) or 0) <= 31
+    assert parse_retry_after("garbage") is None
+    assert parse_retry_after(None) is None
+
+
+def test_a_final_answer_stops_immediately() -> None:
+    calls = []
+
+    def attempt(remaining: float) -> Attempt:
+        calls.append(remaining)
+        return Attempt(False, False, None, "bad request")
+
+    result = run_with_retries(attempt, time.monotonic() + 5, threading.Event())
+    assert not result.success
+    assert len(calls) == 1
+    assert result.gave_up_reason == "not retryable"
+
+
+def test_retries_until_success_with_hinted_delays() -> None:
+    answers = [Attempt(False, True, 0.01), Attempt(False, True, 0.01), Attempt(True)]
+    result = run_with_retries(lambda _r: answers.pop(0), time.monotonic() + 5, threading.Event())
+    assert result.success
+    assert result.attempts == 3
+
+
+def test_never_waits_past_the_deadline() -> None:
+    start = time.monotonic()
+    result = run_with_retries(
+        lambda _r: Attempt(False, True, 10.0), time.monotonic() + 0.2, threading.Event()
+    )
+    assert not result.success
+    assert result.gave_up_reason == "deadline"
+    assert time.monotonic() - start < 0.1
+
+
+def test_each_attempt_gets_the_remaining_budget() -> None:
+    budgets: list[float] = []
+
+    def attempt(remaining: float) -> Attempt:
+        budgets.append(remaining)
+        return Attempt(False, True, 0.05)
+
+    run_with_retries(attempt, time.monotonic() + 0.3, threading.Event())
+    assert budgets == sorted(budgets, reverse=True)
+    assert all(0 < b <= 0.3 for b in budgets)
