@@ -163,11 +163,10 @@ class ExponentialHistogramAccumulator:
         elif value == 0.0:
             self._zero_count += 1
             self._count += 1
-            if self._record_min_max:
-                if value < self._min:
-                    self._min = value
-                if value > self._max:
-                    self._max = value
+            if value < self._min:
+                self._min = value
+            if value > self._max:
+                self._max = value
             return
         else:  # NaN or an infinity
             return
@@ -196,11 +195,12 @@ class ExponentialHistogramAccumulator:
         else:
             self._grow(value > 0.0, index)
         self._count += 1
-        if self._record_min_max:
-            if value < self._min:
-                self._min = value
-            if value > self._max:
-                self._max = value
+        # Tracked even when record_min_max is off (cheaper than testing the flag);
+        # snapshots then leave them out.
+        if value < self._min:
+            self._min = value
+        if value > self._max:
+            self._max = value
 
     def _grow(self, positive: bool, index: int) -> None:
         """Slow path of ``record``: ``index`` is outside its range's current buckets."""
@@ -313,7 +313,7 @@ class ExponentialHistogramAccumulator:
         self._count += other.count
         self._sum += other.sum
         self._zero_count += other.zero_count
-        if self._record_min_max and other.min is not None and other.max is not None:
+        if other.min is not None and other.max is not None:
             if other.min < self._min:
                 self._min = other.min
             if other.max > self._max:
