@@ -9,19 +9,24 @@ from __future__ import annotations
 import inspect
 import logging
 import numbers
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from otel import metrics as _api
 from otel.attributes import Attributes
 from otel.context import Context
+from otel.context._context import _CURRENT
 from otel.metrics._instruments import CallbackOptions, CallbackT, Observation
+from otel.sdk.metrics._stream import GIL_ATOMIC, HistogramStream, SumStream
 
 if TYPE_CHECKING:
     from otel.sdk.metrics._stream import _Stream
 
 _logger = logging.getLogger("otel.sdk.metrics")
 _INF = float("inf")
+_get_context = _CURRENT.get
+_EX_TRACE = 2
 
 _Record = Callable[[Any, Any, Any], None]
 
@@ -56,8 +61,23 @@ class _SyncMixin:
     _record: _Record
     _warned: bool
     _name: str
+    _fast_type: type | None = None
 
     def _set_streams(self, streams: Sequence[_Stream]) -> None:
+        # Inline fast path: one stream of the instrument's default kind, GIL build.
+        fast = (
+            streams[0]
+            if len(streams) == 1 and GIL_ATOMIC and type(streams[0]) is self._fast_type
+            else None
+        )
+        if self._fast_type is not None:
+            self._cache = None if fast is None else fast._cache  # type: ignore[misc]
+        if fast is not None:
+            self._cell_for = fast._cell_for  # type: ignore[misc]
+            self._ex_mode = fast._ex_mode  # type: ignore[misc]
+            self._offer = fast._offer  # type: ignore[misc]
+            if isinstance(fast, HistogramStream):
+                self._bounds = fast._bounds  # type: ignore[misc]
         if not streams:
             self._record = _noop_record
         elif len(streams) == 1:
@@ -84,18 +104,34 @@ class _SyncMixin:
 class Counter(_SyncMixin, _api.Counter):
     """Monotonic sum. ``add`` takes a non-negative, finite int or float."""
 
-    __slots__ = ("_record", "_warned")
+    __slots__ = ("_cache", "_cell_for", "_ex_mode", "_offer", "_record", "_warned")
+    _fast_type = SumStream
 
     def __init__(self, name: str, unit: str = "", description: str = "") -> None:
         super().__init__(name, unit, description)
         self._record: _Record = _noop_record
         self._warned = False
+        self._cache: dict[Any, Any] | None = None
 
     def add(
         self, amount: int | float, attributes: Attributes = None, context: Context | None = None
     ) -> None:
         t = type(amount)
         if (t is int or t is float) and 0 <= amount < _INF:
+            cache = self._cache
+            if cache is not None:  # SumStream.record, inlined
+                try:
+                    cell = cache[tuple(attributes.items()) if attributes else ()]
+                except (KeyError, TypeError, AttributeError):
+                    cell = self._cell_for(attributes)
+                cell.value += amount
+                cell.touched = True
+                mode = self._ex_mode
+                if mode and (
+                    mode != _EX_TRACE or (context if context is not None else _get_context())
+                ):
+                    self._offer(cell, amount, attributes, context)
+                return
             try:
                 self._record(amount, attributes, context)
             except Exception:
@@ -116,18 +152,34 @@ class Counter(_SyncMixin, _api.Counter):
 class UpDownCounter(_SyncMixin, _api.UpDownCounter):
     """Sum that may go down. ``add`` takes any finite int or float."""
 
-    __slots__ = ("_record", "_warned")
+    __slots__ = ("_cache", "_cell_for", "_ex_mode", "_offer", "_record", "_warned")
+    _fast_type = SumStream
 
     def __init__(self, name: str, unit: str = "", description: str = "") -> None:
         super().__init__(name, unit, description)
         self._record: _Record = _noop_record
         self._warned = False
+        self._cache: dict[Any, Any] | None = None
 
     def add(
         self, amount: int | float, attributes: Attributes = None, context: Context | None = None
     ) -> None:
         t = type(amount)
         if t is int or (t is float and -_INF < amount < _INF):
+            cache = self._cache
+            if cache is not None:  # SumStream.record, inlined
+                try:
+                    cell = cache[tuple(attributes.items()) if attributes else ()]
+                except (KeyError, TypeError, AttributeError):
+                    cell = self._cell_for(attributes)
+                cell.value += amount
+                cell.touched = True
+                mode = self._ex_mode
+                if mode and (
+                    mode != _EX_TRACE or (context if context is not None else _get_context())
+                ):
+                    self._offer(cell, amount, attributes, context)
+                return
             try:
                 self._record(amount, attributes, context)
             except Exception:
@@ -143,7 +195,17 @@ class UpDownCounter(_SyncMixin, _api.UpDownCounter):
 class Histogram(_SyncMixin, _api.Histogram):
     """Distribution. ``record`` takes a non-negative, finite int or float."""
 
-    __slots__ = ("_advisory", "_record", "_warned")
+    __slots__ = (
+        "_advisory",
+        "_bounds",
+        "_cache",
+        "_cell_for",
+        "_ex_mode",
+        "_offer",
+        "_record",
+        "_warned",
+    )
+    _fast_type = HistogramStream
 
     def __init__(
         self,
@@ -156,12 +218,33 @@ class Histogram(_SyncMixin, _api.Histogram):
         self._advisory = explicit_bucket_boundaries_advisory
         self._record: _Record = _noop_record
         self._warned = False
+        self._cache: dict[Any, Any] | None = None
+        self._bounds: tuple[float, ...] = ()
 
     def record(
         self, amount: int | float, attributes: Attributes = None, context: Context | None = None
     ) -> None:
         t = type(amount)
         if (t is int or t is float) and 0 <= amount < _INF:
+            cache = self._cache
+            if cache is not None:  # HistogramStream.record, inlined
+                try:
+                    cell = cache[tuple(attributes.items()) if attributes else ()]
+                except (KeyError, TypeError, AttributeError):
+                    cell = self._cell_for(attributes)
+                cell.counts[bisect_left(self._bounds, amount)] += 1
+                cell.sum += amount
+                if amount < cell.min:
+                    cell.min = amount
+                if amount > cell.max:
+                    cell.max = amount
+                cell.touched = True
+                mode = self._ex_mode
+                if mode and (
+                    mode != _EX_TRACE or (context if context is not None else _get_context())
+                ):
+                    self._offer(cell, amount, attributes, context)
+                return
             try:
                 self._record(amount, attributes, context)
             except Exception:

@@ -15,6 +15,7 @@ applies the view's key filter and the cardinality limit (overflow goes to the se
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
@@ -53,6 +54,12 @@ _DELTA = AggregationTemporality.DELTA
 _CUMULATIVE = AggregationTemporality.CUMULATIVE
 _INF = float("inf")
 _get_context = _CURRENT.get
+
+# With the GIL, a thread switch happens only at an "eval breaker" check (function calls,
+# backward jumps). Straight-line attribute/int/float/list-item updates with no call in
+# between are therefore atomic against other Python threads, and the record paths below
+# rely on that instead of a lock. Free-threaded builds take the lock on every record.
+GIL_ATOMIC = bool(getattr(sys, "_is_gil_enabled", lambda: True)())
 
 OVERFLOW_ATTRIBUTES: Mapping[str, Any] = {"otel.metric.overflow": True}
 _OVERFLOW_KEY = frozenset(OVERFLOW_ATTRIBUTES.items())
@@ -174,7 +181,14 @@ class _Stream:
         return frozenset(cleaned.items()), cleaned
 
     def _cell_for(self, attributes: Any) -> Any:
-        """Slow path: first sight of an attribute dict (or an uncacheable one)."""
+        """Slow path: first sight of an attribute dict (or an uncacheable one). Never raises."""
+        try:
+            return self._find_cell(attributes)
+        except Exception:
+            _logger.exception("Recording on %s failed; measurement dropped", self.name)
+            return self._new_cell({})  # detached: what is recorded into it is dropped
+
+    def _find_cell(self, attributes: Any) -> Any:
         key, cleaned = self._canonical(attributes)
         cells = self._cells
         with self._lock:
@@ -331,9 +345,15 @@ class SumStream(_Stream):
             cell = self._cache[tuple(attributes.items()) if attributes else ()]
         except (KeyError, TypeError, AttributeError):
             cell = self._cell_for(attributes)
-        with self._lock:
+        if GIL_ATOMIC:
             cell.value += value
             cell.touched = True
+        else:
+            lock = self._lock
+            lock.acquire()
+            cell.value += value
+            cell.touched = True
+            lock.release()
         mode = self._ex_mode
         if mode and (mode != _EX_TRACE or (context if context is not None else _get_context())):
             self._offer(cell, value, attributes, context)
@@ -350,11 +370,11 @@ class SumStream(_Stream):
         snaps: list[_Snap] = []
         for key, cell in cells.items():
             if cell.touched:
-                snaps.append(
-                    (key, cell.attributes, cell.value, self._take_exemplars(cell), cell.start)
-                )
+                # read-and-reset with no call in between: atomic against GIL recorders
+                value = cell.value
                 cell.value = 0
                 cell.touched = False
+                snaps.append((key, cell.attributes, value, self._take_exemplars(cell), cell.start))
         return snaps
 
     def _merge(self, state: ReaderState, snaps: list[_Snap], now: int) -> None:
@@ -421,9 +441,15 @@ class LastValueStream(_Stream):
             cell = self._cache[tuple(attributes.items()) if attributes else ()]
         except (KeyError, TypeError, AttributeError):
             cell = self._cell_for(attributes)
-        with self._lock:
+        if GIL_ATOMIC:
             cell.value = value
             cell.touched = True
+        else:
+            lock = self._lock
+            lock.acquire()
+            cell.value = value
+            cell.touched = True
+            lock.release()
         mode = self._ex_mode
         if mode and (mode != _EX_TRACE or (context if context is not None else _get_context())):
             self._offer(cell, value, attributes, context)
@@ -439,10 +465,9 @@ class LastValueStream(_Stream):
         snaps: list[_Snap] = []
         for key, cell in cells.items():
             if cell.touched:
-                snaps.append(
-                    (key, cell.attributes, cell.value, self._take_exemplars(cell), cell.start)
-                )
+                value = cell.value
                 cell.touched = False
+                snaps.append((key, cell.attributes, value, self._take_exemplars(cell), cell.start))
         return snaps
 
     def _merge(self, state: ReaderState, snaps: list[_Snap], now: int) -> None:
@@ -503,7 +528,7 @@ class HistogramStream(_Stream):
         except (KeyError, TypeError, AttributeError):
             cell = self._cell_for(attributes)
         index = bisect_left(self._bounds, value)
-        with self._lock:
+        if GIL_ATOMIC:
             cell.counts[index] += 1
             cell.sum += value
             if value < cell.min:
@@ -511,6 +536,17 @@ class HistogramStream(_Stream):
             if value > cell.max:
                 cell.max = value
             cell.touched = True
+        else:
+            lock = self._lock
+            lock.acquire()
+            cell.counts[index] += 1
+            cell.sum += value
+            if value < cell.min:
+                cell.min = value
+            if value > cell.max:
+                cell.max = value
+            cell.touched = True
+            lock.release()
         mode = self._ex_mode
         if mode and (mode != _EX_TRACE or (context if context is not None else _get_context())):
             self._offer(cell, value, attributes, context)
@@ -530,15 +566,21 @@ class HistogramStream(_Stream):
         buckets = len(self._bounds) + 1
         for key, cell in cells.items():
             if cell.touched:
-                payload = (cell.counts, cell.sum, cell.min, cell.max)
+                fresh = [0] * buckets
+                # swap with no call or allocation in between: atomic against GIL recorders
+                counts = cell.counts
+                cell.counts = fresh
+                total = cell.sum
+                cell.sum = 0
+                low = cell.min
+                cell.min = _INF
+                high = cell.max
+                cell.max = -_INF
+                cell.touched = False
+                payload = (counts, total, low, high)
                 snaps.append(
                     (key, cell.attributes, payload, self._take_exemplars(cell), cell.start)
                 )
-                cell.counts = [0] * buckets
-                cell.sum = 0
-                cell.min = _INF
-                cell.max = -_INF
-                cell.touched = False
         return snaps
 
     def _new_entry(self, attributes: Mapping[str, Any], start: int) -> _Entry:
@@ -627,9 +669,13 @@ class ExponentialHistogramStream(_Stream):
             cell = self._cache[tuple(attributes.items()) if attributes else ()]
         except (KeyError, TypeError, AttributeError):
             cell = self._cell_for(attributes)
-        with self._lock:
+        lock = self._lock
+        lock.acquire()
+        try:
             cell.accumulator.record(value)
             cell.touched = True
+        finally:
+            lock.release()
         mode = self._ex_mode
         if mode and (mode != _EX_TRACE or (context if context is not None else _get_context())):
             self._offer(cell, value, attributes, context)
