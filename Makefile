@@ -24,7 +24,4 @@ pytest:
 
 # Side-by-side benchmarks against the official SDK (installed only in its own venv).
 bench: setup
-	@test -x benchmarks/.venv-official/bin/python || python3 -m venv benchmarks/.venv-official
-	@benchmarks/.venv-official/bin/python -m pip install -q --disable-pip-version-check \
-		-r benchmarks/requirements-official.txt
 	$(BIN)/python benchmarks/_harness.py $(ARGS)

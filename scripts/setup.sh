@@ -29,3 +29,14 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
   touch "$stamp"
 fi
+
+# The official OpenTelemetry SDK lives in its own venv: a test oracle (interop tests run it
+# in a subprocess) and the benchmarks' peer. Never installed into .venv, never imported by otel.
+official=benchmarks/.venv-official
+ostamp=$official/.installed
+if [ ! -f "$ostamp" ] || [ benchmarks/requirements-official.txt -nt "$ostamp" ]; then
+  echo "setup: installing the official OpenTelemetry SDK into $official (oracle and benchmark peer)"
+  [ -x "$official/bin/python" ] || "$PYTHON" -m venv "$official"
+  "$official/bin/python" -m pip install -q --disable-pip-version-check -r benchmarks/requirements-official.txt
+  touch "$ostamp"
+fi
