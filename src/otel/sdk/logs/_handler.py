@@ -1,0 +1,232 @@
+"""``LoggingHandler``: the bridge from the standard ``logging`` module to the Logs SDK.
+
+Per record it maps the level to a SeverityNumber (``std_to_otel``) and keeps the level
+name as severity text, uses the formatted message as body (a non-string message such as
+a dict is kept as a structured body), takes trace id, span id and flags from the current
+span, and turns ``extra=`` fields, ``exc_info`` and the call site into attributes.
+
+It never feeds on itself: records from the ``otel`` logger hierarchy (otel's own
+diagnostics) are ignored, and a per-thread flag drops anything logged while a record is
+being emitted or exported on that thread (e.g. by an exporter's HTTP client).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from typing import Any
+
+from otel.attributes import clean_attribute_value
+from otel.logs import Logger as APILogger
+from otel.logs import LoggerProvider as APILoggerProvider
+from otel.logs import LogRecord as APILogRecord
+from otel.logs import ProxyLogger, get_logger_provider
+from otel.logs._severity import _TABLE, std_to_otel
+from otel.sdk.logs._guard import GUARD
+from otel.sdk.logs._provider import Logger
+from otel.trace import get_current_span
+
+_logger = logging.getLogger("otel.sdk.logs")
+
+#: Attributes every stdlib LogRecord has (plus what formatters and otel's correlation
+#: instrumentation add): everything else in ``record.__dict__`` came from ``extra=``.
+_RESERVED = frozenset(
+    vars(logging.LogRecord("", 0, "", 0, "", (), None)).keys()
+    | {
+        "message",
+        "asctime",
+        "taskName",
+        "otelTraceID",
+        "otelSpanID",
+        "otelTraceSampled",
+        "otelServiceName",
+    }
+)
+_STRUCTURED_BODY = (dict, list, tuple, int, float, bool, bytes)
+_MAX_CACHED_LOGGERS = 4096
+_MISSING: Any = object()
+
+# Semantic-convention names of the call-site attributes.
+_FILE_PATH = "code.file.path"
+_FUNCTION_NAME = "code.function.name"
+_LINE_NUMBER = "code.line.number"
+_LEGACY_FILE_PATH = "code.filepath"
+_LEGACY_FUNCTION = "code.function"
+_LEGACY_LINENO = "code.lineno"
+
+
+def _exception_type_name(exc_type: type) -> str:
+    module = exc_type.__module__
+    if module in ("builtins", "__main__") or not module:
+        return exc_type.__qualname__
+    return f"{module}.{exc_type.__qualname__}"
+
+
+class LoggingHandler(logging.Handler):
+    """A ``logging.Handler`` that emits every record it handles as an OpenTelemetry log.
+
+    ``logger_provider`` defaults to the global one (records are dropped until an SDK
+    provider is set). ``log_code_attributes`` adds ``code.file.path``,
+    ``code.function.name`` and ``code.line.number`` (current semantic conventions);
+    ``legacy_code_attributes`` adds the older ``code.filepath``, ``code.function`` and
+    ``code.lineno`` too, for back-ends that still query those.
+
+    Thread-safe without the handler lock: ``handle`` does not take it.
+    """
+
+    def __init__(
+        self,
+        level: int = logging.NOTSET,
+        logger_provider: APILoggerProvider | None = None,
+        *,
+        log_code_attributes: bool = True,
+        legacy_code_attributes: bool = False,
+    ) -> None:
+        super().__init__(level)
+        self._logger_provider = (
+            logger_provider if logger_provider is not None else get_logger_provider()
+        )
+        self._code = log_code_attributes
+        self._legacy_code = legacy_code_attributes
+        self._loggers: dict[str, APILogger | None] = {}
+        #: Timeout of :meth:`flush` (called by ``logging.shutdown`` at exit).
+        self.flush_timeout_millis = 30000
+
+    # --- logging.Handler interface ---------------------------------------------------
+
+    def handle(self, record: logging.LogRecord) -> Any:
+        """Filter and emit without the handler's lock (``emit`` is thread-safe)."""
+        result = self.filter(record)
+        if isinstance(result, logging.LogRecord):
+            record = result
+        if result:
+            self.emit(record)
+        return result
+
+    def emit(self, record: logging.LogRecord) -> None:
+        guard = GUARD
+        if guard.busy:
+            return
+        guard.busy = True
+        try:
+            logger = self._loggers.get(record.name, _MISSING)
+            if logger is _MISSING:
+                logger = self._resolve(record.name)
+            if type(logger) is ProxyLogger:
+                logger = logger._delegate
+            if logger is None:
+                return
+            if type(logger) is Logger:
+                if logger._multi._processors:
+                    self._emit_sdk(logger, record)
+            else:
+                logger.emit(self._translate(record))
+        except Exception:
+            _logger.exception("LoggingHandler failed to emit a record")
+        finally:
+            guard.busy = False
+
+    def flush(self) -> None:
+        """Flush the provider (bounded by ``flush_timeout_millis``); never raises."""
+        force_flush = getattr(self._logger_provider, "force_flush", None)
+        if force_flush is None or GUARD.busy:
+            return
+        try:
+            force_flush(self.flush_timeout_millis)
+        except Exception:
+            _logger.exception("LoggingHandler failed to flush")
+
+    # --- translation -----------------------------------------------------------------
+
+    def _resolve(self, name: object) -> APILogger | None:
+        logger: APILogger | None
+        if not isinstance(name, str):
+            logger = self._logger_provider.get_logger(str(name))  # makeLogRecord: None
+        elif name == "otel" or name.startswith("otel."):
+            logger = None  # otel's own diagnostics never come back into the pipeline
+        else:
+            logger = self._logger_provider.get_logger(name)
+        if len(self._loggers) < _MAX_CACHED_LOGGERS:
+            self._loggers[name] = logger  # type: ignore[index]
+        return logger
+
+    def _emit_sdk(self, logger: Logger, record: logging.LogRecord) -> None:
+        span_context = get_current_span().get_span_context()
+        levelno = record.levelno
+        if type(levelno) is int and 0 <= levelno <= 60:
+            severity = _TABLE[levelno]
+        else:
+            severity = std_to_otel(levelno)
+        logger._emit_trusted(
+            int(record.created * 1e9),
+            time.time_ns(),
+            span_context.trace_id,
+            span_context.span_id,
+            span_context.trace_flags,
+            record.levelname,
+            severity,
+            self._body(record),
+            self._get_attributes(record),
+        )
+
+    def _translate(self, record: logging.LogRecord) -> APILogRecord:
+        """The record as an API LogRecord (for loggers other than the SDK's)."""
+        span_context = get_current_span().get_span_context()
+        return APILogRecord(
+            timestamp=int(record.created * 1e9),
+            observed_timestamp=time.time_ns(),
+            trace_id=span_context.trace_id,
+            span_id=span_context.span_id,
+            trace_flags=span_context.trace_flags,
+            severity_text=record.levelname,
+            severity_number=std_to_otel(record.levelno),
+            body=self._body(record),
+            attributes=self._get_attributes(record),
+        )
+
+    def _body(self, record: logging.LogRecord) -> Any:
+        if self.formatter is not None:
+            return self.format(record)
+        msg = record.msg
+        if type(msg) is str:
+            if not record.args:
+                return msg
+        elif not record.args and isinstance(msg, _STRUCTURED_BODY):
+            return msg  # logger.info({"event": "login", "user": 7}) keeps its structure
+        try:
+            return record.getMessage()
+        except Exception:  # bad %-args: keep what we can rather than lose the record
+            return f"{msg!s} {record.args!r}"
+
+    def _get_attributes(self, record: logging.LogRecord) -> dict[str, Any]:
+        """Valid attributes from ``extra=``, the call site and ``exc_info``."""
+        attributes: dict[str, Any] = {}
+        values = record.__dict__
+        extra = values.keys() - _RESERVED
+        if extra:
+            for key in extra:
+                value = clean_attribute_value(key, values[key])
+                if value is not None:
+                    attributes[key] = value
+        if self._code:
+            attributes[_FILE_PATH] = record.pathname
+            if record.funcName is not None:
+                attributes[_FUNCTION_NAME] = record.funcName
+            attributes[_LINE_NUMBER] = record.lineno
+        if self._legacy_code:
+            attributes[_LEGACY_FILE_PATH] = record.pathname
+            if record.funcName is not None:
+                attributes[_LEGACY_FUNCTION] = record.funcName
+            attributes[_LEGACY_LINENO] = record.lineno
+        exc_info = record.exc_info
+        if exc_info and exc_info[0] is not None:
+            exc_type, exc_value, exc_tb = exc_info
+            attributes["exception.type"] = _exception_type_name(exc_type)
+            attributes["exception.message"] = str(exc_value)
+            attributes["exception.stacktrace"] = "".join(
+                traceback.format_exception(exc_type, exc_value, exc_tb)
+            )
+        if record.stack_info:
+            attributes["code.stacktrace"] = record.stack_info
+        return attributes

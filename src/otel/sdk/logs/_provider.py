@@ -1,0 +1,372 @@
+"""SDK Logger and LoggerProvider, the LogRecordProcessor interface and multiplexers."""
+
+from __future__ import annotations
+
+import atexit
+import concurrent.futures
+import importlib
+import logging
+import threading
+import time
+import weakref
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from otel.attributes import clean_attributes
+from otel.context import Context
+from otel.logs import AnyValue, NoOpLogger, SeverityNumber
+from otel.logs import Logger as APILogger
+from otel.logs import LoggerProvider as APILoggerProvider
+from otel.logs import LogRecord as APILogRecord
+from otel.sdk.config import sdk_disabled
+from otel.sdk.logs._record import LogData, LogLimits, LogRecord, _new_record, _span_ids
+from otel.sdk.util.instrumentation import InstrumentationScope
+
+_logger = logging.getLogger("otel.sdk.logs")
+
+
+class LogRecordProcessor:
+    """Receives every emitted record (``on_emit``) and passes it on, e.g. to an exporter.
+
+    ``on_emit`` runs on the application's thread, synchronously: it must be fast and must
+    not block. Subclasses written against the older official API may override ``emit``
+    instead; the default ``on_emit`` calls it.
+    """
+
+    def on_emit(self, log_data: LogData) -> None:
+        """Called for every record emitted by a logger of the provider."""
+        self.emit(log_data)
+
+    def emit(self, log_data: LogData) -> None:
+        """Older name of :meth:`on_emit` (override one of the two)."""
+
+    def shutdown(self) -> None:
+        """Release resources; later records are dropped. Called once by the provider."""
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        """Export everything received so far; True when done within the timeout."""
+        return True
+
+
+class SynchronousMultiLogRecordProcessor(LogRecordProcessor):
+    """Calls its processors one after the other, in the order they were added.
+
+    Adding copies a tuple under a lock; emitting reads the tuple without one. A processor
+    that raises is logged and skipped, the others still see the record.
+    """
+
+    def __init__(self) -> None:
+        self._processors: tuple[LogRecordProcessor, ...] = ()
+        self._lock = threading.Lock()
+
+    def add_log_record_processor(self, log_record_processor: LogRecordProcessor) -> None:
+        with self._lock:
+            self._processors = (*self._processors, log_record_processor)
+
+    def on_emit(self, log_data: LogData) -> None:
+        for processor in self._processors:
+            try:
+                processor.on_emit(log_data)
+            except Exception:
+                _logger.exception("Log record processor %r failed", processor)
+
+    emit = on_emit
+
+    def shutdown(self) -> None:
+        for processor in self._processors:
+            try:
+                processor.shutdown()
+            except Exception:
+                _logger.exception("Shutting down log record processor %r failed", processor)
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        deadline = time.monotonic() + timeout_millis / 1000.0
+        for processor in self._processors:
+            remaining = int((deadline - time.monotonic()) * 1000)
+            if remaining <= 0:
+                return False
+            try:
+                if not processor.force_flush(remaining):
+                    return False
+            except Exception:
+                _logger.exception("Flushing log record processor %r failed", processor)
+                return False
+        return True
+
+
+class ConcurrentMultiLogRecordProcessor(SynchronousMultiLogRecordProcessor):
+    """Like the synchronous one, but flushes and shuts down its processors in parallel."""
+
+    def __init__(self, max_workers: int = 2) -> None:
+        super().__init__()
+        self._max_workers = max_workers
+
+    def _in_parallel(self, call: Callable[[LogRecordProcessor], object], timeout: float) -> bool:
+        processors = self._processors
+        if not processors:
+            return True
+        pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=self._max_workers, thread_name_prefix="otel.logs"
+        )
+        try:
+            futures = [pool.submit(call, p) for p in processors]
+            done, not_done = concurrent.futures.wait(futures, timeout)
+        finally:
+            pool.shutdown(wait=False)
+        ok = not not_done
+        for future in done:
+            error = future.exception()
+            if error is not None:
+                _logger.error("Log record processor failed: %r", error)
+                ok = False
+            elif future.result() is False:
+                ok = False
+        return ok
+
+    def shutdown(self) -> None:
+        self._in_parallel(lambda p: p.shutdown(), 30.0)
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return self._in_parallel(lambda p: p.force_flush(timeout_millis), timeout_millis / 1000.0)
+
+
+class Logger(APILogger):
+    """The SDK logger: turns ``emit`` calls into LogData for the provider's processors."""
+
+    def __init__(
+        self,
+        resource: Any,
+        multi_log_record_processor: SynchronousMultiLogRecordProcessor,
+        instrumentation_scope: InstrumentationScope,
+        limits: LogLimits | None = None,
+    ) -> None:
+        super().__init__(
+            instrumentation_scope.name,
+            instrumentation_scope.version,
+            instrumentation_scope.schema_url,
+            instrumentation_scope.attributes,
+        )
+        self._resource = resource
+        self._multi = multi_log_record_processor
+        self._scope = instrumentation_scope
+        self._limits = limits if limits is not None else LogLimits()
+
+    @property
+    def resource(self) -> Any:
+        return self._resource
+
+    @property
+    def instrumentation_scope(self) -> InstrumentationScope:
+        return self._scope
+
+    def enabled(
+        self,
+        context: Context | None = None,
+        severity_number: SeverityNumber | None = None,
+        event_name: str | None = None,
+    ) -> bool:
+        return bool(self._multi._processors)
+
+    def emit(
+        self,
+        record: APILogRecord | None = None,
+        *,
+        timestamp: int | None = None,
+        observed_timestamp: int | None = None,
+        context: Context | None = None,
+        severity_number: SeverityNumber | None = None,
+        severity_text: str | None = None,
+        body: AnyValue = None,
+        attributes: Mapping[str, AnyValue] | None = None,
+        event_name: str | None = None,
+    ) -> None:
+        """Emit a record (SDK or API ``LogRecord``) or one built from the keywords.
+
+        Trace correlation comes from ``context`` (default: the current context) unless
+        the record carries ids. Never raises.
+        """
+        try:
+            if record is None:
+                sdk_record = LogRecord(
+                    timestamp,
+                    observed_timestamp,
+                    context,
+                    None,
+                    None,
+                    None,
+                    severity_text,
+                    severity_number,
+                    body,
+                    self._resource,
+                    attributes,
+                    self._limits,
+                    event_name,
+                )
+            elif type(record) is LogRecord or isinstance(record, LogRecord):
+                sdk_record = record
+                if sdk_record.resource is None:
+                    sdk_record.resource = self._resource
+            else:
+                sdk_record = self._from_api_record(record)
+            self._multi.on_emit(LogData(sdk_record, self._scope))
+        except Exception:
+            _logger.exception("Failed to emit a log record")
+
+    def _from_api_record(self, record: APILogRecord) -> LogRecord:
+        trace_id, span_id, flags = record.trace_id, record.span_id, record.trace_flags
+        if trace_id is None and span_id is None and flags is None:
+            trace_id, span_id, flags = _span_ids(record.context)
+        return LogRecord(
+            record.timestamp,
+            record.observed_timestamp,
+            record.context,
+            trace_id or 0,
+            span_id or 0,
+            flags or 0,
+            record.severity_text,
+            record.severity_number,
+            record.body,
+            self._resource,
+            record.attributes,
+            self._limits,
+            record.event_name,
+        )
+
+    def _emit_trusted(
+        self,
+        timestamp: int | None,
+        observed_timestamp: int,
+        trace_id: int,
+        span_id: int,
+        trace_flags: int,
+        severity_text: str | None,
+        severity_number: SeverityNumber | None,
+        body: object,
+        attributes: dict[str, Any],
+    ) -> None:
+        """The logging bridge's path: ``attributes`` already valid; limits still apply."""
+        limits = self._limits
+        max_len = limits.max_attribute_length
+        max_count = limits.max_attributes
+        dropped = 0
+        if max_len is not None or (max_count is not None and len(attributes) > max_count):
+            attributes, dropped = clean_attributes(attributes, max_count, max_len)
+        self._multi.on_emit(
+            LogData(
+                _new_record(
+                    timestamp,
+                    observed_timestamp,
+                    trace_id,
+                    span_id,
+                    trace_flags,
+                    severity_text,
+                    severity_number,
+                    body,
+                    self._resource,
+                    attributes,
+                    dropped,
+                    limits,
+                    None,
+                ),
+                self._scope,
+            )
+        )
+
+
+def _default_resource() -> Any:
+    """``Resource.create()`` (OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME, SDK defaults)."""
+    try:
+        module = importlib.import_module("otel.sdk.resources")
+        return module.Resource.create()
+    except Exception:  # pragma: no cover - resources module not available
+        _logger.debug("otel.sdk.resources unavailable; log records carry no resource")
+        return None
+
+
+class LoggerProvider(APILoggerProvider):
+    """The SDK LoggerProvider: owns the resource, the limits and the processors.
+
+    ``shutdown_on_exit`` registers :meth:`shutdown` with ``atexit`` (through a weak
+    reference, so a discarded provider can still be collected). ``OTEL_SDK_DISABLED=true``
+    makes ``get_logger`` hand out no-op loggers. ``log_limits`` defaults to the
+    OTEL_LOGRECORD_* environment variables.
+    """
+
+    def __init__(
+        self,
+        resource: Any = None,
+        shutdown_on_exit: bool = True,
+        multi_log_record_processor: SynchronousMultiLogRecordProcessor | None = None,
+        *,
+        log_limits: LogLimits | None = None,
+    ) -> None:
+        self._resource = resource if resource is not None else _default_resource()
+        self._multi = (
+            multi_log_record_processor
+            if multi_log_record_processor is not None
+            else SynchronousMultiLogRecordProcessor()
+        )
+        self._limits = log_limits if log_limits is not None else LogLimits()
+        self._disabled = sdk_disabled()
+        self._loggers: dict[object, APILogger] = {}
+        self._lock = threading.Lock()
+        self._is_shutdown = False
+        self._atexit: Callable[[], None] | None = None
+        if shutdown_on_exit:
+            ref = weakref.ref(self)
+
+            def shutdown_at_exit() -> None:
+                provider = ref()
+                if provider is not None:
+                    provider.shutdown()
+
+            self._atexit = shutdown_at_exit
+            atexit.register(shutdown_at_exit)
+
+    @property
+    def resource(self) -> Any:
+        return self._resource
+
+    def get_logger(
+        self,
+        name: str,
+        version: str | None = None,
+        schema_url: str | None = None,
+        attributes: Mapping[str, Any] | None = None,
+    ) -> APILogger:
+        if self._disabled:
+            return NoOpLogger(name, version=version, schema_url=schema_url, attributes=attributes)
+        if not name:
+            _logger.warning("get_logger called with an empty name; the logger still works")
+        key: object = (name, version, schema_url) if not attributes else None
+        found = self._loggers.get(key) if key is not None else None
+        if found is not None:
+            return found
+        scope = InstrumentationScope(name, version, schema_url, attributes)
+        if key is None:
+            key = scope
+        with self._lock:
+            found = self._loggers.get(key)
+            if found is None:
+                found = Logger(self._resource, self._multi, scope, self._limits)
+                self._loggers[key] = found
+            return found
+
+    def add_log_record_processor(self, log_record_processor: LogRecordProcessor) -> None:
+        """Add a processor; it sees every record emitted from now on."""
+        self._multi.add_log_record_processor(log_record_processor)
+
+    def shutdown(self) -> None:
+        """Flush and shut down every processor, once; later calls are ignored."""
+        with self._lock:
+            if self._is_shutdown:
+                return
+            self._is_shutdown = True
+        if self._atexit is not None:
+            atexit.unregister(self._atexit)
+            self._atexit = None
+        self._multi.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        """Flush every processor; True when all finished within ``timeout_millis``."""
+        return self._multi.force_flush(timeout_millis)
