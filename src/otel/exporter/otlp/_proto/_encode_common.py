@@ -21,7 +21,6 @@ _TABLE = len(VARINTS)
 _U64 = 0xFFFFFFFFFFFFFFFF
 _MAX_CACHE = 8192
 
-_kv_cache: dict[tuple[str, Any], bytes] = {}
 _key_cache: dict[str, bytes] = {}
 
 
@@ -94,15 +93,45 @@ def _key(key: str) -> bytes:
 
 
 def key_value(key: str, value: object) -> bytes:
-    """``len + KeyValue`` (ready to follow a field tag); string values are memoised."""
+    """``len + KeyValue`` (ready to follow a field tag)."""
     av = any_value(value)
     body = _key(key) + b"\x12" + _len(len(av)) + av
-    out = _len(len(body)) + body
-    # only str values: (k, 1) and (k, True) would collide in a dict
-    if type(value) is str:
-        if len(_kv_cache) >= _MAX_CACHE:
-            _kv_cache.clear()
-        _kv_cache[(key, value)] = out
+    return _len(len(body)) + body
+
+
+# Per field tag: ({(key, str value): tag+len+KeyValue}, {(key, int value): ...}). Separate
+# dicts because (k, 1) == (k, True) == (k, 1.0) as dict keys; bools and floats aren't cached.
+_tagged: dict[bytes, tuple[dict[tuple[str, str], bytes], dict[tuple[str, int], bytes]]] = {}
+
+
+def attribute_caches(
+    tag: bytes,
+) -> tuple[dict[tuple[str, str], bytes], dict[tuple[str, int], bytes]]:
+    """The memo of encoded ``tag + KeyValue`` entries for one attributes field."""
+    caches = _tagged.get(tag)
+    if caches is None:
+        caches = _tagged[tag] = ({}, {})
+    return caches
+
+
+def encode_keyvalue_cached(
+    tag: bytes,
+    key: str,
+    value: object,
+    str_cache: dict[tuple[str, str], bytes],
+    int_cache: dict[tuple[str, int], bytes],
+) -> bytes:
+    """``tag + len + KeyValue``, remembered when the value is a str or a plain int."""
+    out = tag + key_value(key, value)
+    t = type(value)
+    if t is str:
+        if len(str_cache) >= _MAX_CACHE:
+            str_cache.clear()
+        str_cache[(key, value)] = out  # type: ignore[index]
+    elif t is int:
+        if len(int_cache) >= _MAX_CACHE:
+            int_cache.clear()
+        int_cache[(key, value)] = out  # type: ignore[index]
     return out
 
 
@@ -110,19 +139,20 @@ def encode_attributes(tag: bytes, attributes: Mapping[str, object] | None) -> by
     """``repeated KeyValue`` under ``tag`` (empty bytes when there are none)."""
     if not attributes:
         return b""
-    cache = _kv_cache
+    str_cache, int_cache = attribute_caches(tag)
     parts: list[bytes] = []
     append = parts.append
     for k, v in attributes.items():
-        if type(v) is str:
-            cached = cache.get((k, v))
-            if cached is None:
-                cached = key_value(k, v)
-            append(tag)
-            append(cached)
+        t = type(v)
+        if t is str:
+            cached = str_cache.get((k, v))  # type: ignore[arg-type]
+        elif t is int:
+            cached = int_cache.get((k, v))  # type: ignore[arg-type]
         else:
-            append(tag)
-            append(key_value(k, v))
+            cached = None
+        if cached is None:
+            cached = encode_keyvalue_cached(tag, k, v, str_cache, int_cache)
+        append(cached)
     return b"".join(parts)
 
 

@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from otel.exporter.otlp._proto._encode_common import (
+    attribute_caches,
     encode_attributes,
+    encode_keyvalue_cached,
     encode_resource,
     encode_scope,
     schema_url_of,
@@ -39,7 +41,7 @@ _HAS_IS_REMOTE = 0x100
 _IS_REMOTE = 0x200
 
 _SENTINEL = object()
-_kind_cache: dict[Any, bytes] = {}
+_kind_cache: dict[int, bytes] = {}
 _resource_cache: dict[int, tuple[Any, bytes]] = {}
 _MAX_RESOURCES = 64
 
@@ -58,12 +60,13 @@ def _str(tag: bytes, text: str) -> bytes:
 
 
 def _kind(kind: Any) -> bytes:
-    cached = _kind_cache.get(kind)
+    # keyed by id(): enum members live forever, and hashing an Enum runs Python code
+    cached = _kind_cache.get(id(kind))
     if cached is None:
         value = getattr(kind, "value", kind)
         # SpanKind.INTERNAL=0 in the API, SPAN_KIND_INTERNAL=1 on the wire
         cached = b"\x30" + varint(int(value) + 1)
-        _kind_cache[kind] = cached
+        _kind_cache[id(kind)] = cached
     return cached
 
 
@@ -87,6 +90,44 @@ def _trace_state(tag: bytes, trace_state: Any) -> bytes:
     return _str(tag, header) if header else b""
 
 
+_SPAN_STR_CACHE, _SPAN_INT_CACHE = attribute_caches(b"\x4a")
+_name_cache: dict[str, bytes] = {}
+_event_name_cache: dict[str, bytes] = {}
+_MAX_NAMES = 4096
+
+
+def _cached_str(cache: dict[str, bytes], tag: bytes, text: str) -> bytes:
+    out = cache.get(text)
+    if out is None:
+        out = _str(tag, text)
+        if len(cache) >= _MAX_NAMES:
+            cache.clear()
+        cache[text] = out
+    return out
+
+
+_ts_cache: dict[int, tuple[Any, bytes]] = {}
+
+
+def _remember_trace_state(ts: Any) -> bytes:
+    # TraceState objects are immutable and shared by the spans of a trace
+    encoded = _trace_state(b"\x1a", ts)
+    if len(_ts_cache) >= _MAX_NAMES:
+        _ts_cache.clear()
+    _ts_cache[id(ts)] = (ts, encoded)
+    return encoded
+
+
+_status_cache: dict[int, int] = {}
+
+
+def _status_code(code: Any) -> int:
+    value = _status_cache.get(id(code))
+    if value is None:
+        value = _status_cache[id(code)] = int(getattr(code, "value", code))
+    return value
+
+
 def encode_span(span: Any) -> bytes:
     """The body of one ``Span`` message."""
     ctx = span.context
@@ -94,25 +135,50 @@ def encode_span(span: Any) -> bytes:
     parts = [_pack_ids(0x0A10, tid >> 64, tid & _M64, 0x1208, ctx.span_id)]
     append = parts.append
     ts = ctx.trace_state
-    if ts:
-        append(_trace_state(b"\x1a", ts))
+    if ts is not None:
+        hit = _ts_cache.get(id(ts))
+        if hit is not None and hit[0] is ts:
+            if hit[1]:
+                append(hit[1])
+        else:
+            append(_remember_trace_state(ts))
     parent = span.parent
     flags = (int(ctx.trace_flags) & 0xFF) | _HAS_IS_REMOTE
     if parent is not None:
         append(_pack_parent(0x2208, parent.span_id))
         if parent.is_remote:
             flags |= _IS_REMOTE
-    append(_str(b"\x2a", span.name))
-    append(_kind(span.kind))
+    name = span.name
+    encoded = _name_cache.get(name)
+    append(encoded if encoded is not None else _cached_str(_name_cache, b"\x2a", name))
+    kind = span.kind
+    encoded = _kind_cache.get(id(kind))
+    append(encoded if encoded is not None else _kind(kind))
     append(_pack_times(0x39, span.start_time or 0, 0x41, span.end_time or 0))
     attributes = span.attributes
     if attributes:
-        append(encode_attributes(b"\x4a", attributes))
+        str_cache = _SPAN_STR_CACHE
+        int_cache = _SPAN_INT_CACHE
+        for k, v in attributes.items():
+            t = type(v)
+            if t is str:
+                kv = str_cache.get((k, v))
+            elif t is int:
+                kv = int_cache.get((k, v))
+            else:
+                kv = None
+            append(
+                kv
+                if kv is not None
+                else encode_keyvalue_cached(b"\x4a", k, v, str_cache, int_cache)
+            )
     dropped = span.dropped_attributes
     if dropped:
         append(b"\x50" + varint(dropped))
     for event in span.events:
-        body = _pack_tag_fixed64(0x09, event.timestamp or 0) + _str(b"\x12", event.name)
+        body = _pack_tag_fixed64(0x09, event.timestamp or 0) + _cached_str(
+            _event_name_cache, b"\x12", event.name
+        )
         ev_attributes = event.attributes
         if ev_attributes:
             body += encode_attributes(b"\x1a", ev_attributes)
@@ -145,7 +211,7 @@ def encode_span(span: Any) -> bytes:
         append(b"\x70" + varint(dropped))
     status = span.status
     if status is not None:
-        code = status.status_code.value
+        code = _status_code(status.status_code)
         description = status.description
         if code or description:
             body = _str(b"\x12", description) if description else b""
@@ -158,11 +224,11 @@ def encode_span(span: Any) -> bytes:
 
 def encode_spans(spans: Sequence[Any]) -> bytes:
     """A serialized ``ExportTraceServiceRequest`` holding ``spans``."""
-    # id(resource) -> (resource, {id(scope): (scope, [len-prefixed span, ...])})
+    # id(resource) -> (resource, {id(scope): (scope, [prefix, span body, prefix, ...])})
     groups: dict[int, tuple[Any, dict[int, tuple[Any, list[bytes]]]]] = {}
     last_resource: Any = _SENTINEL
     last_scope: Any = _SENTINEL
-    bucket: list[bytes] = []
+    append: Any = None
     for span in spans:
         resource = span.resource
         scope = span.instrumentation_scope
@@ -174,27 +240,34 @@ def encode_spans(spans: Sequence[Any]) -> bytes:
             found = by_scope.get(id(scope))
             if found is None:
                 found = by_scope[id(scope)] = (scope, [])
-            bucket = found[1]
+            append = found[1].append
             last_resource = resource
             last_scope = scope
         body = encode_span(span)
         n = len(body)
-        bucket.append(b"\x12" + (VARINTS[n] if n < _TABLE else varint(n)) + body)
-    out = bytearray()
+        append(_SPAN_PREFIX[n] if n < _TABLE else b"\x12" + varint(n))
+        append(body)
+    # Every length is known from its parts, so the whole request is joined once.
+    out: list[bytes] = []
     for resource, by_scope in groups.values():
-        rs = bytearray()
         res_body = resource_bytes(resource)
-        rs += b"\x0a" + _len(len(res_body)) + res_body
+        rs: list[bytes] = [b"\x0a" + _len(len(res_body)) + res_body]
         for scope, encoded in by_scope.values():
             scope_body = encode_scope(scope)
-            ss = bytearray(b"\x0a" + _len(len(scope_body)) + scope_body)
-            ss += b"".join(encoded)
+            head = b"\x0a" + _len(len(scope_body)) + scope_body
             url = schema_url_of(scope)
-            if url:
-                ss += _str(b"\x1a", url)
-            rs += b"\x12" + _len(len(ss)) + ss
+            tail = _str(b"\x1a", url) if url else b""
+            size = len(head) + sum(map(len, encoded)) + len(tail)
+            rs.append(b"\x12" + _len(size))
+            rs.append(head)
+            rs.extend(encoded)
+            rs.append(tail)
         url = schema_url_of(resource)
         if url:
-            rs += _str(b"\x1a", url)
-        out += b"\x0a" + _len(len(rs)) + rs
-    return bytes(out)
+            rs.append(_str(b"\x1a", url))
+        out.append(b"\x0a" + _len(sum(map(len, rs))))
+        out.extend(rs)
+    return b"".join(out)
+
+
+_SPAN_PREFIX = tuple(b"\x12" + v for v in VARINTS)

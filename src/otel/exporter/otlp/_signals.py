@@ -1,0 +1,271 @@
+"""What the OTLP span, metric and log exporters share, whatever the transport.
+
+The concrete classes are in ``_http_exporters`` and ``_grpc_exporters``; constructor
+parameters follow the official Python exporters and everything not given comes from
+``OTEL_EXPORTER_OTLP_*`` (see ``_config``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from otel.exporter.otlp import _config, _json
+from otel.exporter.otlp._exporter import ExportCore
+from otel.exporter.otlp._grpc import GrpcSender
+from otel.exporter.otlp._http import CONTENT_TYPE_JSON, CONTENT_TYPE_PROTOBUF, HttpSender
+from otel.exporter.otlp._proto._encode_logs import encode_logs
+from otel.exporter.otlp._proto._encode_metrics import encode_metrics
+from otel.exporter.otlp._proto._encode_trace import encode_spans
+from otel.sdk.logs.export import LogExporter, LogExportResult
+from otel.sdk.metrics.export import (
+    AggregationTemporality,
+    MetricExporter,
+    MetricExportResult,
+    MetricsData,
+)
+from otel.sdk.trace.export import SpanExporter, SpanExportResult
+
+_logger = logging.getLogger("otel.exporter.otlp")
+
+
+# --------------------------------------------------------------------------- transports
+
+
+def http_core(
+    signal: str,
+    endpoint: str | None,
+    certificate_file: str | None,
+    client_key_file: str | None,
+    client_certificate_file: str | None,
+    headers: Mapping[str, str] | str | None,
+    timeout: float | None,
+    compression: Any,
+    protocol: str | None,
+    session: object,
+) -> tuple[ExportCore, bool]:
+    if session is not None:
+        _logger.warning("OTLP/HTTP exporters use http.client; the session argument is ignored")
+    use_json = _config.protocol(signal, protocol) == _config.PROTOCOL_HTTP_JSON
+    sender = HttpSender(
+        _config.http_endpoint(signal, endpoint),
+        headers=_config.headers(signal, headers),
+        content_type=CONTENT_TYPE_JSON if use_json else CONTENT_TYPE_PROTOBUF,
+        compression=_config.compression(signal, compression),
+        certificate_file=_config.file_option(signal, "CERTIFICATE", certificate_file),
+        client_key_file=_config.file_option(signal, "CLIENT_KEY", client_key_file),
+        client_certificate_file=_config.file_option(
+            signal, "CLIENT_CERTIFICATE", client_certificate_file
+        ),
+    )
+    return ExportCore(signal, sender, _config.timeout_seconds(signal, timeout)), use_json
+
+
+def grpc_core(
+    signal: str,
+    endpoint: str | None,
+    insecure: bool | None,
+    credentials: Any,
+    headers: Mapping[str, str] | Sequence[tuple[str, str]] | str | None,
+    timeout: float | None,
+    compression: Any,
+    channel_options: Sequence[tuple[str, Any]] | None,
+    certificate_file: str | None,
+    client_key_file: str | None,
+    client_certificate_file: str | None,
+) -> ExportCore:
+    resolved_headers: Mapping[str, str] | Sequence[tuple[str, str]]
+    if headers is None or isinstance(headers, (str, Mapping)):
+        resolved_headers = _config.headers(signal, headers)
+    else:
+        resolved_headers = list(headers)
+    sender = GrpcSender(
+        signal,
+        _config.grpc_endpoint(signal, endpoint),
+        insecure=_config.insecure(signal, insecure),
+        headers=resolved_headers,
+        compression=_config.compression(signal, compression),
+        credentials=credentials,
+        certificate_file=_config.file_option(signal, "CERTIFICATE", certificate_file),
+        client_key_file=_config.file_option(signal, "CLIENT_KEY", client_key_file),
+        client_certificate_file=_config.file_option(
+            signal, "CLIENT_CERTIFICATE", client_certificate_file
+        ),
+        channel_options=channel_options,
+    )
+    return ExportCore(signal, sender, _config.timeout_seconds(signal, timeout))
+
+
+class _Common:
+    _core: ExportCore
+
+    @property
+    def _endpoint(self) -> str:
+        return self._core.transport.endpoint
+
+    @property
+    def _timeout(self) -> float:
+        return self._core.timeout_s
+
+    def _deliver(self, encode: Callable[[], bytes], count: int, timeout_s: float | None) -> bool:
+        try:
+            return self._core.send(encode, count, timeout_s)
+        except Exception:
+            _logger.exception("OTLP %s export failed unexpectedly", self._core.signal)
+            return False
+
+
+# --------------------------------------------------------------------------- traces
+
+
+class SpanExporterBase(_Common, SpanExporter):
+    _json = False
+
+    def export(self, spans: Sequence[Any]) -> SpanExportResult:
+        """Send ``spans``; SUCCESS or FAILURE, never an exception."""
+        if not spans:
+            return SpanExportResult.SUCCESS
+        encode = _json.encode_spans if self._json else encode_spans
+        ok = self._deliver(lambda: encode(spans), len(spans), None)
+        return SpanExportResult.SUCCESS if ok else SpanExportResult.FAILURE
+
+    def shutdown(self) -> None:
+        self._core.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return True  # nothing is buffered here
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def metric_preferences(
+    preferred_temporality: dict[type, AggregationTemporality] | None,
+    preferred_aggregation: dict[type, Any] | None,
+) -> tuple[dict[type, AggregationTemporality], dict[type, Any]]:
+    """Temporality and aggregation per instrument class: environment, then arguments."""
+    from otel.sdk import metrics as sdk_metrics
+
+    plan = _config.temporality_plan(_config.temporality_preference_name())
+    temporality: dict[type, AggregationTemporality] = {}
+    for name, choice in plan.items():
+        cls = getattr(sdk_metrics, name, None)
+        if isinstance(cls, type):
+            temporality[cls] = (
+                AggregationTemporality.DELTA
+                if choice == "delta"
+                else AggregationTemporality.CUMULATIVE
+            )
+    if preferred_temporality:
+        temporality.update(preferred_temporality)
+    aggregation: dict[type, Any] = {}
+    if _config.histogram_aggregation_name() == "base2_exponential_bucket_histogram":
+        from otel.sdk.metrics.view import ExponentialBucketHistogramAggregation
+
+        histogram = getattr(sdk_metrics, "Histogram", None)
+        if isinstance(histogram, type):
+            aggregation[histogram] = ExponentialBucketHistogramAggregation()
+    if preferred_aggregation:
+        aggregation.update(preferred_aggregation)
+    return temporality, aggregation
+
+
+def _count_points(metrics_data: MetricsData) -> int:
+    return sum(
+        len(m.data.data_points)
+        for rm in metrics_data.resource_metrics
+        for sm in rm.scope_metrics
+        for m in sm.metrics
+    )
+
+
+def split_metrics_data(metrics_data: MetricsData, max_points: int) -> list[MetricsData]:
+    """Split into pieces of at most ``max_points`` data points, keeping the hierarchy."""
+    if max_points <= 0 or _count_points(metrics_data) <= max_points:
+        return [metrics_data]
+    batches: list[MetricsData] = []
+    current: list[Any] = []  # ResourceMetrics being filled
+    room = max_points
+
+    def flush() -> None:
+        nonlocal current, room
+        if current:
+            batches.append(dataclasses.replace(metrics_data, resource_metrics=current))
+        current = []
+        room = max_points
+
+    for rm in metrics_data.resource_metrics:
+        for sm in rm.scope_metrics:
+            for metric in sm.metrics:
+                data: Any = metric.data
+                points = list(data.data_points)
+                while points:
+                    take, points = points[:room], points[room:]
+                    piece = dataclasses.replace(
+                        metric, data=dataclasses.replace(data, data_points=take)
+                    )
+                    if not current or current[-1].resource is not rm.resource:
+                        current.append(dataclasses.replace(rm, scope_metrics=[]))
+                    last_rm = current[-1]
+                    if not last_rm.scope_metrics or last_rm.scope_metrics[-1].scope is not sm.scope:
+                        last_rm.scope_metrics.append(dataclasses.replace(sm, metrics=[]))
+                    last_rm.scope_metrics[-1].metrics.append(piece)
+                    room -= len(take)
+                    if room == 0:
+                        flush()
+    flush()
+    return batches
+
+
+class MetricExporterBase(_Common, MetricExporter):
+    _json = False
+    _max_points = 0
+
+    def export(
+        self, metrics_data: MetricsData, timeout_millis: float = 10_000, **kwargs: Any
+    ) -> MetricExportResult:
+        """Send one collection; SUCCESS or FAILURE, never an exception."""
+        try:
+            pieces = split_metrics_data(metrics_data, self._max_points)
+        except Exception:
+            _logger.exception("Could not split metrics for export")
+            return MetricExportResult.FAILURE
+        encode = _json.encode_metrics if self._json else encode_metrics
+        timeout_s = timeout_millis / 1000.0 if timeout_millis else None
+        ok = True
+        for piece in pieces:
+            count = _count_points(piece)
+            if not count:
+                continue
+            ok = self._deliver(functools.partial(encode, piece), count, timeout_s) and ok
+        return MetricExportResult.SUCCESS if ok else MetricExportResult.FAILURE
+
+    def force_flush(self, timeout_millis: float = 10_000) -> bool:
+        return True
+
+    def shutdown(self, timeout_millis: float = 30_000, **kwargs: Any) -> None:
+        self._core.shutdown()
+
+
+# --------------------------------------------------------------------------- logs
+
+
+class LogExporterBase(_Common, LogExporter):
+    _json = False
+
+    def export(self, batch: Sequence[Any]) -> LogExportResult:
+        """Send a batch of LogData; SUCCESS or FAILURE, never an exception."""
+        if not batch:
+            return LogExportResult.SUCCESS
+        encode = _json.encode_logs if self._json else encode_logs
+        ok = self._deliver(lambda: encode(batch), len(batch), None)
+        return LogExportResult.SUCCESS if ok else LogExportResult.FAILURE
+
+    def shutdown(self) -> None:
+        self._core.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return True

@@ -1,0 +1,1 @@
+"""OTLP exporters by protocol: ``proto.http`` (protobuf or JSON over HTTP), ``proto.grpc``."""
