@@ -74,11 +74,11 @@ def _members(headers: list[str]) -> Iterator[str]:
 
 
 def _encode_key(key: str) -> str:
-    return quote(key, safe=_KEY_SAFE)
+    return quote(key, safe=_KEY_SAFE, errors="replace")
 
 
 def _encode_value(value: str) -> str:
-    return quote(value, safe=_VALUE_SAFE)
+    return quote(value, safe=_VALUE_SAFE, errors="replace")
 
 
 class W3CBaggagePropagator(TextMapPropagator):

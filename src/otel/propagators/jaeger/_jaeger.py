@@ -138,7 +138,9 @@ class JaegerPropagator(TextMapPropagator):
                     _logger.warning("Baggage name %r is not a valid header name; not sent", name)
                     continue
                 text = value if isinstance(value, str) else str(value)
-                setter.set(carrier, BAGGAGE_PREFIX + name, quote(text, safe=_VALUE_SAFE))
+                setter.set(
+                    carrier, BAGGAGE_PREFIX + name, quote(text, safe=_VALUE_SAFE, errors="replace")
+                )
         except Exception:
             _logger.exception("Failed to inject Jaeger headers")
 
