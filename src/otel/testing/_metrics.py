@@ -1,0 +1,78 @@
+"""capture_metrics(): collect what code under test records, through an InMemoryMetricReader."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from otel.sdk.metrics import MeterProvider
+from otel.sdk.metrics.export import (
+    AggregationTemporality,
+    InMemoryMetricReader,
+    Metric,
+    MetricsData,
+)
+from otel.sdk.metrics.view import View
+
+
+class CapturedMetrics:
+    """A MeterProvider wired to an in-memory reader, with lookup helpers for assertions."""
+
+    def __init__(
+        self,
+        views: Sequence[View] = (),
+        preferred_temporality: dict[type, AggregationTemporality] | None = None,
+        **provider_kwargs: Any,
+    ) -> None:
+        self.reader = InMemoryMetricReader(preferred_temporality=preferred_temporality)
+        self.meter_provider = MeterProvider(
+            metric_readers=[self.reader],
+            views=views,
+            shutdown_on_exit=False,
+            **provider_kwargs,
+        )
+
+    def get_meter(self, name: str = "test", version: str | None = None) -> Any:
+        return self.meter_provider.get_meter(name, version)
+
+    def collect(self) -> MetricsData | None:
+        """Collect now; the MetricsData (None after shutdown)."""
+        return self.reader.get_metrics_data()
+
+    def metrics(self) -> dict[str, Metric]:
+        """Collect now; every metric by name (first scope that has it)."""
+        found: dict[str, Metric] = {}
+        data = self.collect()
+        if data is None:
+            return found
+        for resource_metrics in data.resource_metrics:
+            for scope_metrics in resource_metrics.scope_metrics:
+                for metric in scope_metrics.metrics:
+                    found.setdefault(metric.name, metric)
+        return found
+
+    def points(self, name: str) -> list[Any]:
+        """Collect now; the data points of metric ``name`` ([] when absent)."""
+        metric = self.metrics().get(name)
+        return [] if metric is None else list(metric.data.data_points)
+
+    def shutdown(self) -> None:
+        self.meter_provider.shutdown()
+
+
+@contextmanager
+def capture_metrics(
+    views: Sequence[View] = (),
+    preferred_temporality: dict[type, AggregationTemporality] | None = None,
+    **provider_kwargs: Any,
+) -> Iterator[CapturedMetrics]:
+    """Context manager yielding a :class:`CapturedMetrics` (its own provider, not global).
+
+    In pytest: ``@pytest.fixture`` + ``with capture_metrics() as captured: yield captured``.
+    """
+    captured = CapturedMetrics(views, preferred_temporality, **provider_kwargs)
+    try:
+        yield captured
+    finally:
+        captured.shutdown()

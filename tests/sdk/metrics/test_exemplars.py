@@ -1,0 +1,148 @@
+"""Exemplars: filters, reservoirs, link to the active span."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from otel import context, trace
+from otel.sdk.metrics import (
+    AlwaysOffExemplarFilter,
+    AlwaysOnExemplarFilter,
+    MeterProvider,
+    SimpleFixedSizeExemplarReservoir,
+    TraceBasedExemplarFilter,
+)
+from otel.sdk.metrics.export import InMemoryMetricReader
+from otel.sdk.metrics.view import View
+
+TRACE_ID = 0x0AF7651916CD43DD8448EB211C80319C
+SPAN_ID = 0xB7AD6B7169203331
+
+
+def _span_context(sampled: bool) -> Any:
+    return context.attach(
+        trace.set_span_in_context(
+            trace.NonRecordingSpan(
+                trace.SpanContext(TRACE_ID, SPAN_ID, False, trace.TraceFlags(int(sampled)))
+            )
+        )
+    )
+
+
+def _setup(exemplar_filter: Any = None, views: Any = ()) -> tuple[Any, InMemoryMetricReader]:
+    reader = InMemoryMetricReader()
+    provider = MeterProvider(
+        metric_readers=[reader],
+        exemplar_filter=exemplar_filter,
+        views=views,
+        shutdown_on_exit=False,
+    )
+    return provider.get_meter("t"), reader
+
+
+def _point(reader: InMemoryMetricReader) -> Any:
+    data = reader.get_metrics_data()
+    assert data is not None
+    return data.resource_metrics[0].scope_metrics[0].metrics[0].data.data_points[0]
+
+
+def test_measurement_in_a_sampled_span_carries_its_ids() -> None:
+    meter, reader = _setup()
+    counter = meter.create_counter("c")
+    token = _span_context(sampled=True)
+    try:
+        counter.add(3, {"k": "v"})
+    finally:
+        context.detach(token)
+    (exemplar,) = _point(reader).exemplars
+    assert exemplar.trace_id == TRACE_ID and exemplar.span_id == SPAN_ID
+    assert exemplar.value == 3 and exemplar.time_unix_nano > 0
+    assert exemplar.filtered_attributes == {}
+
+
+def test_span_from_the_sdk_tracer_links_the_exemplar() -> None:
+    from otel.sdk.trace import TracerProvider
+
+    tracer = TracerProvider().get_tracer("t")
+    meter, reader = _setup()
+    histogram = meter.create_histogram("h")
+    with tracer.start_as_current_span("op") as span:
+        histogram.record(12.5)
+        span_context = span.get_span_context()
+    (exemplar,) = _point(reader).exemplars
+    assert (exemplar.trace_id, exemplar.span_id) == (span_context.trace_id, span_context.span_id)
+
+
+def test_trace_based_filter_ignores_unsampled_spans_and_no_span() -> None:
+    meter, reader = _setup(TraceBasedExemplarFilter())
+    counter = meter.create_counter("c")
+    counter.add(1)
+    token = _span_context(sampled=False)
+    try:
+        counter.add(1)
+    finally:
+        context.detach(token)
+    assert _point(reader).exemplars == []
+
+
+def test_always_on_samples_without_a_span() -> None:
+    meter, reader = _setup(AlwaysOnExemplarFilter())
+    meter.create_counter("c").add(1)
+    (exemplar,) = _point(reader).exemplars
+    assert exemplar.trace_id is None and exemplar.span_id is None
+
+
+def test_always_off_samples_nothing() -> None:
+    meter, reader = _setup(AlwaysOffExemplarFilter())
+    token = _span_context(sampled=True)
+    try:
+        meter.create_counter("c").add(1)
+    finally:
+        context.detach(token)
+    assert _point(reader).exemplars == []
+
+
+def test_histogram_keeps_one_exemplar_per_bucket() -> None:
+    meter, reader = _setup(AlwaysOnExemplarFilter())
+    histogram = meter.create_histogram("h", explicit_bucket_boundaries_advisory=[10])
+    for value in (1, 2, 20):
+        histogram.record(value)
+    assert sorted(e.value for e in _point(reader).exemplars) == [2, 20]
+
+
+def test_filtered_attributes_hold_what_the_view_dropped() -> None:
+    view = View(instrument_name="c", attribute_keys={"route"})
+    meter, reader = _setup(AlwaysOnExemplarFilter(), [view])
+    meter.create_counter("c").add(1, {"route": "/a", "user": "u1"})
+    (exemplar,) = _point(reader).exemplars
+    assert exemplar.filtered_attributes == {"user": "u1"}
+
+
+def test_exemplars_are_from_the_last_interval_only() -> None:
+    meter, reader = _setup(AlwaysOnExemplarFilter())
+    counter = meter.create_counter("c")
+    counter.add(1)
+    assert len(_point(reader).exemplars) == 1
+    assert _point(reader).exemplars == []
+
+
+def test_simple_fixed_size_reservoir_keeps_at_most_size() -> None:
+    reservoir = SimpleFixedSizeExemplarReservoir(size=4)
+    for i in range(100):
+        reservoir.offer(i, i, {"a": 1}, None)
+    exemplars = reservoir.collect({"a": 1})
+    assert len(exemplars) == 4
+    assert all(e.filtered_attributes == {} for e in exemplars)
+    assert reservoir.collect(None) == []
+
+
+def test_custom_reservoir_factory_from_the_view() -> None:
+    def factory(aggregation_type: type) -> Any:
+        return lambda **kwargs: SimpleFixedSizeExemplarReservoir(size=3)
+
+    view = View(instrument_name="c", exemplar_reservoir_factory=factory)
+    meter, reader = _setup(AlwaysOnExemplarFilter(), [view])
+    counter = meter.create_counter("c")
+    for i in range(10):
+        counter.add(i)
+    assert len(_point(reader).exemplars) == 3

@@ -1,0 +1,164 @@
+"""Readers and exporters: pull API, periodic export, console JSON, shutdown under hangs."""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from otel.sdk.metrics import MeterProvider
+from otel.sdk.metrics.export import (
+    ConsoleMetricExporter,
+    InMemoryMetricReader,
+    MetricExporter,
+    MetricExportResult,
+    MetricReader,
+    MetricsData,
+    PeriodicExportingMetricReader,
+)
+
+
+class _ListExporter(MetricExporter):
+    def __init__(self, hang: threading.Event | None = None) -> None:
+        super().__init__()
+        self.exported: list[MetricsData] = []
+        self.hang = hang
+        self.shut = False
+
+    def export(self, metrics_data: MetricsData, timeout_millis: float = 10_000, **kw: Any) -> Any:
+        if self.hang is not None:
+            self.hang.wait(5)
+        self.exported.append(metrics_data)
+        return MetricExportResult.SUCCESS
+
+    def force_flush(self, timeout_millis: float = 10_000) -> bool:
+        return True
+
+    def shutdown(self, timeout_millis: float = 30_000, **kw: Any) -> None:
+        self.shut = True
+
+
+class _PullReader(MetricReader):
+    def __init__(self) -> None:
+        super().__init__()
+        self.received: list[MetricsData] = []
+
+    def _receive_metrics(
+        self, metrics_data: MetricsData, timeout_millis: float = 10_000, **kw: Any
+    ) -> None:
+        self.received.append(metrics_data)
+
+    def shutdown(self, timeout_millis: float = 30_000, **kw: Any) -> None:
+        pass
+
+
+def test_pull_reader_collect_delivers_metrics_data() -> None:
+    reader = _PullReader()
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    provider.get_meter("t").create_counter("c").add(1)
+    reader.collect()
+    assert reader.received[0].resource_metrics[0].scope_metrics[0].metrics[0].name == "c"
+
+
+def test_unregistered_reader_collect_is_harmless() -> None:
+    reader = _PullReader()
+    reader.collect()
+    assert reader.received == []
+
+
+def test_reader_cannot_join_two_providers() -> None:
+    reader = InMemoryMetricReader()
+    MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    second = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    assert second._readers == []
+
+
+def test_periodic_reader_exports_on_interval_and_at_shutdown() -> None:
+    exporter = _ListExporter()
+    reader = PeriodicExportingMetricReader(exporter, export_interval_millis=50)
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    provider.get_meter("t").create_counter("c").add(1)
+    deadline = time.monotonic() + 5
+    while not exporter.exported and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert exporter.exported
+    provider.shutdown()
+    assert exporter.shut
+    count = len(exporter.exported)
+    time.sleep(0.15)
+    assert len(exporter.exported) == count  # the thread stopped
+
+
+def test_interval_and_timeout_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OTEL_METRIC_EXPORT_INTERVAL", "1234")
+    monkeypatch.setenv("OTEL_METRIC_EXPORT_TIMEOUT", "567")
+    reader = PeriodicExportingMetricReader(_ListExporter())
+    assert (reader._export_interval_millis, reader._export_timeout_millis) == (1234, 567)
+    reader.shutdown()
+
+
+def test_shutdown_returns_within_timeout_when_the_exporter_hangs() -> None:
+    hang = threading.Event()
+    exporter = _ListExporter(hang)
+    reader = PeriodicExportingMetricReader(exporter, export_interval_millis=10)
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    provider.get_meter("t").create_counter("c").add(1)
+    time.sleep(0.05)  # the thread is now stuck in export
+    start = time.monotonic()
+    provider.shutdown(timeout_millis=200)
+    assert time.monotonic() - start < 1.0
+    hang.set()
+
+
+def test_force_flush_exports_now() -> None:
+    exporter = _ListExporter()
+    reader = PeriodicExportingMetricReader(exporter, export_interval_millis=float("inf"))
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    provider.get_meter("t").create_counter("c").add(1)
+    assert provider.force_flush()
+    assert len(exporter.exported) == 1
+    provider.shutdown()
+
+
+def test_console_exporter_writes_one_json_document_per_collection() -> None:
+    out = io.StringIO()
+    reader = PeriodicExportingMetricReader(
+        ConsoleMetricExporter(out=out), export_interval_millis=float("inf")
+    )
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    provider.get_meter("t").create_counter("requests").add(2, {"environment": "staging"})
+    provider.force_flush()
+    document = json.loads(out.getvalue())
+    metric = document["resource_metrics"][0]["scope_metrics"][0]["metrics"][0]
+    assert metric["name"] == "requests"
+    assert metric["data"]["data_points"][0]["attributes"] == {"environment": "staging"}
+    assert metric["data"]["data_points"][0]["value"] == 2
+    provider.shutdown()
+
+
+def test_shutdown_twice_warns_and_meters_become_no_op() -> None:
+    reader = InMemoryMetricReader()
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    assert provider.shutdown() is True
+    assert provider.shutdown() is False
+    from otel.metrics import NoOpMeter
+
+    assert isinstance(provider.get_meter("x"), NoOpMeter)
+    assert reader.get_metrics_data() is None
+
+
+def test_metrics_data_to_json_round_trips() -> None:
+    reader = InMemoryMetricReader()
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    provider.get_meter("t", "1").create_histogram("h").record(1, {"a": [1, 2]})
+    data = reader.get_metrics_data()
+    assert data is not None
+    parsed = json.loads(data.to_json(indent=None))
+    point = parsed["resource_metrics"][0]["scope_metrics"][0]["metrics"][0]["data"]["data_points"][
+        0
+    ]
+    assert point["attributes"] == {"a": [1, 2]} and point["count"] == 1
