@@ -66,3 +66,38 @@ def grpc_receiver() -> Iterator[object]:
         yield receiver
     finally:
         server.stop(grace=None).wait(5)
+
+
+@pytest.fixture(scope="session")
+def certificates(tmp_path_factory: pytest.TempPathFactory) -> object:
+    from otlp_tls import make_certificates
+
+    made = make_certificates(tmp_path_factory.mktemp("otlp-tls"))
+    if made is None:
+        pytest.skip("the openssl command is needed to make test certificates")
+    return made
+
+
+@pytest.fixture
+def tls_receiver(certificates: object) -> Iterator[Receiver]:
+    """The OTLP/HTTP receiver behind TLS that requires a client certificate."""
+    import ssl
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(certificates.server_cert, certificates.server_key)  # type: ignore[attr-defined]
+    context.load_verify_locations(certificates.ca)  # type: ignore[attr-defined]
+    context.verify_mode = ssl.CERT_REQUIRED
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.daemon_threads = True
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    receiver = Receiver(port=server.server_address[1])
+    server.receiver = receiver  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.daemon = True
+    thread.start()
+    try:
+        yield receiver
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

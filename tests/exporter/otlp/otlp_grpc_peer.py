@@ -92,9 +92,12 @@ class _Logs(logs_service_pb2_grpc.LogsServiceServicer):
         return self.receiver.handle(request, context, logs_service_pb2.ExportLogsServiceResponse())
 
 
-def start() -> tuple[Any, GrpcReceiver]:
+def start(server_credentials: Any = None) -> tuple[Any, GrpcReceiver]:
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-    port = server.add_insecure_port("127.0.0.1:0")
+    if server_credentials is None:
+        port = server.add_insecure_port("127.0.0.1:0")
+    else:
+        port = server.add_secure_port("127.0.0.1:0", server_credentials)
     receiver = GrpcReceiver(port)
     trace_service_pb2_grpc.add_TraceServiceServicer_to_server(_Traces(receiver), server)
     metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server(_Metrics(receiver), server)

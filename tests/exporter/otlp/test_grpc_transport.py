@@ -167,3 +167,20 @@ def test_missing_grpcio_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setitem(sys.modules, "grpc", None)
     with pytest.raises(ImportError, match=r"pip install otel\[grpc\]"):
         import_grpc()
+
+
+def test_unreadable_certificate_is_logged_not_raised(
+    tmp_path: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    sender = GrpcSender(
+        "traces",
+        "https://127.0.0.1:1",
+        insecure=False,
+        headers={},
+        compression=Compression.NoCompression,
+        certificate_file=f"{tmp_path}/missing.pem",
+    )
+    core = ExportCore("traces", sender, 1.0)
+    _cores.append(core)
+    assert "misconfigured" in caplog.text
+    assert not send_spans(core)

@@ -100,24 +100,35 @@ class GrpcSender:
             Compression.Gzip: grpc.Compression.Gzip,
             Compression.Deflate: grpc.Compression.Deflate,
         }.get(compression, grpc.Compression.NoCompression)
-        if tls:
-            if credentials is None:
-                credentials = grpc.ssl_channel_credentials(
-                    root_certificates=_read(certificate_file),
-                    private_key=_read(client_key_file),
-                    certificate_chain=_read(client_certificate_file),
+        self.config_error = ""
+        self._channel: Any = None
+        try:
+            if tls:
+                if credentials is None:
+                    credentials = grpc.ssl_channel_credentials(
+                        root_certificates=_read(certificate_file),
+                        private_key=_read(client_key_file),
+                        certificate_chain=_read(client_certificate_file),
+                    )
+                self._channel = grpc.secure_channel(
+                    target, credentials, options=options, compression=grpc_compression
                 )
-            self._channel = grpc.secure_channel(
-                target, credentials, options=options, compression=grpc_compression
-            )
-        else:
-            self._channel = grpc.insecure_channel(
-                target, options=options, compression=grpc_compression
-            )
+            else:
+                self._channel = grpc.insecure_channel(
+                    target, options=options, compression=grpc_compression
+                )
+        except (OSError, ValueError, TypeError) as exc:
+            # logged once; every export then fails with this message, nothing raises
+            self.config_error = f"cannot set up the gRPC channel to {endpoint}: {exc}"
+            _logger.error("OTLP exporter misconfigured: %s; exports will fail", self.config_error)
         items = headers.items() if isinstance(headers, Mapping) else headers
         self._metadata = tuple((str(k).lower(), str(v)) for k, v in items)
         # no serializers: grpcio sends our bytes and hands back the raw response bytes
-        self._call = self._channel.unary_unary(SERVICE_METHODS[signal])
+        self._call = (
+            self._channel.unary_unary(SERVICE_METHODS[signal])
+            if self._channel is not None
+            else None
+        )
 
     @property
     def metadata(self) -> tuple[tuple[str, str], ...]:
@@ -128,6 +139,8 @@ class GrpcSender:
 
     def attempt(self, body: bytes, timeout: float, signal: str) -> Attempt:
         grpc = self._grpc
+        if self._call is None:
+            return Attempt(False, False, None, self.config_error)
         try:
             response = self._call(body, timeout=timeout, metadata=self._metadata)
         except grpc.RpcError as err:
@@ -172,4 +185,5 @@ class GrpcSender:
         return Attempt(False, False, None, message)
 
     def close(self) -> None:
-        self._channel.close()
+        if self._channel is not None:
+            self._channel.close()

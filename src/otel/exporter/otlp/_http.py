@@ -78,14 +78,25 @@ class HttpSender:
         client_key_file: str | None = None,
         client_certificate_file: str | None = None,
     ) -> None:
-        parsed = urllib.parse.urlsplit(endpoint)
-        scheme = parsed.scheme.lower()
-        if scheme not in ("http", "https") or not parsed.hostname:
-            raise ValueError(f"invalid OTLP/HTTP endpoint {endpoint!r}")
+        # A misconfiguration is logged once here and makes every export fail with that
+        # message; it never raises into the application that builds the exporter.
+        self.config_error = ""
         self.endpoint = endpoint
+        try:
+            parsed = urllib.parse.urlsplit(endpoint)
+            scheme = parsed.scheme.lower()
+            port = parsed.port
+        except ValueError as exc:
+            parsed, scheme, port = urllib.parse.urlsplit(""), "", None
+            self.config_error = f"invalid OTLP/HTTP endpoint {endpoint!r}: {exc}"
+        if not self.config_error and (scheme not in ("http", "https") or not parsed.hostname):
+            self.config_error = (
+                f"invalid OTLP/HTTP endpoint {endpoint!r} (expected http://host:port/path "
+                "or https://...)"
+            )
         self._https = scheme == "https"
-        self._host = parsed.hostname
-        self._port = parsed.port or (443 if self._https else 80)
+        self._host = parsed.hostname or "localhost"
+        self._port = port or (443 if self._https else 80)
         self._path = (parsed.path or "/") + (f"?{parsed.query}" if parsed.query else "")
         self._compression = compression
         base = {
@@ -100,8 +111,15 @@ class HttpSender:
                 base[key] = value
         self._headers = base
         self._ssl: ssl.SSLContext | None = None
-        if self._https:
-            self._ssl = make_ssl_context(certificate_file, client_key_file, client_certificate_file)
+        if self._https and not self.config_error:
+            try:
+                self._ssl = make_ssl_context(
+                    certificate_file, client_key_file, client_certificate_file
+                )
+            except (OSError, ValueError) as exc:
+                self.config_error = f"cannot set up TLS for {endpoint}: {exc}"
+        if self.config_error:
+            _logger.error("OTLP exporter misconfigured: %s; exports will fail", self.config_error)
         self._conn: http.client.HTTPConnection | None = None
         self._lock = threading.Lock()
         self._closed = False
@@ -166,8 +184,12 @@ class HttpSender:
 
     def attempt(self, body: bytes, timeout: float, signal: str) -> Attempt:
         """One try, classified per the OTLP/HTTP specification."""
+        if self.config_error:
+            return Attempt(False, False, None, self.config_error)
         try:
             resp = self.request(body, timeout)
+        except ssl.SSLCertVerificationError as exc:
+            return Attempt(False, False, None, f"TLS certificate rejected: {exc}")
         except TimeoutError:
             return Attempt(False, True, None, f"no answer within {timeout:.3g} s")
         except (OSError, http.client.HTTPException) as exc:
