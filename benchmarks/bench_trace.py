@@ -1,0 +1,187 @@
+"""Tracing SDK side by side: otel vs the official opentelemetry-sdk (issue 3).
+
+Every span case runs under a TracerProvider with a BatchSpanProcessor and a no-op
+exporter, the production set-up; the tracer comes from ``provider.get_tracer`` in both.
+
+Run: ``make bench`` (creates benchmarks/.venv-official with the official SDK, only there)
+or ``.venv/bin/python benchmarks/_harness.py trace``.
+
+Targets (issue 3): every span case <= 1/15 of the official cost, RSS growth bounded by the
+queue size, import <= 1/5 of the official.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from _harness import Case
+
+
+def _modules(impl: str) -> tuple[Any, Any, Any]:
+    if impl == "otel":
+        from otel import trace
+        from otel.sdk.trace import TracerProvider
+        from otel.sdk.trace import export
+    else:
+        from opentelemetry import trace  # type: ignore[no-redef]
+        from opentelemetry.sdk.trace import TracerProvider  # type: ignore[no-redef]
+        from opentelemetry.sdk.trace import export  # type: ignore[no-redef]
+    return trace, TracerProvider, export
+
+
+def _provider(impl: str) -> Any:
+    trace, provider_cls, export = _modules(impl)
+
+    class NoOpExporter(export.SpanExporter):  # type: ignore[misc, name-defined]
+        def export(self, spans: Any) -> Any:
+            return export.SpanExportResult.SUCCESS
+
+        def shutdown(self) -> None:
+            pass
+
+    provider = provider_cls(shutdown_on_exit=False)
+    provider.add_span_processor(export.BatchSpanProcessor(NoOpExporter()))
+    return provider
+
+
+def _tracer(impl: str) -> Any:
+    return _provider(impl).get_tracer("bench")
+
+
+def start_end(impl: str) -> Callable[[], object]:
+    tracer = _tracer(impl)
+
+    def run() -> None:
+        tracer.start_span("op").end()
+
+    return run
+
+
+def with_current(impl: str) -> Callable[[], object]:
+    tracer = _tracer(impl)
+
+    def run() -> None:
+        with tracer.start_as_current_span("op"):
+            pass
+
+    return run
+
+
+def with_current_4_attributes(impl: str) -> Callable[[], object]:
+    tracer = _tracer(impl)
+
+    def run() -> None:
+        with tracer.start_as_current_span("op") as span:
+            span.set_attribute("http.method", "GET")
+            span.set_attribute("http.status_code", 200)
+            span.set_attribute("duration.ratio", 0.25)
+            span.set_attribute("cache.hit", True)
+
+    return run
+
+
+def parent_3_children(impl: str) -> Callable[[], object]:
+    tracer = _tracer(impl)
+
+    def run() -> None:
+        with tracer.start_as_current_span("parent"):
+            with tracer.start_as_current_span("child-1"):
+                pass
+            with tracer.start_as_current_span("child-2"):
+                pass
+            with tracer.start_as_current_span("child-3"):
+                pass
+
+    return run
+
+
+def event_and_status(impl: str) -> Callable[[], object]:
+    trace = _modules(impl)[0]
+    tracer = _tracer(impl)
+    error = trace.StatusCode.ERROR
+
+    def run() -> None:
+        with tracer.start_as_current_span("op") as span:
+            span.add_event("cache miss", {"key": "user:42"})
+            span.set_status(error, "backend unavailable")
+
+    return run
+
+
+def _rss_kib() -> int:
+    with open("/proc/self/statm") as f:
+        pages = int(f.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def rss_growth(impl: str) -> float:
+    provider = _provider(impl)
+    tracer = provider.get_tracer("bench")
+    for _ in range(2000):  # warm up allocator and caches
+        with tracer.start_as_current_span("op") as span:
+            span.set_attribute("i", 1)
+    provider.force_flush()
+    before = _rss_kib()
+    for i in range(100_000):
+        with tracer.start_as_current_span("op") as span:
+            span.set_attribute("i", i)
+    provider.force_flush()
+    return float(_rss_kib() - before)
+
+
+def import_ms(impl: str) -> float:
+    module = "otel.sdk.trace" if impl == "otel" else "opentelemetry.sdk.trace"
+
+    def best(code: str) -> float:
+        times = []
+        for _ in range(7):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    return max(best(f"import {module}") - best("pass"), 0.0) * 1000.0
+
+
+CASES = [
+    Case("SDK: start_span().end()", lambda: start_end("otel"), lambda: start_end("official")),
+    Case(
+        "SDK: with start_as_current_span",
+        lambda: with_current("otel"),
+        lambda: with_current("official"),
+    ),
+    Case(
+        "SDK: with start_as_current_span + 4 set_attribute",
+        lambda: with_current_4_attributes("otel"),
+        lambda: with_current_4_attributes("official"),
+    ),
+    Case(
+        "SDK: parent with 3 children",
+        lambda: parent_3_children("otel"),
+        lambda: parent_3_children("official"),
+    ),
+    Case(
+        "SDK: add_event + set_status",
+        lambda: event_and_status("otel"),
+        lambda: event_and_status("official"),
+    ),
+    Case(
+        "SDK: RSS growth, 100k spans, batch processor",
+        lambda: rss_growth("otel"),
+        lambda: rss_growth("official"),
+        kind="value",
+        unit="KiB",
+    ),
+    Case(
+        "import otel.sdk.trace vs opentelemetry.sdk.trace",
+        lambda: import_ms("otel"),
+        lambda: import_ms("official"),
+        kind="value",
+        unit="ms",
+    ),
+]

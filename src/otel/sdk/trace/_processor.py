@@ -1,0 +1,141 @@
+"""SpanProcessor interface and the multi-processors the TracerProvider uses."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from otel.context import Context
+
+if TYPE_CHECKING:
+    from otel.sdk.trace._span import ReadableSpan, Span
+
+_logger = logging.getLogger("otel.sdk.trace")
+
+
+class SpanProcessor:
+    """Hooks called when a recording span starts and ends (all methods optional)."""
+
+    def on_start(self, span: Span, parent_context: Context | None = None) -> None:
+        """Called synchronously when a recording span starts."""
+
+    def on_end(self, span: ReadableSpan) -> None:
+        """Called synchronously when a recording span ends; ``span`` must not be changed."""
+
+    def shutdown(self) -> None:
+        """Release resources; called once, by the provider's shutdown."""
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        """Export everything pending; True on success within the timeout."""
+        return True
+
+
+def _overrides(processor: SpanProcessor, name: str) -> bool:
+    return getattr(type(processor), name, None) is not getattr(SpanProcessor, name)
+
+
+class SynchronousMultiSpanProcessor(SpanProcessor):
+    """Calls each added processor in order. The provider's default active processor.
+
+    With a single processor its ``on_end`` is called directly (no loop), and ``on_start``
+    is skipped entirely when no processor overrides it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._span_processors: tuple[SpanProcessor, ...] = ()
+        self._start_hooks: tuple[Callable[..., None], ...] = ()
+        self.on_end = self._no_processor  # type: ignore[method-assign]
+
+    def add_span_processor(self, span_processor: SpanProcessor) -> None:
+        with self._lock:
+            self._span_processors = (*self._span_processors, span_processor)
+            self._rebind()
+
+    def _rebind(self) -> None:
+        processors = self._span_processors
+        self._start_hooks = tuple(p.on_start for p in processors if _overrides(p, "on_start"))
+        if not processors:
+            self.on_end = self._no_processor  # type: ignore[method-assign]
+        elif len(processors) == 1:
+            self.on_end = processors[0].on_end  # type: ignore[method-assign]
+        else:
+            self.on_end = self._on_end_all  # type: ignore[method-assign]
+
+    def _no_processor(self, span: ReadableSpan) -> None:
+        pass
+
+    def on_start(self, span: Span, parent_context: Context | None = None) -> None:
+        for hook in self._start_hooks:
+            try:
+                hook(span, parent_context=parent_context)
+            except Exception:
+                _logger.exception("Span processor failed in on_start")
+
+    def _on_end_all(self, span: ReadableSpan) -> None:
+        for processor in self._span_processors:
+            try:
+                processor.on_end(span)
+            except Exception:
+                _logger.exception("Span processor failed in on_end")
+
+    def shutdown(self) -> None:
+        for processor in self._span_processors:
+            try:
+                processor.shutdown()
+            except Exception:
+                _logger.exception("Span processor failed in shutdown")
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        """Flush each processor in turn, sharing one deadline; False if any fails."""
+        deadline = time.monotonic() + timeout_millis / 1000.0
+        ok = True
+        for processor in self._span_processors:
+            remaining = (deadline - time.monotonic()) * 1000.0
+            if remaining <= 0:
+                return False
+            try:
+                if not processor.force_flush(int(remaining)):
+                    ok = False
+            except Exception:
+                _logger.exception("Span processor failed in force_flush")
+                ok = False
+        return ok
+
+
+class ConcurrentMultiSpanProcessor(SynchronousMultiSpanProcessor):
+    """Like the synchronous one, but flushes and shuts processors down in parallel threads."""
+
+    def __init__(self, num_threads: int = 2) -> None:
+        super().__init__()
+        self._num_threads = num_threads
+
+    def _parallel(self, call: Callable[[SpanProcessor], Any], timeout: float) -> list[Any]:
+        results: list[Any] = [False] * len(self._span_processors)
+
+        def run(index: int, processor: SpanProcessor) -> None:
+            try:
+                results[index] = call(processor)
+            except Exception:
+                _logger.exception("Span processor failed")
+
+        threads = [
+            threading.Thread(target=run, args=(i, p), daemon=True)
+            for i, p in enumerate(self._span_processors)
+        ]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + timeout
+        for thread in threads:
+            thread.join(max(deadline - time.monotonic(), 0))
+        return results
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        results = self._parallel(lambda p: p.force_flush(timeout_millis), timeout_millis / 1000)
+        return all(results)
+
+    def shutdown(self) -> None:
+        self._parallel(lambda p: p.shutdown(), 30.0)

@@ -1,0 +1,483 @@
+"""The SDK span: one ``__slots__`` object that records, then is handed to processors as is.
+
+``ReadableSpan`` is the read-only view processors and exporters get; the SDK ``Span`` is a
+subclass, so ending a span hands over the very same object (no copy). After ``end()``
+every mutating method logs a warning and does nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import traceback
+from collections.abc import Mapping, Sequence
+from time import time_ns
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from otel import trace as trace_api
+from otel.attributes import AttributeValue, clean_attribute_value, clean_attributes
+from otel.sdk.resources import Resource
+from otel.sdk.util.instrumentation import InstrumentationScope
+from otel.trace import Link, SpanContext, SpanKind, Status, StatusCode
+from otel.trace._status import UNSET_STATUS
+
+if TYPE_CHECKING:
+    from otel.sdk.trace._tracer import Tracer
+
+_logger = logging.getLogger("otel.sdk.trace")
+
+_INT64_MIN = -(2**63)
+_INT64_MAX = 2**63 - 1
+_EMPTY_MAPPING: Mapping[str, AttributeValue] = MappingProxyType({})
+_UNSET = StatusCode.UNSET
+_OK = StatusCode.OK
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+class Event:
+    """A timestamped, named annotation of a span, with attributes."""
+
+    __slots__ = ("_attributes", "_dropped_attributes", "_name", "_timestamp")
+
+    def __init__(
+        self,
+        name: str,
+        attributes: Mapping[str, AttributeValue] | None = None,
+        timestamp: int | None = None,
+        limit: int | None = None,
+    ) -> None:
+        self._name = name
+        if attributes:
+            cleaned, dropped = clean_attributes(attributes, limit)
+            self._attributes: Mapping[str, AttributeValue] = MappingProxyType(cleaned)
+            self._dropped_attributes = dropped
+        else:
+            self._attributes = _EMPTY_MAPPING
+            self._dropped_attributes = 0
+        self._timestamp = timestamp if timestamp is not None else time_ns()
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def timestamp(self) -> int:
+        return self._timestamp
+
+    @property
+    def attributes(self) -> Mapping[str, AttributeValue]:
+        return self._attributes
+
+    @property
+    def dropped_attributes(self) -> int:
+        return self._dropped_attributes
+
+    def __repr__(self) -> str:
+        return f"Event({self._name!r}, {dict(self._attributes)!r}, {self._timestamp})"
+
+
+class _Origin:
+    """Resource and scope of a ReadableSpan built by hand (SDK spans use their tracer)."""
+
+    __slots__ = ("instrumentation_scope", "resource")
+
+    def __init__(self, resource: Resource, scope: InstrumentationScope | None) -> None:
+        self.resource = resource
+        self.instrumentation_scope = scope
+
+
+def _format_time(ns: int | None) -> str | None:
+    if ns is None:
+        return None
+    seconds, rest = divmod(ns, 1_000_000_000)
+    moment = _EPOCH + datetime.timedelta(seconds=seconds, microseconds=rest // 1000)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _format_trace_state(span_context: SpanContext) -> str:
+    state = span_context.trace_state
+    return str([(key, state[key]) for key in state])
+
+
+def _context_json(span_context: SpanContext) -> dict[str, object]:
+    return {
+        "trace_id": f"0x{span_context.trace_id:032x}",
+        "span_id": f"0x{span_context.span_id:016x}",
+        "trace_state": _format_trace_state(span_context),
+    }
+
+
+class ReadableSpan:
+    """Read-only view of a span, as given to ``SpanProcessor.on_end`` and exporters.
+
+    May be built directly (e.g. by tests of exporters) with the official keyword names.
+    """
+
+    __slots__ = (
+        "__weakref__",
+        "_attributes",
+        "_context",
+        "_dropped_attributes",
+        "_dropped_events",
+        "_dropped_links",
+        "_end_time",
+        "_events",
+        "_kind",
+        "_links",
+        "_name",
+        "_origin",
+        "_parent",
+        "_start_time",
+        "_status",
+    )
+
+    _origin: Tracer | _Origin
+    _events: list[Event] | tuple[()]
+    _links: list[Link] | tuple[()]
+
+    def __init__(
+        self,
+        name: str,
+        context: SpanContext | None = None,
+        parent: SpanContext | None = None,
+        resource: Resource | None = None,
+        attributes: Mapping[str, AttributeValue] | None = None,
+        events: Sequence[Event] = (),
+        links: Sequence[Link] = (),
+        kind: SpanKind = SpanKind.INTERNAL,
+        instrumentation_info: InstrumentationScope | None = None,
+        status: Status = UNSET_STATUS,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        instrumentation_scope: InstrumentationScope | None = None,
+    ) -> None:
+        self._name = name
+        self._context = context if context is not None else trace_api.INVALID_SPAN_CONTEXT
+        self._parent = parent
+        self._origin = _Origin(
+            resource if resource is not None else Resource.create({}),
+            instrumentation_scope if instrumentation_scope is not None else instrumentation_info,
+        )
+        self._attributes = dict(attributes) if attributes else {}
+        self._events = list(events)
+        self._links = list(links)
+        self._kind = kind
+        self._status = status
+        self._start_time = start_time
+        self._end_time = end_time
+        self._dropped_attributes = 0
+        self._dropped_events = 0
+        self._dropped_links = 0
+
+    # The data-model contract read by processors and exporters.
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def context(self) -> SpanContext:
+        return self._context
+
+    def get_span_context(self) -> SpanContext:
+        return self._context
+
+    @property
+    def parent(self) -> SpanContext | None:
+        return self._parent
+
+    @property
+    def kind(self) -> SpanKind:
+        return self._kind
+
+    @property
+    def start_time(self) -> int | None:
+        return self._start_time
+
+    @property
+    def end_time(self) -> int | None:
+        return self._end_time
+
+    @property
+    def attributes(self) -> Mapping[str, AttributeValue]:
+        return MappingProxyType(self._attributes)
+
+    @property
+    def events(self) -> Sequence[Event]:
+        return tuple(self._events)
+
+    @property
+    def links(self) -> Sequence[Link]:
+        return tuple(self._links)
+
+    @property
+    def status(self) -> Status:
+        return self._status
+
+    @property
+    def resource(self) -> Resource:
+        return self._origin.resource
+
+    @property
+    def instrumentation_scope(self) -> InstrumentationScope | None:
+        return self._origin.instrumentation_scope
+
+    @property
+    def instrumentation_info(self) -> InstrumentationScope | None:
+        """Old name of ``instrumentation_scope``."""
+        return self._origin.instrumentation_scope
+
+    @property
+    def dropped_attributes(self) -> int:
+        return self._dropped_attributes
+
+    @property
+    def dropped_events(self) -> int:
+        return self._dropped_events
+
+    @property
+    def dropped_links(self) -> int:
+        return self._dropped_links
+
+    def to_json(self, indent: int | None = 4) -> str:
+        """The console format of the getting-started guide (one JSON object)."""
+        parent = self._parent
+        status: dict[str, object] = {"status_code": self._status.status_code.name}
+        if self._status.description:
+            status["description"] = self._status.description
+        body: dict[str, object] = {
+            "name": self._name,
+            "context": _context_json(self._context),
+            "kind": str(self._kind),
+            "parent_id": None if parent is None else f"0x{parent.span_id:016x}",
+            "start_time": _format_time(self._start_time),
+            "end_time": _format_time(self._end_time),
+            "status": status,
+            "attributes": dict(self._attributes),
+            "events": [
+                {
+                    "name": event.name,
+                    "timestamp": _format_time(event.timestamp),
+                    "attributes": dict(event.attributes),
+                }
+                for event in self._events
+            ],
+            "links": [
+                {"context": _context_json(link.context), "attributes": dict(link.attributes)}
+                for link in self._links
+            ],
+            "resource": json.loads(self.resource.to_json()),
+        }
+        return json.dumps(body, indent=indent, default=str)
+
+    def __repr__(self) -> str:
+        return (
+            f'{type(self).__name__}(name="{self._name}", '
+            f"context={self._context!r}, kind={self._kind}, "
+            f"start_time={self._start_time}, end_time={self._end_time})"
+        )
+
+
+def _exception_type_name(exception: BaseException) -> str:
+    cls = type(exception)
+    module = cls.__module__
+    if module in ("builtins", "__main__", None):
+        return cls.__qualname__
+    return f"{module}.{cls.__qualname__}"
+
+
+class Span(ReadableSpan, trace_api.Span):
+    """The SDK's recording span. Not thread-safe against concurrent mutation beyond what
+    single dict operations guarantee (the spec asks for one writer at a time); never raises.
+    """
+
+    __slots__ = ("_exc_mode",)
+
+    _origin: Tracer
+    _exc_mode: int
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # pragma: no cover - use a Tracer
+        raise TypeError("SDK spans are created by Tracer.start_span / start_as_current_span")
+
+    # --- recording -------------------------------------------------------------------
+
+    def set_attribute(self, key: str, value: AttributeValue) -> None:
+        if self._end_time is not None:
+            _logger.warning("Setting attribute on ended span.")
+            return
+        val: Any = value
+        vtype = type(val)
+        tracer = self._origin
+        if type(key) is not str or not key:
+            clean_attribute_value(key, val)  # logs the reason once
+            return
+        if vtype is str:
+            max_len = tracer._max_attr_len
+            if max_len is not None and len(val) > max_len:
+                val = val[:max_len]
+        elif vtype is bool or vtype is float or (vtype is int and _INT64_MIN <= val <= _INT64_MAX):
+            pass
+        else:
+            val = clean_attribute_value(key, val, tracer._max_attr_len)
+            if val is None:
+                return
+        attributes = self._attributes
+        if len(attributes) >= tracer._max_attrs and key not in attributes:
+            self._dropped_attributes += 1
+            return
+        attributes[key] = val
+
+    def set_attributes(self, attributes: Mapping[str, AttributeValue]) -> None:
+        if self._end_time is not None:
+            _logger.warning("Setting attributes on ended span.")
+            return
+        try:
+            items = list(attributes.items())
+        except Exception:
+            _logger.warning("set_attributes needs a mapping; got %s", type(attributes).__name__)
+            return
+        set_attribute = self.set_attribute
+        for key, value in items:
+            set_attribute(key, value)
+
+    def add_event(
+        self,
+        name: str,
+        attributes: Mapping[str, AttributeValue] | None = None,
+        timestamp: int | None = None,
+    ) -> None:
+        if self._end_time is not None:
+            _logger.warning("Calling add_event() on an ended span.")
+            return
+        tracer = self._origin
+        event = _new_event(Event)
+        event._name = name
+        if attributes:
+            cleaned, dropped = clean_attributes(
+                attributes, tracer._max_event_attrs, tracer._max_attr_len_general
+            )
+            event._attributes = MappingProxyType(cleaned)
+            event._dropped_attributes = dropped
+        else:
+            event._attributes = _EMPTY_MAPPING
+            event._dropped_attributes = 0
+        event._timestamp = timestamp if timestamp is not None else time_ns()
+        events = self._events
+        if type(events) is tuple:
+            if tracer._max_events < 1:
+                self._dropped_events += 1
+                return
+            self._events = [event]
+            return
+        if len(events) >= tracer._max_events:
+            self._dropped_events += 1
+            return
+        events.append(event)  # type: ignore[union-attr]
+
+    def add_link(
+        self, context: SpanContext, attributes: Mapping[str, AttributeValue] | None = None
+    ) -> None:
+        if self._end_time is not None:
+            _logger.warning("Calling add_link() on an ended span.")
+            return
+        link = self._origin._make_link(context, attributes)
+        if link is None:
+            return
+        links = self._links
+        if len(links) >= self._origin._max_links:
+            self._dropped_links += 1
+            return
+        if type(links) is tuple:
+            self._links = [link]
+        else:
+            links.append(link)  # type: ignore[union-attr]
+
+    def update_name(self, name: str) -> None:
+        if self._end_time is not None:
+            _logger.warning("Calling update_name() on an ended span.")
+            return
+        self._name = name
+
+    def is_recording(self) -> bool:
+        return self._end_time is None
+
+    def set_status(self, status: Status | StatusCode, description: str | None = None) -> None:
+        """Spec rules: OK is final; UNSET is ignored; ERROR may replace ERROR or UNSET."""
+        if self._end_time is not None:
+            _logger.warning("Calling set_status() on an ended span.")
+            return
+        if self._status.status_code is _OK:
+            return
+        if isinstance(status, Status):
+            if description is not None:
+                _logger.warning(
+                    "Description %r ignored: pass it inside the Status object", description
+                )
+            new = status
+        elif isinstance(status, StatusCode):
+            new = Status(status, description)
+        else:
+            _logger.warning("set_status needs a Status or StatusCode; got %r", status)
+            return
+        if new.status_code is _UNSET:
+            return
+        self._status = new
+
+    def record_exception(
+        self,
+        exception: BaseException,
+        attributes: Mapping[str, AttributeValue] | None = None,
+        timestamp: int | None = None,
+        escaped: bool = False,
+    ) -> None:
+        """Add an ``exception`` event (exception.type, .message, .stacktrace, .escaped)."""
+        if self._end_time is not None:
+            _logger.warning("Calling record_exception() on an ended span.")
+            return
+        try:
+            stacktrace = "".join(
+                traceback.format_exception(type(exception), exception, exception.__traceback__)
+            )
+            message = str(exception)
+        except Exception:  # a broken __str__ must not break the caller
+            stacktrace = ""
+            message = repr(type(exception))
+        event_attributes: dict[str, AttributeValue] = {
+            "exception.type": _exception_type_name(exception),
+            "exception.message": message,
+            "exception.stacktrace": stacktrace,
+            "exception.escaped": bool(escaped),
+        }
+        if attributes:
+            event_attributes.update(attributes)
+        self.add_event("exception", event_attributes, timestamp)
+
+    def end(self, end_time: int | None = None) -> None:
+        if self._end_time is not None:
+            _logger.warning("Calling end() on an ended span.")
+            return
+        self._end_time = end_time if end_time is not None else time_ns()
+        try:
+            self._origin._processor.on_end(self)
+        except Exception:
+            _logger.exception("Span processor failed in on_end")
+
+    def get_span_context(self) -> SpanContext:
+        return self._context
+
+    def __exit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
+        if exc_val is not None and self._end_time is None and exc_type is not GeneratorExit:
+            mode = self._exc_mode
+            if mode & 1:
+                self.record_exception(exc_val, escaped=True)
+            if mode & 2:
+                self.set_status(Status(StatusCode.ERROR, f"{exc_type.__name__}: {exc_val}"))
+        self.end()
+
+    def __repr__(self) -> str:
+        return ReadableSpan.__repr__(self)
+
+
+_new_event = Event.__new__

@@ -1,0 +1,469 @@
+"""The SDK TracerProvider and Tracer: span creation on the hot path."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import sys
+import threading
+import weakref
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+from random import getrandbits as _getrandbits
+from time import time_ns
+from types import TracebackType
+
+from otel import trace as trace_api
+from otel.attributes import AttributeValue, clean_attributes
+from otel.context import Context
+from otel.context._context import _CURRENT
+from otel.sdk.config import sdk_disabled
+from otel.sdk.resources import Resource
+from otel.sdk.trace._id_generator import IdGenerator, RandomIdGenerator
+from otel.sdk.trace._limits import SpanLimits
+from otel.sdk.trace._processor import SpanProcessor, SynchronousMultiSpanProcessor
+from otel.sdk.trace._sampling import (
+    ALWAYS_ON,
+    ParentBased,
+    Sampler,
+    _get_from_env_or_default,
+)
+from otel.sdk.trace._span import Span
+from otel.sdk.util.instrumentation import InstrumentationScope
+from otel.trace import Link, NonRecordingSpan, SpanContext, SpanKind
+from otel.trace._context_helpers import _SPAN_KEY
+from otel.trace._span_context import (
+    _FLAGS as _TRACE_FLAGS,
+)
+from otel.trace._span_context import (
+    DEFAULT_TRACE_STATE,
+)
+from otel.trace._status import UNSET_STATUS
+from otel.trace._tracer import _StartAsCurrentSpan
+
+_logger = logging.getLogger("otel.sdk.trace")
+
+_INTERNAL = SpanKind.INTERNAL
+_UNLIMITED = sys.maxsize
+_new_span = Span.__new__
+_tuple_new = tuple.__new__
+
+# Sampling modes decided once per provider.
+_GENERAL = 0  # call sampler.should_sample
+_PARENT_BASED_ALWAYS_ON = 1  # the default: root sampled, children follow the parent
+_ALWAYS_ON = 2
+
+
+def _sampling_mode(sampler: Sampler) -> int:
+    if sampler is ALWAYS_ON:
+        return _ALWAYS_ON
+    if isinstance(sampler, ParentBased) and sampler._is_default_on():
+        return _PARENT_BASED_ALWAYS_ON
+    return _GENERAL
+
+
+def _count(limit: int | None) -> int:
+    return _UNLIMITED if limit is None else limit
+
+
+class Tracer(trace_api.Tracer):
+    """Creates SDK spans for one instrumentation scope. Get it from a TracerProvider."""
+
+    __slots__ = (
+        "_gen_span",
+        "_gen_trace",
+        "_id_generator",
+        "_max_attr_len",
+        "_max_attr_len_general",
+        "_max_attrs",
+        "_max_event_attrs",
+        "_max_events",
+        "_max_link_attrs",
+        "_max_links",
+        "_mode",
+        "_processor",
+        "_random_flag",
+        "_sampler",
+        "instrumentation_scope",
+        "resource",
+    )
+
+    def __init__(
+        self,
+        sampler: Sampler,
+        resource: Resource,
+        span_processor: SynchronousMultiSpanProcessor,
+        id_generator: IdGenerator,
+        instrumentation_scope: InstrumentationScope,
+        span_limits: SpanLimits,
+    ) -> None:
+        self._sampler = sampler
+        self._mode = _sampling_mode(sampler)
+        self.resource = resource
+        self._processor = span_processor
+        self._id_generator = id_generator
+        self._gen_trace: Callable[[], int]
+        self._gen_span: Callable[[], int]
+        if type(id_generator) is RandomIdGenerator:
+            # C-level callables: no Python frame per id (a zero id falls back below)
+            self._gen_trace = partial(_getrandbits, 128)
+            self._gen_span = partial(_getrandbits, 64)
+        else:
+            self._gen_trace = id_generator.generate_trace_id
+            self._gen_span = id_generator.generate_span_id
+        self._random_flag = 2 if getattr(id_generator, "is_trace_id_random", False) else 0
+        self.instrumentation_scope = instrumentation_scope
+        self._max_attrs = _count(span_limits.max_span_attributes)
+        self._max_attr_len = span_limits.max_span_attribute_length
+        self._max_attr_len_general = span_limits.max_attribute_length
+        self._max_events = _count(span_limits.max_events)
+        self._max_event_attrs = _count(span_limits.max_event_attributes)
+        self._max_links = _count(span_limits.max_links)
+        self._max_link_attrs = _count(span_limits.max_link_attributes)
+
+    @property
+    def sampler(self) -> Sampler:
+        return self._sampler
+
+    @property
+    def id_generator(self) -> IdGenerator:
+        return self._id_generator
+
+    def start_span(
+        self,
+        name: str,
+        context: Context | None = None,
+        kind: SpanKind = _INTERNAL,
+        attributes: Mapping[str, AttributeValue] | None = None,
+        links: Sequence[Link] | None = None,
+        start_time: int | None = None,
+        record_exception: bool = True,
+        set_status_on_exception: bool = True,
+    ) -> trace_api.Span:
+        parent = (context if context is not None else _CURRENT.get()).get(_SPAN_KEY)
+        parent_sc: SpanContext | None
+        if parent is None:
+            parent_sc = None
+        elif type(parent) is Span:
+            parent_sc = parent._context
+        else:
+            try:
+                parent_sc = parent.get_span_context()  # type: ignore[attr-defined]
+                if not parent_sc.is_valid:
+                    parent_sc = None
+            except Exception:
+                _logger.warning("Ignoring a parent that is not a Span: %r", parent)
+                parent_sc = None
+        mode = self._mode
+        if parent_sc is None:
+            trace_id = self._gen_trace() or self._id_generator.generate_trace_id()
+            flags = self._random_flag
+            trace_state = DEFAULT_TRACE_STATE
+            sampled = True
+        else:
+            trace_id = parent_sc[0]
+            parent_flags = parent_sc[3]
+            flags = parent_flags & 2
+            trace_state = parent_sc[4]
+            sampled = mode == _ALWAYS_ON or bool(parent_flags & 1)
+        extra: Mapping[str, AttributeValue] | None = None
+        if mode:
+            record = sampled
+        else:
+            try:
+                result = self._sampler.should_sample(
+                    context, trace_id, name, kind, attributes, links
+                )
+                decision = result.decision
+                record = decision.is_recording()
+                sampled = decision.is_sampled()
+                trace_state = result.trace_state or DEFAULT_TRACE_STATE
+                extra = result.attributes
+            except Exception:
+                _logger.exception("Sampler %r failed; span dropped", self._sampler)
+                record = sampled = False
+        # what _new_valid_span_context does, without its frame: ids are known valid
+        span_context = _tuple_new(
+            SpanContext,
+            (
+                trace_id,
+                self._gen_span() or self._id_generator.generate_span_id(),
+                False,
+                _TRACE_FLAGS[flags | 1 if sampled else flags],
+                trace_state,
+                True,
+            ),
+        )
+        if not record:
+            return NonRecordingSpan(span_context)
+        span = _new_span(Span)
+        span._name = name
+        span._context = span_context
+        span._parent = parent_sc
+        span._origin = self
+        span._kind = kind
+        span._end_time = None
+        span._status = UNSET_STATUS
+        span._events = ()
+        span._links = ()
+        span._dropped_events = 0
+        span._dropped_links = 0
+        span._exc_mode = (
+            3
+            if record_exception and set_status_on_exception
+            else (1 if record_exception else 0) | (2 if set_status_on_exception else 0)
+        )
+        if attributes or extra:
+            self._set_initial_attributes(span, attributes, extra)
+        else:
+            span._attributes = {}
+            span._dropped_attributes = 0
+        if links:
+            self._set_initial_links(span, links)
+        span._start_time = start_time if start_time is not None else time_ns()
+        processor = self._processor
+        if processor._start_hooks:
+            processor.on_start(span, context)
+        return span
+
+    def start_as_current_span(
+        self,
+        name: str,
+        context: Context | None = None,
+        kind: SpanKind = _INTERNAL,
+        attributes: Mapping[str, AttributeValue] | None = None,
+        links: Sequence[Link] | None = None,
+        start_time: int | None = None,
+        record_exception: bool = True,
+        set_status_on_exception: bool = True,
+        end_on_exit: bool = True,
+    ) -> _StartAsCurrentSpan:
+        scope = _new_scope(_CurrentSpanScope)
+        scope._tracer = self
+        scope._args = (
+            name,
+            context,
+            kind,
+            attributes,
+            links,
+            start_time,
+            record_exception,
+            set_status_on_exception,
+        )
+        scope._end_on_exit = end_on_exit
+        return scope
+
+    def _set_initial_attributes(
+        self,
+        span: Span,
+        attributes: Mapping[str, AttributeValue] | None,
+        extra: Mapping[str, AttributeValue] | None,
+    ) -> None:
+        if extra:
+            merged = dict(attributes) if attributes else {}
+            merged.update(extra)
+            attributes = merged
+        try:
+            cleaned, dropped = clean_attributes(attributes, self._max_attrs, self._max_attr_len)
+        except Exception:
+            _logger.warning("Invalid span attributes dropped: %r", attributes)
+            cleaned, dropped = {}, 0
+        span._attributes = cleaned
+        span._dropped_attributes = dropped
+
+    def _make_link(
+        self, context: SpanContext, attributes: Mapping[str, AttributeValue] | None
+    ) -> Link | None:
+        if not isinstance(context, SpanContext):
+            _logger.warning("Link needs a SpanContext; got %r", context)
+            return None
+        if not context.is_valid and not attributes and not context.trace_state:
+            return None  # spec: keep invalid-context links only if they carry data
+        if attributes:
+            cleaned, dropped = clean_attributes(
+                attributes, self._max_link_attrs, self._max_attr_len_general
+            )
+            return Link(context, cleaned, dropped)
+        return Link(context)
+
+    def _set_initial_links(self, span: Span, links: Sequence[Link]) -> None:
+        kept: list[Link] = []
+        dropped = 0
+        limit = self._max_links
+        try:
+            for link in links:
+                made = self._make_link(link.context, link.attributes)
+                if made is None:
+                    continue
+                if len(kept) >= limit:
+                    dropped += 1
+                    continue
+                kept.append(made)
+        except Exception:
+            _logger.warning("Invalid links dropped: %r", links)
+        if kept:
+            span._links = kept
+        span._dropped_links = dropped
+
+
+class _CurrentSpanScope(_StartAsCurrentSpan):
+    """The API's start_as_current_span scope with a shorter path for SDK spans."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> trace_api.Span:
+        name, base, kind, attributes, links, start_time, record, set_status = self._args
+        # explicit arguments: a *args call costs an extra interpreter frame
+        span = self._tracer.start_span(
+            name, base, kind, attributes, links, start_time, record, set_status
+        )
+        self._span = span
+        new = Context(base if base is not None else _CURRENT.get())
+        _dict_set(new, _SPAN_KEY, span)
+        self._token = _CURRENT.set(new)
+        return span
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        if exc_val is not None:
+            _StartAsCurrentSpan.__exit__(self, exc_type, exc_val, exc_tb)
+            return
+        try:
+            _CURRENT.reset(self._token)  # type: ignore[arg-type]
+        except Exception:
+            _logger.error("Failed to restore the context: span scope exited in another context")
+        self._token = None
+        if self._end_on_exit:
+            span = self._span
+            if type(span) is Span and span._end_time is None:  # Span.end, inlined
+                span._end_time = time_ns()
+                try:
+                    span._origin._processor.on_end(span)
+                except Exception:
+                    _logger.exception("Span processor failed in on_end")
+            else:
+                span.end()
+
+
+_new_scope = _CurrentSpanScope.__new__
+_dict_set = dict.__setitem__
+
+
+class TracerProvider(trace_api.TracerProvider):
+    """The SDK provider: creates tracers, owns processors, sampler, resource and limits.
+
+    ``OTEL_SDK_DISABLED=true`` makes it hand out no-op tracers. With ``shutdown_on_exit``
+    (default) it shuts down at interpreter exit, flushing batch processors.
+    """
+
+    def __init__(
+        self,
+        sampler: Sampler | None = None,
+        resource: Resource | None = None,
+        shutdown_on_exit: bool = True,
+        active_span_processor: SynchronousMultiSpanProcessor | None = None,
+        id_generator: IdGenerator | None = None,
+        span_limits: SpanLimits | None = None,
+    ) -> None:
+        self._disabled = sdk_disabled()
+        self._active_span_processor = (
+            active_span_processor
+            if active_span_processor is not None
+            else SynchronousMultiSpanProcessor()
+        )
+        self._resource = resource if resource is not None else Resource.create()
+        self.sampler = sampler if sampler is not None else _get_from_env_or_default()
+        self.id_generator = id_generator if id_generator is not None else RandomIdGenerator()
+        self._span_limits = span_limits if span_limits is not None else SpanLimits()
+        self._tracers: dict[tuple[object, ...], trace_api.Tracer] = {}
+        self._lock = threading.Lock()
+        self._is_shutdown = False
+        self._atexit_handler = None
+        if shutdown_on_exit:
+            ref = weakref.ref(self)
+
+            def shutdown_at_exit() -> None:
+                provider = ref()
+                if provider is not None:
+                    provider.shutdown()
+
+            self._atexit_handler = shutdown_at_exit
+            atexit.register(shutdown_at_exit)
+
+    @property
+    def resource(self) -> Resource:
+        return self._resource
+
+    def get_tracer(
+        self,
+        instrumenting_module_name: str,
+        instrumenting_library_version: str | None = None,
+        schema_url: str | None = None,
+        attributes: Mapping[str, AttributeValue] | None = None,
+    ) -> trace_api.Tracer:
+        """The tracer for this scope; the same object for the same (name, version,
+        schema_url, attributes)."""
+        if self._disabled:
+            return trace_api.NoOpTracer()
+        if not instrumenting_module_name:
+            _logger.error("get_tracer called with an invalid instrumenting_module_name")
+            instrumenting_module_name = ""
+        try:
+            key: tuple[object, ...] = (
+                instrumenting_module_name,
+                instrumenting_library_version,
+                schema_url,
+                tuple(sorted(attributes.items())) if attributes else (),
+            )
+            hash(key)
+        except TypeError:
+            key = (
+                instrumenting_module_name,
+                instrumenting_library_version,
+                schema_url,
+                repr(attributes),
+            )
+        tracer = self._tracers.get(key)
+        if tracer is not None:
+            return tracer
+        with self._lock:
+            tracer = self._tracers.get(key)
+            if tracer is None:
+                tracer = Tracer(
+                    self.sampler,
+                    self._resource,
+                    self._active_span_processor,
+                    self.id_generator,
+                    InstrumentationScope(
+                        instrumenting_module_name,
+                        instrumenting_library_version,
+                        schema_url,
+                        attributes,
+                    ),
+                    self._span_limits,
+                )
+                self._tracers[key] = tracer
+        return tracer
+
+    def add_span_processor(self, span_processor: SpanProcessor) -> None:
+        """Add a processor; tracers already handed out use it from now on."""
+        self._active_span_processor.add_span_processor(span_processor)
+
+    def shutdown(self) -> None:
+        """Shut every processor down (flushing batch processors). Only the first call acts."""
+        if self._is_shutdown:
+            _logger.warning("shutdown can only be called once")
+            return
+        self._is_shutdown = True
+        self._active_span_processor.shutdown()
+        if self._atexit_handler is not None:
+            atexit.unregister(self._atexit_handler)
+            self._atexit_handler = None
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        """Flush every processor within ``timeout_millis``; False on failure or timeout."""
+        return self._active_span_processor.force_flush(timeout_millis)

@@ -1,0 +1,39 @@
+"""InMemorySpanExporter: keeps exported spans in a list, for tests."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+from otel.sdk.trace._span import ReadableSpan
+from otel.sdk.trace.export._exporters import SpanExporter, SpanExportResult
+
+
+class InMemorySpanExporter(SpanExporter):
+    """Stores every exported span; ``get_finished_spans()`` returns them in export order."""
+
+    def __init__(self) -> None:
+        self._finished_spans: list[ReadableSpan] = []
+        self._stopped = False
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._finished_spans.clear()
+
+    def get_finished_spans(self) -> tuple[ReadableSpan, ...]:
+        with self._lock:
+            return tuple(self._finished_spans)
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        if self._stopped:
+            return SpanExportResult.FAILURE
+        with self._lock:
+            self._finished_spans.extend(spans)
+        return SpanExportResult.SUCCESS
+
+    def shutdown(self) -> None:
+        self._stopped = True
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return True
