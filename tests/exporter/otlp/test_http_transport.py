@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gzip
 import logging
+import os
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 
 import otlp_testkit as k
@@ -225,3 +227,23 @@ def test_encoder_error_is_logged_not_raised(
     assert not make_core(otlp_receiver.url()).send(broken, 3)
     assert "Failed to encode 3 traces" in caplog.text
     assert otlp_receiver.requests == []
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_forked_child_uses_its_own_connection(otlp_receiver: Receiver) -> None:
+    core = make_core(otlp_receiver.url())
+    assert send(core)
+    with warnings.catch_warnings():  # 3.12+: "multi-threaded process, fork() may deadlock"
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # child: export on a fresh connection, report by exit code
+        try:
+            code = 0 if send(core) else 1
+        except BaseException:
+            code = 2
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert send(core)
+    assert len(otlp_receiver.requests) == 3
+    assert len(otlp_receiver.connections) == 2

@@ -9,9 +9,11 @@ from __future__ import annotations
 import gzip
 import http.client
 import logging
+import os
 import ssl
 import threading
 import urllib.parse
+import weakref
 import zlib
 from collections.abc import Mapping
 from typing import NamedTuple
@@ -123,6 +125,12 @@ class HttpSender:
         self._conn: http.client.HTTPConnection | None = None
         self._lock = threading.Lock()
         self._closed = False
+        _live_senders.add(self)
+
+    def _after_fork_in_child(self) -> None:
+        # The parent's socket and lock state must not be shared: start afresh.
+        self._lock = threading.Lock()
+        self._conn = None
 
     @property
     def headers(self) -> dict[str, str]:
@@ -213,6 +221,18 @@ class HttpSender:
                 self._drop_connection()
             finally:
                 self._lock.release()
+
+
+_live_senders: weakref.WeakSet[HttpSender] = weakref.WeakSet()
+
+
+def _reset_after_fork() -> None:
+    for sender in list(_live_senders):
+        sender._after_fork_in_child()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_after_fork)
 
 
 def _is_json(resp: Response) -> bool:
