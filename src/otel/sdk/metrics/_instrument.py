@@ -334,7 +334,7 @@ class _AsyncMixin:
                             observation,
                         )
                         continue
-                    result.append((value, observation.attributes))
+                    result.append((value, observation._attributes))
             except Exception:
                 _logger.exception("Callback of instrument %s failed", self._name)
         return result

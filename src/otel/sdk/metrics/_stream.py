@@ -257,7 +257,7 @@ class _Stream:
         """The reader's metric for this stream at ``now`` (None when it has no points)."""
         with self._collect_lock:
             if self._is_async:
-                self._merge(state, self._observe(observations or ()), now)
+                self._merge_observations(state, observations or (), now)
             else:
                 with self._lock:
                     snaps = self._take(self._cells)
@@ -269,10 +269,36 @@ class _Stream:
             return None
         return Metric(self.name, self.description, self.unit, data)
 
+    def _canonical_cached(
+        self, attributes: Any
+    ) -> tuple[frozenset[tuple[str, Any]], dict[str, Any]]:
+        """``_canonical`` with a cache (observable instruments report the same sets often)."""
+        cache = self._cache  # unused by the record path of observable streams
+        try:
+            result: tuple[frozenset[tuple[str, Any]], dict[str, Any]] = cache[
+                tuple(attributes.items()) if attributes else ()
+            ]
+            return result
+        except (KeyError, TypeError, AttributeError):
+            pass
+        result = self._canonical(attributes)
+        try:
+            if len(cache) < self._cache_max:
+                cache[tuple(attributes.items()) if attributes else ()] = result
+        except (TypeError, AttributeError):
+            pass
+        return result
+
+    def _merge_observations(
+        self, state: ReaderState, observations: Sequence[tuple[int | float, Any]], now: int
+    ) -> None:
+        """Observable instruments: fold one round of observations into ``state``."""
+        self._merge(state, self._observe(observations), now)
+
     def _observe(self, observations: Sequence[tuple[int | float, Any]]) -> list[_Snap]:
         cells: dict[frozenset[tuple[str, Any]], Any] = {}
         for value, attributes in observations:
-            key, cleaned = self._canonical(attributes)
+            key, cleaned = self._canonical_cached(attributes)
             cell = cells.get(key)
             if cell is None:
                 cell = cells[key] = self._new_cell(cleaned)
@@ -377,15 +403,28 @@ class SumStream(_Stream):
                 snaps.append((key, cell.attributes, value, self._take_exemplars(cell), cell.start))
         return snaps
 
-    def _merge(self, state: ReaderState, snaps: list[_Snap], now: int) -> None:
-        if self._is_async:
-            for entry in state.entries.values():
-                entry.touched = False
-            for key, attributes, value, _, _ in snaps:
-                entry = self._entry(state, key, attributes, state.last_collect_ns)
-                entry.current = entry.current + value if entry.touched else value
+    def _merge_observations(
+        self, state: ReaderState, observations: Sequence[tuple[int | float, Any]], now: int
+    ) -> None:
+        # Each observation is a series' current total; series folded together (view key
+        # filter, overflow) add up within one round.
+        entries = state.entries
+        for entry in entries.values():
+            entry.touched = False
+        canonical = self._canonical_cached
+        start = state.last_collect_ns
+        for value, attributes in observations:
+            key, cleaned = canonical(attributes)
+            entry = entries.get(key)
+            if entry is None:
+                entry = self._entry(state, key, cleaned, start)
+            if entry.touched:
+                entry.current += value
+            else:
+                entry.current = value
                 entry.touched = True
-            return
+
+    def _merge(self, state: ReaderState, snaps: list[_Snap], now: int) -> None:
         cumulative = state.temporality is _CUMULATIVE
         for key, attributes, value, exemplars, start in snaps:
             entry = self._entry(
@@ -470,9 +509,21 @@ class LastValueStream(_Stream):
                 snaps.append((key, cell.attributes, value, self._take_exemplars(cell), cell.start))
         return snaps
 
+    def _merge_observations(
+        self, state: ReaderState, observations: Sequence[tuple[int | float, Any]], now: int
+    ) -> None:
+        entries = state.entries
+        canonical = self._canonical_cached
+        start = state.last_collect_ns
+        for value, attributes in observations:
+            key, cleaned = canonical(attributes)
+            entry = entries.get(key)
+            if entry is None:
+                entry = self._entry(state, key, cleaned, start)
+            entry.value = value
+            entry.touched = True
+
     def _merge(self, state: ReaderState, snaps: list[_Snap], now: int) -> None:
-        if self._is_async:
-            state.entries.clear()  # a gauge reports what this round observed, nothing else
         for key, attributes, value, exemplars, _start in snaps:
             entry = self._entry(state, key, attributes, state.last_collect_ns)
             entry.value = value
@@ -482,15 +533,21 @@ class LastValueStream(_Stream):
 
     def _report(self, state: ReaderState, now: int) -> DataT | None:
         points = []
-        report_all = state.temporality is _CUMULATIVE and not self._is_async
+        is_async = self._is_async
+        report_all = state.temporality is _CUMULATIVE and not is_async
         start = state.last_collect_ns
-        for entry in state.entries.values():
+        stale = []
+        for key, entry in state.entries.items():
             if entry.touched or report_all:
                 points.append(
                     NumberDataPoint(entry.attributes, start, now, entry.value, entry.exemplars)
                 )
                 entry.touched = False
                 entry.exemplars = []
+            elif is_async:
+                stale.append(key)
+        for key in stale:  # an observable gauge reports what this round observed, no more
+            del state.entries[key]
         if not points:
             return None
         return Gauge(points)
