@@ -236,3 +236,36 @@ def test_exponential_histogram_through_a_histogram_instrument_delta_and_cumulati
         point = _metric(reader, "h").data.data_points[0]
         assert point.count == (1 if temporality else 2)
         assert point.flags == 0 and point.zero_threshold == 0.0
+
+
+def test_exponential_histogram_hand_computed_indexes_at_scale_zero() -> None:
+    # max_size 2 with values 1..4 forces scale 0 where bucket i is (2**i, 2**(i+1)]:
+    # 1.0 -> -1, 2.0 -> 0, 3.0 and 4.0 -> 1; three buckets do not fit in 2, so scale -1:
+    # bucket i is (4**i, 4**(i+1)]: 1.0 -> -1, 2.0, 3.0, 4.0 -> 0.
+    point = _exp_point([1.0, 2.0, 3.0, 4.0], max_size=2)
+    assert point.scale == -1
+    assert point.positive.offset == -1
+    assert point.positive.bucket_counts == [1, 3]
+
+
+def test_exponential_histogram_hand_computed_indexes_at_scale_one() -> None:
+    # scale 1: base sqrt(2); 1.0 -> -1 (upper-inclusive), 1.5 -> 1 ((1.414, 2]), 2.0 -> 1
+    point = _exp_point([1.0, 1.5, 2.0], max_size=3)
+    assert point.scale == 1
+    assert point.positive.offset == -1
+    assert point.positive.bucket_counts == [1, 0, 2]
+
+
+def test_exponential_histogram_subnormal_and_huge_values() -> None:
+    tiny = 5e-324  # the smallest subnormal, 2**-1074
+    huge = 1.7976931348623157e308  # the largest float
+    point = _exp_point([tiny, huge])
+    scale = point.scale
+    assert point.count == 2 and point.min == tiny and point.max == huge
+    assert point.positive.offset == map_to_index(tiny, scale)
+    assert point.positive.offset + len(point.positive.bucket_counts) - 1 == map_to_index(
+        huge, scale
+    )
+    assert len(point.positive.bucket_counts) <= 160
+    # at scale 0 the index of 2**-1074 is -1075 (it is an exact power of two)
+    assert map_to_index(tiny, 0) == -1075

@@ -1,0 +1,63 @@
+"""PeriodicExportingMetricReader keeps exporting in a forked child."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import warnings
+from typing import Any
+
+import pytest
+
+from otel.sdk.metrics import MeterProvider
+from otel.sdk.metrics.export import (
+    MetricExporter,
+    MetricExportResult,
+    MetricsData,
+    PeriodicExportingMetricReader,
+)
+
+
+class _PipeExporter(MetricExporter):
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self.fd = fd
+
+    def export(self, metrics_data: MetricsData, timeout_millis: float = 10_000, **kw: Any) -> Any:
+        for scope_metrics in metrics_data.resource_metrics[0].scope_metrics:
+            for metric in scope_metrics.metrics:
+                value = metric.data.data_points[0].value  # type: ignore[union-attr]
+                os.write(self.fd, f"{os.getpid()}:{metric.name}={value}\n".encode())
+        return MetricExportResult.SUCCESS
+
+    def force_flush(self, timeout_millis: float = 10_000) -> bool:
+        return True
+
+    def shutdown(self, timeout_millis: float = 30_000, **kw: Any) -> None:
+        pass
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="needs fork")
+def test_child_restarts_the_export_thread() -> None:
+    read_fd, write_fd = os.pipe()
+    reader = PeriodicExportingMetricReader(_PipeExporter(write_fd), export_interval_millis=20)
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    counter = provider.get_meter("t").create_counter("c")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads (3.12+)
+        pid = os.fork()
+    if pid == 0:  # child
+        try:
+            counter.add(7)
+            time.sleep(0.3)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    provider.shutdown()
+    os.close(write_fd)
+    output = b""
+    while chunk := os.read(read_fd, 65536):
+        output += chunk
+    os.close(read_fd)
+    assert f"{pid}:c=7".encode() in output
