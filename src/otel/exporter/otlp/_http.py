@@ -184,7 +184,7 @@ class HttpSender:
                 except BaseException:
                     self._drop_connection()
                     raise
-                if resp.will_close:
+                if resp.will_close or self._closed:  # closed: shutdown() came meanwhile
                     self._drop_connection()
                 headers = {k.lower(): v for k, v in resp.getheaders()}
                 return Response(resp.status, resp.reason, headers, data)

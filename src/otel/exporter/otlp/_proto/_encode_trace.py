@@ -91,6 +91,7 @@ def _trace_state(tag: bytes, trace_state: Any) -> bytes:
 
 
 _SPAN_STR_CACHE, _SPAN_INT_CACHE = attribute_caches(b"\x4a")
+_EVENT_STR_CACHE, _EVENT_INT_CACHE = attribute_caches(b"\x1a")
 _name_cache: dict[str, bytes] = {}
 _event_name_cache: dict[str, bytes] = {}
 _MAX_NAMES = 4096
@@ -175,18 +176,38 @@ def encode_span(span: Any) -> bytes:
     dropped = span.dropped_attributes
     if dropped:
         append(b"\x50" + varint(dropped))
-    for event in span.events:
-        body = _pack_tag_fixed64(0x09, event.timestamp or 0) + _cached_str(
-            _event_name_cache, b"\x12", event.name
-        )
-        ev_attributes = event.attributes
-        if ev_attributes:
-            body += encode_attributes(b"\x1a", ev_attributes)
-        dropped = event.dropped_attributes
-        if dropped:
-            body += b"\x20" + varint(dropped)
-        n = len(body)
-        append(b"\x5a" + (VARINTS[n] if n < _TABLE else varint(n)) + body)
+    events = span.events
+    if events:
+        ev_str_cache = _EVENT_STR_CACHE
+        ev_int_cache = _EVENT_INT_CACHE
+        for event in events:
+            name = event.name
+            encoded = _event_name_cache.get(name)
+            ev = [
+                _pack_tag_fixed64(0x09, event.timestamp or 0),
+                encoded if encoded is not None else _cached_str(_event_name_cache, b"\x12", name),
+            ]
+            ev_attributes = event.attributes
+            if ev_attributes:
+                for k, v in ev_attributes.items():
+                    t = type(v)
+                    if t is str:
+                        kv = ev_str_cache.get((k, v))
+                    elif t is int:
+                        kv = ev_int_cache.get((k, v))
+                    else:
+                        kv = None
+                    ev.append(
+                        kv
+                        if kv is not None
+                        else encode_keyvalue_cached(b"\x1a", k, v, ev_str_cache, ev_int_cache)
+                    )
+            dropped = event.dropped_attributes
+            if dropped:
+                ev.append(b"\x20" + varint(dropped))
+            n = sum(map(len, ev))
+            append(_EVENT_PREFIX[n] if n < _TABLE else b"\x5a" + varint(n))
+            parts.extend(ev)
     dropped = span.dropped_events
     if dropped:
         append(b"\x60" + varint(dropped))
@@ -271,3 +292,4 @@ def encode_spans(spans: Sequence[Any]) -> bytes:
 
 
 _SPAN_PREFIX = tuple(b"\x12" + v for v in VARINTS)
+_EVENT_PREFIX = tuple(b"\x5a" + v for v in VARINTS)
