@@ -370,3 +370,25 @@ def test_logs_over_http_json(otlp_receiver: Receiver) -> None:
 def test_logs_over_grpc(grpc_receiver: GrpcReceiver) -> None:
     emit_logs(GrpcLogExporter(endpoint=grpc_receiver.endpoint))
     check_logs(grpc_receiver.requests[0])
+
+
+def test_exemplars_from_a_sampled_span_reach_the_receiver(otlp_receiver: Receiver) -> None:
+    reader = PeriodicExportingMetricReader(
+        OTLPMetricExporter(endpoint=otlp_receiver.url("metrics")),
+        export_interval_millis=3_600_000,
+    )
+    meter_provider = MeterProvider(metric_readers=[reader], resource=RESOURCE)
+    tracer_provider = TracerProvider(resource=RESOURCE)
+    histogram = meter_provider.get_meter("m").create_histogram("latency", unit="ms")
+    with tracer_provider.get_tracer("t").start_as_current_span("op") as span:
+        histogram.record(12.5, {"route": "/a"})
+        span_id = span.get_span_context().span_id
+        trace_id = span.get_span_context().trace_id
+    meter_provider.shutdown()
+    tracer_provider.shutdown()
+    (point,) = metrics_by_name(otlp_receiver.requests[0].message)["latency"].histogram.data_points
+    (exemplar,) = point.exemplars
+    assert exemplar.as_double == 12.5
+    assert exemplar.span_id == span_id.to_bytes(8, "big")
+    assert exemplar.trace_id == trace_id.to_bytes(16, "big")
+    assert exemplar.time_unix_nano > 0
