@@ -78,3 +78,50 @@ def test_delta_overflow_is_per_interval() -> None:
     assert len(_points(reader)) == 3
     counter.add(5, {"i": 0})
     assert [(p.attributes, p.value) for p in _points(reader)] == [({"i": 0}, 5)]
+
+
+def test_delta_series_idle_for_two_collections_free_their_slot() -> None:
+    reader = InMemoryMetricReader(
+        preferred_temporality={Counter: AggregationTemporality.DELTA}, cardinality_limit=3
+    )
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    counter = provider.get_meter("t").create_counter("c")
+    counter.add(1, {"user": "a"})
+    counter.add(1, {"user": "b"})
+    assert len(_points(reader)) == 2
+    reader.get_metrics_data()  # idle once
+    reader.get_metrics_data()  # idle twice: forgotten
+    counter.add(1, {"user": "c"})
+    counter.add(1, {"user": "d"})
+    counter.add(2, {"user": "a"})  # back, as a new series of this interval
+    points = {p.attributes.get("user"): p.value for p in _points(reader)}
+    assert points == {"c": 1, "d": 1, None: 2}  # limit 3: two series and the overflow
+
+
+def test_cumulative_totals_survive_a_series_being_forgotten_and_coming_back() -> None:
+    reader = InMemoryMetricReader()
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    counter = provider.get_meter("t").create_counter("c")
+    counter.add(5, {"k": "v"})
+    first = _points(reader)[0]
+    for _ in range(3):
+        _points(reader)
+    counter.add(1, {"k": "v"})
+    (point,) = _points(reader)
+    assert point.value == 6
+    assert point.start_time_unix_nano == first.start_time_unix_nano
+
+
+def test_a_cell_updated_after_it_was_retired_is_still_counted() -> None:
+    reader = InMemoryMetricReader()
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    counter = provider.get_meter("t").create_counter("c")
+    counter.add(1, {"k": "v"})
+    stream = counter._record.__self__  # type: ignore[attr-defined]
+    (cell,) = stream._cells.values()
+    for _ in range(3):
+        _points(reader)  # the cell is retired now
+    assert not stream._cells
+    cell.value += 4  # a recorder that fetched the cell before it was retired
+    cell.touched = True
+    assert _points(reader)[0].value == 5

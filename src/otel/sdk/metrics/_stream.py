@@ -64,6 +64,7 @@ GIL_ATOMIC = bool(getattr(sys, "_is_gil_enabled", lambda: True)())
 OVERFLOW_ATTRIBUTES: Mapping[str, Any] = {"otel.metric.overflow": True}
 _OVERFLOW_KEY = frozenset(OVERFLOW_ATTRIBUTES.items())
 DEFAULT_CARDINALITY_LIMIT = 2000
+_IDLE_COLLECTIONS = 2  # a live cell idle this many collections in a row is forgotten
 
 _EX_OFF = 0
 _EX_ON = 1
@@ -126,6 +127,7 @@ class _Stream:
         "_limit",
         "_lock",
         "_reservoir_builder",
+        "_retired",
         "_states",
         "description",
         "name",
@@ -155,6 +157,7 @@ class _Stream:
         self._collect_lock = threading.Lock()
         self._cells: dict[frozenset[tuple[str, Any]], Any] = {}
         self._cache: dict[tuple[tuple[str, Any], ...], Any] = {}
+        self._retired: dict[frozenset[tuple[str, Any]], Any] = {}
         self._created_ns = time_ns()
         self._is_async = is_async
         self._ex_filter = exemplar_filter
@@ -260,7 +263,10 @@ class _Stream:
                 self._merge_observations(state, observations or (), now)
             else:
                 with self._lock:
-                    snaps = self._take(self._cells)
+                    retired = self._retired
+                    snaps = self._take(retired) if retired else []
+                    snaps += self._take(self._cells)
+                    self._retire_idle(snaps)
                 for each in self._states:
                     self._merge(each, snaps, now)
             data = self._report(state, now)
@@ -268,6 +274,32 @@ class _Stream:
         if data is None:
             return None
         return Metric(self.name, self.description, self.unit, data)
+
+    def _retire_idle(self, snaps: list[_Snap]) -> None:
+        """Forget live cells idle for two collections (caller holds ``_lock``).
+
+        Reader states keep every series' totals, so a live cell is only the accumulator
+        of the current interval: dropping idle ones frees cardinality for new attribute
+        sets. A recorder that fetched a cell just before it was retired still lands in
+        it; retired cells are taken once more at the next collection, then dropped.
+        """
+        touched = {snap[0] for snap in snaps}
+        cells = self._cells
+        retired: dict[frozenset[tuple[str, Any]], Any] = {}
+        for key, cell in cells.items():
+            if key in touched:
+                cell.idle = 0
+            else:
+                cell.idle += 1
+                if cell.idle >= _IDLE_COLLECTIONS:
+                    retired[key] = cell
+        self._retired = retired
+        if retired:
+            for key in retired:
+                del cells[key]
+            cache = self._cache  # mutated in place: instruments hold a reference to it
+            for raw in [raw for raw, cell in cache.items() if cell.idle >= _IDLE_COLLECTIONS]:
+                del cache[raw]
 
     def _canonical_cached(
         self, attributes: Any
@@ -347,7 +379,7 @@ class _Stream:
 
 
 class _NumberCell:
-    __slots__ = ("attributes", "reservoir", "start", "touched", "value")
+    __slots__ = ("attributes", "idle", "reservoir", "start", "touched", "value")
 
     def __init__(self, attributes: dict[str, Any]) -> None:
         self.attributes = attributes
@@ -355,6 +387,7 @@ class _NumberCell:
         self.touched = False
         self.reservoir: ExemplarReservoir | None = None
         self.start = time_ns()
+        self.idle = 0
 
 
 class SumStream(_Stream):
@@ -554,7 +587,17 @@ class LastValueStream(_Stream):
 
 
 class _HistogramCell:
-    __slots__ = ("attributes", "counts", "max", "min", "reservoir", "start", "sum", "touched")
+    __slots__ = (
+        "attributes",
+        "counts",
+        "idle",
+        "max",
+        "min",
+        "reservoir",
+        "start",
+        "sum",
+        "touched",
+    )
 
     def __init__(self, attributes: dict[str, Any], buckets: int) -> None:
         self.attributes = attributes
@@ -565,6 +608,7 @@ class _HistogramCell:
         self.touched = False
         self.reservoir: ExemplarReservoir | None = None
         self.start = time_ns()
+        self.idle = 0
 
 
 class HistogramStream(_Stream):
@@ -698,7 +742,7 @@ class HistogramStream(_Stream):
 
 
 class _ExpCell:
-    __slots__ = ("accumulator", "attributes", "reservoir", "start", "touched")
+    __slots__ = ("accumulator", "attributes", "idle", "reservoir", "start", "touched")
 
     def __init__(self, attributes: dict[str, Any], accumulator: ExponentialHistogramAccumulator):
         self.attributes = attributes
@@ -706,6 +750,7 @@ class _ExpCell:
         self.touched = False
         self.reservoir: ExemplarReservoir | None = None
         self.start = time_ns()
+        self.idle = 0
 
 
 class ExponentialHistogramStream(_Stream):
