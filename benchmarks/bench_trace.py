@@ -25,17 +25,18 @@ from _harness import Case
 def _modules(impl: str) -> tuple[Any, Any, Any]:
     if impl == "otel":
         from otel import trace
-        from otel.sdk.trace import TracerProvider
-        from otel.sdk.trace import export
+        from otel.sdk.trace import TracerProvider, export
     else:
         from opentelemetry import trace  # type: ignore[no-redef]
-        from opentelemetry.sdk.trace import TracerProvider  # type: ignore[no-redef]
-        from opentelemetry.sdk.trace import export  # type: ignore[no-redef]
+        from opentelemetry.sdk.trace import (
+            TracerProvider,  # type: ignore[no-redef]
+            export,  # type: ignore[no-redef]
+        )
     return trace, TracerProvider, export
 
 
 def _provider(impl: str) -> Any:
-    trace, provider_cls, export = _modules(impl)
+    _, provider_cls, export = _modules(impl)
 
     class NoOpExporter(export.SpanExporter):  # type: ignore[misc, name-defined]
         def export(self, spans: Any) -> Any:
