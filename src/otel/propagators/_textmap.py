@@ -70,12 +70,16 @@ class DefaultGetter(Getter[Mapping[str, CarrierValT]]):
         try:
             value = carrier.get(key)
             if value is not None:
+                if type(value) is str:
+                    return [value]
                 return _as_str_list(value)
             lowered = key.lower()
+            size = len(key)
             found: list[str] | None = None
-            for name, item in carrier.items():
-                if isinstance(name, str) and name.lower() == lowered:
-                    values = _as_str_list(item)
+            for name in carrier:
+                # Cheap length test first: most header names differ in length.
+                if isinstance(name, str) and len(name) == size and name.lower() == lowered:
+                    values = _as_str_list(carrier[name])
                     if values is not None:
                         found = values if found is None else found + values
             return found

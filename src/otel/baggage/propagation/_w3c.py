@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
 from urllib.parse import quote, unquote
 
 from otel.baggage._baggage import _entries, _metadata, _set_all, get_all
@@ -48,6 +47,9 @@ _PROPERTY_SPLIT_RE = re.compile(r"[ \t]*;[ \t]*")
 # on "=") still read the value right.
 _VALUE_SAFE = "!#$&'()*-./:<>?@[]^_`{|}~"
 _KEY_SAFE = "!#$&'*-.^_`|~"
+_PLAIN_KEY_RE = re.compile(r"[!#$&'*\-.^_`|~0-9A-Za-z]+\Z")
+_PLAIN_VALUE_RE = re.compile(r"[!#$&'()*\-./0-9:<>?@A-Z\[\]^_`a-z{|}~]*\Z")
+_OWS = " \t"
 
 
 def _normalize_properties(text: str) -> str | None:
@@ -64,20 +66,45 @@ def _normalize_properties(text: str) -> str | None:
     return ";".join(out)
 
 
-def _members(headers: list[str]) -> Iterator[str]:
-    """The non-empty list-members of all ``baggage`` headers, OWS stripped."""
+def _parse(headers: list[str]) -> list[tuple[str, str, str | None]]:
+    """The valid ``(key, value, properties)`` of all ``baggage`` headers, within the limits."""
+    parsed: list[tuple[str, str, str | None]] = []
+    total = -1  # the first entry has no separating comma
     for header in headers:
         for member in header.split(","):
-            member = member.strip(" \t")
-            if member:
-                yield member
+            member = member.strip(_OWS)
+            if not member:
+                continue
+            size = len(member)  # a valid member is ASCII: characters are bytes
+            if size > _MAX_ENTRY_BYTES or total + 1 + size > _MAX_TOTAL_BYTES:
+                _logger.debug("Baggage entry over the size limit dropped")
+                continue
+            match = _MEMBER_RE.match(member)
+            if match is None:
+                _logger.debug("Malformed baggage entry ignored")
+                continue
+            key, value, properties = match.groups()
+            if "%" in key:
+                key = unquote(key)
+            if "%" in value:
+                value = unquote(value)
+            parsed.append((key, value, _normalize_properties(properties) if properties else None))
+            total += 1 + size
+            if len(parsed) == _MAX_ENTRIES:
+                _logger.debug("Baggage has more than %d entries; rest dropped", _MAX_ENTRIES)
+                return parsed
+    return parsed
 
 
 def _encode_key(key: str) -> str:
+    if _PLAIN_KEY_RE.match(key) is not None:
+        return key
     return quote(key, safe=_KEY_SAFE, errors="replace")
 
 
 def _encode_value(value: str) -> str:
+    if _PLAIN_VALUE_RE.match(value) is not None:
+        return value
     return quote(value, safe=_VALUE_SAFE, errors="replace")
 
 
@@ -100,40 +127,17 @@ class W3CBaggagePropagator(TextMapPropagator):
             headers = getter.get(carrier, _BAGGAGE)
             if not headers:
                 return context
-            entries: dict[str, object] | None = None
-            metadata: dict[str, str] = {}
-            count = 0
-            total = -1  # the first entry has no separating comma
-            for member in _members(headers):
-                if count >= _MAX_ENTRIES:
-                    _logger.debug("Baggage has more than %d entries; rest dropped", count)
-                    break
-                size = len(member)
-                if size > _MAX_ENTRY_BYTES or total + 1 + size > _MAX_TOTAL_BYTES:
-                    _logger.debug("Baggage entry over the size limit dropped")
-                    continue
-                match = _MEMBER_RE.match(member)
-                if match is None:
-                    _logger.debug("Malformed baggage entry ignored")
-                    continue
-                key, value, properties = match.groups()
-                if "%" in key:
-                    key = unquote(key)
-                if "%" in value:
-                    value = unquote(value)
-                if entries is None:
-                    entries = dict(_entries(context))
-                    metadata = dict(_metadata(context))
+            parsed = _parse(headers)
+            if not parsed:
+                return context
+            entries = dict(_entries(context))
+            metadata = dict(_metadata(context))
+            for key, value, props in parsed:
                 entries[key] = value
-                props = _normalize_properties(properties) if properties else None
                 if props:
                     metadata[key] = props
-                else:
+                elif metadata:
                     metadata.pop(key, None)
-                count += 1
-                total += 1 + size
-            if entries is None:
-                return context
             return _set_all(context, entries, metadata)
         except Exception:
             _logger.exception("Failed to extract baggage")
