@@ -87,3 +87,9 @@ def test_observation_and_callback_options() -> None:
     observation = metrics.Observation(1.5, {"k": "v"})
     assert (observation.value, observation.attributes) == (1.5, {"k": "v"})
     assert metrics.CallbackOptions().timeout_millis == 10_000
+
+
+def test_bound_proxy_calls_the_sdk_instrument_directly() -> None:
+    counter = metrics.get_meter("early").create_counter("c")
+    metrics.set_meter_provider(MeterProvider(shutdown_on_exit=False))
+    assert type(counter.add.__self__).__module__ == "otel.sdk.metrics._instrument"  # type: ignore[attr-defined]

@@ -6,7 +6,6 @@ import logging
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from otel.attributes import Attributes
 from otel.metrics._instruments import (
@@ -26,9 +25,6 @@ from otel.metrics._instruments import (
     ObservableUpDownCounter,
     UpDownCounter,
 )
-
-if TYPE_CHECKING:
-    from otel.context import Context
 
 _logger = logging.getLogger("otel.metrics")
 
@@ -198,40 +194,38 @@ class NoOpMeterProvider(MeterProvider):
 # --- proxy: meters and instruments created before set_meter_provider ----------------------
 
 
+# The proxies below keep the measurement method in a slot of the same name: binding
+# stores the real instrument's bound method there, so a bound proxy costs nothing extra.
+
+
 class _ProxyCounter(Counter):
-    __slots__ = ("_real",)
+    __slots__ = ("_real", "add")
 
     def __init__(self, name: str, unit: str = "", description: str = "") -> None:
         super().__init__(name, unit, description)
         self._real: Counter = NoOpCounter(name, unit, description)
+        self.add = self._real.add  # type: ignore[method-assign]
 
     def _bind(self, meter: Meter) -> None:
         self._real = meter.create_counter(self._name, self._unit, self._description)
-
-    def add(
-        self, amount: int | float, attributes: Attributes = None, context: Context | None = None
-    ) -> None:
-        self._real.add(amount, attributes, context)
+        self.add = self._real.add  # type: ignore[method-assign]
 
 
 class _ProxyUpDownCounter(UpDownCounter):
-    __slots__ = ("_real",)
+    __slots__ = ("_real", "add")
 
     def __init__(self, name: str, unit: str = "", description: str = "") -> None:
         super().__init__(name, unit, description)
         self._real: UpDownCounter = NoOpUpDownCounter(name, unit, description)
+        self.add = self._real.add  # type: ignore[method-assign]
 
     def _bind(self, meter: Meter) -> None:
         self._real = meter.create_up_down_counter(self._name, self._unit, self._description)
-
-    def add(
-        self, amount: int | float, attributes: Attributes = None, context: Context | None = None
-    ) -> None:
-        self._real.add(amount, attributes, context)
+        self.add = self._real.add  # type: ignore[method-assign]
 
 
 class _ProxyHistogram(Histogram):
-    __slots__ = ("_advisory", "_real")
+    __slots__ = ("_advisory", "_real", "record")
 
     def __init__(
         self,
@@ -243,6 +237,7 @@ class _ProxyHistogram(Histogram):
         super().__init__(name, unit, description)
         self._advisory = explicit_bucket_boundaries_advisory
         self._real: Histogram = NoOpHistogram(name, unit, description)
+        self.record = self._real.record  # type: ignore[method-assign]
 
     def _bind(self, meter: Meter) -> None:
         self._real = meter.create_histogram(
@@ -251,27 +246,20 @@ class _ProxyHistogram(Histogram):
             self._description,
             explicit_bucket_boundaries_advisory=self._advisory,
         )
-
-    def record(
-        self, amount: int | float, attributes: Attributes = None, context: Context | None = None
-    ) -> None:
-        self._real.record(amount, attributes, context)
+        self.record = self._real.record  # type: ignore[method-assign]
 
 
 class _ProxyGauge(Gauge):
-    __slots__ = ("_real",)
+    __slots__ = ("_real", "set")
 
     def __init__(self, name: str, unit: str = "", description: str = "") -> None:
         super().__init__(name, unit, description)
         self._real: Gauge = NoOpGauge(name, unit, description)
+        self.set = self._real.set  # type: ignore[method-assign]
 
     def _bind(self, meter: Meter) -> None:
         self._real = meter.create_gauge(self._name, self._unit, self._description)
-
-    def set(
-        self, amount: int | float, attributes: Attributes = None, context: Context | None = None
-    ) -> None:
-        self._real.set(amount, attributes, context)
+        self.set = self._real.set  # type: ignore[method-assign]
 
 
 class _ProxyObservableCounter(ObservableCounter):
@@ -345,7 +333,7 @@ class _ProxyMeter(Meter):
     def create_counter(self, name: str, unit: str = "", description: str = "") -> Counter:
         if self._real is not None:
             return self._real.create_counter(name, unit, description)
-        proxy = _ProxyCounter(name, unit, description)
+        proxy = _ProxyCounter(name, unit, description)  # type: ignore[abstract]
         self._add(proxy)
         return proxy
 
@@ -354,7 +342,7 @@ class _ProxyMeter(Meter):
     ) -> UpDownCounter:
         if self._real is not None:
             return self._real.create_up_down_counter(name, unit, description)
-        proxy = _ProxyUpDownCounter(name, unit, description)
+        proxy = _ProxyUpDownCounter(name, unit, description)  # type: ignore[abstract]
         self._add(proxy)
         return proxy
 
@@ -373,14 +361,14 @@ class _ProxyMeter(Meter):
                 description,
                 explicit_bucket_boundaries_advisory=explicit_bucket_boundaries_advisory,
             )
-        proxy = _ProxyHistogram(name, unit, description, explicit_bucket_boundaries_advisory)
+        proxy = _ProxyHistogram(name, unit, description, explicit_bucket_boundaries_advisory)  # type: ignore[abstract]
         self._add(proxy)
         return proxy
 
     def create_gauge(self, name: str, unit: str = "", description: str = "") -> Gauge:
         if self._real is not None:
             return self._real.create_gauge(name, unit, description)
-        proxy = _ProxyGauge(name, unit, description)
+        proxy = _ProxyGauge(name, unit, description)  # type: ignore[abstract]
         self._add(proxy)
         return proxy
 
