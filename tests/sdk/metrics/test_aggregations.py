@@ -269,3 +269,36 @@ def test_exponential_histogram_subnormal_and_huge_values() -> None:
     assert len(point.positive.bucket_counts) <= 160
     # at scale 0 the index of 2**-1074 is -1075 (it is an exact power of two)
     assert map_to_index(tiny, 0) == -1075
+
+
+def test_temporality_preference_keyed_by_the_api_class() -> None:
+    from otel import metrics as api
+
+    meter, reader = _setup({api.Counter: DELTA})
+    counter = meter.create_counter("c")
+    counter.add(1)
+    _metric(reader, "c")
+    counter.add(1)
+    metric = _metric(reader, "c")
+    assert metric.data.aggregation_temporality == DELTA
+    assert metric.data.data_points[0].value == 1
+
+
+def test_reader_preferred_aggregation() -> None:
+    reader = InMemoryMetricReader(
+        preferred_aggregation={Histogram: ExponentialBucketHistogramAggregation()}
+    )
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    provider.get_meter("t").create_histogram("h").record(2.0)
+    assert isinstance(_metric(reader, "h").data, ExponentialHistogram)
+
+
+def test_readers_with_different_aggregations_each_get_their_own_stream() -> None:
+    explicit = InMemoryMetricReader()
+    exponential = InMemoryMetricReader(
+        preferred_aggregation={Histogram: ExponentialBucketHistogramAggregation()}
+    )
+    provider = MeterProvider(metric_readers=[explicit, exponential], shutdown_on_exit=False)
+    provider.get_meter("t").create_histogram("h").record(2.0)
+    assert isinstance(_metric(explicit, "h").data, HistogramData)
+    assert isinstance(_metric(exponential, "h").data, ExponentialHistogram)

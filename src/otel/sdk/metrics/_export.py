@@ -139,29 +139,33 @@ class MetricReader(ABC):
         cardinality_limit: int | Mapping[type, int] | None = None,
     ) -> None:
         self._collect: _CollectFn | None = None
+        # What the caller asked for is looked up first (exact class, then base classes such
+        # as the API's ``otel.metrics.Counter``); these full tables are the fallback.
+        self._preferred_temporality: dict[type, AggregationTemporality] = {
+            cls: AggregationTemporality(temporality)
+            for cls, temporality in (preferred_temporality or {}).items()
+        }
+        self._preferred_aggregation: dict[type, Aggregation] = dict(preferred_aggregation or {})
         self._instrument_class_temporality: dict[type, AggregationTemporality] = dict.fromkeys(
             _INSTRUMENT_CLASSES, AggregationTemporality.CUMULATIVE
         )
-        if preferred_temporality:
-            for cls, temporality in preferred_temporality.items():
-                self._instrument_class_temporality[cls] = AggregationTemporality(temporality)
+        self._instrument_class_temporality.update(self._preferred_temporality)
         self._instrument_class_aggregation: dict[type, Aggregation] = dict.fromkeys(
             _INSTRUMENT_CLASSES, DefaultAggregation()
         )
-        if preferred_aggregation:
-            self._instrument_class_aggregation.update(preferred_aggregation)
+        self._instrument_class_aggregation.update(self._preferred_aggregation)
         self._cardinality_limit = cardinality_limit
 
     # used by the MeterProvider
     def _temporality_for(self, instrument: object) -> AggregationTemporality:
         temporality: AggregationTemporality = _lookup(
-            self._instrument_class_temporality, instrument, AggregationTemporality.CUMULATIVE
+            self._preferred_temporality, instrument, AggregationTemporality.CUMULATIVE
         )
         return temporality
 
     def _aggregation_for(self, instrument: object) -> Aggregation:
         aggregation: Aggregation = _lookup(
-            self._instrument_class_aggregation, instrument, DefaultAggregation()
+            self._preferred_aggregation, instrument, DefaultAggregation()
         )
         return aggregation
 
