@@ -234,3 +234,17 @@ def test_header_key_constants_match_the_official_class_attributes() -> None:
     assert B3MultiFormat.SPAN_ID_KEY == "x-b3-spanid"
     assert B3MultiFormat.SAMPLED_KEY == "x-b3-sampled"
     assert B3MultiFormat.FLAGS_KEY == "x-b3-flags"
+
+
+def test_whitespace_around_multi_header_values_is_ignored() -> None:
+    span_context = extract(
+        MULTI, {"X-B3-TraceId": f" {TRACE} ", "X-B3-SpanId": f"\t{SPAN}", "X-B3-Sampled": " 1"}
+    )
+    assert span_context.is_valid
+    assert span_context.trace_flags.sampled
+
+
+def test_extract_does_not_keep_random_or_tracestate() -> None:
+    span_context = extract(SINGLE, {"b3": f"{TRACE}-{SPAN}-1"})
+    assert int(span_context.trace_flags) == 1
+    assert len(span_context.trace_state) == 0

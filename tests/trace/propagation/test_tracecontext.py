@@ -450,3 +450,22 @@ def test_tracestate_is_reinjected_unchanged() -> None:
     carrier: dict[str, str] = {}
     PROPAGATOR.inject(carrier, context)
     assert carrier["tracestate"] == "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7"
+
+
+def test_comma_joined_duplicate_traceparent_starts_a_new_trace() -> None:
+    assert_new_trace({"traceparent": f"{VALID}, {VALID}"})
+
+
+def test_extract_keeps_the_other_values_of_the_given_context() -> None:
+    from otel import baggage
+
+    base = baggage.set_baggage("user", "alice", Context())
+    context = PROPAGATOR.extract({"traceparent": VALID}, base)
+    assert baggage.get_baggage("user", context) == "alice"
+    assert get_current_span(context).get_span_context().is_valid
+
+
+def test_extract_replaces_an_existing_parent() -> None:
+    existing = context_with(SpanContext(1, 2, False))
+    context = PROPAGATOR.extract({"traceparent": VALID}, existing)
+    assert get_current_span(context).get_span_context().trace_id == int(TRACE_ID, 16)
