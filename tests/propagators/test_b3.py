@@ -224,7 +224,7 @@ def test_inject_of_invalid_span_context_injects_nothing(propagator: B3MultiForma
 
 
 def test_fields() -> None:
-    assert MULTI.fields == {"x-b3-traceid", "x-b3-spanid", "x-b3-sampled"}
+    assert MULTI.fields == {"x-b3-traceid", "x-b3-spanid", "x-b3-sampled", "x-b3-flags"}
     assert SINGLE.fields == {"b3"}
 
 
@@ -248,3 +248,39 @@ def test_extract_does_not_keep_random_or_tracestate() -> None:
     span_context = extract(SINGLE, {"b3": f"{TRACE}-{SPAN}-1"})
     assert int(span_context.trace_flags) == 1
     assert len(span_context.trace_state) == 0
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"b3": f"{TRACE}-{SPAN}-d"},
+        {"X-B3-TraceId": TRACE, "X-B3-SpanId": SPAN, "X-B3-Flags": "1"},
+    ],
+)
+def test_debug_flag_is_kept_and_injected_again(headers: dict[str, str]) -> None:
+    for propagator in BOTH:
+        context = propagator.extract(headers)
+        assert get_current_span(context).get_span_context().trace_flags.sampled
+        multi: dict[str, str] = {}
+        MULTI.inject(multi, context)
+        assert multi["x-b3-flags"] == "1"
+        assert "x-b3-sampled" not in multi  # debug implies accept
+        single: dict[str, str] = {}
+        SINGLE.inject(single, context)
+        assert single["b3"] == f"{TRACE}-{SPAN}-d"
+
+
+def test_debug_flag_follows_the_context_to_child_spans() -> None:
+    context = SINGLE.extract({"b3": f"{TRACE}-{SPAN}-d"})
+    child = SpanContext(int(TRACE, 16), 0x1234, False, TraceFlags(1))
+    carrier: dict[str, str] = {}
+    SINGLE.inject(carrier, set_span_in_context(NonRecordingSpan(child), context))
+    assert carrier["b3"] == f"{TRACE}-{0x1234:016x}-d"
+
+
+def test_extract_without_debug_clears_an_earlier_debug_flag() -> None:
+    debug = SINGLE.extract({"b3": f"{TRACE}-{SPAN}-d"})
+    context = SINGLE.extract({"b3": f"{TRACE}-{SPAN}-1"}, debug)
+    carrier: dict[str, str] = {}
+    SINGLE.inject(carrier, context)
+    assert carrier["b3"].endswith("-1")

@@ -169,3 +169,19 @@ def test_inject_of_invalid_span_context_injects_no_trace_header() -> None:
 
 def test_fields() -> None:
     assert PROPAGATOR.fields == {"uber-trace-id"}
+
+
+def test_debug_flag_is_kept_and_injected_again() -> None:
+    context = PROPAGATOR.extract({"uber-trace-id": f"{TRACE}:{SPAN}:0:2"})
+    assert get_current_span(context).get_span_context().trace_flags.sampled
+    carrier: dict[str, str] = {}
+    PROPAGATOR.inject(carrier, context)
+    assert carrier["uber-trace-id"] == f"{TRACE}:{SPAN}:0:3"
+
+
+def test_extract_without_debug_clears_an_earlier_debug_flag() -> None:
+    debug = PROPAGATOR.extract({"uber-trace-id": f"{TRACE}:{SPAN}:0:3"})
+    context = PROPAGATOR.extract({"uber-trace-id": f"{TRACE}:{SPAN}:0:1"}, debug)
+    carrier: dict[str, str] = {}
+    PROPAGATOR.inject(carrier, context)
+    assert carrier["uber-trace-id"].endswith(":1")

@@ -3,7 +3,8 @@
 ``uber-trace-id: {trace-id}:{span-id}:{parent-span-id}:{flags}`` (the value may be
 URL-encoded). Ids are hex of variable length (shorter ids are zero-padded on the left),
 the trace id up to 128 and the span ids up to 64 bits; flags is a hex byte where bit 0
-is *sampled* and bit 1 *debug* (debug means sampled). Baggage travels one entry per
+is *sampled* and bit 1 *debug* (debug means sampled, and is kept in the Context so
+that inject sends it on). Baggage travels one entry per
 ``uberctx-{key}`` header with a URL-encoded value; ``jaeger-baggage: k1=v1, k2=v2`` is
 read too. A malformed ``uber-trace-id`` means "no remote parent".
 """
@@ -15,7 +16,8 @@ import re
 from urllib.parse import quote, unquote
 
 from otel.baggage._baggage import _entries, _metadata, _set_all, get_all
-from otel.context import Context
+from otel.context import Context, create_key
+from otel.context._context import _CURRENT
 from otel.propagators._textmap import (
     CarrierT,
     Getter,
@@ -43,9 +45,12 @@ _UBER_TRACE_ID_RE = re.compile(
 _HEADER_TOKEN_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
 _VALUE_SAFE = "!#$&'()*-./:<=>?@[]^_`{|}~"
 _OWS = " \t"
+# Set in the extracted Context when the caller sent the debug flag, so inject keeps it.
+_DEBUG_KEY = create_key("jaeger-debug")
 
 
-def _parse_uber_trace_id(value: str) -> SpanContext | None:
+def _parse_uber_trace_id(value: str) -> tuple[SpanContext, bool] | None:
+    """(span context, debug) from one ``uber-trace-id`` value, or None when malformed."""
     value = value.strip(_OWS)
     if "%" in value:
         value = unquote(value)
@@ -58,8 +63,12 @@ def _parse_uber_trace_id(value: str) -> SpanContext | None:
     if trace_id == 0 or span_id == 0:
         return None
     flags = int(flags_hex, 16)
-    sampled = bool(flags & (_SAMPLED_FLAG | DEBUG_FLAG))
-    return SpanContext(trace_id, span_id, True, trace_flags(sampled), DEFAULT_TRACE_STATE)
+    debug = bool(flags & DEBUG_FLAG)
+    sampled = debug or bool(flags & _SAMPLED_FLAG)
+    return (
+        SpanContext(trace_id, span_id, True, trace_flags(sampled), DEFAULT_TRACE_STATE),
+        debug,
+    )
 
 
 class JaegerPropagator(TextMapPropagator):
@@ -87,8 +96,13 @@ class JaegerPropagator(TextMapPropagator):
             if headers:
                 parsed = _parse_uber_trace_id(headers[0])
                 if parsed is not None:
+                    span_context, debug = parsed
                     result = Context(context)
-                    dict.__setitem__(result, _SPAN_KEY, NonRecordingSpan(parsed))
+                    dict.__setitem__(result, _SPAN_KEY, NonRecordingSpan(span_context))
+                    if debug:
+                        dict.__setitem__(result, _DEBUG_KEY, True)
+                    elif _DEBUG_KEY in result:
+                        dict.__delitem__(result, _DEBUG_KEY)
             return self._extract_baggage(carrier, result, getter)
         except Exception:
             _logger.exception("Failed to extract Jaeger context; starting a new trace")
@@ -127,10 +141,13 @@ class JaegerPropagator(TextMapPropagator):
         try:
             span_context = get_current_span(context).get_span_context()
             if span_context.is_valid:
+                flags = span_context[3] & _SAMPLED_FLAG
+                if (context if context is not None else _CURRENT.get()).get(_DEBUG_KEY) is True:
+                    flags |= DEBUG_FLAG | _SAMPLED_FLAG
                 setter.set(
                     carrier,
                     TRACE_ID_KEY,
-                    "%032x:%016x:0:%d" % (span_context[0], span_context[1], span_context[3] & 1),  # noqa: UP031 - %-format is 1.6x faster here
+                    "%032x:%016x:0:%x" % (span_context[0], span_context[1], flags),  # noqa: UP031 - %-format is 1.6x faster here
                 )
             for name, value in get_all(context).items():
                 if _HEADER_TOKEN_RE.match(name) is None:
