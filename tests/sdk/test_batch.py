@@ -274,3 +274,31 @@ def test_emit_is_cheap_and_lock_free() -> None:
 
 if sys.platform == "win32":  # pragma: no cover
     pytestmark = pytest.mark.skip("POSIX only")
+
+
+def test_worker_is_woken_once_per_threshold_crossing_not_per_item() -> None:
+    gate = threading.Event()
+    worker = BatchWorker(
+        lambda b: gate.wait(5),
+        max_queue_size=100,
+        schedule_delay_millis=60_000,
+        max_export_batch_size=4,
+    )
+    calls = []
+    original_set = worker._wake.set
+
+    def counting_set() -> None:
+        calls.append(1)
+        original_set()
+
+    worker._wake.set = counting_set  # type: ignore[method-assign]
+    try:
+        for i in range(3):
+            worker.emit(i)
+        assert calls == []  # below the threshold: nobody is woken
+        for i in range(40):
+            worker.emit(i)
+        assert len(calls) <= 2  # the worker is stuck in export: no wake-up storm
+    finally:
+        gate.set()
+        worker.shutdown(2000)

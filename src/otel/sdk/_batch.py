@@ -59,6 +59,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
+from itertools import repeat as _repeat
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -95,6 +96,7 @@ class BatchWorker(Generic[T]):
         self._export = export
         self.max_queue_size = max_queue_size
         self.max_export_batch_size = max_export_batch_size
+        self._wake_at = max_export_batch_size - 1  # queue length before the append
         self.schedule_delay_millis = schedule_delay_millis
         self.export_timeout_millis = export_timeout_millis
         self._delay = schedule_delay_millis / 1000.0
@@ -121,6 +123,7 @@ class BatchWorker(Generic[T]):
     def _init_runtime(self) -> None:
         self._queue: collections.deque[T] = collections.deque()
         self._wake = threading.Event()
+        self._signalled = False  # a wake-up is pending: producers skip Event.set()
         self._drop_lock = threading.Lock()
         self._flush_lock = threading.Lock()
         self._flush_requests: list[threading.Event] = []
@@ -144,15 +147,13 @@ class BatchWorker(Generic[T]):
         size = len(queue)
         if size >= self.max_queue_size:
             if queue is not _DISCARD:
-                self._count_drop()
+                with self._drop_lock:  # only when dropping; uncontended in practice
+                    self._dropped += 1
             return
         queue.append(item)
-        if size + 1 >= self.max_export_batch_size and not self._wake.is_set():
+        if size >= self._wake_at and not self._signalled:
+            self._signalled = True
             self._wake.set()
-
-    def _count_drop(self) -> None:
-        with self._drop_lock:
-            self._dropped += 1
 
     @property
     def dropped(self) -> int:
@@ -170,6 +171,9 @@ class BatchWorker(Generic[T]):
         wake = self._wake
         deadline = time.monotonic() + self._delay
         while True:
+            # Clear the flag before looking at the queue: a producer that crosses the
+            # threshold after this line sets the event again, so no wake-up is lost.
+            self._signalled = False
             timeout = deadline - time.monotonic()
             if timeout > 0 and len(queue) < self.max_export_batch_size:
                 wake.wait(timeout)
@@ -192,18 +196,14 @@ class BatchWorker(Generic[T]):
         """Export full batches; with ``everything`` also the remainder (one snapshot)."""
         batch_size = self.max_export_batch_size
         remaining = len(queue) if everything else len(queue) - len(queue) % batch_size
+        popleft = queue.popleft
         while remaining > 0:
-            count = min(batch_size, remaining)
-            batch: list[T] = []
-            popleft = queue.popleft
-            try:
-                for _ in range(count):
-                    batch.append(popleft())
-            except IndexError:  # pragma: no cover - only the worker pops
-                pass
+            count = min(batch_size, remaining, len(queue))
+            if count <= 0:  # pragma: no cover - only the worker pops
+                return
+            batch: list[T] = [popleft() for _ in _repeat(None, count)]
             remaining -= count
-            if batch:
-                self._export_batch(batch)
+            self._export_batch(batch)
 
     def _export_batch(self, batch: list[T]) -> None:
         try:

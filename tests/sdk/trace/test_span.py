@@ -370,3 +370,25 @@ def test_random_id_generator_ids_are_nonzero_and_in_range() -> None:
     for _ in range(100):
         assert 0 < generator.generate_trace_id() < 2**128
         assert 0 < generator.generate_span_id() < 2**64
+
+
+def test_forked_child_generates_different_ids() -> None:
+    import os
+
+    from otel.sdk.trace.id_generator import RandomIdGenerator
+
+    if not hasattr(os, "fork"):
+        pytest.skip("needs os.fork")
+    generator = RandomIdGenerator()
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.write(write_fd, str(generator.generate_trace_id()).encode())
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        child_id = int(pipe.read())
+    os.waitpid(pid, 0)
+    assert child_id != generator.generate_trace_id()

@@ -9,7 +9,6 @@ host and OS detectors are opt-in.
 from __future__ import annotations
 
 import abc
-import json
 import logging
 import os
 import sys
@@ -138,14 +137,14 @@ class Resource:
         )
 
     def __hash__(self) -> int:
-        return hash(
-            (json.dumps(dict(self._attributes), sort_keys=True, default=str), self._schema_url)
-        )
+        return hash((frozenset(self._attributes.items()), self._schema_url))
 
     def __repr__(self) -> str:
         return f"Resource({dict(self._attributes)!r}, {self._schema_url!r})"
 
     def to_json(self, indent: int | None = 4) -> str:
+        import json
+
         return json.dumps(
             {"attributes": dict(self._attributes), "schema_url": self._schema_url},
             indent=indent,

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import abc
-import random
+import os
+from _random import Random
 
-_getrandbits = random.getrandbits  # the module instance is re-seeded after os.fork()
+# The C generator behind the ``random`` module, without importing ``random`` (and its
+# dependencies). Seeded from os.urandom on creation and again in every forked child, so
+# parent and child never produce the same ids.
+_generator = Random()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_generator.seed)
+_getrandbits = _generator.getrandbits
 
 
 class IdGenerator(abc.ABC):
@@ -27,10 +34,9 @@ class IdGenerator(abc.ABC):
 
 
 class RandomIdGenerator(IdGenerator):
-    """Ids from Python's Mersenne Twister (``random.getrandbits``), never zero.
+    """Ids from a Mersenne Twister seeded from os.urandom (re-seeded after fork), never zero.
 
-    Not cryptographic, which ids need not be; the stdlib re-seeds it in a forked child,
-    so parent and child never produce the same ids. Sets the W3C *random* flag.
+    Not cryptographic, which ids need not be. Sets the W3C *random* trace flag.
     """
 
     is_trace_id_random = True

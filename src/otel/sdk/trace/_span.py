@@ -7,12 +7,9 @@ every mutating method logs a warning and does nothing.
 
 from __future__ import annotations
 
-import datetime
-import json
 import logging
-import traceback
 from collections.abc import Mapping, Sequence
-from time import time_ns
+from time import gmtime, strftime, time_ns
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +30,6 @@ _INT64_MAX = 2**63 - 1
 _EMPTY_MAPPING: Mapping[str, AttributeValue] = MappingProxyType({})
 _UNSET = StatusCode.UNSET
 _OK = StatusCode.OK
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 class Event:
@@ -92,8 +88,7 @@ def _format_time(ns: int | None) -> str | None:
     if ns is None:
         return None
     seconds, rest = divmod(ns, 1_000_000_000)
-    moment = _EPOCH + datetime.timedelta(seconds=seconds, microseconds=rest // 1000)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return f"{strftime('%Y-%m-%dT%H:%M:%S', gmtime(seconds))}.{rest // 1000:06d}Z"
 
 
 def _format_trace_state(span_context: SpanContext) -> str:
@@ -243,6 +238,8 @@ class ReadableSpan:
 
     def to_json(self, indent: int | None = 4) -> str:
         """The console format of the getting-started guide (one JSON object)."""
+        import json  # only exporters format spans: keep it off the import path
+
         parent = self._parent
         status: dict[str, object] = {"status_code": self._status.status_code.name}
         if self._status.description:
@@ -437,6 +434,8 @@ class Span(ReadableSpan, trace_api.Span):
             _logger.warning("Calling record_exception() on an ended span.")
             return
         try:
+            import traceback
+
             stacktrace = "".join(
                 traceback.format_exception(type(exception), exception, exception.__traceback__)
             )

@@ -9,7 +9,6 @@ import threading
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
-from random import getrandbits as _getrandbits
 from time import time_ns
 from types import TracebackType
 
@@ -19,7 +18,7 @@ from otel.context import Context
 from otel.context._context import _CURRENT
 from otel.sdk.config import sdk_disabled
 from otel.sdk.resources import Resource
-from otel.sdk.trace._id_generator import IdGenerator, RandomIdGenerator
+from otel.sdk.trace._id_generator import IdGenerator, RandomIdGenerator, _getrandbits
 from otel.sdk.trace._limits import SpanLimits
 from otel.sdk.trace._processor import SpanProcessor, SynchronousMultiSpanProcessor
 from otel.sdk.trace._sampling import (

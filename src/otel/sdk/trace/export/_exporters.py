@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import IO
 
 from otel.context import Context
-from otel.sdk._batch import BatchWorker
+from otel.sdk._batch import _DISCARD, BatchWorker
 from otel.sdk.config import env_int
 from otel.sdk.trace._processor import SpanProcessor
 from otel.sdk.trace._span import ReadableSpan, Span
@@ -159,16 +159,19 @@ class BatchSpanProcessor(SpanProcessor):
         pass
 
     def on_end(self, span: ReadableSpan) -> None:
-        # BatchWorker.emit, inlined (one frame less per span)
+        # BatchWorker.emit, inlined (one frame less per span); keep the two in step
         if span._context[3] & 1:
             worker = self._worker
             queue = worker._queue
             size = len(queue)
             if size >= worker.max_queue_size:
-                worker.emit(span)  # counts the drop (or discards after shutdown)
+                if queue is not _DISCARD:
+                    with worker._drop_lock:
+                        worker._dropped += 1
                 return
             queue.append(span)
-            if size + 1 >= worker.max_export_batch_size and not worker._wake.is_set():
+            if size >= worker._wake_at and not worker._signalled:
+                worker._signalled = True
                 worker._wake.set()
 
     def force_flush(self, timeout_millis: int | None = None) -> bool:
