@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import abc
 import functools
-import inspect
 import logging
 import threading
 import weakref
@@ -112,6 +111,8 @@ class _StartAsCurrentSpan(_SpanScope):
         return type(self)(self._tracer, self._args, self._end_on_exit)
 
     def __call__(self, func: _F) -> _F:
+        import inspect  # only when decorating: keeps ast/dis/tokenize off the import path
+
         if inspect.iscoroutinefunction(func):
             return cast(_F, self._wrap_coroutine(func))
         if inspect.isasyncgenfunction(func):
