@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import atexit
 import concurrent.futures
-import importlib
 import logging
 import threading
 import time
@@ -20,6 +19,7 @@ from otel.logs import LoggerProvider as APILoggerProvider
 from otel.logs import LogRecord as APILogRecord
 from otel.sdk.config import sdk_disabled
 from otel.sdk.logs._record import LogData, LogLimits, LogRecord, _new_record, _span_ids
+from otel.sdk.resources import Resource
 from otel.sdk.util.instrumentation import InstrumentationScope
 
 _logger = logging.getLogger("otel.sdk.logs")
@@ -135,7 +135,7 @@ class Logger(APILogger):
 
     def __init__(
         self,
-        resource: Any,
+        resource: Resource,
         multi_log_record_processor: SynchronousMultiLogRecordProcessor,
         instrumentation_scope: InstrumentationScope,
         limits: LogLimits | None = None,
@@ -152,7 +152,7 @@ class Logger(APILogger):
         self._limits = limits if limits is not None else LogLimits()
 
     @property
-    def resource(self) -> Any:
+    def resource(self) -> Resource:
         return self._resource
 
     @property
@@ -273,16 +273,6 @@ class Logger(APILogger):
         )
 
 
-def _default_resource() -> Any:
-    """``Resource.create()`` (OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME, SDK defaults)."""
-    try:
-        module = importlib.import_module("otel.sdk.resources")
-        return module.Resource.create()
-    except Exception:  # pragma: no cover - resources module not available
-        _logger.debug("otel.sdk.resources unavailable; log records carry no resource")
-        return None
-
-
 class LoggerProvider(APILoggerProvider):
     """The SDK LoggerProvider: owns the resource, the limits and the processors.
 
@@ -294,13 +284,13 @@ class LoggerProvider(APILoggerProvider):
 
     def __init__(
         self,
-        resource: Any = None,
+        resource: Resource | None = None,
         shutdown_on_exit: bool = True,
         multi_log_record_processor: SynchronousMultiLogRecordProcessor | None = None,
         *,
         log_limits: LogLimits | None = None,
     ) -> None:
-        self._resource = resource if resource is not None else _default_resource()
+        self._resource = resource if resource is not None else Resource.create()
         self._multi = (
             multi_log_record_processor
             if multi_log_record_processor is not None
@@ -324,7 +314,7 @@ class LoggerProvider(APILoggerProvider):
             atexit.register(shutdown_at_exit)
 
     @property
-    def resource(self) -> Any:
+    def resource(self) -> Resource:
         return self._resource
 
     def get_logger(

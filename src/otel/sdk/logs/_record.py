@@ -13,6 +13,7 @@ from otel.context import Context
 from otel.logs import AnyValue, SeverityNumber
 from otel.logs import LogRecord as APILogRecord
 from otel.sdk.config import env_int
+from otel.sdk.resources import Resource
 from otel.sdk.util.instrumentation import InstrumentationScope
 from otel.trace import get_current_span
 
@@ -95,6 +96,7 @@ class LogRecord(APILogRecord):
     __slots__ = ("dropped_attributes", "limits", "resource")
 
     attributes: Mapping[str, AttributeValue]
+    resource: Resource | None
     trace_id: int
     span_id: int
     trace_flags: int
@@ -110,7 +112,7 @@ class LogRecord(APILogRecord):
         severity_text: str | None = None,
         severity_number: SeverityNumber | None = None,
         body: AnyValue = None,
-        resource: Any = None,
+        resource: Resource | None = None,
         attributes: Mapping[str, Any] | None = None,
         limits: LogLimits | None = None,
         event_name: str | None = None,
@@ -149,7 +151,7 @@ class LogRecord(APILogRecord):
     __hash__ = None  # type: ignore[assignment]
 
     def to_dict(self) -> dict[str, Any]:
-        """The record as a JSON-ready dict (ids as hex strings, times in ns)."""
+        """The record as a JSON-ready dict (ids as ``0x`` hex strings or None, times in ns)."""
         resource = self.resource
         resource_attributes = getattr(resource, "attributes", None) or {}
         return {
@@ -160,8 +162,8 @@ class LogRecord(APILogRecord):
             "dropped_attributes": self.dropped_attributes,
             "timestamp": self.timestamp,
             "observed_timestamp": self.observed_timestamp,
-            "trace_id": f"0x{self.trace_id:032x}" if self.trace_id else "",
-            "span_id": f"0x{self.span_id:016x}" if self.span_id else "",
+            "trace_id": f"0x{self.trace_id:032x}" if self.trace_id else None,
+            "span_id": f"0x{self.span_id:016x}" if self.span_id else None,
             "trace_flags": int(self.trace_flags),
             "event_name": self.event_name,
             "resource": {
@@ -214,7 +216,7 @@ def _new_record(
     severity_text: str | None,
     severity_number: SeverityNumber | None,
     body: object,
-    resource: Any,
+    resource: Resource | None,
     attributes: Mapping[str, AttributeValue],
     dropped_attributes: int,
     limits: LogLimits,
