@@ -30,7 +30,8 @@ class LogRecord:
 
     ``context`` carries the span the record belongs to; when it is None the SDK uses the
     current context. ``trace_id``/``span_id``/``trace_flags`` may be given instead, for
-    records built outside a live context (e.g. replayed logs).
+    records built outside a live context (e.g. replayed logs). ``exception`` becomes the
+    ``exception.*`` attributes in the SDK.
     """
 
     __slots__ = (
@@ -38,6 +39,7 @@ class LogRecord:
         "body",
         "context",
         "event_name",
+        "exception",
         "observed_timestamp",
         "severity_number",
         "severity_text",
@@ -60,6 +62,7 @@ class LogRecord:
         body: AnyValue = None,
         attributes: Mapping[str, AnyValue] | None = None,
         event_name: str | None = None,
+        exception: BaseException | None = None,
     ) -> None:
         self.timestamp = timestamp
         self.observed_timestamp = observed_timestamp
@@ -72,6 +75,7 @@ class LogRecord:
         self.body = body
         self.attributes = attributes
         self.event_name = event_name
+        self.exception = exception
 
     def __repr__(self) -> str:
         return (
@@ -109,6 +113,7 @@ class Logger(abc.ABC):
         body: AnyValue = None,
         attributes: Mapping[str, AnyValue] | None = None,
         event_name: str | None = None,
+        exception: BaseException | None = None,
     ) -> None:
         """Emit one log record: either a ``LogRecord`` or its fields as keywords."""
 
@@ -140,6 +145,7 @@ class NoOpLogger(Logger):
         body: AnyValue = None,
         attributes: Mapping[str, AnyValue] | None = None,
         event_name: str | None = None,
+        exception: BaseException | None = None,
     ) -> None:
         pass
 
@@ -185,6 +191,7 @@ class ProxyLogger(Logger):
         body: AnyValue = None,
         attributes: Mapping[str, AnyValue] | None = None,
         event_name: str | None = None,
+        exception: BaseException | None = None,
     ) -> None:
         delegate = self._delegate
         if delegate is None:
@@ -199,6 +206,7 @@ class ProxyLogger(Logger):
             body=body,
             attributes=attributes,
             event_name=event_name,
+            exception=exception,
         )
 
     def enabled(

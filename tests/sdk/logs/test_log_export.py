@@ -256,3 +256,40 @@ def test_provider_shutdown_flushes_batch_processor() -> None:
     provider.get_logger("lib").emit(body="last words")
     provider.shutdown()
     assert [d.log_record.body for d in exporter.get_finished_logs()] == ["last words"]
+
+
+def test_newer_official_names_are_aliases() -> None:
+    from otel.sdk._logs import LogLimits, LogRecordLimits
+    from otel.sdk._logs.export import ConsoleLogRecordExporter, InMemoryLogRecordExporter
+
+    assert ConsoleLogRecordExporter is ConsoleLogExporter
+    assert InMemoryLogRecordExporter is InMemoryLogExporter
+    assert LogRecordLimits is LogLimits
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore:.*fork.*:DeprecationWarning")  # 3.12+: threads + fork
+def test_batch_processor_works_in_a_forked_child() -> None:
+    import os
+
+    exporter = InMemoryLogExporter()
+    processor = BatchLogRecordProcessor(exporter, schedule_delay_millis=60_000)
+    processor.on_emit(_data("parent pending"))
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: its own queue and worker; the parent's pending record is not ours
+        try:
+            processor.on_emit(_data("child"))
+            ok = processor.force_flush(2000)
+            bodies = [d.log_record.body for d in exporter.get_finished_logs()]
+            os.write(write_end, json.dumps([ok, bodies]).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        ok, bodies = json.loads(pipe.read() or "[false, []]")
+    os.waitpid(pid, 0)
+    assert ok and bodies == ["child"]
+    assert processor.force_flush(2000)
+    assert [d.log_record.body for d in exporter.get_finished_logs()] == ["parent pending"]
+    processor.shutdown()

@@ -92,7 +92,7 @@ def test_emit_accepts_an_sdk_log_record_and_sets_missing_resource() -> None:
 
 
 def test_provider_limits_apply_to_emitted_records() -> None:
-    provider, exporter = _provider(log_limits=LogLimits(max_attributes=1))
+    provider, exporter = _provider(log_record_limits=LogLimits(max_attributes=1))
     provider.get_logger("lib").emit(body="x", attributes={"a": 1, "b": 2})
     record = exporter.get_finished_logs()[0].log_record
     assert len(record.attributes) == 1 and record.dropped_attributes == 1
@@ -189,3 +189,38 @@ def test_default_resource_comes_from_environment(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("OTEL_SERVICE_NAME", "from-env")
     provider = LoggerProvider(shutdown_on_exit=False)
     assert provider.resource.attributes["service.name"] == "from-env"
+
+
+def _raised() -> ValueError:
+    try:
+        raise ValueError("no stock")
+    except ValueError as exc:
+        return exc
+
+
+def test_emit_exception_keyword_adds_exception_attributes() -> None:
+    provider, exporter = _provider()
+    provider.get_logger("lib").emit(body="failed", exception=_raised())
+    attributes = exporter.get_finished_logs()[0].log_record.attributes
+    assert attributes["exception.type"] == "ValueError"
+    assert attributes["exception.message"] == "no stock"
+    assert "raise ValueError" in str(attributes["exception.stacktrace"])
+
+
+def test_given_attributes_win_over_exception_attributes() -> None:
+    provider, exporter = _provider()
+    provider.get_logger("lib").emit(
+        APILogRecord(exception=_raised(), attributes={"exception.message": "mine"})
+    )
+    attributes = exporter.get_finished_logs()[0].log_record.attributes
+    assert attributes["exception.message"] == "mine"
+    assert attributes["exception.type"] == "ValueError"
+
+
+def test_log_data_reads_like_readable_log_record() -> None:
+    provider, exporter = _provider(log_record_limits=LogLimits(max_attributes=0))
+    provider.get_logger("lib").emit(body="x", attributes={"a": 1})
+    data = exporter.get_finished_logs()[0]
+    assert data.resource is provider.resource
+    assert data.dropped_attributes == 1
+    assert data.limits.max_attributes == 0

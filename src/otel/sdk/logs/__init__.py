@@ -22,13 +22,14 @@ from otel.sdk.logs._provider import (
     LogRecordProcessor,
     SynchronousMultiLogRecordProcessor,
 )
-from otel.sdk.logs._record import LogData, LogLimits, LogRecord
+from otel.sdk.logs._record import LogData, LogLimits, LogRecord, LogRecordLimits
 
 __all__ = [
     "ConcurrentMultiLogRecordProcessor",
     "LogData",
     "LogLimits",
     "LogRecord",
+    "LogRecordLimits",
     "LogRecordProcessor",
     "Logger",
     "LoggerProvider",

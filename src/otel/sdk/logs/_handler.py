@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import time
-import traceback
 from typing import Any
 
 from otel.attributes import clean_attribute_value
@@ -25,6 +24,7 @@ from otel.logs import ProxyLogger, get_logger_provider
 from otel.logs._severity import _TABLE, std_to_otel
 from otel.sdk.logs._guard import GUARD
 from otel.sdk.logs._provider import Logger
+from otel.sdk.logs._record import exception_attributes
 from otel.trace import get_current_span
 
 _logger = logging.getLogger("otel.sdk.logs")
@@ -54,13 +54,6 @@ _LINE_NUMBER = "code.line.number"
 _LEGACY_FILE_PATH = "code.filepath"
 _LEGACY_FUNCTION = "code.function"
 _LEGACY_LINENO = "code.lineno"
-
-
-def _exception_type_name(exc_type: type) -> str:
-    module = exc_type.__module__
-    if module in ("builtins", "__main__") or not module:
-        return exc_type.__qualname__
-    return f"{module}.{exc_type.__qualname__}"
 
 
 class LoggingHandler(logging.Handler):
@@ -221,12 +214,7 @@ class LoggingHandler(logging.Handler):
             attributes[_LEGACY_LINENO] = record.lineno
         exc_info = record.exc_info
         if exc_info and exc_info[0] is not None:
-            exc_type, exc_value, exc_tb = exc_info
-            attributes["exception.type"] = _exception_type_name(exc_type)
-            attributes["exception.message"] = str(exc_value)
-            attributes["exception.stacktrace"] = "".join(
-                traceback.format_exception(exc_type, exc_value, exc_tb)
-            )
+            attributes.update(exception_attributes(*exc_info))
         if record.stack_info:
             attributes["code.stacktrace"] = record.stack_info
         return attributes

@@ -179,6 +179,7 @@ class Logger(APILogger):
         body: AnyValue = None,
         attributes: Mapping[str, AnyValue] | None = None,
         event_name: str | None = None,
+        exception: BaseException | None = None,
     ) -> None:
         """Emit a record (SDK or API ``LogRecord``) or one built from the keywords.
 
@@ -201,6 +202,7 @@ class Logger(APILogger):
                     attributes,
                     self._limits,
                     event_name,
+                    exception,
                 )
             elif type(record) is LogRecord or isinstance(record, LogRecord):
                 sdk_record = record
@@ -230,6 +232,7 @@ class Logger(APILogger):
             record.attributes,
             self._limits,
             record.event_name,
+            record.exception,
         )
 
     def _emit_trusted(
@@ -278,7 +281,7 @@ class LoggerProvider(APILoggerProvider):
 
     ``shutdown_on_exit`` registers :meth:`shutdown` with ``atexit`` (through a weak
     reference, so a discarded provider can still be collected). ``OTEL_SDK_DISABLED=true``
-    makes ``get_logger`` hand out no-op loggers. ``log_limits`` defaults to the
+    makes ``get_logger`` hand out no-op loggers. ``log_record_limits`` defaults to the
     OTEL_LOGRECORD_* environment variables.
     """
 
@@ -288,7 +291,7 @@ class LoggerProvider(APILoggerProvider):
         shutdown_on_exit: bool = True,
         multi_log_record_processor: SynchronousMultiLogRecordProcessor | None = None,
         *,
-        log_limits: LogLimits | None = None,
+        log_record_limits: LogLimits | None = None,
     ) -> None:
         self._resource = resource if resource is not None else Resource.create()
         self._multi = (
@@ -296,7 +299,7 @@ class LoggerProvider(APILoggerProvider):
             if multi_log_record_processor is not None
             else SynchronousMultiLogRecordProcessor()
         )
-        self._limits = log_limits if log_limits is not None else LogLimits()
+        self._limits = log_record_limits if log_record_limits is not None else LogLimits()
         self._disabled = sdk_disabled()
         self._loggers: dict[object, APILogger] = {}
         self._lock = threading.Lock()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import time
+import traceback
 from collections.abc import Mapping
+from types import TracebackType
 from typing import Any
 
 from otel.attributes import AttributeValue, clean_attributes
@@ -77,6 +79,24 @@ def _limit(value: int | None, specific: str, general: str, default: int | None) 
     return default if found == sentinel else found
 
 
+def _exception_type_name(exc_type: type) -> str:
+    module = exc_type.__module__
+    if module in ("builtins", "__main__") or not module:
+        return exc_type.__qualname__
+    return f"{module}.{exc_type.__qualname__}"
+
+
+def exception_attributes(
+    exc_type: type[BaseException], exc_value: BaseException | None, exc_tb: TracebackType | None
+) -> dict[str, Any]:
+    """``exception.type`` (qualified unless builtin), ``.message`` and ``.stacktrace``."""
+    return {
+        "exception.type": _exception_type_name(exc_type),
+        "exception.message": "" if exc_value is None else str(exc_value),
+        "exception.stacktrace": "".join(traceback.format_exception(exc_type, exc_value, exc_tb)),
+    }
+
+
 def _span_ids(context: Context | None) -> tuple[int, int, int]:
     span_context = get_current_span(context).get_span_context()
     if span_context.is_valid:
@@ -90,7 +110,8 @@ class LogRecord(APILogRecord):
     ``trace_id``/``span_id``/``trace_flags`` are ints (0 when not inside a span); when
     none of them is given they are taken from the span in ``context`` (default: current).
     ``observed_timestamp`` defaults to now. Attributes are validated (invalid ones
-    dropped and logged once per key) and limited by ``limits``.
+    dropped and logged once per key) and limited by ``limits``. ``exception`` adds
+    ``exception.type``, ``.message`` and ``.stacktrace`` (given attributes win).
     """
 
     __slots__ = ("dropped_attributes", "limits", "resource")
@@ -116,6 +137,7 @@ class LogRecord(APILogRecord):
         attributes: Mapping[str, Any] | None = None,
         limits: LogLimits | None = None,
         event_name: str | None = None,
+        exception: BaseException | None = None,
     ) -> None:
         if trace_id is None and span_id is None and trace_flags is None:
             trace_id, span_id, trace_flags = _span_ids(context)
@@ -132,6 +154,15 @@ class LogRecord(APILogRecord):
         self.body = body
         self.resource = resource
         self.event_name = event_name
+        self.exception = exception
+        if exception is not None:
+            # exception.* from the exception; attributes given by the caller win.
+            merged: dict[str, Any] = exception_attributes(
+                type(exception), exception, exception.__traceback__
+            )
+            if attributes:
+                merged.update(attributes)
+            attributes = merged
         if limits is None:
             limits = LogLimits()
         self.limits = limits
@@ -238,6 +269,7 @@ def _new_record(
     record.dropped_attributes = dropped_attributes
     record.limits = limits
     record.event_name = event_name
+    record.exception = None
     return record
 
 
@@ -245,13 +277,30 @@ _object_new = object.__new__
 
 
 class LogData:
-    """What processors and exporters receive: a record and the scope that emitted it."""
+    """What processors and exporters receive: a record and the scope that emitted it.
+
+    ``resource``, ``dropped_attributes`` and ``limits`` read through to the record.
+    """
 
     __slots__ = ("instrumentation_scope", "log_record")
 
     def __init__(self, log_record: LogRecord, instrumentation_scope: InstrumentationScope) -> None:
         self.log_record = log_record
         self.instrumentation_scope = instrumentation_scope
+
+    # Read like the official SDK's newer ReadableLogRecord / ReadWriteLogRecord, so that
+    # processors written against it run unchanged.
+    @property
+    def resource(self) -> Resource | None:
+        return self.log_record.resource
+
+    @property
+    def dropped_attributes(self) -> int:
+        return self.log_record.dropped_attributes
+
+    @property
+    def limits(self) -> LogLimits:
+        return self.log_record.limits
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, LogData):
@@ -265,3 +314,7 @@ class LogData:
 
     def __repr__(self) -> str:
         return f"LogData({self.log_record!r}, {self.instrumentation_scope!r})"
+
+
+#: Name used by the newer official SDK for the same limits.
+LogRecordLimits = LogLimits

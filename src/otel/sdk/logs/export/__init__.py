@@ -3,7 +3,9 @@
 from otel.sdk.logs.export._export import (
     BatchLogRecordProcessor,
     ConsoleLogExporter,
+    ConsoleLogRecordExporter,
     InMemoryLogExporter,
+    InMemoryLogRecordExporter,
     LogExporter,
     LogExportResult,
     LogRecordExporter,
@@ -14,7 +16,9 @@ from otel.sdk.logs.export._export import (
 __all__ = [
     "BatchLogRecordProcessor",
     "ConsoleLogExporter",
+    "ConsoleLogRecordExporter",
     "InMemoryLogExporter",
+    "InMemoryLogRecordExporter",
     "LogExportResult",
     "LogExporter",
     "LogRecordExportResult",

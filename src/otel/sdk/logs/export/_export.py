@@ -41,7 +41,7 @@ class LogExporter:
         return True
 
 
-#: Spec names (``LogRecordExporter``) beside the official Python ones.
+#: Spec names (``LogRecordExporter``), also used by the newer official SDK.
 LogRecordExporter = LogExporter
 LogRecordExportResult = LogExportResult
 
@@ -243,3 +243,8 @@ class BatchLogRecordProcessor(LogRecordProcessor):
         except Exception:
             _logger.exception("Shutting down the log exporter failed")
         return stopped
+
+
+#: Names used by the newer official SDK for the same exporters.
+ConsoleLogRecordExporter = ConsoleLogExporter
+InMemoryLogRecordExporter = InMemoryLogExporter
