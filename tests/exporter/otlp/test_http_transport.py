@@ -247,3 +247,33 @@ def test_forked_child_uses_its_own_connection(otlp_receiver: Receiver) -> None:
     assert send(core)
     assert len(otlp_receiver.requests) == 3
     assert len(otlp_receiver.connections) == 2
+
+
+def test_json_answers_are_understood(
+    otlp_receiver: Receiver, caplog: pytest.LogCaptureFixture
+) -> None:
+    from otel.exporter.otlp import _json
+    from otel.exporter.otlp._http import CONTENT_TYPE_JSON
+
+    sender = HttpSender(
+        otlp_receiver.url(),
+        headers={},
+        content_type=CONTENT_TYPE_JSON,
+        compression=Compression.NoCompression,
+    )
+    core = ExportCore("traces", sender, 5.0)
+    _cores.append(core)
+    otlp_receiver.respond(
+        200,
+        b'{"partialSuccess":{"rejectedSpans":"5","errorMessage":"dup"}}',
+        Content_Type="application/json",
+    )
+    otlp_receiver.respond(
+        400, b'{"code":3,"message":"bad json field"}', Content_Type="application/json"
+    )
+    body = _json.encode_spans([k.full_span()])
+    assert core.send(lambda: body, 1)
+    assert not core.send(lambda: body, 1)
+    assert "5 rejected; dup" in caplog.text
+    assert "bad json field" in caplog.text
+    assert otlp_receiver.requests[0].headers["Content-Type"] == "application/json"
