@@ -384,3 +384,38 @@ def test_filtered_records_are_not_emitted(
     handler.handle(_rec(msg="secret"))
     handler.handle(_rec(msg="public"))
     assert [d.log_record.body for d in exporter.get_finished_logs()] == ["public"]
+
+
+def test_custom_multi_processor_still_sees_handler_records() -> None:
+    from otel.sdk.logs import SynchronousMultiLogRecordProcessor
+
+    seen: list[LogData] = []
+
+    class Recording(SynchronousMultiLogRecordProcessor):
+        def on_emit(self, log_data: LogData) -> None:
+            seen.append(log_data)
+            super().on_emit(log_data)
+
+    multi = Recording()
+    provider = LoggerProvider(shutdown_on_exit=False, multi_log_record_processor=multi)
+    exporter = InMemoryLogExporter()
+    provider.add_log_record_processor(SimpleLogRecordProcessor(exporter))
+    LoggingHandler(logger_provider=provider).handle(_rec(msg="x"))
+    assert len(seen) == 1 and len(exporter.get_finished_logs()) == 1
+
+
+def test_extra_attributes_keep_the_callers_order(
+    app_logger: logging.Logger, exporter: InMemoryLogExporter
+) -> None:
+    app_logger.info("x", extra={"z": 1, "a": 2, "m": 3})
+    keys = [k for k in _only(exporter).log_record.attributes if not k.startswith("code.")]
+    assert keys == ["z", "a", "m"]
+
+
+def test_extras_found_after_another_handler_formatted_the_record(
+    provider: LoggerProvider, exporter: InMemoryLogExporter
+) -> None:
+    record = _rec(msg="x", user="ann")
+    logging.Formatter("%(asctime)s %(message)s").format(record)  # adds message, asctime
+    LoggingHandler(logger_provider=provider, log_code_attributes=False).handle(record)
+    assert dict(_only(exporter).log_record.attributes) == {"user": "ann"}

@@ -43,6 +43,7 @@ _RESERVED = frozenset(
         "otelServiceName",
     }
 )
+_STANDARD_FIELD_COUNT = len(vars(logging.LogRecord("", 0, "", 0, "", (), None)))
 _STRUCTURED_BODY = (dict, list, tuple, int, float, bool, bytes)
 _MAX_CACHED_LOGGERS = 4096
 _MISSING: Any = object()
@@ -147,6 +148,7 @@ class LoggingHandler(logging.Handler):
     def _emit_sdk(self, logger: Logger, record: logging.LogRecord) -> None:
         span_context = get_current_span().get_span_context()
         levelno = record.levelno
+        msg = record.msg
         if type(levelno) is int and 0 <= levelno <= 60:
             severity = _TABLE[levelno]
         else:
@@ -159,7 +161,9 @@ class LoggingHandler(logging.Handler):
             span_context.trace_flags,
             record.levelname,
             severity,
-            self._body(record),
+            msg
+            if type(msg) is str and not record.args and self.formatter is None
+            else self._body(record),
             self._get_attributes(record),
         )
 
@@ -196,12 +200,13 @@ class LoggingHandler(logging.Handler):
         """Valid attributes from ``extra=``, the call site and ``exc_info``."""
         attributes: dict[str, Any] = {}
         values = record.__dict__
-        extra = values.keys() - _RESERVED
-        if extra:
-            for key in extra:
-                value = clean_attribute_value(key, values[key])
-                if value is not None:
-                    attributes[key] = value
+        # Fast path: a record with only the standard fields has no extras to look for.
+        if len(values) > _STANDARD_FIELD_COUNT and not values.keys() <= _RESERVED:
+            for key, value in values.items():
+                if key not in _RESERVED:
+                    cleaned = clean_attribute_value(key, value)
+                    if cleaned is not None:
+                        attributes[key] = cleaned
         if self._code:
             attributes[_FILE_PATH] = record.pathname
             if record.funcName is not None:

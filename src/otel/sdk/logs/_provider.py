@@ -18,7 +18,7 @@ from otel.logs import Logger as APILogger
 from otel.logs import LoggerProvider as APILoggerProvider
 from otel.logs import LogRecord as APILogRecord
 from otel.sdk.config import sdk_disabled
-from otel.sdk.logs._record import LogData, LogLimits, LogRecord, _new_record, _span_ids
+from otel.sdk.logs._record import LogData, LogLimits, LogRecord, _span_ids
 from otel.sdk.resources import Resource
 from otel.sdk.util.instrumentation import InstrumentationScope
 
@@ -150,6 +150,8 @@ class Logger(APILogger):
         self._multi = multi_log_record_processor
         self._scope = instrumentation_scope
         self._limits = limits if limits is not None else LogLimits()
+        # Our own multiplexers can be looped over inline; anything else gets on_emit().
+        self._inline = type(multi_log_record_processor) in _INLINE_MULTI
 
     @property
     def resource(self) -> Resource:
@@ -254,26 +256,37 @@ class Logger(APILogger):
         dropped = 0
         if max_len is not None or (max_count is not None and len(attributes) > max_count):
             attributes, dropped = clean_attributes(attributes, max_count, max_len)
-        self._multi.on_emit(
-            LogData(
-                _new_record(
-                    timestamp,
-                    observed_timestamp,
-                    trace_id,
-                    span_id,
-                    trace_flags,
-                    severity_text,
-                    severity_number,
-                    body,
-                    self._resource,
-                    attributes,
-                    dropped,
-                    limits,
-                    None,
-                ),
-                self._scope,
-            )
-        )
+        record = _object_new(LogRecord)
+        record.timestamp = timestamp
+        record.observed_timestamp = observed_timestamp
+        record.context = None
+        record.trace_id = trace_id
+        record.span_id = span_id
+        record.trace_flags = trace_flags
+        record.severity_text = severity_text
+        record.severity_number = severity_number
+        record.body = body
+        record.resource = self._resource
+        record.attributes = attributes
+        record.dropped_attributes = dropped
+        record.limits = limits
+        record.event_name = None
+        record.exception = None
+        data = _object_new(LogData)
+        data.log_record = record
+        data.instrumentation_scope = self._scope
+        if not self._inline:
+            self._multi.on_emit(data)
+            return
+        for processor in self._multi._processors:
+            try:
+                processor.on_emit(data)
+            except Exception:
+                _logger.exception("Log record processor %r failed", processor)
+
+
+_object_new = object.__new__
+_INLINE_MULTI = (SynchronousMultiLogRecordProcessor, ConcurrentMultiLogRecordProcessor)
 
 
 class LoggerProvider(APILoggerProvider):

@@ -238,44 +238,6 @@ def _jsonable(value: object) -> object:
     return str(value)
 
 
-def _new_record(
-    timestamp: int | None,
-    observed_timestamp: int,
-    trace_id: int,
-    span_id: int,
-    trace_flags: int,
-    severity_text: str | None,
-    severity_number: SeverityNumber | None,
-    body: object,
-    resource: Resource | None,
-    attributes: Mapping[str, AttributeValue],
-    dropped_attributes: int,
-    limits: LogLimits,
-    event_name: str | None,
-) -> LogRecord:
-    """Build a record from values already validated (the SDK's own hot path)."""
-    record = _object_new(LogRecord)
-    record.timestamp = timestamp
-    record.observed_timestamp = observed_timestamp
-    record.context = None
-    record.trace_id = trace_id
-    record.span_id = span_id
-    record.trace_flags = trace_flags
-    record.severity_text = severity_text
-    record.severity_number = severity_number
-    record.body = body
-    record.resource = resource
-    record.attributes = attributes
-    record.dropped_attributes = dropped_attributes
-    record.limits = limits
-    record.event_name = event_name
-    record.exception = None
-    return record
-
-
-_object_new = object.__new__
-
-
 class LogData:
     """What processors and exporters receive: a record and the scope that emitted it.
 
