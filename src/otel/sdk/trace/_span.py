@@ -28,6 +28,9 @@ _logger = logging.getLogger("otel.sdk.trace")
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
 _EMPTY_MAPPING: Mapping[str, AttributeValue] = MappingProxyType({})
+# Shared by every span without attributes; only Span.set_attribute writes attributes and
+# it swaps this for a fresh dict first. Never mutate it.
+_NO_ATTRIBUTES: dict[str, AttributeValue] = {}
 _UNSET = StatusCode.UNSET
 _OK = StatusCode.OK
 
@@ -321,6 +324,8 @@ class Span(ReadableSpan, trace_api.Span):
             if val is None:
                 return
         attributes = self._attributes
+        if attributes is _NO_ATTRIBUTES:
+            attributes = self._attributes = {}
         if len(attributes) >= tracer._max_attrs and key not in attributes:
             self._dropped_attributes += 1
             return

@@ -27,7 +27,7 @@ from otel.sdk.trace._sampling import (
     Sampler,
     _get_from_env_or_default,
 )
-from otel.sdk.trace._span import Span
+from otel.sdk.trace._span import _NO_ATTRIBUTES, Span
 from otel.sdk.util.instrumentation import InstrumentationScope
 from otel.trace import Link, NonRecordingSpan, SpanContext, SpanKind
 from otel.trace._context_helpers import _SPAN_KEY
@@ -215,7 +215,7 @@ class Tracer(trace_api.Tracer):
         if attributes or extra:
             self._set_initial_attributes(span, attributes, extra)
         else:
-            span._attributes = {}
+            span._attributes = _NO_ATTRIBUTES  # replaced by a dict on the first set_attribute
             span._dropped_attributes = 0
         if links:
             self._set_initial_links(span, links)
@@ -317,9 +317,9 @@ class _CurrentSpanScope(_StartAsCurrentSpan):
             name, base, kind, attributes, links, start_time, record, set_status
         )
         self._span = span
-        new = Context(base if base is not None else _CURRENT.get())
-        _dict_set(new, _SPAN_KEY, span)
-        self._token = _CURRENT.set(new)
+        values = (base if base is not None else _CURRENT.get()).copy()  # a plain dict
+        values[_SPAN_KEY] = span
+        self._token = _CURRENT.set(Context(values))
         return span
 
     def __exit__(
@@ -349,7 +349,6 @@ class _CurrentSpanScope(_StartAsCurrentSpan):
 
 
 _new_scope = _CurrentSpanScope.__new__
-_dict_set = dict.__setitem__
 
 
 class TracerProvider(trace_api.TracerProvider):
