@@ -224,3 +224,19 @@ def test_log_data_reads_like_readable_log_record() -> None:
     assert data.resource is provider.resource
     assert data.dropped_attributes == 1
     assert data.limits.max_attributes == 0
+
+
+def test_processor_can_add_attributes_without_affecting_other_records() -> None:
+    class Enriching(LogRecordProcessor):
+        def on_emit(self, log_data: LogData) -> None:
+            log_data.log_record.attributes["enriched"] = True  # type: ignore[index]
+
+    provider, exporter = _provider()
+    provider.add_log_record_processor(Enriching())
+    logger = provider.get_logger("lib")
+    logger.emit(body="first")
+    logger.emit(body="second")
+    LogRecord(body="standalone")
+    first, second = (d.log_record for d in exporter.get_finished_logs())
+    assert first.attributes is not second.attributes
+    assert dict(LogRecord(body="fresh").attributes) == {}

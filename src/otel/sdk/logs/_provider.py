@@ -9,6 +9,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Mapping
+from time import time_ns
 from typing import Any
 
 from otel.attributes import clean_attributes
@@ -21,6 +22,7 @@ from otel.sdk.config import sdk_disabled
 from otel.sdk.logs._record import LogData, LogLimits, LogRecord, _span_ids
 from otel.sdk.resources import Resource
 from otel.sdk.util.instrumentation import InstrumentationScope
+from otel.trace import get_current_span
 
 _logger = logging.getLogger("otel.sdk.logs")
 
@@ -189,6 +191,31 @@ class Logger(APILogger):
         the record carries ids. Never raises.
         """
         try:
+            if record is None and exception is None:  # the common, fast path
+                span_context = get_current_span(context).get_span_context()
+                dropped = 0
+                if attributes:
+                    limits = self._limits
+                    attributes, dropped = clean_attributes(
+                        attributes, limits.max_attributes, limits.max_attribute_length
+                    )
+                else:
+                    attributes = {}  # a fresh dict: processors may add attributes
+                self._dispatch(
+                    timestamp,
+                    observed_timestamp if observed_timestamp is not None else time_ns(),
+                    context,
+                    span_context.trace_id,
+                    span_context.span_id,
+                    span_context.trace_flags,
+                    severity_text,
+                    severity_number,
+                    body,
+                    attributes,
+                    dropped,
+                    event_name,
+                )
+                return
             if record is None:
                 sdk_record = LogRecord(
                     timestamp,
@@ -256,10 +283,41 @@ class Logger(APILogger):
         dropped = 0
         if max_len is not None or (max_count is not None and len(attributes) > max_count):
             attributes, dropped = clean_attributes(attributes, max_count, max_len)
+        self._dispatch(
+            timestamp,
+            observed_timestamp,
+            None,
+            trace_id,
+            span_id,
+            trace_flags,
+            severity_text,
+            severity_number,
+            body,
+            attributes,
+            dropped,
+            None,
+        )
+
+    def _dispatch(
+        self,
+        timestamp: int | None,
+        observed_timestamp: int,
+        context: Context | None,
+        trace_id: int,
+        span_id: int,
+        trace_flags: int,
+        severity_text: str | None,
+        severity_number: SeverityNumber | None,
+        body: object,
+        attributes: Mapping[str, Any],
+        dropped: int,
+        event_name: str | None,
+    ) -> None:
+        """Build the record from checked values (no validation) and hand it on."""
         record = _object_new(LogRecord)
         record.timestamp = timestamp
         record.observed_timestamp = observed_timestamp
-        record.context = None
+        record.context = context
         record.trace_id = trace_id
         record.span_id = span_id
         record.trace_flags = trace_flags
@@ -269,8 +327,8 @@ class Logger(APILogger):
         record.resource = self._resource
         record.attributes = attributes
         record.dropped_attributes = dropped
-        record.limits = limits
-        record.event_name = None
+        record.limits = self._limits
+        record.event_name = event_name
         record.exception = None
         data = _object_new(LogData)
         data.log_record = record

@@ -22,7 +22,6 @@ from otel.trace import get_current_span
 _logger = logging.getLogger("otel.sdk.logs")
 
 _DEFAULT_MAX_ATTRIBUTES = 128
-_EMPTY: Mapping[str, AttributeValue] = {}
 
 
 class LogLimits:
@@ -171,7 +170,7 @@ class LogRecord(APILogRecord):
                 attributes, limits.max_attributes, limits.max_attribute_length
             )
         else:
-            self.attributes = _EMPTY
+            self.attributes = {}  # a fresh dict: processors may add attributes
             self.dropped_attributes = 0
 
     def __eq__(self, other: object) -> bool:
