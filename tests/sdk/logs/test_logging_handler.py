@@ -419,3 +419,41 @@ def test_extras_found_after_another_handler_formatted_the_record(
     logging.Formatter("%(asctime)s %(message)s").format(record)  # adds message, asctime
     LoggingHandler(logger_provider=provider, log_code_attributes=False).handle(record)
     assert dict(_only(exporter).log_record.attributes) == {"user": "ann"}
+
+
+def test_exception_instance_as_exc_info_is_understood(
+    provider: LoggerProvider, exporter: InMemoryLogExporter
+) -> None:
+    LoggingHandler(logger_provider=provider).handle(_rec(msg="x", exc_info=KeyError("k")))
+    assert _only(exporter).log_record.attributes["exception.type"] == "KeyError"
+
+
+def test_exc_info_true_without_exception_is_ignored(
+    provider: LoggerProvider, exporter: InMemoryLogExporter
+) -> None:
+    LoggingHandler(logger_provider=provider).handle(_rec(msg="x", exc_info=True))
+    assert "exception.type" not in _only(exporter).log_record.attributes
+
+
+def test_non_sdk_provider_receives_api_log_records() -> None:
+    from otel.logs import Logger as APILogger
+    from otel.logs import LoggerProvider as APILoggerProvider
+    from otel.logs import LogRecord as APILogRecord
+
+    received: list[APILogRecord] = []
+
+    class ListLogger(APILogger):
+        def emit(self, record=None, **kwargs):  # type: ignore[no-untyped-def,override]
+            received.append(record)
+
+    class ListProvider(APILoggerProvider):
+        def get_logger(self, name, version=None, schema_url=None, attributes=None):  # type: ignore[no-untyped-def]
+            return ListLogger(name)
+
+    span = NonRecordingSpan(SpanContext(7, 8, False, TraceFlags(1)))
+    with use_span(span):
+        LoggingHandler(logger_provider=ListProvider()).handle(_rec(msg="hi", levelno=40))
+    (record,) = received
+    assert record.body == "hi"
+    assert record.severity_number is SeverityNumber.ERROR
+    assert (record.trace_id, record.span_id) == (7, 8)

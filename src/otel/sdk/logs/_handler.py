@@ -218,8 +218,11 @@ class LoggingHandler(logging.Handler):
                 attributes[_LEGACY_FUNCTION] = record.funcName
             attributes[_LEGACY_LINENO] = record.lineno
         exc_info = record.exc_info
-        if exc_info and exc_info[0] is not None:
-            attributes.update(exception_attributes(*exc_info))
+        if exc_info:
+            if isinstance(exc_info, BaseException):  # set by hand on a record
+                exc_info = (type(exc_info), exc_info, exc_info.__traceback__)
+            if type(exc_info) is tuple and exc_info[0] is not None:
+                attributes.update(exception_attributes(*exc_info))
         if record.stack_info:
             attributes["code.stacktrace"] = record.stack_info
         return attributes
