@@ -457,3 +457,10 @@ def test_non_sdk_provider_receives_api_log_records() -> None:
     assert record.body == "hi"
     assert record.severity_number is SeverityNumber.ERROR
     assert (record.trace_id, record.span_id) == (7, 8)
+
+
+def test_handle_returns_like_the_stdlib(provider: LoggerProvider) -> None:
+    handler = LoggingHandler(logger_provider=provider)
+    assert handler.handle(_rec(msg="kept"))
+    handler.addFilter(lambda record: False)
+    assert not handler.handle(_rec(msg="filtered"))

@@ -13,6 +13,7 @@ being emitted or exported on that thread (e.g. by an exporter's HTTP client).
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from typing import Any
 
@@ -46,6 +47,8 @@ _RESERVED = frozenset(
 _STANDARD_FIELD_COUNT = len(vars(logging.LogRecord("", 0, "", 0, "", (), None)))
 _STRUCTURED_BODY = (dict, list, tuple, int, float, bool, bytes)
 _MAX_CACHED_LOGGERS = 4096
+# Python 3.12+ ``Handler.handle`` returns the (possibly filter-replaced) record.
+_HANDLE_RETURNS_RECORD = sys.version_info >= (3, 12)
 _MISSING: Any = object()
 
 # Semantic-convention names of the call-site attributes.
@@ -91,6 +94,9 @@ class LoggingHandler(logging.Handler):
 
     def handle(self, record: logging.LogRecord) -> Any:
         """Filter and emit without the handler's lock (``emit`` is thread-safe)."""
+        if not self.filters:  # the common case: no filter call at all
+            self.emit(record)
+            return record if _HANDLE_RETURNS_RECORD else True
         result = self.filter(record)
         if isinstance(result, logging.LogRecord):
             record = result
