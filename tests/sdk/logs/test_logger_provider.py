@@ -240,3 +240,9 @@ def test_processor_can_add_attributes_without_affecting_other_records() -> None:
     first, second = (d.log_record for d in exporter.get_finished_logs())
     assert first.attributes is not second.attributes
     assert dict(LogRecord(body="fresh").attributes) == {}
+
+
+def test_get_logger_after_shutdown_returns_noop_logger() -> None:
+    provider, _ = _provider()
+    provider.shutdown()
+    assert isinstance(provider.get_logger("late"), NoOpLogger)

@@ -464,3 +464,11 @@ def test_handle_returns_like_the_stdlib(provider: LoggerProvider) -> None:
     assert handler.handle(_rec(msg="kept"))
     handler.addFilter(lambda record: False)
     assert not handler.handle(_rec(msg="filtered"))
+
+
+def test_disabled_sdk_handler_builds_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OTEL_SDK_DISABLED", "true")
+    provider = LoggerProvider(shutdown_on_exit=False)
+    handler = LoggingHandler(logger_provider=provider)
+    monkeypatch.setattr(handler, "_translate", lambda record: pytest.fail("translated"))
+    handler.handle(_rec(msg="x"))

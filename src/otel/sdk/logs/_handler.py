@@ -21,7 +21,7 @@ from otel.attributes import clean_attribute_value
 from otel.logs import Logger as APILogger
 from otel.logs import LoggerProvider as APILoggerProvider
 from otel.logs import LogRecord as APILogRecord
-from otel.logs import ProxyLogger, get_logger_provider
+from otel.logs import NoOpLogger, ProxyLogger, get_logger_provider
 from otel.logs._severity import _TABLE, std_to_otel
 from otel.sdk.logs._guard import GUARD
 from otel.sdk.logs._provider import Logger
@@ -120,7 +120,7 @@ class LoggingHandler(logging.Handler):
             if type(logger) is Logger:
                 if logger._multi._processors:
                     self._emit_sdk(logger, record)
-            else:
+            elif type(logger) is not NoOpLogger:  # e.g. OTEL_SDK_DISABLED: nothing to build
                 logger.emit(self._translate(record))
         except Exception:
             _logger.exception("LoggingHandler failed to emit a record")

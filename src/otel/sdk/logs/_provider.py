@@ -398,7 +398,9 @@ class LoggerProvider(APILoggerProvider):
         schema_url: str | None = None,
         attributes: Mapping[str, Any] | None = None,
     ) -> APILogger:
-        if self._disabled:
+        if self._disabled or self._is_shutdown:
+            if self._is_shutdown:
+                _logger.warning("get_logger called on a LoggerProvider that is shut down")
             return NoOpLogger(name, version=version, schema_url=schema_url, attributes=attributes)
         if not name:
             _logger.warning("get_logger called with an empty name; the logger still works")
