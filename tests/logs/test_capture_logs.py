@@ -102,3 +102,15 @@ def test_fixture_generator_yields_a_capture() -> None:
     logging.getLogger("fx").warning("in fixture")
     generator.close()
     assert logs.bodies == ["in fixture"]
+
+
+def test_handler_made_before_any_provider_is_not_doubled() -> None:
+    root = logging.getLogger()
+    early = LoggingHandler()  # bound to the proxy provider, follows the global one
+    root.addHandler(early)
+    try:
+        with capture_logs() as logs:
+            logging.getLogger("shop").warning("once only")
+    finally:
+        root.removeHandler(early)
+    assert logs.bodies == ["once only"]

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from typing import Any, overload
 
 from otel.logs import LoggerProvider as APILoggerProvider
-from otel.logs import get_logger_provider
+from otel.logs import ProxyLoggerProvider, get_logger_provider
 from otel.logs._logs import _swap_logger_provider
 from otel.sdk.logs import LogData, LoggerProvider, LoggingHandler, LogRecord, LogRecordProcessor
 from otel.sdk.logs.export import InMemoryLogExporter, SimpleLogRecordProcessor
@@ -88,6 +88,18 @@ class CapturedLogs(Sequence[LogData]):
         self._exporter.clear()
 
 
+def _routes_to(handler: logging.Handler, provider: LoggerProvider) -> bool:
+    """True if ``handler`` already sends its records to ``provider``."""
+    if not isinstance(handler, LoggingHandler):
+        return False
+    target = handler._logger_provider
+    if target is provider:
+        return True
+    # A handler made before any provider was set uses the proxy provider: its loggers
+    # follow the global provider, so it routes to ``provider`` if that is the global one.
+    return isinstance(target, ProxyLoggerProvider) and get_logger_provider() is provider
+
+
 @contextmanager
 def capture_logs(
     logger_provider: LoggerProvider | None = None,
@@ -125,10 +137,7 @@ def capture_logs(
     old_level = logging.NOTSET
     if logger is not None:
         target = logging.getLogger(logger) if isinstance(logger, str) else logger
-        if not any(
-            isinstance(h, LoggingHandler) and h._logger_provider is provider
-            for h in target.handlers
-        ):
+        if not any(_routes_to(h, provider) for h in target.handlers):
             handler = LoggingHandler(logger_provider=provider)
             target.addHandler(handler)
         if level is not None:
