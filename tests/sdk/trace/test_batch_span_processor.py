@@ -250,3 +250,53 @@ def test_forked_child_exports_its_own_spans(tmp_path) -> None:  # type: ignore[n
     assert processor.force_flush(3000)
     assert [s.name for s in exporter.get_finished_spans()] == ["parent-before-fork"]
     processor.shutdown()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_fork_while_another_thread_exports_does_not_deadlock_the_child(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from otel.sdk.trace.export import SimpleSpanProcessor
+
+    gate = threading.Event()
+    entered = threading.Event()
+    exported: list[str] = []
+
+    class BlocksOnFirst(SpanExporter):
+        def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+            if spans[0].name == "block":
+                entered.set()
+                gate.wait(10)
+            exported.extend(s.name for s in spans)
+            return SpanExportResult.SUCCESS
+
+    provider = TracerProvider(shutdown_on_exit=False)
+    provider.add_span_processor(SimpleSpanProcessor(BlocksOnFirst()))
+    tracer = provider.get_tracer("t")
+    blocker = threading.Thread(target=lambda: tracer.start_span("block").end())
+    blocker.start()
+    assert entered.wait(5)  # the processor's lock is now held by that thread
+    out = tmp_path / "child.txt"
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            tracer.start_span("child").end()  # would deadlock on an inherited held lock
+            out.write_text(",".join(exported))
+            code = 0
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + 10
+    status = 0
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            gate.set()
+            pytest.fail("forked child deadlocked")
+        time.sleep(0.01)
+    gate.set()
+    blocker.join(5)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert out.read_text() == "child"

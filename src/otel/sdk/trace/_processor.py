@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from otel.context import Context
+from otel.sdk._fork import renew_lock_after_fork
 
 if TYPE_CHECKING:
     from otel.sdk.trace._span import ReadableSpan, Span
@@ -46,6 +47,7 @@ class SynchronousMultiSpanProcessor(SpanProcessor):
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        renew_lock_after_fork(self)
         self._span_processors: tuple[SpanProcessor, ...] = ()
         self._start_hooks: tuple[Callable[..., None], ...] = ()
         self.on_end = self._no_processor  # type: ignore[method-assign]

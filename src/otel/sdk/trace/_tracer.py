@@ -16,6 +16,7 @@ from otel import trace as trace_api
 from otel.attributes import AttributeValue, clean_attributes
 from otel.context import Context
 from otel.context._context import _CURRENT
+from otel.sdk._fork import renew_lock_after_fork
 from otel.sdk.config import sdk_disabled
 from otel.sdk.resources import Resource
 from otel.sdk.trace._id_generator import IdGenerator, RandomIdGenerator, _getrandbits
@@ -379,6 +380,7 @@ class TracerProvider(trace_api.TracerProvider):
         self._span_limits = span_limits if span_limits is not None else SpanLimits()
         self._tracers: dict[tuple[object, ...], trace_api.Tracer] = {}
         self._lock = threading.Lock()
+        renew_lock_after_fork(self)
         self._is_shutdown = False
         self._atexit_handler = None
         if shutdown_on_exit:

@@ -12,6 +12,7 @@ from typing import IO
 
 from otel.context import Context
 from otel.sdk._batch import _DISCARD, BatchWorker
+from otel.sdk._fork import renew_lock_after_fork
 from otel.sdk.config import env_int
 from otel.sdk.trace._processor import SpanProcessor
 from otel.sdk.trace._span import ReadableSpan, Span
@@ -55,6 +56,7 @@ class SimpleSpanProcessor(SpanProcessor):
     def __init__(self, span_exporter: SpanExporter) -> None:
         self.span_exporter = span_exporter
         self._lock = threading.Lock()
+        renew_lock_after_fork(self)
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
         pass
@@ -206,6 +208,7 @@ class ConsoleSpanExporter(SpanExporter):
         self.out = out
         self.formatter = formatter
         self._lock = threading.Lock()
+        renew_lock_after_fork(self)
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
+from otel.sdk._fork import renew_lock_after_fork
 from otel.sdk.trace._span import ReadableSpan
 from otel.sdk.trace.export._exporters import SpanExporter, SpanExportResult
 
@@ -16,6 +17,7 @@ class InMemorySpanExporter(SpanExporter):
         self._finished_spans: list[ReadableSpan] = []
         self._stopped = False
         self._lock = threading.Lock()
+        renew_lock_after_fork(self)
 
     def clear(self) -> None:
         with self._lock:
