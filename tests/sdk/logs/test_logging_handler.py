@@ -472,3 +472,34 @@ def test_disabled_sdk_handler_builds_nothing(monkeypatch: pytest.MonkeyPatch) ->
     handler = LoggingHandler(logger_provider=provider)
     monkeypatch.setattr(handler, "_translate", lambda record: pytest.fail("translated"))
     handler.handle(_rec(msg="x"))
+
+
+def test_a_component_failing_on_every_record_is_reported_once(
+    provider: LoggerProvider, caplog: pytest.LogCaptureFixture
+) -> None:
+    class Exploding(LogExporter):
+        def export(self, batch: Sequence[LogData]) -> LogExportResult:
+            raise RuntimeError("still broken")
+
+    provider.add_log_record_processor(SimpleLogRecordProcessor(Exploding()))
+    handler = LoggingHandler(logger_provider=provider)
+    with caplog.at_level(logging.ERROR, logger="otel"):
+        for _ in range(5):
+            handler.handle(_rec(msg="x"))
+    assert len([r for r in caplog.records if "failed to export" in r.getMessage()]) == 1
+
+
+def test_flush_of_a_handler_made_before_the_provider_flushes_the_global_one() -> None:
+    flushed: list[int] = []
+
+    class Flushing(SimpleLogRecordProcessor):
+        def force_flush(self, timeout_millis: int = 30000) -> bool:
+            flushed.append(timeout_millis)
+            return True
+
+    handler = LoggingHandler()
+    provider = LoggerProvider(shutdown_on_exit=False)
+    provider.add_log_record_processor(Flushing(InMemoryLogExporter()))
+    set_logger_provider(provider)
+    handler.flush()
+    assert len(flushed) == 1

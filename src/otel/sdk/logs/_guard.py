@@ -8,6 +8,7 @@ would feed itself forever.
 
 from __future__ import annotations
 
+import logging
 import threading
 
 
@@ -16,3 +17,29 @@ class _Guard(threading.local):
 
 
 GUARD = _Guard()
+
+
+_MAX_REPORTED = 256
+_reported: set[object] = set()
+_reported_lock = threading.Lock()
+
+
+def report_once(logger: logging.Logger, key: object, message: str, *args: object) -> None:
+    """Log ``message`` with the current exception's traceback, once per ``key``.
+
+    A component that fails on every record (a broken processor, a bad exporter) must not
+    turn each log call into a traceback of its own.
+    """
+    if key in _reported:
+        return
+    with _reported_lock:
+        if key in _reported or len(_reported) >= _MAX_REPORTED:
+            return
+        _reported.add(key)
+    logger.exception(message + " (reported once)", *args)
+
+
+def _reset_reported() -> None:
+    """Forget what was reported (tests)."""
+    with _reported_lock:
+        _reported.clear()

@@ -21,9 +21,9 @@ from otel.attributes import clean_attribute_value
 from otel.logs import Logger as APILogger
 from otel.logs import LoggerProvider as APILoggerProvider
 from otel.logs import LogRecord as APILogRecord
-from otel.logs import NoOpLogger, ProxyLogger, get_logger_provider
+from otel.logs import NoOpLogger, ProxyLogger, ProxyLoggerProvider, get_logger_provider
 from otel.logs._severity import _TABLE, std_to_otel
-from otel.sdk.logs._guard import GUARD
+from otel.sdk.logs._guard import GUARD, report_once
 from otel.sdk.logs._provider import Logger
 from otel.sdk.logs._record import exception_attributes
 from otel.trace import get_current_span
@@ -122,14 +122,17 @@ class LoggingHandler(logging.Handler):
                     self._emit_sdk(logger, record)
             elif type(logger) is not NoOpLogger:  # e.g. OTEL_SDK_DISABLED: nothing to build
                 logger.emit(self._translate(record))
-        except Exception:
-            _logger.exception("LoggingHandler failed to emit a record")
+        except Exception as exc:
+            report_once(_logger, ("handler", type(exc)), "LoggingHandler failed to emit a record")
         finally:
             guard.busy = False
 
     def flush(self) -> None:
         """Flush the provider (bounded by ``flush_timeout_millis``); never raises."""
-        force_flush = getattr(self._logger_provider, "force_flush", None)
+        provider = self._logger_provider
+        if isinstance(provider, ProxyLoggerProvider):
+            provider = get_logger_provider()  # the real one, once set
+        force_flush = getattr(provider, "force_flush", None)
         if force_flush is None or GUARD.busy:
             return
         try:

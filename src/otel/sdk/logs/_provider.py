@@ -19,6 +19,7 @@ from otel.logs import Logger as APILogger
 from otel.logs import LoggerProvider as APILoggerProvider
 from otel.logs import LogRecord as APILogRecord
 from otel.sdk.config import sdk_disabled
+from otel.sdk.logs._guard import report_once
 from otel.sdk.logs._record import LogData, LogLimits, LogRecord, _span_ids
 from otel.sdk.resources import Resource
 from otel.sdk.util.instrumentation import InstrumentationScope
@@ -69,8 +70,13 @@ class SynchronousMultiLogRecordProcessor(LogRecordProcessor):
         for processor in self._processors:
             try:
                 processor.on_emit(log_data)
-            except Exception:
-                _logger.exception("Log record processor %r failed", processor)
+            except Exception as exc:
+                report_once(
+                    _logger,
+                    (type(processor), type(exc)),
+                    "Log record processor %r failed",
+                    processor,
+                )
 
     emit = on_emit
 
@@ -240,8 +246,8 @@ class Logger(APILogger):
             else:
                 sdk_record = self._from_api_record(record)
             self._multi.on_emit(LogData(sdk_record, self._scope))
-        except Exception:
-            _logger.exception("Failed to emit a log record")
+        except Exception as exc:
+            report_once(_logger, ("emit", type(exc)), "Failed to emit a log record")
 
     def _from_api_record(self, record: APILogRecord) -> LogRecord:
         trace_id, span_id, flags = record.trace_id, record.span_id, record.trace_flags
@@ -339,8 +345,13 @@ class Logger(APILogger):
         for processor in self._multi._processors:
             try:
                 processor.on_emit(data)
-            except Exception:
-                _logger.exception("Log record processor %r failed", processor)
+            except Exception as exc:
+                report_once(
+                    _logger,
+                    (type(processor), type(exc)),
+                    "Log record processor %r failed",
+                    processor,
+                )
 
 
 _object_new = object.__new__

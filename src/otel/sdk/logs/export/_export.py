@@ -12,7 +12,7 @@ from typing import IO
 
 from otel.sdk._batch import BatchWorker
 from otel.sdk.config import env_int
-from otel.sdk.logs._guard import GUARD
+from otel.sdk.logs._guard import GUARD, report_once
 from otel.sdk.logs._provider import LogRecordProcessor
 from otel.sdk.logs._record import LogData, LogRecord
 
@@ -137,8 +137,13 @@ class SimpleLogRecordProcessor(LogRecordProcessor):
             return
         try:
             _export_guarded(self._exporter, (log_data,))
-        except Exception:
-            _logger.exception("Exporting a log record failed")
+        except Exception as exc:
+            report_once(
+                _logger,
+                (type(self._exporter), type(exc)),
+                "%s failed to export a log record",
+                type(self._exporter).__name__,
+            )
 
     emit = on_emit
 
