@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import urllib.parse
 
 import pytest
@@ -296,3 +297,15 @@ def test_inject_converts_non_string_values() -> None:
 
 def test_fields() -> None:
     assert PROPAGATOR.fields == {"baggage"}
+
+
+def test_dropped_entry_is_warned_about_once(caplog: pytest.LogCaptureFixture) -> None:
+    from otel.propagators._warn import _reset_warnings
+
+    _reset_warnings()
+    context = context_of(huge="x" * 5000)
+    with caplog.at_level(logging.WARNING, logger="otel.baggage.propagation"):
+        for _ in range(3):
+            inject(context)
+    assert len(caplog.records) == 1
+    assert "huge" in caplog.text

@@ -24,6 +24,7 @@ from otel.propagators._textmap import (
     default_getter,
     default_setter,
 )
+from otel.propagators._warn import warn_once
 
 _logger = logging.getLogger("otel.baggage.propagation")
 
@@ -91,7 +92,7 @@ def _parse(headers: list[str]) -> list[tuple[str, str, str | None]]:
             parsed.append((key, value, _normalize_properties(properties) if properties else None))
             total += 1 + size
             if len(parsed) == _MAX_ENTRIES:
-                _logger.debug("Baggage has more than %d entries; rest dropped", _MAX_ENTRIES)
+                _logger.debug("Baggage entry limit (%d) reached; rest dropped", _MAX_ENTRIES)
                 return parsed
     return parsed
 
@@ -164,7 +165,12 @@ class W3CBaggagePropagator(TextMapPropagator):
             total = -1
             for name, value in entries.items():
                 if len(parts) >= _MAX_ENTRIES:
-                    _logger.warning("Baggage has more than %d entries; rest not sent", _MAX_ENTRIES)
+                    warn_once(
+                        _logger,
+                        "entries",
+                        "Baggage has more than %d entries; rest not sent",
+                        _MAX_ENTRIES,
+                    )
                     break
                 text = value if isinstance(value, str) else str(value)
                 part = f"{_encode_key(name)}={_encode_value(text)}"
@@ -172,12 +178,22 @@ class W3CBaggagePropagator(TextMapPropagator):
                 if props:
                     normalized = _normalize_properties(props)
                     if normalized is None:
-                        _logger.warning("Malformed metadata of baggage entry %r not sent", name)
+                        warn_once(
+                            _logger,
+                            f"metadata:{name}",
+                            "Malformed metadata of baggage entry %r not sent",
+                            name,
+                        )
                     elif normalized:
                         part = f"{part};{normalized}"
                 size = len(part)
                 if size > _MAX_ENTRY_BYTES or total + 1 + size > _MAX_TOTAL_BYTES:
-                    _logger.warning("Baggage entry %r over the size limit; not sent", name)
+                    warn_once(
+                        _logger,
+                        f"size:{name}",
+                        "Baggage entry %r over the size limit; not sent",
+                        name,
+                    )
                     continue
                 total += 1 + size
                 parts.append(part)

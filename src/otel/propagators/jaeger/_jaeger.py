@@ -26,6 +26,7 @@ from otel.propagators._textmap import (
     default_getter,
     default_setter,
 )
+from otel.propagators._warn import warn_once
 from otel.trace._context_helpers import _SPAN_KEY, get_current_span
 from otel.trace._span import NonRecordingSpan
 from otel.trace._span_context import DEFAULT_TRACE_STATE, SpanContext, trace_flags
@@ -151,7 +152,9 @@ class JaegerPropagator(TextMapPropagator):
                 )
             for name, value in get_all(context).items():
                 if _HEADER_TOKEN_RE.match(name) is None:
-                    _logger.warning("Baggage name %r is not a valid header name; not sent", name)
+                    warn_once(
+                        _logger, name, "Baggage name %r is not a valid header name; not sent", name
+                    )
                     continue
                 text = value if isinstance(value, str) else str(value)
                 setter.set(
