@@ -53,7 +53,13 @@ def test_child_restarts_the_export_thread() -> None:
             time.sleep(0.3)
         finally:
             os._exit(0)
-    os.waitpid(pid, 0)
+    deadline = time.monotonic() + 10
+    while os.waitpid(pid, os.WNOHANG) == (0, 0):
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            pytest.fail("the child hung")
+        time.sleep(0.02)
     provider.shutdown()
     os.close(write_fd)
     output = b""
@@ -61,3 +67,40 @@ def test_child_restarts_the_export_thread() -> None:
         output += chunk
     os.close(read_fd)
     assert f"{pid}:c=7".encode() in output
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="needs fork")
+def test_child_never_inherits_a_held_lock() -> None:
+    from otel.sdk.metrics.export import InMemoryMetricReader
+
+    reader = InMemoryMetricReader()
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    counter = provider.get_meter("t").create_counter("c")
+    stream = counter._record.__self__  # type: ignore[attr-defined]
+    stream._lock.acquire()  # as if a parent thread were collecting at fork time
+    stream._collect_lock.acquire()
+    provider._lock.acquire()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+        if pid == 0:  # child: a new series takes the stream lock, collect takes the others
+            code = 1
+            try:
+                counter.add(1, {"new": "series"})
+                data = reader.get_metrics_data()
+                code = 0 if data is not None else 2
+            finally:
+                os._exit(code)
+    finally:
+        stream._lock.release()
+        stream._collect_lock.release()
+        provider._lock.release()
+    deadline = time.monotonic() + 10
+    while (status := os.waitpid(pid, os.WNOHANG)) == (0, 0):
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            pytest.fail("the child deadlocked on a lock held at fork time")
+        time.sleep(0.02)
+    assert os.waitstatus_to_exitcode(status[1]) == 0

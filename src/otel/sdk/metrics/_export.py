@@ -222,6 +222,9 @@ class InMemoryMetricReader(MetricReader):
         self._lock = threading.Lock()
         self._metrics_data: MetricsData | None = None
 
+    def _after_fork_locks(self) -> None:
+        self._lock = threading.Lock()
+
     def get_metrics_data(self) -> MetricsData | None:
         """Collect now and return the result (None before registration or after shutdown)."""
         self.collect()

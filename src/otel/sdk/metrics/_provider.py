@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import threading
 import time
 import weakref
@@ -312,6 +313,28 @@ class MeterProvider(_api.MeterProvider):
 
             self._atexit = _on_exit
             atexit.register(_on_exit)
+        if hasattr(os, "register_at_fork"):
+            fork_ref = weakref.WeakMethod(self._after_fork_in_child)
+            os.register_at_fork(
+                after_in_child=lambda: (method := fork_ref()) is not None and method()
+            )
+
+    def _after_fork_in_child(self) -> None:
+        """A thread of the parent may have held any of our locks at fork time: renew them."""
+        self._lock = threading.Lock()
+        for meter in self._meters.values():
+            meter._lock = threading.Lock()
+        seen: set[int] = set()
+        for registrations in self._registrations:
+            for registration in registrations:
+                stream = registration.stream
+                if id(stream) not in seen:
+                    seen.add(id(stream))
+                    stream._after_fork_in_child()
+        for reader in self._readers:
+            renew = getattr(reader, "_after_fork_locks", None)
+            if renew is not None:
+                renew()
 
     @property
     def resource(self) -> Any:

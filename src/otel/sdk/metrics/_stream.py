@@ -166,6 +166,10 @@ class _Stream:
         )
         self._reservoir_builder = reservoir_builder
 
+    def _after_fork_in_child(self) -> None:
+        self._lock = threading.Lock()
+        self._collect_lock = threading.Lock()
+
     # --- attributes -------------------------------------------------------------------------
 
     def _canonical(self, attributes: object) -> tuple[frozenset[tuple[str, Any]], dict[str, Any]]:
