@@ -350,7 +350,20 @@ def test_multiple_tracestate_headers_are_combined_in_order() -> None:
     "headers", [("foo=1,foo=1",), ("foo=1,foo=2",), ("foo=1", "foo=1"), ("foo=1", "foo=2")]
 )
 def test_duplicated_tracestate_keys_keep_the_traceparent(headers: tuple[str, ...]) -> None:
-    extract_state(*headers)  # traceparent is kept; tracestate may be dropped
+    extract_state(*headers)  # traceparent is kept whatever happens to tracestate
+
+
+@pytest.mark.xfail(
+    reason="otel.trace.TraceState.from_header discards the whole tracestate on a duplicate "
+    "key; the W3C test suite (STRICT_LEVEL 2) expects it inherited with one of the duplicates "
+    "(lead's _span_context.py)",
+    strict=False,
+)
+@pytest.mark.parametrize(
+    "headers", [("foo=1,foo=1",), ("foo=1,foo=2",), ("foo=1", "foo=1"), ("foo=1", "foo=2")]
+)
+def test_duplicated_tracestate_keys_are_inherited_once(headers: tuple[str, ...]) -> None:
+    assert extract_state(*headers)["foo"] in ("1", "2")
 
 
 def test_tracestate_all_allowed_characters() -> None:
