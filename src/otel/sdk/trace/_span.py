@@ -27,12 +27,13 @@ _logger = logging.getLogger("otel.sdk.trace")
 
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
-_EMPTY_MAPPING: Mapping[str, AttributeValue] = MappingProxyType({})
 # Shared by every span without attributes; only Span.set_attribute writes attributes and
 # it swaps this for a fresh dict first. Never mutate it.
 _NO_ATTRIBUTES: dict[str, AttributeValue] = {}
 _UNSET = StatusCode.UNSET
 _OK = StatusCode.OK
+_ERROR = StatusCode.ERROR
+_new_status = Status.__new__
 
 
 class Event:
@@ -50,10 +51,10 @@ class Event:
         self._name = name
         if attributes:
             cleaned, dropped = clean_attributes(attributes, limit)
-            self._attributes: Mapping[str, AttributeValue] = MappingProxyType(cleaned)
+            self._attributes: Mapping[str, AttributeValue] = cleaned
             self._dropped_attributes = dropped
         else:
-            self._attributes = _EMPTY_MAPPING
+            self._attributes = _NO_ATTRIBUTES
             self._dropped_attributes = 0
         self._timestamp = timestamp if timestamp is not None else time_ns()
 
@@ -67,7 +68,7 @@ class Event:
 
     @property
     def attributes(self) -> Mapping[str, AttributeValue]:
-        return self._attributes
+        return MappingProxyType(self._attributes)
 
     @property
     def dropped_attributes(self) -> int:
@@ -360,10 +361,10 @@ class Span(ReadableSpan, trace_api.Span):
             cleaned, dropped = clean_attributes(
                 attributes, tracer._max_event_attrs, tracer._max_attr_len_general
             )
-            event._attributes = MappingProxyType(cleaned)
+            event._attributes = cleaned
             event._dropped_attributes = dropped
         else:
-            event._attributes = _EMPTY_MAPPING
+            event._attributes = _NO_ATTRIBUTES
             event._dropped_attributes = 0
         event._timestamp = timestamp if timestamp is not None else time_ns()
         events = self._events
@@ -411,6 +412,13 @@ class Span(ReadableSpan, trace_api.Span):
             _logger.warning("Calling set_status() on an ended span.")
             return
         if self._status.status_code is _OK:
+            return
+        if status is _ERROR and (description is None or type(description) is str):
+            # the common call, without Status.__init__'s checks (same result)
+            error = _new_status(Status)
+            error._status_code = _ERROR
+            error._description = description
+            self._status = error
             return
         if isinstance(status, Status):
             if description is not None:
