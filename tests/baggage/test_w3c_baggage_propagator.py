@@ -309,3 +309,14 @@ def test_dropped_entry_is_warned_about_once(caplog: pytest.LogCaptureFixture) ->
             inject(context)
     assert len(caplog.records) == 1
     assert "huge" in caplog.text
+
+
+def test_entries_that_cannot_be_sent_are_skipped_and_the_rest_sent() -> None:
+    class NoStr:
+        def __str__(self) -> str:
+            raise RuntimeError("no")
+
+    context = baggage.set_baggage("ok", "1", Context())
+    context = baggage.set_baggage(None, "x", context)  # type: ignore[arg-type]
+    context = baggage.set_baggage("bad", NoStr(), context)
+    assert inject(context) == {"baggage": "ok=1"}

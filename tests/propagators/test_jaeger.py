@@ -185,3 +185,16 @@ def test_extract_without_debug_clears_an_earlier_debug_flag() -> None:
     carrier: dict[str, str] = {}
     PROPAGATOR.inject(carrier, context)
     assert carrier["uber-trace-id"].endswith(":1")
+
+
+def test_baggage_that_cannot_be_sent_is_skipped_and_the_rest_sent() -> None:
+    class NoStr:
+        def __str__(self) -> str:
+            raise RuntimeError("no")
+
+    context = baggage.set_baggage("ok", "1", Context())
+    context = baggage.set_baggage(None, "x", context)  # type: ignore[arg-type]
+    context = baggage.set_baggage("bad", NoStr(), context)
+    carrier: dict[str, str] = {}
+    PROPAGATOR.inject(carrier, context_with(SpanContext(1, 2, False), context))
+    assert carrier == {"uber-trace-id": f"{1:032x}:{2:016x}:0:0", "uberctx-ok": "1"}

@@ -164,6 +164,9 @@ class W3CBaggagePropagator(TextMapPropagator):
             parts: list[str] = []
             total = -1
             for name, value in entries.items():
+                if not isinstance(name, str):
+                    warn_once(_logger, repr(name), "Baggage name %r is not a str; not sent", name)
+                    continue
                 if len(parts) >= _MAX_ENTRIES:
                     warn_once(
                         _logger,
@@ -172,7 +175,13 @@ class W3CBaggagePropagator(TextMapPropagator):
                         _MAX_ENTRIES,
                     )
                     break
-                text = value if isinstance(value, str) else str(value)
+                try:
+                    text = value if isinstance(value, str) else str(value)
+                except Exception:
+                    warn_once(
+                        _logger, repr(name), "Baggage value of %r has no str(); not sent", name
+                    )
+                    continue
                 part = f"{_encode_key(name)}={_encode_value(text)}"
                 props = metadata.get(name)
                 if props:

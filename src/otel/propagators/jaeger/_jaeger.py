@@ -151,12 +151,21 @@ class JaegerPropagator(TextMapPropagator):
                     "%032x:%016x:0:%x" % (span_context[0], span_context[1], flags),  # noqa: UP031 - %-format is 1.6x faster here
                 )
             for name, value in get_all(context).items():
-                if _HEADER_TOKEN_RE.match(name) is None:
+                if not isinstance(name, str) or _HEADER_TOKEN_RE.match(name) is None:
                     warn_once(
-                        _logger, name, "Baggage name %r is not a valid header name; not sent", name
+                        _logger,
+                        repr(name),
+                        "Baggage name %r is not a valid header name; not sent",
+                        name,
                     )
                     continue
-                text = value if isinstance(value, str) else str(value)
+                try:
+                    text = value if isinstance(value, str) else str(value)
+                except Exception:
+                    warn_once(
+                        _logger, repr(name), "Baggage value of %r has no str(); not sent", name
+                    )
+                    continue
                 setter.set(
                     carrier, BAGGAGE_PREFIX + name, quote(text, safe=_VALUE_SAFE, errors="replace")
                 )
