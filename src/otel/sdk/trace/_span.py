@@ -284,7 +284,7 @@ class ReadableSpan:
 def _exception_type_name(exception: BaseException) -> str:
     cls = type(exception)
     module = cls.__module__
-    if module in ("builtins", "__main__", None):
+    if not module or module == "builtins":
         return cls.__qualname__
     return f"{module}.{cls.__qualname__}"
 
