@@ -109,3 +109,12 @@ def test_public_names() -> None:
         "remove_baggage",
         "clear",
     }
+
+
+def test_unhashable_name_is_ignored_without_raising() -> None:
+    base = baggage.set_baggage("k", "v", Context())
+    bad: object = ["not", "hashable"]
+    assert baggage.set_baggage(bad, "x", base) is base  # type: ignore[arg-type]
+    assert baggage.remove_baggage(bad, base) is base  # type: ignore[arg-type]
+    assert baggage.get_baggage(bad, base) is None  # type: ignore[arg-type]
+    assert baggage.get_baggage_metadata(bad, base) is None  # type: ignore[arg-type]

@@ -45,6 +45,11 @@ def _with(context: Context, entries: dict[str, object], metadata: dict[str, str]
     return new
 
 
+def _unhashable(name: object, context: Context) -> Context:
+    _logger.warning("Baggage name %r is not hashable; ignored", name)
+    return context
+
+
 def get_all(context: Context | None = None) -> Mapping[str, object]:
     """All baggage in ``context`` (default: current) as a read-only mapping."""
     entries = _context(context).get(_BAGGAGE_KEY)
@@ -54,12 +59,20 @@ def get_all(context: Context | None = None) -> Mapping[str, object]:
 def get_baggage(name: str, context: Context | None = None) -> object | None:
     """The value of baggage entry ``name`` in ``context`` (default: current), or None."""
     entries = _context(context).get(_BAGGAGE_KEY)
-    return entries.get(name) if isinstance(entries, dict) else None
+    if not isinstance(entries, dict):
+        return None
+    try:
+        return entries.get(name)
+    except TypeError:  # unhashable name
+        return None
 
 
 def get_baggage_metadata(name: str, context: Context | None = None) -> str | None:
     """The metadata (W3C properties, e.g. ``"ttl=30;internal"``) of entry ``name``, or None."""
-    return _metadata(_context(context)).get(name)
+    try:
+        return _metadata(_context(context)).get(name)
+    except TypeError:  # unhashable name
+        return None
 
 
 def set_baggage(
@@ -76,7 +89,10 @@ def set_baggage(
     """
     context = _context(context)
     entries = dict(_entries(context))
-    entries[name] = value
+    try:
+        entries[name] = value
+    except TypeError:
+        return _unhashable(name, context)
     metadata_map = _metadata(context)
     if metadata is not None or name in metadata_map:
         metadata_map = dict(metadata_map)
@@ -91,7 +107,10 @@ def remove_baggage(name: str, context: Context | None = None) -> Context:
     """A new Context, based on ``context`` (default: current), without entry ``name``."""
     context = _context(context)
     entries = dict(_entries(context))
-    entries.pop(name, None)
+    try:
+        entries.pop(name, None)
+    except TypeError:
+        return _unhashable(name, context)
     metadata_map = _metadata(context)
     if name in metadata_map:
         metadata_map = dict(metadata_map)
