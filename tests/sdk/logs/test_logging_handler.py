@@ -503,3 +503,19 @@ def test_flush_of_a_handler_made_before_the_provider_flushes_the_global_one() ->
     set_logger_provider(provider)
     handler.flush()
     assert len(flushed) == 1
+
+
+def test_provider_limits_apply_to_handler_records() -> None:
+    from otel.sdk.logs import LogLimits
+
+    exporter = InMemoryLogExporter()
+    provider = LoggerProvider(
+        shutdown_on_exit=False,
+        log_record_limits=LogLimits(max_attributes=2, max_attribute_length=3),
+    )
+    provider.add_log_record_processor(SimpleLogRecordProcessor(exporter))
+    handler = LoggingHandler(logger_provider=provider)
+    handler.handle(_rec(msg="x", pathname="/long/path.py", funcName="handler_fn"))
+    record = _only(exporter).log_record
+    assert dict(record.attributes) == {"code.file.path": "/lo", "code.function.name": "han"}
+    assert record.dropped_attributes == 1

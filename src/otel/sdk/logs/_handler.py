@@ -17,7 +17,7 @@ import sys
 import time
 from typing import Any
 
-from otel.attributes import clean_attribute_value
+from otel.attributes import clean_attribute_value, clean_attributes
 from otel.logs import Logger as APILogger
 from otel.logs import LoggerProvider as APILoggerProvider
 from otel.logs import LogRecord as APILogRecord
@@ -86,6 +86,7 @@ class LoggingHandler(logging.Handler):
         )
         self._code = log_code_attributes
         self._legacy_code = legacy_code_attributes
+        self._plain_code = log_code_attributes and not legacy_code_attributes
         self._loggers: dict[str, APILogger | None] = {}
         #: Timeout of :meth:`flush` (called by ``logging.shutdown`` at exit).
         self.flush_timeout_millis = 30000
@@ -157,23 +158,47 @@ class LoggingHandler(logging.Handler):
     def _emit_sdk(self, logger: Logger, record: logging.LogRecord) -> None:
         span_context = get_current_span().get_span_context()
         levelno = record.levelno
-        msg = record.msg
         if type(levelno) is int and 0 <= levelno <= 60:
             severity = _TABLE[levelno]
         else:
             severity = std_to_otel(levelno)
-        logger._emit_trusted(
+        msg = record.msg
+        if type(msg) is not str or record.args or self.formatter is not None:
+            msg = self._body(record)
+        values = record.__dict__
+        if (
+            self._plain_code
+            and len(values) <= _STANDARD_FIELD_COUNT
+            and not record.exc_info
+            and not record.stack_info
+            and record.funcName is not None
+        ):  # the common record: call site only, no extras, no exception
+            attributes: dict[str, Any] = {
+                _FILE_PATH: record.pathname,
+                _FUNCTION_NAME: record.funcName,
+                _LINE_NUMBER: record.lineno,
+            }
+        else:
+            attributes = self._get_attributes(record)
+        dropped = 0
+        limits = logger._limits
+        max_len = limits.max_attribute_length
+        max_count = limits.max_attributes
+        if max_len is not None or (max_count is not None and len(attributes) > max_count):
+            attributes, dropped = clean_attributes(attributes, max_count, max_len)
+        logger._dispatch(
             int(record.created * 1e9),
             time.time_ns(),
+            None,
             span_context.trace_id,
             span_context.span_id,
             span_context.trace_flags,
             record.levelname,
             severity,
-            msg
-            if type(msg) is str and not record.args and self.formatter is None
-            else self._body(record),
-            self._get_attributes(record),
+            msg,
+            attributes,
+            dropped,
+            None,
         )
 
     def _translate(self, record: logging.LogRecord) -> APILogRecord:

@@ -270,40 +270,6 @@ class Logger(APILogger):
             record.exception,
         )
 
-    def _emit_trusted(
-        self,
-        timestamp: int | None,
-        observed_timestamp: int,
-        trace_id: int,
-        span_id: int,
-        trace_flags: int,
-        severity_text: str | None,
-        severity_number: SeverityNumber | None,
-        body: object,
-        attributes: dict[str, Any],
-    ) -> None:
-        """The logging bridge's path: ``attributes`` already valid; limits still apply."""
-        limits = self._limits
-        max_len = limits.max_attribute_length
-        max_count = limits.max_attributes
-        dropped = 0
-        if max_len is not None or (max_count is not None and len(attributes) > max_count):
-            attributes, dropped = clean_attributes(attributes, max_count, max_len)
-        self._dispatch(
-            timestamp,
-            observed_timestamp,
-            None,
-            trace_id,
-            span_id,
-            trace_flags,
-            severity_text,
-            severity_number,
-            body,
-            attributes,
-            dropped,
-            None,
-        )
-
     def _dispatch(
         self,
         timestamp: int | None,
@@ -319,7 +285,11 @@ class Logger(APILogger):
         dropped: int,
         event_name: str | None,
     ) -> None:
-        """Build the record from checked values (no validation) and hand it on."""
+        """Build the record from checked values (no validation) and hand it on.
+
+        The SDK's own hot path (``emit`` keywords, the logging bridge): the caller has
+        validated ``attributes`` and applied the limits (``dropped`` counts the excess).
+        """
         record = _object_new(LogRecord)
         record.timestamp = timestamp
         record.observed_timestamp = observed_timestamp
