@@ -156,3 +156,34 @@ def test_aggregated_resources_skip_failing_detector() -> None:
 def test_aggregated_resources_raise_when_asked() -> None:
     with pytest.raises(RuntimeError):
         get_aggregated_resources([_Failing(raise_on_error=True)])
+
+
+def test_create_adds_a_per_process_service_instance_id() -> None:
+    import uuid
+
+    first = Resource.create().attributes["service.instance.id"]
+    assert uuid.UUID(str(first)).version == 4
+    assert Resource.create().attributes["service.instance.id"] == first
+
+
+def test_service_instance_id_can_be_overridden(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(OTEL_RESOURCE_ATTRIBUTES, "service.instance.id=pod-7")
+    assert Resource.create().attributes["service.instance.id"] == "pod-7"
+
+
+def test_forked_child_gets_its_own_service_instance_id() -> None:
+    if not hasattr(os, "fork"):
+        pytest.skip("needs os.fork")
+    parent_id = Resource.create().attributes["service.instance.id"]
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.write(write_fd, str(Resource.create().attributes["service.instance.id"]).encode())
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        child_id = pipe.read()
+    os.waitpid(pid, 0)
+    assert child_id and child_id != parent_id

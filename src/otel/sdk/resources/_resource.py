@@ -79,11 +79,12 @@ class Resource:
     ) -> Resource:
         """The SDK default resource, merged with the environment and then ``attributes``.
 
-        Precedence (last wins): telemetry.sdk.* defaults, configured detectors,
+        Precedence (last wins): telemetry.sdk.* defaults and a per-process random
+        ``service.instance.id`` (UUID v4, new in a forked child), configured detectors,
         OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME, ``attributes``. A missing service.name
         becomes ``unknown_service:<executable name>``.
         """
-        resource = _DEFAULT_RESOURCE
+        resource = _DEFAULT_RESOURCE.merge(Resource({SERVICE_INSTANCE_ID: _instance_id()}))
         for detector in _detectors_from_env():
             resource = resource.merge(_safe_detect(detector))
         resource = resource.merge(OTELResourceDetector().detect())
@@ -149,6 +150,25 @@ class Resource:
             {"attributes": dict(self._attributes), "schema_url": self._schema_url},
             indent=indent,
         )
+
+
+_instance: tuple[int, str] | None = None
+
+
+def _instance_id() -> str:
+    """A random UUID v4 string, one per process (a forked child gets its own)."""
+    global _instance
+    pid = os.getpid()
+    cached = _instance
+    if cached is not None and cached[0] == pid:
+        return cached[1]
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    text = raw.hex()
+    value = f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    _instance = (pid, value)
+    return value
 
 
 def _unknown_service() -> str:
