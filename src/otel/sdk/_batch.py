@@ -15,11 +15,12 @@ logger=None)``
     ``failed_exports``).
 
 ``emit(item) -> None``  (hot path)
-    Queue one item. Never blocks, takes no lock, never raises: a ``collections.deque``
-    append (atomic under the GIL) after one length check. When the queue is full the
-    item is dropped and counted; drops are reported by the worker in one log line at most
-    every ``drop_report_interval`` seconds (and at shutdown), and are readable any time
-    from ``dropped``. The worker is woken only when the queue reaches
+    Queue one item. Never blocks, never raises, takes no lock while there is room: a
+    ``collections.deque`` append (atomic under the GIL) after one length check. When the
+    queue is full the item is dropped and counted (under a lock that only dropping
+    takes); drops are reported by the worker in one log line at most every
+    ``drop_report_interval`` seconds (and at shutdown), and are readable any time from
+    ``dropped``. The worker is woken only when the queue reaches
     ``max_export_batch_size`` items, otherwise it exports every ``schedule_delay_millis``.
     After ``shutdown()`` items are discarded silently (not counted as queue-full drops).
 
@@ -44,10 +45,14 @@ worker can still be garbage-collected) gives the child process an empty queue, f
 synchronisation objects and its own worker thread; the parent's pending items remain the
 parent's to export.
 
-``export_timeout_millis`` is kept for exporters that accept a deadline
-(``export_timeout_seconds`` is readable by the export callable's owner); the worker itself
-never calls ``export`` concurrently, so one hung export stalls further exports (the queue
-then fills and drops are counted) but never the application, flush or shutdown.
+``export_timeout_millis`` is stored (attribute of the same name) for the owner to pass to
+exporters that accept a deadline; the worker does not interrupt an export. It never calls
+``export`` concurrently, so one hung export stalls further exports (the queue then fills
+and drops are counted) but never the application, flush or shutdown.
+
+Processors may inline ``emit`` on their own hot path (BatchSpanProcessor.on_end does); the
+fields it uses are ``_queue``, ``max_queue_size``, ``_drop_lock``, ``_dropped``,
+``_wake_at``, ``_signalled`` and ``_wake``, and ``_DISCARD`` marks a shut-down queue.
 """
 
 from __future__ import annotations
