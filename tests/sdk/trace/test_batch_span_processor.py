@@ -300,3 +300,13 @@ def test_fork_while_another_thread_exports_does_not_deadlock_the_child(tmp_path)
     blocker.join(5)
     assert os.waitstatus_to_exitcode(status) == 0
     assert out.read_text() == "child"
+
+
+def test_exporter_receives_the_span_object_itself() -> None:
+    exporter = InMemorySpanExporter()
+    processor = BatchSpanProcessor(exporter, schedule_delay_millis=60_000)
+    span = make(processor).get_tracer("t").start_span("s")
+    span.end()
+    assert processor.force_flush(2000)
+    assert exporter.get_finished_spans()[0] is span  # no copy between end() and export
+    processor.shutdown()
