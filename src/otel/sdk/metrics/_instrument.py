@@ -117,7 +117,7 @@ class Counter(_SyncMixin, _api.Counter):
         self, amount: int | float, attributes: Attributes = None, context: Context | None = None
     ) -> None:
         t = type(amount)
-        if (t is int or t is float) and 0 <= amount < _INF:
+        if (amount >= 0) if t is int else (t is float and 0.0 <= amount < _INF):
             cache = self._cache
             if cache is not None:  # SumStream.record, inlined
                 try:
@@ -225,7 +225,7 @@ class Histogram(_SyncMixin, _api.Histogram):
         self, amount: int | float, attributes: Attributes = None, context: Context | None = None
     ) -> None:
         t = type(amount)
-        if (t is int or t is float) and 0 <= amount < _INF:
+        if (0.0 <= amount < _INF) if t is float else (t is int and amount >= 0):
             cache = self._cache
             if cache is not None:  # HistogramStream.record, inlined
                 try:
@@ -238,7 +238,6 @@ class Histogram(_SyncMixin, _api.Histogram):
                     cell.min = amount
                 if amount > cell.max:
                     cell.max = amount
-                cell.touched = True
                 mode = self._ex_mode
                 if mode and (
                     mode != _EX_TRACE or (context if context is not None else _get_context())

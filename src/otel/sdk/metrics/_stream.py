@@ -640,7 +640,6 @@ class HistogramStream(_Stream):
                 cell.min = value
             if value > cell.max:
                 cell.max = value
-            cell.touched = True
         else:
             lock = self._lock
             lock.acquire()
@@ -650,7 +649,6 @@ class HistogramStream(_Stream):
                 cell.min = value
             if value > cell.max:
                 cell.max = value
-            cell.touched = True
             lock.release()
         mode = self._ex_mode
         if mode and (mode != _EX_TRACE or (context if context is not None else _get_context())):
@@ -670,7 +668,7 @@ class HistogramStream(_Stream):
         snaps: list[_Snap] = []
         buckets = len(self._bounds) + 1
         for key, cell in cells.items():
-            if cell.touched:
+            if cell.max > -_INF:  # any finite value recorded sets max: "touched"
                 fresh = [0] * buckets
                 # swap with no call or allocation in between: atomic against GIL recorders
                 counts = cell.counts
@@ -681,7 +679,6 @@ class HistogramStream(_Stream):
                 cell.min = _INF
                 high = cell.max
                 cell.max = -_INF
-                cell.touched = False
                 payload = (counts, total, low, high)
                 snaps.append(
                     (key, cell.attributes, payload, self._take_exemplars(cell), cell.start)
