@@ -56,6 +56,29 @@ def _histogram_record(prefix: str) -> Callable[[], object]:
     return run
 
 
+def _exponential_histogram_record(prefix: str) -> Callable[[], object]:
+    if prefix == "otel":
+        from otel.sdk.metrics.view import ExponentialBucketHistogramAggregation, View
+    else:
+        from opentelemetry.sdk.metrics.view import (  # type: ignore[no-redef]
+            ExponentialBucketHistogramAggregation,
+            View,
+        )
+    provider_cls, reader_cls, _ = _sdk(prefix)
+    view = View(instrument_name="*", aggregation=ExponentialBucketHistogramAggregation())
+    provider = provider_cls(metric_readers=[reader_cls()], views=[view], shutdown_on_exit=False)
+    histogram = provider.get_meter("bench").create_histogram("http.server.duration")
+    values = [0.5 + (i * 7919 % 1000) for i in range(1000)]
+    index = 0
+
+    def run() -> None:
+        nonlocal index
+        index = (index + 1) % 1000
+        histogram.record(values[index], {"route": "/api/users", "code": 200})
+
+    return run
+
+
 def _up_down_counter_add(prefix: str) -> Callable[[], object]:
     meter, _ = _meter(prefix)
     up_down = meter.create_up_down_counter("http.server.active_requests")
@@ -102,6 +125,11 @@ CASES = [
         "histogram.record(12.5, {route, code})",
         lambda: _histogram_record("otel"),
         lambda: _histogram_record("official"),
+    ),
+    Case(
+        "exponential histogram.record(varied, {route, code})",
+        lambda: _exponential_histogram_record("otel"),
+        lambda: _exponential_histogram_record("official"),
     ),
     Case(
         "up_down_counter.add(-1, {route, code})",
