@@ -163,8 +163,13 @@ class LoggingHandler(logging.Handler):
         else:
             severity = std_to_otel(levelno)
         msg = record.msg
-        if type(msg) is not str or record.args or self.formatter is not None:
+        if self.formatter is not None or type(msg) is not str:
             msg = self._body(record)
+        elif record.args:
+            try:
+                msg = record.getMessage()
+            except Exception:  # bad %-args: keep what we can rather than lose the record
+                msg = f"{msg!s} {record.args!r}"
         values = record.__dict__
         if (
             self._plain_code
@@ -181,11 +186,11 @@ class LoggingHandler(logging.Handler):
         else:
             attributes = self._get_attributes(record)
         dropped = 0
-        limits = logger._limits
-        max_len = limits.max_attribute_length
-        max_count = limits.max_attributes
-        if max_len is not None or (max_count is not None and len(attributes) > max_count):
-            attributes, dropped = clean_attributes(attributes, max_count, max_len)
+        if logger._max_len is not None or len(attributes) > logger._max_count:
+            limits = logger._limits
+            attributes, dropped = clean_attributes(
+                attributes, limits.max_attributes, limits.max_attribute_length
+            )
         logger._dispatch(
             int(record.created * 1e9),
             time.time_ns(),

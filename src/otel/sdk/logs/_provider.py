@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import concurrent.futures
 import logging
 import threading
 import time
@@ -113,6 +112,8 @@ class ConcurrentMultiLogRecordProcessor(SynchronousMultiLogRecordProcessor):
         processors = self._processors
         if not processors:
             return True
+        import concurrent.futures  # only this class needs it: not at import time
+
         pool = concurrent.futures.ThreadPoolExecutor(
             max_workers=self._max_workers, thread_name_prefix="otel.logs"
         )
@@ -158,6 +159,10 @@ class Logger(APILogger):
         self._multi = multi_log_record_processor
         self._scope = instrumentation_scope
         self._limits = limits if limits is not None else LogLimits()
+        # Limits as the logging bridge checks them: no length limit and a count to exceed.
+        self._max_len = self._limits.max_attribute_length
+        max_count = self._limits.max_attributes
+        self._max_count: float = float("inf") if max_count is None else max_count
         # Our own multiplexers can be looped over inline; anything else gets on_emit().
         self._inline = type(multi_log_record_processor) in _INLINE_MULTI
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
-import traceback
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
@@ -89,6 +87,8 @@ def exception_attributes(
     exc_type: type[BaseException], exc_value: BaseException | None, exc_tb: TracebackType | None
 ) -> dict[str, Any]:
     """``exception.type`` (qualified unless builtin), ``.message`` and ``.stacktrace``."""
+    import traceback  # only when an exception is logged: not at import time
+
     return {
         "exception.type": _exception_type_name(exc_type),
         "exception.message": "" if exc_value is None else str(exc_value),
@@ -204,6 +204,8 @@ class LogRecord(APILogRecord):
 
     def to_json(self, indent: int | None = 4) -> str:
         """The record as JSON (``indent=None``: one line)."""
+        import json  # console output only: not at import time
+
         return json.dumps(self.to_dict(), indent=indent, default=str)
 
 
