@@ -24,10 +24,10 @@ from otel.propagators._textmap import (
 from otel.trace._context_helpers import _SPAN_KEY, get_current_span
 from otel.trace._span import NonRecordingSpan
 from otel.trace._span_context import (
+    _FLAGS,
     DEFAULT_TRACE_STATE,
     SpanContext,
     TraceState,
-    trace_flags,
 )
 
 _logger = logging.getLogger("otel.trace.propagation")
@@ -42,6 +42,7 @@ _KNOWN_FLAGS = 0x03
 # starts with. Version 00 is exactly that; higher versions may continue with "-...".
 _TRACEPARENT_RE = re.compile(r"[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
 _OWS = " \t"
+_tuple_new = tuple.__new__
 
 
 def _parse_traceparent(header: str) -> SpanContext | None:
@@ -58,8 +59,9 @@ def _parse_traceparent(header: str) -> SpanContext | None:
     span_id = int(header[36:52], 16)
     if trace_id == 0 or span_id == 0:
         return None
-    flags = trace_flags(int(header[53:55], 16) & _KNOWN_FLAGS)
-    return SpanContext(trace_id, span_id, True, flags, DEFAULT_TRACE_STATE)
+    flags = _FLAGS[int(header[53:55], 16) & _KNOWN_FLAGS]
+    # Ids checked above (non-zero, 128/64 bits by length): build the tuple directly.
+    return _tuple_new(SpanContext, (trace_id, span_id, True, flags, DEFAULT_TRACE_STATE, True))
 
 
 class TraceContextTextMapPropagator(TextMapPropagator):
@@ -89,7 +91,9 @@ class TraceContextTextMapPropagator(TextMapPropagator):
             if state_headers:
                 state = TraceState.from_header(state_headers)
                 if state:
-                    parsed = SpanContext(parsed[0], parsed[1], True, parsed[3], state)
+                    parsed = _tuple_new(
+                        SpanContext, (parsed[0], parsed[1], True, parsed[3], state, True)
+                    )
             new = Context(context)
             dict.__setitem__(new, _SPAN_KEY, NonRecordingSpan(parsed))
             return new
