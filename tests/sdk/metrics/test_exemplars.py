@@ -146,3 +146,23 @@ def test_custom_reservoir_factory_from_the_view() -> None:
     for i in range(10):
         counter.add(i)
     assert len(_point(reader).exemplars) == 3
+
+
+def test_exemplar_filter_from_the_environment(monkeypatch: Any) -> None:
+    monkeypatch.setenv("OTEL_METRICS_EXEMPLAR_FILTER", "always_on")
+    meter, reader = _setup()
+    meter.create_counter("c").add(1)
+    assert len(_point(reader).exemplars) == 1
+
+
+def test_a_raising_reservoir_never_reaches_the_caller() -> None:
+    class Broken(SimpleFixedSizeExemplarReservoir):
+        def offer(self, *args: Any) -> None:
+            raise RuntimeError("broken reservoir")
+
+    view = View(instrument_name="c", exemplar_reservoir_factory=lambda agg: Broken)
+    meter, reader = _setup(AlwaysOnExemplarFilter(), [view])
+    counter = meter.create_counter("c")
+    counter.add(1)
+    counter.add(2)
+    assert _point(reader).value == 3

@@ -120,6 +120,7 @@ class _Stream:
         "_cells",
         "_collect_lock",
         "_created_ns",
+        "_ex_failed",
         "_ex_filter",
         "_ex_mode",
         "_is_async",
@@ -165,6 +166,7 @@ class _Stream:
             _EX_OFF if reservoir_builder is None or is_async else _exemplar_mode(exemplar_filter)
         )
         self._reservoir_builder = reservoir_builder
+        self._ex_failed = False
 
     def _after_fork_in_child(self) -> None:
         self._lock = threading.Lock()
@@ -239,7 +241,9 @@ class _Stream:
                     reservoir = cell.reservoir = self._reservoir_builder()  # type: ignore[misc]
                 reservoir.offer(value, now, attributes, context)
         except Exception:
-            _logger.exception("Exemplar sampling failed for %s", self.name)
+            if not self._ex_failed:
+                self._ex_failed = True
+                _logger.exception("Exemplar sampling failed for %s (logged once)", self.name)
 
     @staticmethod
     def _take_exemplars(cell: Any) -> list[Exemplar]:
