@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages used by tests against real peers. Add to this list, never install by hand.
-SYSTEM_PACKAGES=(${OTEL_SYSTEM_PACKAGES:-})
+# openssl: the OTLP TLS tests make a throw-away CA with it.
+SYSTEM_PACKAGES=(openssl ${OTEL_SYSTEM_PACKAGES:-})
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do

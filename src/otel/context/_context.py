@@ -8,7 +8,7 @@ starts from the empty context, as the specification expects.
 from __future__ import annotations
 
 import logging
-import uuid
+import os
 from contextvars import ContextVar, Token
 from typing import Any
 
@@ -47,7 +47,7 @@ _CURRENT: ContextVar[Context] = ContextVar("otel_current_context", default=EMPTY
 
 def create_key(keyname: str) -> str:
     """Return a new key, unique to this call, for storing a value in a Context."""
-    return f"{keyname}-{uuid.uuid4().hex}"
+    return f"{keyname}-{os.urandom(16).hex()}"
 
 
 def get_value(key: str, context: Context | None = None) -> object:

@@ -1,9 +1,25 @@
 """Test helpers, public API: capture what your code emits, reset otel's globals.
 
-Each signal contributes its own helpers (``_spans.py``, ``_metrics.py``, ``_logs.py``);
-this module re-exports them.
+- ``capture_spans()``: the global TracerProvider records into memory for the block.
+- ``capture_metrics()``: a MeterProvider with an in-memory reader, collected on demand.
+- ``capture_logs()``: log records (stdlib ``logging`` included) captured for the block.
+- ``reset_globals()``: forget global providers and propagators.
+
+With pytest, the same helpers are fixtures (``capture_spans``, ``capture_metrics``,
+``capture_logs``), registered by the ``otel`` pytest plugin that installing otel enables.
 """
 
 from otel.testing._globals import reset_globals
+from otel.testing._logs import CapturedLogs, capture_logs
+from otel.testing._metrics import CapturedMetrics, capture_metrics
+from otel.testing._spans import CapturedSpans, capture_spans
 
-__all__ = ["reset_globals"]
+__all__ = [
+    "CapturedLogs",
+    "CapturedMetrics",
+    "CapturedSpans",
+    "capture_logs",
+    "capture_metrics",
+    "capture_spans",
+    "reset_globals",
+]
