@@ -85,7 +85,7 @@ def test_tracestate_operations_return_new_objects() -> None:
 
 @pytest.mark.parametrize(
     ("key", "value"),
-    [("UPPER", "v"), ("1abc", "v"), ("a", "with,comma"), ("a", "with=equals"), ("a", "trail ")],
+    [("UPPER", "v"), ("_abc", "v"), ("a", "with,comma"), ("a", "with=equals"), ("a", "trail ")],
 )
 def test_tracestate_add_refuses_invalid_entries(key: str, value: str) -> None:
     assert len(TraceState().add(key, value)) == 0
@@ -113,7 +113,20 @@ def test_tracestate_from_header_joins_multiple_headers() -> None:
     assert state.to_header() == "a=1,b=2,c=3"
 
 
-@pytest.mark.parametrize("header", ["a=1,a=2", "A=1", "a", "a=1,b=2,=3"])
+def test_tracestate_from_header_keeps_first_of_duplicated_keys() -> None:
+    assert TraceState.from_header(["a=1,b=2", "a=3"]).to_header() == "a=1,b=2"
+
+
+@pytest.mark.parametrize("key", ["foo@", "foo@@bar", "foo@bar@baz", "9lives", "a" * 256])
+def test_tracestate_accepts_level2_keys(key: str) -> None:
+    assert key in TraceState().add(key, "v")
+
+
+def test_tracestate_refuses_key_longer_than_256() -> None:
+    assert len(TraceState().add("a" * 257, "v")) == 0
+
+
+@pytest.mark.parametrize("header", ["A=1", "a", "a=1,b=2,=3", "@a=1"])
 def test_tracestate_from_invalid_header_is_empty(header: str) -> None:
     assert len(TraceState.from_header([header])) == 0
 

@@ -6,6 +6,8 @@ from otel.attributes._attributes import _reset_warnings
 from otel.logs._logs import _reset_logger_provider
 from otel.metrics._meter import _reset_globals as _reset_meter_provider
 from otel.propagate._propagate import _reset_global_textmap
+from otel.propagators._warn import _reset_warnings as _reset_propagation_warnings
+from otel.sdk.logs._guard import _reset_reported as _reset_log_bridge_reports
 from otel.trace._tracer import _reset_tracer_provider
 
 
@@ -21,3 +23,5 @@ def reset_globals() -> None:
     _reset_logger_provider()
     _reset_global_textmap()
     _reset_warnings()
+    _reset_propagation_warnings()
+    _reset_log_bridge_reports()

@@ -53,11 +53,10 @@ def trace_flags(value: int) -> TraceFlags:
     return _FLAGS[value & 0xFF]
 
 
-# W3C Trace Context, section "tracestate Header Field Values".
-_KEY_CHARS = r"[a-z0-9_\-*/]"
-_KEY_RE = re.compile(
-    rf"(?:[a-z]{_KEY_CHARS}{{0,255}}|[a-z0-9]{_KEY_CHARS}{{0,240}}@[a-z]{_KEY_CHARS}{{0,13}})\Z"
-)
+# W3C Trace Context Level 2, "tracestate Header Field Values":
+#   key = ( lcalpha / DIGIT ) 0*255( keychar ), keychar = lcalpha / DIGIT / _ - * / @
+# (a superset of Level 1's simple-key and tenant@system multi-tenant key).
+_KEY_RE = re.compile(r"[a-z0-9][a-z0-9_\-*/@]{0,255}\Z")
 _VALUE_RE = re.compile(r"[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]\Z")
 _MEMBER_DELIMITER_RE = re.compile(r"[ \t]*,[ \t]*")
 _MAX_MEMBERS = 32
@@ -169,8 +168,9 @@ class TraceState(Mapping[str, str]):
     def from_header(cls, header_list: Sequence[str]) -> TraceState:
         """Parse one or more ``tracestate`` header values (joined as by HTTP).
 
-        Per W3C, an invalid member, a duplicate key or more than 32 members make the whole
-        header unusable: the result is then an empty TraceState. Empty members are skipped.
+        Per W3C, an invalid member or more than 32 members make the whole header unusable:
+        the result is then an empty TraceState. Empty members are skipped; of duplicated
+        keys the first is kept (the W3C test suite accepts keeping one of them).
         """
         entries: dict[str, str] = {}
         for header in header_list:
@@ -178,8 +178,10 @@ class TraceState(Mapping[str, str]):
                 if not member:
                     continue
                 key, sep, value = member.partition("=")
-                if not sep or key in entries or not _valid_key(key) or not _valid_value(value):
+                if not sep or not _valid_key(key) or not _valid_value(value):
                     return DEFAULT_TRACE_STATE
+                if key in entries:
+                    continue
                 entries[key] = value
                 if len(entries) > _MAX_MEMBERS:
                     return DEFAULT_TRACE_STATE
