@@ -64,7 +64,8 @@ GIL_ATOMIC = bool(getattr(sys, "_is_gil_enabled", lambda: True)())
 OVERFLOW_ATTRIBUTES: Mapping[str, Any] = {"otel.metric.overflow": True}
 _OVERFLOW_KEY = frozenset(OVERFLOW_ATTRIBUTES.items())
 DEFAULT_CARDINALITY_LIMIT = 2000
-_IDLE_COLLECTIONS = 2  # a live cell idle this many collections in a row is forgotten
+_IDLE_COLLECTIONS = 2  # a live cell idle this many collections in a row is retired
+_RETIRED_KEEP_NS = 30_000_000_000  # retired cells are still read for 30 s, then dropped
 
 _EX_OFF = 0
 _EX_ON = 1
@@ -158,7 +159,7 @@ class _Stream:
         self._collect_lock = threading.Lock()
         self._cells: dict[frozenset[tuple[str, Any]], Any] = {}
         self._cache: dict[tuple[tuple[str, Any], ...], Any] = {}
-        self._retired: dict[frozenset[tuple[str, Any]], Any] = {}
+        self._retired: list[tuple[int, dict[frozenset[tuple[str, Any]], Any]]] = []
         self._created_ns = time_ns()
         self._is_async = is_async
         self._ex_filter = exemplar_filter
@@ -271,10 +272,11 @@ class _Stream:
                 self._merge_observations(state, observations or (), now)
             else:
                 with self._lock:
-                    retired = self._retired
-                    snaps = self._take(retired) if retired else []
+                    snaps = []
+                    for _, retired in self._retired:
+                        snaps += self._take(retired)
                     snaps += self._take(self._cells)
-                    self._retire_idle(snaps)
+                    self._retire_idle(snaps, now)
                 for each in self._states:
                     self._merge(each, snaps, now)
             data = self._report(state, now)
@@ -283,13 +285,14 @@ class _Stream:
             return None
         return Metric(self.name, self.description, self.unit, data)
 
-    def _retire_idle(self, snaps: list[_Snap]) -> None:
-        """Forget live cells idle for two collections (caller holds ``_lock``).
+    def _retire_idle(self, snaps: list[_Snap], now: int) -> None:
+        """Retire live cells idle for two collections (caller holds ``_lock``).
 
         Reader states keep every series' totals, so a live cell is only the accumulator
-        of the current interval: dropping idle ones frees cardinality for new attribute
+        of the current interval: retiring idle ones frees cardinality for new attribute
         sets. A recorder that fetched a cell just before it was retired still lands in
-        it; retired cells are taken once more at the next collection, then dropped.
+        it, so retired cells are still taken at every collection for 30 seconds (a thread
+        would have to stall that long between two bytecodes to lose an update).
         """
         touched = {snap[0] for snap in snaps}
         cells = self._cells
@@ -301,13 +304,15 @@ class _Stream:
                 cell.idle += 1
                 if cell.idle >= _IDLE_COLLECTIONS:
                     retired[key] = cell
-        self._retired = retired
+        keep = [batch for batch in self._retired if now - batch[0] < _RETIRED_KEEP_NS]
         if retired:
             for key in retired:
                 del cells[key]
             cache = self._cache  # mutated in place: instruments hold a reference to it
             for raw in [raw for raw, cell in cache.items() if cell.idle >= _IDLE_COLLECTIONS]:
                 del cache[raw]
+            keep.append((now, retired))
+        self._retired = keep
 
     def _canonical_cached(
         self, attributes: Any
