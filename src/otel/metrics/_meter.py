@@ -6,6 +6,7 @@ import logging
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from typing import Any
 
 from otel.attributes import Attributes
 from otel.metrics._instruments import (
@@ -206,8 +207,11 @@ class _ProxyCounter(Counter):
         self._real: Counter = NoOpCounter(name, unit, description)
         self.add = self._real.add  # type: ignore[method-assign]
 
-    def _bind(self, meter: Meter) -> None:
-        self._real = meter.create_counter(self._name, self._unit, self._description)
+    def _bind(self, meter: Meter | None) -> None:
+        if meter is None:
+            self._real = NoOpCounter(self._name, self._unit, self._description)
+        else:
+            self._real = meter.create_counter(self._name, self._unit, self._description)
         self.add = self._real.add  # type: ignore[method-assign]
 
 
@@ -219,8 +223,11 @@ class _ProxyUpDownCounter(UpDownCounter):
         self._real: UpDownCounter = NoOpUpDownCounter(name, unit, description)
         self.add = self._real.add  # type: ignore[method-assign]
 
-    def _bind(self, meter: Meter) -> None:
-        self._real = meter.create_up_down_counter(self._name, self._unit, self._description)
+    def _bind(self, meter: Meter | None) -> None:
+        if meter is None:
+            self._real = NoOpUpDownCounter(self._name, self._unit, self._description)
+        else:
+            self._real = meter.create_up_down_counter(self._name, self._unit, self._description)
         self.add = self._real.add  # type: ignore[method-assign]
 
 
@@ -239,13 +246,16 @@ class _ProxyHistogram(Histogram):
         self._real: Histogram = NoOpHistogram(name, unit, description)
         self.record = self._real.record  # type: ignore[method-assign]
 
-    def _bind(self, meter: Meter) -> None:
-        self._real = meter.create_histogram(
-            self._name,
-            self._unit,
-            self._description,
-            explicit_bucket_boundaries_advisory=self._advisory,
-        )
+    def _bind(self, meter: Meter | None) -> None:
+        if meter is None:
+            self._real = NoOpHistogram(self._name, self._unit, self._description)
+        else:
+            self._real = meter.create_histogram(
+                self._name,
+                self._unit,
+                self._description,
+                explicit_bucket_boundaries_advisory=self._advisory,
+            )
         self.record = self._real.record  # type: ignore[method-assign]
 
 
@@ -257,33 +267,49 @@ class _ProxyGauge(Gauge):
         self._real: Gauge = NoOpGauge(name, unit, description)
         self.set = self._real.set  # type: ignore[method-assign]
 
-    def _bind(self, meter: Meter) -> None:
-        self._real = meter.create_gauge(self._name, self._unit, self._description)
+    def _bind(self, meter: Meter | None) -> None:
+        if meter is None:
+            self._real = NoOpGauge(self._name, self._unit, self._description)
+        else:
+            self._real = meter.create_gauge(self._name, self._unit, self._description)
         self.set = self._real.set  # type: ignore[method-assign]
 
 
 class _ProxyObservableCounter(ObservableCounter):
     __slots__ = ()
 
-    def _bind(self, meter: Meter) -> None:
-        meter.create_observable_counter(self._name, self._callbacks, self._unit, self._description)
+    def _bind(self, meter: Meter | None) -> None:
+        if meter is not None:
+            meter.create_observable_counter(
+                self._name, self._callbacks, self._unit, self._description
+            )
 
 
 class _ProxyObservableUpDownCounter(ObservableUpDownCounter):
     __slots__ = ()
 
-    def _bind(self, meter: Meter) -> None:
-        meter.create_observable_up_down_counter(
-            self._name, self._callbacks, self._unit, self._description
-        )
+    def _bind(self, meter: Meter | None) -> None:
+        if meter is not None:
+            meter.create_observable_up_down_counter(
+                self._name, self._callbacks, self._unit, self._description
+            )
 
 
 class _ProxyObservableGauge(ObservableGauge):
     __slots__ = ()
 
-    def _bind(self, meter: Meter) -> None:
-        meter.create_observable_gauge(self._name, self._callbacks, self._unit, self._description)
+    def _bind(self, meter: Meter | None) -> None:
+        if meter is not None:
+            meter.create_observable_gauge(
+                self._name, self._callbacks, self._unit, self._description
+            )
 
+
+_OBSERVABLE_PROXIES = (
+    _ProxyObservableCounter,
+    _ProxyObservableUpDownCounter,
+    _ProxyObservableGauge,
+)
 
 _Bindable = (
     _ProxyCounter
@@ -297,7 +323,12 @@ _Bindable = (
 
 
 class _ProxyMeter(Meter):
-    """A meter handed out before an SDK provider is set; binds to it once it is."""
+    """A meter handed out while no SDK provider is set.
+
+    It keeps its instruments (proxies themselves) and rebinds them whenever the global
+    provider changes: to the new provider's instruments, or back to no-ops when it is
+    reset. A bound proxy instrument calls the real one's method directly.
+    """
 
     def __init__(
         self,
@@ -309,30 +340,46 @@ class _ProxyMeter(Meter):
         super().__init__(name, version, schema_url, attributes)
         self._lock = threading.Lock()
         self._instruments: list[_Bindable] = []
+        self._synchronous: dict[tuple[type, str], _Bindable] = {}
         self._real: Meter | None = None
 
-    def _bind(self, provider: MeterProvider) -> None:
+    def _bind(self, provider: MeterProvider | None) -> None:
         with self._lock:
-            real = provider.get_meter(self._name, self._version, self._schema_url, self._attributes)
+            real = (
+                None
+                if provider is None
+                else provider.get_meter(
+                    self._name, self._version, self._schema_url, self._attributes
+                )
+            )
             self._real = real
-            instruments, self._instruments = self._instruments, []
+            instruments = list(self._instruments)
         for instrument in instruments:
             try:
                 instrument._bind(real)
             except Exception:
                 _logger.exception("Failed to bind instrument %s", instrument.name)
 
+    def _existing(self, kind: type, name: str) -> Any:
+        """The proxy already made for this kind and name (the SDK would return it too)."""
+        return self._synchronous.get((kind, name.casefold()))
+
     def _add(self, instrument: _Bindable) -> None:
         with self._lock:
+            if not isinstance(instrument, _OBSERVABLE_PROXIES):
+                key = (type(instrument), instrument.name.casefold())
+                if key in self._synchronous:
+                    return
+                self._synchronous[key] = instrument
+            self._instruments.append(instrument)
             real = self._real
-            if real is None:
-                self._instruments.append(instrument)
-                return
-        instrument._bind(real)
+        if real is not None:
+            instrument._bind(real)
 
     def create_counter(self, name: str, unit: str = "", description: str = "") -> Counter:
-        if self._real is not None:
-            return self._real.create_counter(name, unit, description)
+        existing = self._existing(_ProxyCounter, name)
+        if existing is not None:
+            return existing  # type: ignore[no-any-return]
         proxy = _ProxyCounter(name, unit, description)  # type: ignore[abstract]
         self._add(proxy)
         return proxy
@@ -340,8 +387,9 @@ class _ProxyMeter(Meter):
     def create_up_down_counter(
         self, name: str, unit: str = "", description: str = ""
     ) -> UpDownCounter:
-        if self._real is not None:
-            return self._real.create_up_down_counter(name, unit, description)
+        existing = self._existing(_ProxyUpDownCounter, name)
+        if existing is not None:
+            return existing  # type: ignore[no-any-return]
         proxy = _ProxyUpDownCounter(name, unit, description)  # type: ignore[abstract]
         self._add(proxy)
         return proxy
@@ -354,20 +402,17 @@ class _ProxyMeter(Meter):
         *,
         explicit_bucket_boundaries_advisory: Sequence[float] | None = None,
     ) -> Histogram:
-        if self._real is not None:
-            return self._real.create_histogram(
-                name,
-                unit,
-                description,
-                explicit_bucket_boundaries_advisory=explicit_bucket_boundaries_advisory,
-            )
+        existing = self._existing(_ProxyHistogram, name)
+        if existing is not None:
+            return existing  # type: ignore[no-any-return]
         proxy = _ProxyHistogram(name, unit, description, explicit_bucket_boundaries_advisory)  # type: ignore[abstract]
         self._add(proxy)
         return proxy
 
     def create_gauge(self, name: str, unit: str = "", description: str = "") -> Gauge:
-        if self._real is not None:
-            return self._real.create_gauge(name, unit, description)
+        existing = self._existing(_ProxyGauge, name)
+        if existing is not None:
+            return existing  # type: ignore[no-any-return]
         proxy = _ProxyGauge(name, unit, description)  # type: ignore[abstract]
         self._add(proxy)
         return proxy
@@ -379,8 +424,6 @@ class _ProxyMeter(Meter):
         unit: str = "",
         description: str = "",
     ) -> ObservableCounter:
-        if self._real is not None:
-            return self._real.create_observable_counter(name, callbacks, unit, description)
         proxy = _ProxyObservableCounter(name, callbacks, unit, description)
         self._add(proxy)
         return proxy
@@ -392,8 +435,6 @@ class _ProxyMeter(Meter):
         unit: str = "",
         description: str = "",
     ) -> ObservableUpDownCounter:
-        if self._real is not None:
-            return self._real.create_observable_up_down_counter(name, callbacks, unit, description)
         proxy = _ProxyObservableUpDownCounter(name, callbacks, unit, description)
         self._add(proxy)
         return proxy
@@ -405,19 +446,21 @@ class _ProxyMeter(Meter):
         unit: str = "",
         description: str = "",
     ) -> ObservableGauge:
-        if self._real is not None:
-            return self._real.create_observable_gauge(name, callbacks, unit, description)
         proxy = _ProxyObservableGauge(name, callbacks, unit, description)
         self._add(proxy)
         return proxy
 
 
 class _ProxyMeterProvider(MeterProvider):
-    """The provider ``get_meter_provider`` returns until ``set_meter_provider`` is called."""
+    """The provider ``get_meter_provider`` returns until ``set_meter_provider`` is called.
+
+    Its meters are kept (one per scope) and rebound whenever the global provider is set
+    or reset, so instruments made at import time follow the provider of the moment.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._meters: list[_ProxyMeter] = []
+        self._meters: dict[tuple[str, str | None, str | None], _ProxyMeter] = {}
         self._real: MeterProvider | None = None
 
     def get_meter(
@@ -430,15 +473,17 @@ class _ProxyMeterProvider(MeterProvider):
         with self._lock:
             real = self._real
             if real is None:
-                meter = _ProxyMeter(name, version, schema_url, attributes)
-                self._meters.append(meter)
+                key = (name, version, schema_url)
+                meter = self._meters.get(key)
+                if meter is None:
+                    meter = self._meters[key] = _ProxyMeter(name, version, schema_url, attributes)
                 return meter
         return real.get_meter(name, version, schema_url, attributes)
 
-    def _bind(self, provider: MeterProvider) -> None:
+    def _bind(self, provider: MeterProvider | None) -> None:
         with self._lock:
             self._real = provider
-            meters, self._meters = self._meters, []
+            meters = list(self._meters.values())
         for meter in meters:
             meter._bind(provider)
 
@@ -477,9 +522,18 @@ def get_meter(
     return provider.get_meter(name, version or None, schema_url, attributes)
 
 
-def _reset_globals() -> None:
-    """Forget the global provider and every proxy (used by ``otel.testing``)."""
-    global _global_provider, _proxy_provider
+def _swap_meter_provider(meter_provider: MeterProvider | None) -> MeterProvider | None:
+    """Replace the global provider (None: no provider); return the previous one.
+
+    For ``otel.testing``: proxies rebind to the new provider (or back to no-ops).
+    """
+    global _global_provider
     with _provider_lock:
-        _global_provider = None
-        _proxy_provider = _ProxyMeterProvider()
+        previous, _global_provider = _global_provider, meter_provider
+    _proxy_provider._bind(meter_provider)
+    return previous
+
+
+def _reset_globals() -> None:
+    """Forget the global provider; proxies go back to no-ops (used by ``otel.testing``)."""
+    _swap_meter_provider(None)

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from otel.metrics._meter import _swap_meter_provider
 from otel.sdk.metrics import MeterProvider
 from otel.sdk.metrics.export import (
     AggregationTemporality,
@@ -67,12 +68,17 @@ def capture_metrics(
     preferred_temporality: dict[type, AggregationTemporality] | None = None,
     **provider_kwargs: Any,
 ) -> Iterator[CapturedMetrics]:
-    """Context manager yielding a :class:`CapturedMetrics` (its own provider, not global).
+    """Within the block, the global MeterProvider records into memory; yields a
+    :class:`CapturedMetrics` whose ``metrics()``/``points()`` collect on demand.
 
-    In pytest: ``@pytest.fixture`` + ``with capture_metrics() as captured: yield captured``.
+    Instruments made through ``otel.metrics.get_meter`` (also before the block, through
+    proxies) record into it. On exit the previous global provider is put back and the
+    capturing provider shut down. Keyword arguments go to the MeterProvider.
     """
     captured = CapturedMetrics(views, preferred_temporality, **provider_kwargs)
+    previous = _swap_meter_provider(captured.meter_provider)
     try:
         yield captured
     finally:
+        _swap_meter_provider(previous)
         captured.shutdown()
