@@ -6,6 +6,8 @@ LINTED := src tests benchmarks examples
 
 demo: setup
 	$(BIN)/python examples/tracing_example.py
+	$(BIN)/python examples/metrics_example.py
+	$(BIN)/python examples/logs_example.py
 
 test: setup lint typecheck pytest
 
