@@ -12,6 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 OFFICIAL_PYTHON = ROOT / "benchmarks" / ".venv-official" / "bin" / "python"
 
+_IMPORTS = "import opentelemetry.sdk.trace, opentelemetry.propagators.b3"
+
 in_ci = pytest.mark.skipif(os.environ.get("CI") != "true", reason="only enforced with CI=true")
 
 
