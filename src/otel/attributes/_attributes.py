@@ -138,8 +138,13 @@ def clean_attributes(
     result: dict[str, AttributeValue] = {}
     if not attributes:
         return result, 0
+    try:
+        items = attributes.items()
+    except AttributeError:
+        _warn_once(f"<{type(attributes).__name__}>", "attributes must be a mapping")
+        return result, 0
     dropped = 0
-    for key, value in attributes.items():
+    for key, value in items:
         if type(key) is str and key and type(value) in _PRIMITIVES and type(value) is not int:
             cleaned: AttributeValue = _truncate(value, max_value_len)  # type: ignore[assignment]
         else:

@@ -39,8 +39,12 @@ def _record_error(
         if record_exception:
             span.record_exception(exc, escaped=True)
         if set_status_on_exception:
-            span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))
-    except Exception:  # pragma: no cover - a broken SDK span must not break the caller
+            try:
+                description = f"{type(exc).__name__}: {exc}"
+            except Exception:  # the exception's __str__ is broken: its type must do
+                description = type(exc).__name__
+            span.set_status(Status(StatusCode.ERROR, description))
+    except Exception:  # a broken span must not break the caller
         _logger.exception("Failed to record exception on span")
 
 

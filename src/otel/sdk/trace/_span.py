@@ -18,6 +18,7 @@ from otel.attributes import AttributeValue, clean_attribute_value, clean_attribu
 from otel.sdk.resources import Resource
 from otel.sdk.util.instrumentation import InstrumentationScope
 from otel.trace import Link, SpanContext, SpanKind, Status, StatusCode
+from otel.trace._context_helpers import _record_error
 from otel.trace._status import UNSET_STATUS
 
 if TYPE_CHECKING:
@@ -463,7 +464,13 @@ class Span(ReadableSpan, trace_api.Span):
             "exception.escaped": bool(escaped),
         }
         if attributes:
-            event_attributes.update(attributes)
+            try:
+                event_attributes.update(attributes)
+            except Exception:
+                _logger.warning(
+                    "record_exception needs a mapping of attributes; got %s",
+                    type(attributes).__name__,
+                )
         self.add_event("exception", event_attributes, timestamp)
 
     def end(self, end_time: int | None = None) -> None:
@@ -482,10 +489,7 @@ class Span(ReadableSpan, trace_api.Span):
     def __exit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
         if exc_val is not None and self._end_time is None and exc_type is not GeneratorExit:
             mode = self._exc_mode
-            if mode & 1:
-                self.record_exception(exc_val, escaped=True)
-            if mode & 2:
-                self.set_status(Status(StatusCode.ERROR, f"{exc_type.__name__}: {exc_val}"))
+            _record_error(self, exc_val, bool(mode & 1), bool(mode & 2))
         self.end()
 
     def __repr__(self) -> str:

@@ -66,6 +66,23 @@ def _count(limit: int | None) -> int:
     return _UNLIMITED if limit is None else limit
 
 
+def _guarded(generate: Callable[[], int], bits: int) -> Callable[[], int]:
+    """``generate``, falling back to a random id (logged once) when it raises."""
+    failed = False
+
+    def generate_or_random() -> int:
+        nonlocal failed
+        try:
+            return generate()
+        except Exception:
+            if not failed:
+                failed = True
+                _logger.exception("Id generator %r failed; using random ids instead", generate)
+            return _getrandbits(bits) or 1
+
+    return generate_or_random
+
+
 class Tracer(trace_api.Tracer):
     """Creates SDK spans for one instrumentation scope. Get it from a TracerProvider."""
 
@@ -109,8 +126,8 @@ class Tracer(trace_api.Tracer):
             self._gen_trace = partial(_getrandbits, 128)
             self._gen_span = partial(_getrandbits, 64)
         else:
-            self._gen_trace = id_generator.generate_trace_id
-            self._gen_span = id_generator.generate_span_id
+            self._gen_trace = _guarded(id_generator.generate_trace_id, 128)
+            self._gen_span = _guarded(id_generator.generate_span_id, 64)
         self._random_flag = 2 if getattr(id_generator, "is_trace_id_random", False) else 0
         self.instrumentation_scope = instrumentation_scope
         self._max_attrs = _count(span_limits.max_span_attributes)
@@ -420,7 +437,7 @@ class TracerProvider(trace_api.TracerProvider):
                 tuple(sorted(attributes.items())) if attributes else (),
             )
             hash(key)
-        except TypeError:
+        except (TypeError, AttributeError):
             key = (
                 instrumenting_module_name,
                 instrumenting_library_version,
