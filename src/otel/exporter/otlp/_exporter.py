@@ -10,12 +10,48 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
-from typing import Protocol
+from collections.abc import Callable, Sequence
+from typing import Protocol, TypeVar
 
 from otel.exporter.otlp._retry import Attempt, run_with_retries
 
 _logger = logging.getLogger("otel.exporter.otlp")
+
+T = TypeVar("T")
+
+
+def encode_keeping_good(
+    encode: Callable[[Sequence[T]], bytes], items: Sequence[T], what: str
+) -> bytes:
+    """``encode(items)``; when that fails, encode only the items that encode on their own.
+
+    One span or record with a value the encoder cannot take (a name that is not a str, a
+    float timestamp, ...) then costs itself, logged with the reason, not the whole batch.
+    """
+    try:
+        return encode(items)
+    except Exception:
+        pass
+    good: list[T] = []
+    first_error = ""
+    for item in items:
+        try:
+            encode((item,))
+        except Exception as exc:
+            first_error = first_error or f"{type(exc).__name__}: {exc}"
+        else:
+            good.append(item)
+    if not good:
+        raise ValueError(f"none of the {what} could be encoded (first error: {first_error})")
+    if first_error:
+        _logger.error(
+            "Dropped %d of %d %s that could not be encoded for OTLP (first error: %s)",
+            len(items) - len(good),
+            len(items),
+            what,
+            first_error,
+        )
+    return encode(good)
 
 
 class Transport(Protocol):

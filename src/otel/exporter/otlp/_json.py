@@ -110,6 +110,22 @@ def _trace_state(ts: Any) -> str:
     return str(ts.to_header() if hasattr(ts, "to_header") else ts)
 
 
+def _nanos(value: Any) -> str:
+    """A fixed64 time as its decimal string; a value that is no time raises (the caller
+    then drops only the item that carries it)."""
+    if value is None:
+        return "0"
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**64:
+        return str(int(value))
+    raise TypeError(f"a time must be int nanoseconds since the epoch, got {value!r}")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"a name must be a str, got {type(value).__name__}")
+
+
 def _enum(value: Any) -> int:
     return int(getattr(value, "value", value) or 0)
 
@@ -127,15 +143,15 @@ def span(sp: Any) -> JSONDict:
         if parent.is_remote:
             flags |= 0x200
     out["flags"] = flags
-    out["name"] = sp.name
+    out["name"] = _text(sp.name)
     out["kind"] = _enum(sp.kind) + 1
-    out["startTimeUnixNano"] = str(sp.start_time or 0)
-    out["endTimeUnixNano"] = str(sp.end_time or 0)
+    out["startTimeUnixNano"] = _nanos(sp.start_time)
+    out["endTimeUnixNano"] = _nanos(sp.end_time)
     _put_attributes(out, "attributes", sp.attributes)
     _put_count(out, "droppedAttributesCount", sp.dropped_attributes)
     events = []
     for ev in sp.events:
-        e: JSONDict = {"timeUnixNano": str(ev.timestamp or 0), "name": ev.name}
+        e: JSONDict = {"timeUnixNano": _nanos(ev.timestamp), "name": _text(ev.name)}
         _put_attributes(e, "attributes", ev.attributes)
         _put_count(e, "droppedAttributesCount", ev.dropped_attributes)
         events.append(e)
@@ -188,7 +204,11 @@ def _group(items: Sequence[Any]) -> list[tuple[Any, list[tuple[Any, list[Any]]]]
 
 
 def _dumps(obj: JSONDict) -> bytes:
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    text = json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: replaced, as the protobuf encoder does
+        return text.encode("utf-8", "replace")
 
 
 def encode_spans(spans: Sequence[Any]) -> bytes:
@@ -379,10 +399,10 @@ def log_record(record: Any) -> JSONDict:
     out: JSONDict = {}
     ts = getattr(record, "timestamp", None)
     if ts:
-        out["timeUnixNano"] = str(ts)
+        out["timeUnixNano"] = _nanos(ts)
     observed = getattr(record, "observed_timestamp", None)
     if observed:
-        out["observedTimeUnixNano"] = str(observed)
+        out["observedTimeUnixNano"] = _nanos(observed)
     severity = getattr(record, "severity_number", None)
     if severity is not None and _enum(severity):
         out["severityNumber"] = _enum(severity)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from otel.exporter.otlp import _config, _json
-from otel.exporter.otlp._exporter import ExportCore
+from otel.exporter.otlp._exporter import ExportCore, encode_keeping_good
 from otel.exporter.otlp._grpc import GrpcSender
 from otel.exporter.otlp._http import CONTENT_TYPE_JSON, CONTENT_TYPE_PROTOBUF, HttpSender
 from otel.exporter.otlp._proto._encode_logs import encode_logs
@@ -129,7 +129,7 @@ class SpanExporterBase(_Common, SpanExporter):
         if not spans:
             return SpanExportResult.SUCCESS
         encode = _json.encode_spans if self._json else encode_spans
-        ok = self._deliver(lambda: encode(spans), len(spans), None)
+        ok = self._deliver(lambda: encode_keeping_good(encode, spans, "spans"), len(spans), None)
         return SpanExportResult.SUCCESS if ok else SpanExportResult.FAILURE
 
     def shutdown(self) -> None:
@@ -261,7 +261,9 @@ class LogExporterBase(_Common, LogExporter):
         if not batch:
             return LogExportResult.SUCCESS
         encode = _json.encode_logs if self._json else encode_logs
-        ok = self._deliver(lambda: encode(batch), len(batch), None)
+        ok = self._deliver(
+            lambda: encode_keeping_good(encode, batch, "log records"), len(batch), None
+        )
         return LogExportResult.SUCCESS if ok else LogExportResult.FAILURE
 
     def shutdown(self) -> None:
