@@ -26,6 +26,7 @@ class TraceFlags(int):
     DEFAULT = 0x00
     SAMPLED = 0x01
     RANDOM = 0x02
+    RANDOM_TRACE_ID = 0x02  # the official 1.x name of RANDOM
 
     @classmethod
     def get_default(cls) -> TraceFlags:
@@ -38,6 +39,11 @@ class TraceFlags(int):
     @property
     def random(self) -> bool:
         """True when the trace id's rightmost 7 bytes are random (W3C Level 2)."""
+        return bool(self & TraceFlags.RANDOM)
+
+    @property
+    def random_trace_id(self) -> bool:
+        """Official 1.x name of :attr:`random`."""
         return bool(self & TraceFlags.RANDOM)
 
     def __repr__(self) -> str:
@@ -96,6 +102,11 @@ class TraceState(Mapping[str, str]):
                 _logger.warning("tracestate has more than %d entries; rest dropped", _MAX_MEMBERS)
                 break
             self._entries[key] = value
+
+    @classmethod
+    def get_default(cls) -> TraceState:
+        """An empty TraceState."""
+        return cls()
 
     @classmethod
     def _from_valid(cls, entries: dict[str, str]) -> TraceState:

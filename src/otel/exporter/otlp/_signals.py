@@ -269,5 +269,5 @@ class LogExporterBase(_Common, LogExporter):
     def shutdown(self) -> None:
         self._core.shutdown()
 
-    def force_flush(self, timeout_millis: int = 30000) -> bool:
+    def force_flush(self, timeout_millis: int = 10_000) -> bool:
         return True

@@ -22,13 +22,22 @@ from otel.sdk.logs._provider import (
     LogRecordProcessor,
     SynchronousMultiLogRecordProcessor,
 )
-from otel.sdk.logs._record import LogData, LogLimits, LogRecord, LogRecordLimits
+from otel.sdk.logs._record import (
+    LogData,
+    LogDroppedAttributesWarning,
+    LogLimits,
+    LogRecord,
+    LogRecordDroppedAttributesWarning,
+    LogRecordLimits,
+)
 
 __all__ = [
     "ConcurrentMultiLogRecordProcessor",
     "LogData",
+    "LogDroppedAttributesWarning",
     "LogLimits",
     "LogRecord",
+    "LogRecordDroppedAttributesWarning",
     "LogRecordLimits",
     "LogRecordProcessor",
     "Logger",

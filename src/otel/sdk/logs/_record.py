@@ -281,3 +281,14 @@ class LogData:
 
 #: Name used by the newer official SDK for the same limits.
 LogRecordLimits = LogLimits
+
+
+class LogRecordDroppedAttributesWarning(UserWarning):
+    """Official warning category for log records that dropped attributes.
+
+    otel reports such drops through ``logging`` and never emits this warning; the class
+    exists so that code filtering it (``warnings.filterwarnings(..., category=...)``) runs.
+    """
+
+
+LogDroppedAttributesWarning = LogRecordDroppedAttributesWarning

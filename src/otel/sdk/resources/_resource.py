@@ -22,11 +22,43 @@ from otel.sdk.config import env_list, env_str, parse_key_value_list
 _logger = logging.getLogger("otel.sdk.resources")
 
 # Semantic-convention keys used here (official constant names).
+CLOUD_ACCOUNT_ID = "cloud.account.id"
+CLOUD_AVAILABILITY_ZONE = "cloud.availability_zone"
 CLOUD_PROVIDER = "cloud.provider"
+CLOUD_REGION = "cloud.region"
+CONTAINER_ID = "container.id"
+CONTAINER_IMAGE_NAME = "container.image.name"
+CONTAINER_IMAGE_TAG = "container.image.tag"
 CONTAINER_NAME = "container.name"
 DEPLOYMENT_ENVIRONMENT = "deployment.environment"
+FAAS_ID = "faas.id"
+FAAS_INSTANCE = "faas.instance"
+FAAS_NAME = "faas.name"
+FAAS_VERSION = "faas.version"
 HOST_ARCH = "host.arch"
+HOST_ID = "host.id"
+HOST_IMAGE_ID = "host.image.id"
+HOST_IMAGE_NAME = "host.image.name"
+HOST_IMAGE_VERSION = "host.image.version"
 HOST_NAME = "host.name"
+HOST_TYPE = "host.type"
+KUBERNETES_CLUSTER_NAME = "k8s.cluster.name"
+KUBERNETES_CONTAINER_NAME = "k8s.container.name"
+KUBERNETES_CRON_JOB_NAME = "k8s.cronjob.name"
+KUBERNETES_CRON_JOB_UID = "k8s.cronjob.uid"
+KUBERNETES_DAEMON_SET_NAME = "k8s.daemonset.name"
+KUBERNETES_DAEMON_SET_UID = "k8s.daemonset.uid"
+KUBERNETES_DEPLOYMENT_NAME = "k8s.deployment.name"
+KUBERNETES_DEPLOYMENT_UID = "k8s.deployment.uid"
+KUBERNETES_JOB_NAME = "k8s.job.name"
+KUBERNETES_JOB_UID = "k8s.job.uid"
+KUBERNETES_NAMESPACE_NAME = "k8s.namespace.name"
+KUBERNETES_POD_NAME = "k8s.pod.name"
+KUBERNETES_POD_UID = "k8s.pod.uid"
+KUBERNETES_REPLICA_SET_NAME = "k8s.replicaset.name"
+KUBERNETES_REPLICA_SET_UID = "k8s.replicaset.uid"
+KUBERNETES_STATEFUL_SET_NAME = "k8s.statefulset.name"
+KUBERNETES_STATEFUL_SET_UID = "k8s.statefulset.uid"
 OS_DESCRIPTION = "os.description"
 OS_TYPE = "os.type"
 OS_VERSION = "os.version"
@@ -212,7 +244,15 @@ class OTELResourceDetector(ResourceDetector):
 
 
 class ProcessResourceDetector(ResourceDetector):
-    """process.* attributes of the running interpreter (opt-in)."""
+    """process.* attributes of the running interpreter (opt-in).
+
+    The command line (``process.command_line``, ``process.command_args``) may carry
+    secrets, so it is reported only with ``include_command_args=True``.
+    """
+
+    def __init__(self, raise_on_error: bool = False, *, include_command_args: bool = False) -> None:
+        super().__init__(raise_on_error)
+        self.include_command_args = include_command_args
 
     def detect(self) -> Resource:
         argv = list(sys.argv)
@@ -228,8 +268,9 @@ class ProcessResourceDetector(ResourceDetector):
         }
         if argv:
             attributes[PROCESS_COMMAND] = argv[0]
-            attributes[PROCESS_COMMAND_LINE] = " ".join(argv)
-            attributes[PROCESS_COMMAND_ARGS] = tuple(argv)
+            if self.include_command_args:
+                attributes[PROCESS_COMMAND_LINE] = " ".join(argv)
+                attributes[PROCESS_COMMAND_ARGS] = tuple(argv)
         try:
             import getpass
 
@@ -237,6 +278,16 @@ class ProcessResourceDetector(ResourceDetector):
         except Exception:  # no user name in this environment
             pass
         return Resource(attributes)
+
+
+class ServiceInstanceIdResourceDetector(ResourceDetector):
+    """``service.instance.id``: the process's random UUID v4 (a forked child gets a new one).
+
+    The same value ``Resource.create()`` puts into every resource of this process.
+    """
+
+    def detect(self) -> Resource:
+        return Resource({SERVICE_INSTANCE_ID: _instance_id()})
 
 
 class HostResourceDetector(ResourceDetector):

@@ -18,11 +18,13 @@ _getrandbits = _generator.getrandbits
 class IdGenerator(abc.ABC):
     """Makes new trace and span ids.
 
-    ``is_trace_id_random`` tells the SDK whether the trace id's low 56 bits are random;
+    ``is_trace_id_random()`` tells the SDK whether the trace id's low 56 bits are random;
     it then sets the W3C Trace Context Level 2 *random* trace flag on root spans.
     """
 
-    is_trace_id_random = False
+    def is_trace_id_random(self) -> bool:
+        """Whether generated trace ids are random in their rightmost 7 bytes."""
+        return False
 
     @abc.abstractmethod
     def generate_span_id(self) -> int:
@@ -39,7 +41,8 @@ class RandomIdGenerator(IdGenerator):
     Not cryptographic, which ids need not be. Sets the W3C *random* trace flag.
     """
 
-    is_trace_id_random = True
+    def is_trace_id_random(self) -> bool:
+        return True
 
     def generate_span_id(self) -> int:
         span_id = _getrandbits(64)

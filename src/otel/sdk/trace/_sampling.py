@@ -244,6 +244,37 @@ DEFAULT_ON = ParentBased(ALWAYS_ON)
 """Sample a span when its parent is sampled, and every root span (the SDK default)."""
 
 
+class AlwaysRecordSampler(Sampler):
+    """Wraps ``root`` so that every span is recorded: a DROP becomes RECORD_ONLY.
+
+    Sampled spans stay as ``root`` decided; spans ``root`` drops are still recorded (seen
+    by span processors, e.g. for span-derived metrics) but not sampled, so not exported.
+    """
+
+    def __init__(self, root: Sampler) -> None:
+        self._root = root
+
+    def should_sample(
+        self,
+        parent_context: Context | None,
+        trace_id: int,
+        name: str,
+        kind: SpanKind | None = None,
+        attributes: Mapping[str, AttributeValue] | None = None,
+        links: Sequence[Link] | None = None,
+        trace_state: TraceState | None = None,
+    ) -> SamplingResult:
+        result = self._root.should_sample(
+            parent_context, trace_id, name, kind, attributes, links, trace_state
+        )
+        if result.decision is Decision.DROP:
+            return SamplingResult(Decision.RECORD_ONLY, result.attributes, result.trace_state)
+        return result
+
+    def get_description(self) -> str:
+        return f"AlwaysRecordSampler{{{self._root.get_description()}}}"
+
+
 class ParentBasedTraceIdRatio(ParentBased):
     """``ParentBased`` with a ``TraceIdRatioBased(rate)`` root."""
 

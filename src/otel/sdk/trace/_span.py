@@ -38,7 +38,11 @@ _new_status = Status.__new__
 
 
 class Event:
-    """A timestamped, named annotation of a span, with attributes."""
+    """A timestamped, named annotation of a span, with attributes.
+
+    ``limit`` caps the number of attributes kept (default 128, the specification's
+    default event attribute count limit; None keeps all).
+    """
 
     __slots__ = ("_attributes", "_dropped_attributes", "_name", "_timestamp")
 
@@ -47,7 +51,7 @@ class Event:
         name: str,
         attributes: Mapping[str, AttributeValue] | None = None,
         timestamp: int | None = None,
-        limit: int | None = None,
+        limit: int | None = 128,
     ) -> None:
         self._name = name
         if attributes:

@@ -66,6 +66,16 @@ def _count(limit: int | None) -> int:
     return _UNLIMITED if limit is None else limit
 
 
+def _trace_id_random(id_generator: object) -> bool:
+    """``id_generator.is_trace_id_random()`` (a plain bool attribute is accepted too)."""
+    flag = getattr(id_generator, "is_trace_id_random", False)
+    try:
+        return bool(flag() if callable(flag) else flag)
+    except Exception:
+        _logger.exception("is_trace_id_random() of %r failed; assuming False", id_generator)
+        return False
+
+
 def _guarded(generate: Callable[[], int], bits: int) -> Callable[[], int]:
     """``generate``, falling back to a random id (logged once) when it raises."""
     failed = False
@@ -128,7 +138,7 @@ class Tracer(trace_api.Tracer):
         else:
             self._gen_trace = _guarded(id_generator.generate_trace_id, 128)
             self._gen_span = _guarded(id_generator.generate_span_id, 64)
-        self._random_flag = 2 if getattr(id_generator, "is_trace_id_random", False) else 0
+        self._random_flag = 2 if _trace_id_random(id_generator) else 0
         self.instrumentation_scope = instrumentation_scope
         self._max_attrs = _count(span_limits.max_span_attributes)
         self._max_attr_len = span_limits.max_span_attribute_length

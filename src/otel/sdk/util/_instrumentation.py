@@ -58,14 +58,19 @@ class InstrumentationScope:
             f"schema_url={self._schema_url!r}, attributes={dict(self._attributes)!r})"
         )
 
-    def to_json(self) -> dict[str, object]:
-        """The scope as a JSON-ready dict (used by the console exporters)."""
-        return {
-            "name": self._name,
-            "version": self._version,
-            "schema_url": self._schema_url,
-            "attributes": dict(self._attributes),
-        }
+    def to_json(self, indent: int | None = 4) -> str:
+        """The scope as a JSON document (name, version, schema_url, attributes)."""
+        import json
+
+        return json.dumps(
+            {
+                "name": self._name,
+                "version": self._version,
+                "schema_url": self._schema_url or "",
+                "attributes": dict(self._attributes),
+            },
+            indent=indent,
+        )
 
 
 def _first(item: tuple[str, object]) -> str:

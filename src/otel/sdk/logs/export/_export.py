@@ -226,8 +226,11 @@ class BatchLogRecordProcessor(LogRecordProcessor):
     def on_emit(self, log_data: LogData) -> None:  # replaced per instance in __init__
         self._worker.emit(log_data)
 
-    def force_flush(self, timeout_millis: int | None = None) -> bool:
-        """Export everything queued; False if not done within the timeout."""
+    def force_flush(self, timeout_millis: int | None = 30000) -> bool:
+        """Export everything queued; False if not done within the timeout.
+
+        ``None`` waits up to the export timeout.
+        """
         if timeout_millis is None:
             timeout_millis = int(self._export_timeout_millis)
         return self._worker.force_flush(timeout_millis)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Sequence
 
 from otel.sdk._fork import renew_lock_after_fork
@@ -11,10 +12,13 @@ from otel.sdk.trace.export._exporters import SpanExporter, SpanExportResult
 
 
 class InMemorySpanExporter(SpanExporter):
-    """Stores every exported span; ``get_finished_spans()`` returns them in export order."""
+    """Stores exported spans; ``get_finished_spans()`` returns them in export order.
 
-    def __init__(self) -> None:
-        self._finished_spans: list[ReadableSpan] = []
+    ``max_spans`` bounds the store: beyond it the oldest spans are discarded (None: no bound).
+    """
+
+    def __init__(self, max_spans: int | None = None) -> None:
+        self._finished_spans: deque[ReadableSpan] = deque(maxlen=max_spans)
         self._stopped = False
         self._lock = threading.Lock()
         renew_lock_after_fork(self)
