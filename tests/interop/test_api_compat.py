@@ -299,12 +299,6 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
         for cls in classes
         for param in ("log_record", "log_data")
     },
-    ("opentelemetry.sdk._logs", "LogRecordLimits(max_log_record_attributes)"): (
-        "log-record-specific limits (falling back to max_attributes) not implemented yet"
-    ),
-    ("opentelemetry.sdk._logs", "LogRecordLimits(max_log_record_attribute_length)"): (
-        "log-record-specific limits (falling back to max_attribute_length) not implemented yet"
-    ),
     (_OTLP_HTTP + "trace_exporter", "OTLPSpanExporter(max_request_size)"): _MAX_REQUEST_SIZE,
     (_OTLP_HTTP + "metric_exporter", "OTLPMetricExporter(max_request_size)"): _MAX_REQUEST_SIZE,
     (_OTLP_HTTP + "_log_exporter", "OTLPLogExporter(max_request_size)"): _MAX_REQUEST_SIZE,

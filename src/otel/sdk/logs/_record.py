@@ -30,6 +30,10 @@ class LogLimits:
     ``OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT``, else
     ``OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT``, else unlimited). Pass ``LogLimits.UNSET`` to
     lift a limit explicitly. The environment is read when the object is created.
+
+    ``max_log_record_attributes`` / ``max_log_record_attribute_length`` (the newer
+    official names for the log-record-specific limits) take precedence when given; the
+    attributes of that name read the same limits.
     """
 
     UNSET = -1
@@ -40,8 +44,16 @@ class LogLimits:
     max_attribute_length: int | None
 
     def __init__(
-        self, max_attributes: int | None = None, max_attribute_length: int | None = None
+        self,
+        max_attributes: int | None = None,
+        max_attribute_length: int | None = None,
+        max_log_record_attributes: int | None = None,
+        max_log_record_attribute_length: int | None = None,
     ) -> None:
+        if max_log_record_attributes is not None:
+            max_attributes = max_log_record_attributes
+        if max_log_record_attribute_length is not None:
+            max_attribute_length = max_log_record_attribute_length
         self.max_attributes = _limit(
             max_attributes,
             "OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT",
@@ -54,6 +66,14 @@ class LogLimits:
             "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT",
             None,
         )
+
+    @property
+    def max_log_record_attributes(self) -> int | None:
+        return self.max_attributes
+
+    @property
+    def max_log_record_attribute_length(self) -> int | None:
+        return self.max_attribute_length
 
     def __repr__(self) -> str:
         return (
