@@ -32,7 +32,7 @@ logger=None)``
     Export what is queued, stop the worker; True if it stopped within the timeout.
     Idempotent. A hung ``export`` cannot hold it beyond the timeout: the worker is a
     daemon thread and is abandoned. The caller (the processor) shuts its exporter down
-    afterwards.
+    afterwards, within what is left of the same timeout (``shutdown_exporter``).
 
 ``dropped`` (int)
     Items dropped because the queue was full, since creation.
@@ -72,6 +72,36 @@ T = TypeVar("T")
 _default_logger = logging.getLogger("otel.sdk.batch")
 
 _DISCARD: collections.deque[object] = collections.deque(maxlen=0)
+
+
+def shutdown_exporter(
+    shutdown: Callable[[], object],
+    deadline: float,
+    logger: logging.Logger,
+    failure_message: str,
+) -> bool:
+    """Call an exporter's ``shutdown`` and wait for it until ``deadline`` at the latest.
+
+    ``deadline`` is on the ``time.monotonic()`` clock (the owning processor's shutdown
+    timeout). The call runs in a daemon thread, so an exporter whose shutdown hangs (for
+    example behind an export that hangs) is abandoned at the deadline instead of holding
+    the caller, or the interpreter's exit, hostage. An exception is logged with
+    ``failure_message``. True if the exporter's shutdown finished in time.
+    """
+
+    def run() -> None:
+        try:
+            shutdown()
+        except Exception:
+            logger.exception(failure_message)
+
+    thread = threading.Thread(target=run, name="otel.exporter-shutdown", daemon=True)
+    thread.start()
+    thread.join(max(deadline - time.monotonic(), 0.0))
+    if thread.is_alive():
+        logger.warning("Exporter shutdown did not finish within the timeout; abandoned")
+        return False
+    return True
 
 
 class BatchWorker(Generic[T]):

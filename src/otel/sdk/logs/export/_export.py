@@ -7,10 +7,11 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import IO
 
-from otel.sdk._batch import BatchWorker
+from otel.sdk._batch import BatchWorker, shutdown_exporter
 from otel.sdk.config import env_int
 from otel.sdk.logs._guard import GUARD, report_once
 from otel.sdk.logs._provider import LogRecordProcessor
@@ -238,19 +239,19 @@ class BatchLogRecordProcessor(LogRecordProcessor):
     def shutdown(self, timeout_millis: int = 30000) -> bool:  # type: ignore[override]
         """Export what is queued, stop the worker, shut the exporter down; once.
 
-        Returns within ``timeout_millis`` plus the exporter's own shutdown even when an
-        export hangs (the worker thread is then abandoned).
+        Returns within ``timeout_millis`` even when an export or the exporter's shutdown
+        hangs (the hung thread is then abandoned); False in that case.
         """
         with self._shutdown_lock:
             if self._is_shutdown:
                 return True
             self._is_shutdown = True
+        deadline = time.monotonic() + max(timeout_millis, 0) / 1000.0
         stopped = self._worker.shutdown(timeout_millis)
-        try:
-            self._exporter.shutdown()
-        except Exception:
-            _logger.exception("Shutting down the log exporter failed")
-        return stopped
+        exporter_stopped = shutdown_exporter(
+            self._exporter.shutdown, deadline, _logger, "Shutting down the log exporter failed"
+        )
+        return stopped and exporter_stopped
 
 
 #: Names used by the newer official SDK for the same exporters.

@@ -7,11 +7,12 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import IO
 
 from otel.context import Context
-from otel.sdk._batch import _DISCARD, BatchWorker
+from otel.sdk._batch import _DISCARD, BatchWorker, shutdown_exporter
 from otel.sdk._fork import renew_lock_after_fork
 from otel.sdk.config import env_int
 from otel.sdk.trace._processor import SpanProcessor
@@ -182,13 +183,13 @@ class BatchSpanProcessor(SpanProcessor):
         )
 
     def shutdown(self, timeout_millis: int | None = None) -> None:
-        self._worker.shutdown(
-            self._export_timeout_millis if timeout_millis is None else timeout_millis
+        """Export what is queued, then shut the exporter down, all within the timeout."""
+        timeout = self._export_timeout_millis if timeout_millis is None else timeout_millis
+        deadline = time.monotonic() + max(timeout, 0) / 1000.0
+        self._worker.shutdown(timeout)
+        shutdown_exporter(
+            self.span_exporter.shutdown, deadline, _logger, "Exporter failed to shut down"
         )
-        try:
-            self.span_exporter.shutdown()
-        except Exception:
-            _logger.exception("Exporter failed to shut down")
 
 
 def _default_formatter(span: ReadableSpan) -> str:
