@@ -302,9 +302,6 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
     (_OTLP_HTTP + "trace_exporter", "OTLPSpanExporter(max_request_size)"): _MAX_REQUEST_SIZE,
     (_OTLP_HTTP + "metric_exporter", "OTLPMetricExporter(max_request_size)"): _MAX_REQUEST_SIZE,
     (_OTLP_HTTP + "_log_exporter", "OTLPLogExporter(max_request_size)"): _MAX_REQUEST_SIZE,
-    (_OTLP_HTTP + "metric_exporter", "OTLPMetricExporter(max_export_batch_size)"): (
-        "splitting one collection into several requests by data-point count not implemented"
-    ),
 }
 
 

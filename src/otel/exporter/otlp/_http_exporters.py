@@ -66,11 +66,14 @@ class OTLPMetricExporter(MetricExporterBase):
         session: object = None,
         preferred_temporality: dict[type, AggregationTemporality] | None = None,
         preferred_aggregation: dict[type, Any] | None = None,
+        max_export_batch_size: int | None = None,
         *,
         protocol: str | None = None,
     ) -> None:
         temporality, aggregation = metric_preferences(preferred_temporality, preferred_aggregation)
         MetricExporter.__init__(self, temporality, aggregation)
+        # at most this many data points per request (a collection is split); None: one
+        self._max_points = int(max_export_batch_size or 0)
         self._core, self._json = http_core(
             _config.METRICS,
             endpoint,
