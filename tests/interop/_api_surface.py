@@ -82,8 +82,17 @@ def _describe_class(cls: type) -> dict[str, Any]:
         elif isinstance(static, property):
             members[name] = {"kind": "property"}
         else:
-            members[name] = {"kind": "attribute"}
+            members[name] = _describe_attribute(static)
     return {"kind": "class", "params": _params(cls), "members": members}
+
+
+def _describe_attribute(value: Any) -> dict[str, Any]:
+    """A class attribute; literal values (also an enum member's value) are recorded."""
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if type(value) in _LITERALS:
+        return {"kind": "attribute", "value": value}
+    return {"kind": "attribute"}
 
 
 def _defined_in_api(cls: type, name: str) -> bool:

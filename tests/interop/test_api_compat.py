@@ -12,7 +12,8 @@ official packages are installed) and checks the matching ``otel`` module against
   and the same default where the official default is a literal (None/bool/int/float/str)
   or an enum member; parameters we add must be optional (a call written for the official
   signature still binds);
-- public class attributes and properties (enum members, ``SpanContext.trace_id``) exist;
+- public class attributes and properties (enum members, ``SpanContext.trace_id``) exist,
+  with the same value where the official one is a literal (or an enum member's literal);
 - module constants that are literals (env var names, semconv keys, defaults) are equal.
 
 Leniencies, each because every call written for the official signature still works: an
@@ -450,6 +451,10 @@ def _compare_module(module: str, official: dict[str, Any], ours: Any) -> list[st
             mine = have["members"].get(member)
             if mine is None:
                 problems.append(f"{where}: missing")
+            elif "value" in spec and mine.get("value", spec["value"]) != spec["value"]:
+                problems.append(
+                    f"{where}: {spec['value']!r} officially, {mine.get('value')!r} in otel"
+                )
             elif spec["kind"] == "method":
                 if mine["kind"] != "method":
                     problems.append(f"{where}: method officially, {mine['kind']} in otel")
