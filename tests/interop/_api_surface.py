@@ -5,7 +5,7 @@ Used twice by test_api_compat.py: run as a script under the official SDK's inter
 our .venv to describe the matching ``otel.*`` modules, so both sides are described by
 exactly the same code.
 
-    python _api_surface.py MODULE [MODULE ...]   -> JSON {module: description} on stdout
+    python _api_surface.py MODULE[:EXTRA,NAMES] ...  -> JSON {module: description} on stdout
 """
 
 from __future__ import annotations
@@ -100,10 +100,11 @@ def _defined_in_api(cls: type, name: str) -> bool:
     return any(name in vars(k) for k in cls.__mro__ if k not in _BUILTIN_BASES)
 
 
-def describe(module_name: str) -> dict[str, Any]:
+def describe(module_name: str, extra: list[str] | None = None) -> dict[str, Any]:
+    """``extra``: public names to describe although the module's ``__all__`` omits them."""
     module = importlib.import_module(module_name)
     out: dict[str, Any] = {}
-    for name in _public_names(module):
+    for name in sorted({*_public_names(module), *(extra or ())}):
         if not hasattr(module, name):
             out[name] = {"kind": "missing-in-module"}
             continue
@@ -123,9 +124,10 @@ def describe_object(value: Any) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     result: dict[str, Any] = {}
-    for module_name in argv:
+    for arg in argv:
+        module_name, _, names = arg.partition(":")
         try:
-            result[module_name] = describe(module_name)
+            result[module_name] = describe(module_name, names.split(",") if names else None)
         except Exception as exc:  # reported, compared as an error by the test
             result[module_name] = {"__error__": f"{type(exc).__name__}: {exc}"}
     json.dump(result, sys.stdout, indent=1, sort_keys=True)

@@ -6,7 +6,7 @@ surface of each official module (run in benchmarks/.venv-official, the only plac
 official packages are installed) and checks the matching ``otel`` module against it:
 
 - every official public name (``__all__``, or the non-underscore names a module without
-  ``__all__`` defines itself) exists in ours;
+  ``__all__`` defines itself, plus ``EXTRA_NAMES``) exists in ours;
 - for functions, classes (constructor) and the public methods of classes: every official
   parameter exists in ours with the same kind, positional parameters at the same position,
   and the same default where the official default is a literal (None/bool/int/float/str)
@@ -87,6 +87,16 @@ MODULES = [
     "opentelemetry.exporter.otlp.proto.http.metric_exporter",
     "opentelemetry.exporter.otlp.proto.http._log_exporter",
 ]
+
+# Public names users import although the official module's __all__ omits them.
+EXTRA_NAMES: dict[str, list[str]] = {
+    "opentelemetry.trace": [
+        "NoOpTracer",
+        "NoOpTracerProvider",
+        "ProxyTracer",
+        "ProxyTracerProvider",
+    ],
+}
 
 # Names that modules without __all__ merely import from the stdlib / typing; never API.
 STDLIB_IMPORTS = frozenset(
@@ -315,7 +325,11 @@ def _official_surface() -> dict[str, Any]:
     if not OFFICIAL_PYTHON.exists():
         pytest.skip(f"official SDK venv missing ({OFFICIAL_PYTHON}); run `make setup`")
     proc = subprocess.run(
-        [str(OFFICIAL_PYTHON), str(HERE / "_api_surface.py"), *MODULES],
+        [
+            str(OFFICIAL_PYTHON),
+            str(HERE / "_api_surface.py"),
+            *(f"{m}:{','.join(EXTRA_NAMES[m])}" if m in EXTRA_NAMES else m for m in MODULES),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
