@@ -8,6 +8,7 @@ logged once per key; nothing here raises into user code.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Mapping, Sequence
 from typing import TypeAlias
@@ -37,6 +38,16 @@ _INT64_MAX = 2**63 - 1
 _MAX_WARNED_KEYS = 1024
 _warned_keys: set[str] = set()
 _warned_lock = threading.Lock()
+
+
+def _renew_warned_lock() -> None:
+    """In a forked child: a fresh lock (another thread may have held it at fork time)."""
+    global _warned_lock
+    _warned_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_renew_warned_lock)
 
 
 def _warn_once(key: object, reason: str) -> None:

@@ -9,6 +9,7 @@ would feed itself forever.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 
 
@@ -22,6 +23,16 @@ GUARD = _Guard()
 _MAX_REPORTED = 256
 _reported: set[object] = set()
 _reported_lock = threading.Lock()
+
+
+def _renew_reported_lock() -> None:
+    """In a forked child: a fresh lock (another thread may have held it at fork time)."""
+    global _reported_lock
+    _reported_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_renew_reported_lock)
 
 
 def report_once(logger: logging.Logger, key: object, message: str, *args: object) -> None:

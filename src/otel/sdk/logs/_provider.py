@@ -17,6 +17,7 @@ from otel.logs import AnyValue, NoOpLogger, SeverityNumber
 from otel.logs import Logger as APILogger
 from otel.logs import LoggerProvider as APILoggerProvider
 from otel.logs import LogRecord as APILogRecord
+from otel.sdk._fork import renew_lock_after_fork
 from otel.sdk.config import sdk_disabled
 from otel.sdk.logs._guard import report_once
 from otel.sdk.logs._record import LogData, LogLimits, LogRecord, _span_ids
@@ -60,6 +61,7 @@ class SynchronousMultiLogRecordProcessor(LogRecordProcessor):
     def __init__(self) -> None:
         self._processors: tuple[LogRecordProcessor, ...] = ()
         self._lock = threading.Lock()
+        renew_lock_after_fork(self)
 
     def add_log_record_processor(self, log_record_processor: LogRecordProcessor) -> None:
         with self._lock:
@@ -360,6 +362,7 @@ class LoggerProvider(APILoggerProvider):
         self._disabled = sdk_disabled()
         self._loggers: dict[object, APILogger] = {}
         self._lock = threading.Lock()
+        renew_lock_after_fork(self)
         self._is_shutdown = False
         self._atexit: Callable[[], None] | None = None
         if shutdown_on_exit:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import IO
 
 from otel.sdk._batch import BatchWorker, shutdown_exporter
+from otel.sdk._fork import renew_lock_after_fork
 from otel.sdk.config import env_int
 from otel.sdk.logs._guard import GUARD, report_once
 from otel.sdk.logs._provider import LogRecordProcessor
@@ -82,6 +83,7 @@ class InMemoryLogExporter(LogExporter):
     def __init__(self) -> None:
         self._logs: list[LogData] = []
         self._lock = threading.Lock()
+        renew_lock_after_fork(self)
         self._stopped = False
 
     def export(self, batch: Sequence[LogData]) -> LogExportResult:
@@ -211,6 +213,7 @@ class BatchLogRecordProcessor(LogRecordProcessor):
             logger=_logger,
         )
         self._shutdown_lock = threading.Lock()
+        renew_lock_after_fork(self, "_shutdown_lock")
         self._is_shutdown = False
         # The hot path: one bound method, a deque append behind it.
         self.on_emit = self._worker.emit  # type: ignore[method-assign,assignment]
