@@ -18,7 +18,7 @@ def test_child_can_drop_an_invalid_attribute_when_the_warning_lock_was_held() ->
     release = threading.Event()
 
     def hold() -> None:
-        with _attributes._warned_lock:
+        with _attributes._warned._lock:
             taken.set()
             release.wait(10)
 

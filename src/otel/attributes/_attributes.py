@@ -8,10 +8,10 @@ logged once per key; nothing here raises into user code.
 from __future__ import annotations
 
 import logging
-import os
-import threading
 from collections.abc import Mapping, Sequence
 from typing import TypeAlias
+
+from otel._once import FirstSeen
 
 _logger = logging.getLogger("otel.attributes")
 
@@ -35,36 +35,21 @@ _PRIMITIVES = (str, bool, int, float)
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
 
-_MAX_WARNED_KEYS = 1024
-_warned_keys: set[str] = set()
-_warned_lock = threading.Lock()
-
-
-def _renew_warned_lock() -> None:
-    """In a forked child: a fresh lock (another thread may have held it at fork time)."""
-    global _warned_lock
-    _warned_lock = threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_renew_warned_lock)
+_warned = FirstSeen(1024)
 
 
 def _warn_once(key: object, reason: str) -> None:
-    skey = repr(key)
-    if skey in _warned_keys:
-        return
-    with _warned_lock:
-        if len(_warned_keys) >= _MAX_WARNED_KEYS or skey in _warned_keys:
-            return
-        _warned_keys.add(skey)
-    _logger.warning("Attribute %s dropped: %s (this is logged once per key)", skey, reason)
+    try:
+        skey = repr(key)
+    except Exception:  # a key object with a broken __repr__
+        skey = f"<{type(key).__name__} object>"
+    if _warned.first(skey):
+        _logger.warning("Attribute %s dropped: %s (this is logged once per key)", skey, reason)
 
 
 def _reset_warnings() -> None:
     """Forget which keys were warned about (used by ``otel.testing.reset_globals``)."""
-    with _warned_lock:
-        _warned_keys.clear()
+    _warned.clear()
 
 
 def _truncate(value: object, max_len: int | None) -> object:

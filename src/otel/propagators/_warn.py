@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import logging
 
-_MAX_KEYS = 1024
-_seen: set[tuple[str, str]] = set()
+from otel._once import FirstSeen
+
+_seen = FirstSeen(1024)
 
 
 def warn_once(logger: logging.Logger, key: str, message: str, *args: object) -> None:
     """Log ``message`` at WARNING the first time ``key`` is seen for ``logger``.
 
     The set of remembered keys is bounded; once full, further new keys are logged at
-    DEBUG only. Thread-safe enough: a race logs the same warning twice, never raises.
+    DEBUG only. Thread-safe: a race never logs the same warning twice.
     """
     entry = (logger.name, key)
     if entry in _seen:
         return
-    if len(_seen) >= _MAX_KEYS:
+    if _seen.first(entry):
+        logger.warning(message, *args)
+    elif _seen.full:
         logger.debug(message, *args)
-        return
-    _seen.add(entry)
-    logger.warning(message, *args)
 
 
 def _reset_warnings() -> None:

@@ -95,4 +95,4 @@ def test_child_can_report_a_failure_when_the_report_once_lock_was_held() -> None
         except RuntimeError:
             _guard.report_once(logging.getLogger("otel.test"), ("child", object()), "failed")
 
-    assert _child_finishes(_guard._reported_lock, work)
+    assert _child_finishes(_guard._reported._lock, work)

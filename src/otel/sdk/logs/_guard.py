@@ -9,8 +9,10 @@ would feed itself forever.
 from __future__ import annotations
 
 import logging
-import os
 import threading
+from collections.abc import Hashable
+
+from otel._once import FirstSeen
 
 
 class _Guard(threading.local):
@@ -20,37 +22,19 @@ class _Guard(threading.local):
 GUARD = _Guard()
 
 
-_MAX_REPORTED = 256
-_reported: set[object] = set()
-_reported_lock = threading.Lock()
+_reported = FirstSeen(256)
 
 
-def _renew_reported_lock() -> None:
-    """In a forked child: a fresh lock (another thread may have held it at fork time)."""
-    global _reported_lock
-    _reported_lock = threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_renew_reported_lock)
-
-
-def report_once(logger: logging.Logger, key: object, message: str, *args: object) -> None:
+def report_once(logger: logging.Logger, key: Hashable, message: str, *args: object) -> None:
     """Log ``message`` with the current exception's traceback, once per ``key``.
 
     A component that fails on every record (a broken processor, a bad exporter) must not
     turn each log call into a traceback of its own.
     """
-    if key in _reported:
-        return
-    with _reported_lock:
-        if key in _reported or len(_reported) >= _MAX_REPORTED:
-            return
-        _reported.add(key)
-    logger.exception(message + " (reported once)", *args)
+    if _reported.first(key):
+        logger.exception(message + " (reported once)", *args)
 
 
 def _reset_reported() -> None:
     """Forget what was reported (tests)."""
-    with _reported_lock:
-        _reported.clear()
+    _reported.clear()

@@ -1,0 +1,61 @@
+"""``FirstSeen``: the bounded "have we logged this already?" set behind every log-once.
+
+Per-request problems (an invalid attribute, an unsendable baggage entry, a processor
+failing on every record) must be logged once per key, not once per call, and the memory
+of which keys were logged must not grow with traffic. Shared by the attribute validator,
+the propagators and the logs SDK. Stdlib only, so the API layer can use it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import weakref
+from collections.abc import Hashable
+
+
+class FirstSeen:
+    """Remembers up to ``max_keys`` keys; ``first(key)`` is True once per key.
+
+    Thread-safe: a key is reported first to exactly one caller. Once full, new keys are
+    never "first" (check ``full`` to log them some cheaper way). Its lock is renewed in a
+    forked child, where another thread may have held it at fork time.
+    """
+
+    __slots__ = ("__weakref__", "_keys", "_lock", "max_keys")
+
+    def __init__(self, max_keys: int) -> None:
+        self.max_keys = max_keys
+        self._keys: set[Hashable] = set()
+        self._lock = threading.Lock()
+        if hasattr(os, "register_at_fork"):
+            ref = weakref.ref(self)
+
+            def renew_lock() -> None:
+                keys = ref()
+                if keys is not None:
+                    keys._lock = threading.Lock()
+
+            os.register_at_fork(after_in_child=renew_lock)
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._keys
+
+    @property
+    def full(self) -> bool:
+        return len(self._keys) >= self.max_keys
+
+    def first(self, key: Hashable) -> bool:
+        """True the first time ``key`` is seen (and there is room to remember it)."""
+        if key in self._keys:
+            return False
+        with self._lock:
+            if key in self._keys or len(self._keys) >= self.max_keys:
+                return False
+            self._keys.add(key)
+        return True
+
+    def clear(self) -> None:
+        """Forget every key (``otel.testing.reset_globals``, tests)."""
+        with self._lock:
+            self._keys.clear()
