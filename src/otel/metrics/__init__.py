@@ -26,6 +26,7 @@ from otel.metrics._instruments import (
     Synchronous,
     UpDownCounter,
     _Gauge,
+    _NoOpGauge,
 )
 from otel.metrics._meter import (
     Meter,
@@ -63,6 +64,7 @@ __all__ = [
     "Synchronous",
     "UpDownCounter",
     "_Gauge",
+    "_NoOpGauge",
     "get_meter",
     "get_meter_provider",
     "set_meter_provider",

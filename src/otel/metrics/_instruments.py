@@ -188,9 +188,22 @@ class UpDownCounter(Synchronous):
 
 
 class Histogram(Synchronous):
-    """A distribution of recorded values (latencies, sizes)."""
+    """A distribution of recorded values (latencies, sizes).
+
+    ``explicit_bucket_boundaries_advisory`` is the instrument author's suggestion for the
+    bucket boundaries; the API ignores it, an SDK may use it for the default aggregation.
+    """
 
     __slots__ = ()
+
+    def __init__(
+        self,
+        name: str,
+        unit: str = "",
+        description: str = "",
+        explicit_bucket_boundaries_advisory: Sequence[float] | None = None,
+    ) -> None:
+        super().__init__(name, unit, description)
 
     @abstractmethod
     def record(
@@ -271,15 +284,6 @@ class NoOpHistogram(Histogram):
 
     __slots__ = ()
 
-    def __init__(
-        self,
-        name: str,
-        unit: str = "",
-        description: str = "",
-        explicit_bucket_boundaries_advisory: Sequence[float] | None = None,
-    ) -> None:
-        super().__init__(name, unit, description)
-
     def record(
         self,
         amount: int | float,
@@ -301,6 +305,9 @@ class NoOpGauge(Gauge):
         context: Context | None = None,
     ) -> None:
         return None
+
+
+_NoOpGauge = NoOpGauge  # the official API's name while create_gauge was experimental
 
 
 class NoOpObservableCounter(ObservableCounter):

@@ -204,6 +204,28 @@ def test_exponential_histogram_single_value_uses_max_scale() -> None:
     assert (point.count, point.sum, point.min, point.max) == (1, 1.5, 1.5, 1.5)
 
 
+def test_exponential_histogram_without_record_min_max_leaves_min_and_max_unset() -> None:
+    view = View(
+        instrument_name="e",
+        aggregation=ExponentialBucketHistogramAggregation(record_min_max=False),
+    )
+    meter, reader = _setup(views=[view])
+    histogram = meter.create_histogram("e")
+    histogram.record(2.0)
+    histogram.record(8.0)
+    point = _metric(reader, "e").data.data_points[0]
+    assert (point.count, point.sum, point.min, point.max) == (2, 10.0, None, None)
+
+
+def test_exponential_aggregation_takes_record_min_max_as_third_argument() -> None:
+    aggregation = ExponentialBucketHistogramAggregation(40, 10, False)
+    assert (aggregation.max_size, aggregation.max_scale, aggregation.record_min_max) == (
+        40,
+        10,
+        False,
+    )
+
+
 def test_exponential_histogram_zero_and_negative_values() -> None:
     point = _exp_point([0.0, -4.0, 4.0])
     assert point.zero_count == 1

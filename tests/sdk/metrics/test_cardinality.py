@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import io
+import math
+import threading
 from typing import Any
 
-from otel.sdk.metrics import Counter, MeterProvider
-from otel.sdk.metrics.export import AggregationTemporality, InMemoryMetricReader
+import pytest
+
+from otel import metrics as api_metrics
+from otel.sdk.metrics import Counter, Histogram, MeterProvider
+from otel.sdk.metrics.export import (
+    AggregationTemporality,
+    CardinalityLimits,
+    ConsoleMetricExporter,
+    InMemoryMetricReader,
+    InstrumentCardinalityKey,
+    MetricReader,
+    PeriodicExportingMetricReader,
+)
 from otel.sdk.metrics.view import View
 
 OVERFLOW = {"otel.metric.overflow": True}
@@ -125,3 +139,87 @@ def test_a_cell_updated_after_it_was_retired_is_still_counted() -> None:
     cell.value += 4  # a recorder that fetched the cell before it was retired
     cell.touched = True
     assert _points(reader)[0].value == 5
+
+
+# --- the official ``cardinality_limits`` parameter ----------------------------------------
+
+
+def _series_after_four(reader: InMemoryMetricReader, create: str = "create_counter") -> int:
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    instrument = getattr(provider.get_meter("t"), create)("c")
+    record = instrument.add if hasattr(instrument, "add") else instrument.record
+    for i in range(4):
+        record(1, {"i": i})
+    return len(_points(reader))
+
+
+def test_cardinality_limits_is_the_third_positional_argument_of_the_pull_reader() -> None:
+    assert _series_after_four(InMemoryMetricReader(None, None, {Counter: 2})) == 2
+
+
+def test_cardinality_limits_leave_unnamed_instrument_classes_at_the_default() -> None:
+    reader = InMemoryMetricReader(cardinality_limits={Histogram: 2})
+    assert _series_after_four(reader) == 4
+
+
+def test_cardinality_limits_accept_the_api_instrument_class() -> None:
+    reader = InMemoryMetricReader(cardinality_limits={api_metrics.Counter: 2})
+    assert _series_after_four(reader) == 2
+
+
+def test_cardinality_limits_win_over_cardinality_limit_for_the_class_they_name() -> None:
+    reader = InMemoryMetricReader(cardinality_limits={Counter: 3}, cardinality_limit=2)
+    assert _series_after_four(reader) == 3
+
+
+def test_cardinality_limit_still_applies_to_classes_cardinality_limits_omit() -> None:
+    reader = InMemoryMetricReader(cardinality_limits={Counter: 3}, cardinality_limit=2)
+    assert _series_after_four(reader, "create_histogram") == 2
+
+
+def test_cardinality_limits_reject_a_key_that_is_not_an_instrument_class() -> None:
+    with pytest.raises(ValueError, match="not an instrument class"):
+        InMemoryMetricReader(cardinality_limits={int: 5})  # type: ignore[dict-item]
+
+
+@pytest.mark.parametrize("limit", [0, -1, 2.5, True])
+def test_cardinality_limits_reject_a_limit_that_is_not_a_positive_int(limit: Any) -> None:
+    with pytest.raises(ValueError, match="positive int"):
+        InMemoryMetricReader(cardinality_limits={Counter: limit})
+
+
+def test_periodic_reader_takes_cardinality_limits_as_fourth_positional_argument() -> None:
+    reader = PeriodicExportingMetricReader(
+        ConsoleMetricExporter(out=io.StringIO()), math.inf, 1_000, {Counter: 2}
+    )
+    try:
+        assert reader._cardinality_limit_for(Counter("c")) == 2
+    finally:
+        reader.shutdown()
+
+
+def test_periodic_reader_keeps_the_cardinality_limit_keyword() -> None:
+    reader = PeriodicExportingMetricReader(
+        ConsoleMetricExporter(out=io.StringIO()), math.inf, cardinality_limit=7
+    )
+    try:
+        assert reader._cardinality_limit_for(Counter("c")) == 7
+    finally:
+        reader.shutdown()
+
+
+class _ComponentReader(InMemoryMetricReader):
+    def __init__(self) -> None:
+        MetricReader.__init__(self, otel_component_type="periodic_metric_reader")
+        self._lock = threading.Lock()
+        self._metrics_data = None
+
+
+def test_metric_reader_accepts_and_ignores_otel_component_type() -> None:
+    assert _series_after_four(_ComponentReader()) == 4
+
+
+def test_cardinality_types_are_exported_for_annotations() -> None:
+    limits: CardinalityLimits = {Counter: 10}
+    key: InstrumentCardinalityKey = Histogram
+    assert limits[Counter] == 10 and key is Histogram

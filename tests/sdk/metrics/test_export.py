@@ -20,6 +20,7 @@ from otel.sdk.metrics.export import (
     MetricsData,
     PeriodicExportingMetricReader,
 )
+from otel.sdk.metrics.view import ExponentialBucketHistogramAggregation, View
 
 
 class _ListExporter(MetricExporter):
@@ -162,3 +163,49 @@ def test_metrics_data_to_json_round_trips() -> None:
         0
     ]
     assert point["attributes"] == {"a": [1, 2]} and point["count"] == 1
+
+
+def _collected(kind: str) -> Any:
+    reader = InMemoryMetricReader()
+    views = [View(instrument_name="e", aggregation=ExponentialBucketHistogramAggregation())]
+    provider = MeterProvider(metric_readers=[reader], views=views, shutdown_on_exit=False)
+    meter = provider.get_meter("t")
+    if kind == "sum":
+        meter.create_counter("c").add(2, {"k": "v"})
+    elif kind == "gauge":
+        meter.create_gauge("g").set(2, {"k": "v"})
+    elif kind == "histogram":
+        meter.create_histogram("h").record(2, {"k": "v"})
+    else:
+        meter.create_histogram("e").record(2, {"k": "v"})
+    data = reader.get_metrics_data()
+    assert data is not None
+    return data.resource_metrics[0].scope_metrics[0].metrics[0].data
+
+
+@pytest.mark.parametrize("kind", ["sum", "gauge", "histogram", "exponential"])
+def test_metric_data_to_json_lists_its_points(kind: str) -> None:
+    parsed = json.loads(_collected(kind).to_json())
+    assert parsed["data_points"][0]["attributes"] == {"k": "v"}
+
+
+@pytest.mark.parametrize("kind", ["sum", "gauge", "histogram", "exponential"])
+def test_data_point_to_json_holds_its_fields(kind: str) -> None:
+    point = _collected(kind).data_points[0]
+    parsed = json.loads(point.to_json())
+    assert parsed["attributes"] == {"k": "v"}
+    assert parsed["time_unix_nano"] == point.time_unix_nano
+
+
+def test_to_json_indents_by_four_spaces_by_default() -> None:
+    text = _collected("sum").to_json()
+    assert text.splitlines()[1].startswith('    "data_points"')
+
+
+def test_to_json_without_indent_is_one_line() -> None:
+    assert "\n" not in _collected("histogram").to_json(indent=None)
+
+
+def test_sum_to_json_gives_temporality_and_monotonicity() -> None:
+    parsed = json.loads(_collected("sum").to_json())
+    assert parsed["aggregation_temporality"] == 2 and parsed["is_monotonic"] is True

@@ -23,6 +23,7 @@ from otel.sdk.metrics._instrument import (
     UpDownCounter,
     _Gauge,
 )
+from otel.sdk.metrics._point import Exemplar
 from otel.sdk.metrics._provider import Meter, MeterProvider, MetricsTimeoutError
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "AlwaysOffExemplarFilter",
     "AlwaysOnExemplarFilter",
     "Counter",
+    "Exemplar",
     "ExemplarFilter",
     "ExemplarReservoir",
     "Gauge",

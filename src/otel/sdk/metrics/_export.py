@@ -12,8 +12,9 @@ import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from enum import Enum
-from typing import IO, Any
+from typing import IO, Any, TypeAlias
 
+from otel import metrics as _api
 from otel.sdk.config import env_float
 from otel.sdk.metrics._instrument import (
     Counter,
@@ -39,6 +40,57 @@ _INSTRUMENT_CLASSES: tuple[type, ...] = (
     ObservableUpDownCounter,
     ObservableGauge,
 )
+
+
+InstrumentCardinalityKey: TypeAlias = (
+    type[Counter]
+    | type[UpDownCounter]
+    | type[Histogram]
+    | type[Gauge]
+    | type[ObservableCounter]
+    | type[ObservableUpDownCounter]
+    | type[ObservableGauge]
+)
+"""An instrument class a reader's ``cardinality_limits`` can name."""
+
+CardinalityLimits: TypeAlias = dict[InstrumentCardinalityKey, int]
+"""A reader's series cap per instrument class, e.g. ``{Counter: 100, Histogram: 50}``."""
+
+# Keys ``cardinality_limits`` accepts: the SDK instrument classes and their API interfaces
+# (lookups go by isinstance, so either names every instrument of that kind).
+_CARDINALITY_KEYS: frozenset[type] = frozenset(
+    {
+        *_INSTRUMENT_CLASSES,
+        _api.Counter,
+        _api.UpDownCounter,
+        _api.Histogram,
+        _api.Gauge,
+        _api.ObservableCounter,
+        _api.ObservableUpDownCounter,
+        _api.ObservableGauge,
+    }
+)
+
+
+def _check_cardinality_limits(limits: Mapping[type, int] | None) -> dict[type, int]:
+    """Validate a ``cardinality_limits`` mapping at construction (a configuration error).
+
+    Raises ValueError for a key that is not an instrument class or a limit that is not
+    a positive int, as the official SDK does; this runs only when the reader is built.
+    """
+    if limits is None:
+        return {}
+    checked: dict[type, int] = {}
+    for cls, limit in limits.items():
+        if cls not in _CARDINALITY_KEYS:
+            raise ValueError(f"cardinality_limits: {cls!r} is not an instrument class")
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValueError(
+                f"cardinality_limits: the limit for {cls.__name__} must be a positive int, "
+                f"got {limit!r}"
+            )
+        checked[cls] = limit
+    return checked
 
 
 def _lookup(mapping: Mapping[type, Any], instrument: object, default: Any) -> Any:
@@ -126,18 +178,30 @@ class MetricReader(ABC):
 
     ``preferred_temporality`` / ``preferred_aggregation`` map instrument classes
     (``otel.sdk.metrics.Counter``, ...) to this reader's choice; the default is
-    cumulative and each instrument's default aggregation. ``cardinality_limit`` (an int,
-    or a mapping from instrument class to int) caps the series per metric stream for this
-    reader (default 2000, views may set their own).
+    cumulative and each instrument's default aggregation.
+
+    The series per metric stream are capped for this reader (default 2000; a view's
+    ``aggregation_cardinality_limit`` wins): ``cardinality_limits`` (official name) maps
+    instrument classes to their cap and raises ValueError for a key that is not an
+    instrument class or a limit that is not a positive int; ``cardinality_limit`` (an int
+    for every instrument, or a mapping) is otel's older keyword and still works; where
+    both name an instrument, ``cardinality_limits`` wins. The cap counts the
+    ``otel.metric.overflow=true`` series.
+
+    ``otel_component_type`` is accepted for signature compatibility and ignored (the
+    official SDK names its self-observability metrics with it; otel has none).
     """
 
     def __init__(
         self,
         preferred_temporality: dict[type, AggregationTemporality] | None = None,
         preferred_aggregation: dict[type, Aggregation] | None = None,
+        cardinality_limits: CardinalityLimits | Mapping[type, int] | None = None,
         *,
+        otel_component_type: object = None,
         cardinality_limit: int | Mapping[type, int] | None = None,
     ) -> None:
+        self._cardinality_limits = _check_cardinality_limits(cardinality_limits)
         self._collect: _CollectFn | None = None
         # What the caller asked for is looked up first (exact class, then base classes such
         # as the API's ``otel.metrics.Counter``); these full tables are the fallback.
@@ -170,6 +234,10 @@ class MetricReader(ABC):
         return aggregation
 
     def _cardinality_limit_for(self, instrument: object) -> int:
+        if self._cardinality_limits:
+            chosen: int | None = _lookup(self._cardinality_limits, instrument, None)
+            if chosen is not None:
+                return max(2, chosen)
         limit = self._cardinality_limit
         if limit is None:
             return DEFAULT_CARDINALITY_LIMIT
@@ -213,11 +281,15 @@ class InMemoryMetricReader(MetricReader):
         self,
         preferred_temporality: dict[type, AggregationTemporality] | None = None,
         preferred_aggregation: dict[type, Aggregation] | None = None,
+        cardinality_limits: CardinalityLimits | Mapping[type, int] | None = None,
         *,
         cardinality_limit: int | Mapping[type, int] | None = None,
     ) -> None:
         super().__init__(
-            preferred_temporality, preferred_aggregation, cardinality_limit=cardinality_limit
+            preferred_temporality,
+            preferred_aggregation,
+            cardinality_limits,
+            cardinality_limit=cardinality_limit,
         )
         self._lock = threading.Lock()
         self._metrics_data: MetricsData | None = None
@@ -249,6 +321,7 @@ class PeriodicExportingMetricReader(MetricReader):
     ``OTEL_METRIC_EXPORT_TIMEOUT`` (30000). ``math.inf`` as interval means "only on
     force_flush/shutdown". The thread is restarted in a forked child. ``shutdown`` does a
     last export and returns within its timeout even when the exporter hangs.
+    ``cardinality_limits`` / ``cardinality_limit``: as for ``MetricReader``.
     """
 
     def __init__(
@@ -256,10 +329,15 @@ class PeriodicExportingMetricReader(MetricReader):
         exporter: MetricExporter,
         export_interval_millis: float | None = None,
         export_timeout_millis: float | None = None,
+        cardinality_limits: CardinalityLimits | Mapping[type, int] | None = None,
+        *,
+        cardinality_limit: int | Mapping[type, int] | None = None,
     ) -> None:
         super().__init__(
-            preferred_temporality=getattr(exporter, "_preferred_temporality", None),
-            preferred_aggregation=getattr(exporter, "_preferred_aggregation", None),
+            getattr(exporter, "_preferred_temporality", None),
+            getattr(exporter, "_preferred_aggregation", None),
+            cardinality_limits,
+            cardinality_limit=cardinality_limit,
         )
         if export_interval_millis is None:
             export_interval_millis = env_float("OTEL_METRIC_EXPORT_INTERVAL", 60_000, minimum=0)

@@ -70,20 +70,24 @@ class _SyncMixin:
             if len(streams) == 1 and GIL_ATOMIC and type(streams[0]) is self._fast_type
             else None
         )
+        # Rewiring can happen while other threads record (a reader added or removed at
+        # run time): the inline path is switched off first and on again last, so a
+        # concurrent measurement goes either the old way or the new way, not half of each.
         if self._fast_type is not None:
-            self._cache = None if fast is None else fast._cache  # type: ignore[misc]
-        if fast is not None:
-            self._cell_for = fast._cell_for  # type: ignore[misc]
-            self._ex_mode = fast._ex_mode  # type: ignore[misc]
-            self._offer = fast._offer  # type: ignore[misc]
-            if isinstance(fast, HistogramStream):
-                self._bounds = fast._bounds  # type: ignore[misc]
+            self._cache = None  # type: ignore[misc]
         if not streams:
             self._record = _noop_record
         elif len(streams) == 1:
             self._record = streams[0].record
         else:
             self._record = _fan_out(tuple(s.record for s in streams))
+        if fast is not None:
+            self._cell_for = fast._cell_for  # type: ignore[misc]
+            self._ex_mode = fast._ex_mode  # type: ignore[misc]
+            self._offer = fast._offer  # type: ignore[misc]
+            if isinstance(fast, HistogramStream):
+                self._bounds = fast._bounds  # type: ignore[misc]
+            self._cache = fast._cache  # type: ignore[misc]
 
     def _warn(self, reason: str, amount: object) -> None:
         if not self._warned:

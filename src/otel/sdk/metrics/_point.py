@@ -29,6 +29,19 @@ class AggregationTemporality(IntEnum):
     CUMULATIVE = 2
 
 
+class _ToJson:
+    """``to_json(indent=4)``: the object as JSON text (for consoles and debugging)."""
+
+    __slots__ = ()
+
+    def _to_dict(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def to_json(self, indent: int | None = 4) -> str:
+        """This object as a JSON document; ``indent=None`` gives one line."""
+        return json.dumps(self._to_dict(), indent=indent, default=str)
+
+
 @dataclass(slots=True)
 class Exemplar:
     """One sampled measurement, with the attributes the view filtered out and its span."""
@@ -50,7 +63,7 @@ class Exemplar:
 
 
 @dataclass(slots=True)
-class NumberDataPoint:
+class NumberDataPoint(_ToJson):
     """A Sum or Gauge point."""
 
     attributes: _Attrs
@@ -70,7 +83,7 @@ class NumberDataPoint:
 
 
 @dataclass(slots=True)
-class HistogramDataPoint:
+class HistogramDataPoint(_ToJson):
     """An explicit-bucket histogram point; ``len(bucket_counts) == len(explicit_bounds) + 1``."""
 
     attributes: _Attrs
@@ -111,7 +124,7 @@ class Buckets:
 
 
 @dataclass(slots=True)
-class ExponentialHistogramDataPoint:
+class ExponentialHistogramDataPoint(_ToJson):
     """A base-2 exponential histogram point (bucket index i covers (base**i, base**(i+1)])."""
 
     attributes: _Attrs
@@ -149,7 +162,7 @@ class ExponentialHistogramDataPoint:
 
 
 @dataclass(slots=True)
-class Sum:
+class Sum(_ToJson):
     """A sum of measurements: monotonic (counters) or not (up-down counters)."""
 
     data_points: Sequence[NumberDataPoint]
@@ -165,7 +178,7 @@ class Sum:
 
 
 @dataclass(slots=True)
-class Gauge:
+class Gauge(_ToJson):
     """Last observed values; gauges have no temporality."""
 
     data_points: Sequence[NumberDataPoint]
@@ -175,7 +188,7 @@ class Gauge:
 
 
 @dataclass(slots=True)
-class Histogram:
+class Histogram(_ToJson):
     """Explicit-bucket histogram points."""
 
     data_points: Sequence[HistogramDataPoint]
@@ -189,7 +202,7 @@ class Histogram:
 
 
 @dataclass(slots=True)
-class ExponentialHistogram:
+class ExponentialHistogram(_ToJson):
     """Base-2 exponential histogram points."""
 
     data_points: Sequence[ExponentialHistogramDataPoint]
@@ -207,7 +220,7 @@ DataPointT: TypeAlias = NumberDataPoint | HistogramDataPoint | ExponentialHistog
 
 
 @dataclass(slots=True)
-class Metric:
+class Metric(_ToJson):
     """One metric stream's points, named as the view (or the instrument) says."""
 
     name: str
@@ -223,12 +236,9 @@ class Metric:
             "data": self.data._to_dict(),
         }
 
-    def to_json(self, indent: int | None = 4) -> str:
-        return json.dumps(self._to_dict(), indent=indent, default=str)
-
 
 @dataclass(slots=True)
-class ScopeMetrics:
+class ScopeMetrics(_ToJson):
     """The metrics one meter (instrumentation scope) produced."""
 
     scope: InstrumentationScope
@@ -248,12 +258,9 @@ class ScopeMetrics:
             "schema_url": self.schema_url or "",
         }
 
-    def to_json(self, indent: int | None = 4) -> str:
-        return json.dumps(self._to_dict(), indent=indent, default=str)
-
 
 @dataclass(slots=True)
-class ResourceMetrics:
+class ResourceMetrics(_ToJson):
     """Everything one MeterProvider (one resource) produced in a collection."""
 
     resource: Resource
@@ -271,22 +278,15 @@ class ResourceMetrics:
             "schema_url": self.schema_url or "",
         }
 
-    def to_json(self, indent: int | None = 4) -> str:
-        return json.dumps(self._to_dict(), indent=indent, default=str)
-
 
 @dataclass(slots=True)
-class MetricsData:
+class MetricsData(_ToJson):
     """The result of one collection: what ``MetricExporter.export`` receives."""
 
     resource_metrics: Sequence[ResourceMetrics]
 
     def _to_dict(self) -> dict[str, Any]:
         return {"resource_metrics": [r._to_dict() for r in self.resource_metrics]}
-
-    def to_json(self, indent: int | None = 4) -> str:
-        """The whole collection as one JSON document."""
-        return json.dumps(self._to_dict(), indent=indent, default=str)
 
 
 def _attrs_json(attributes: Mapping[str, object] | None) -> dict[str, object]:

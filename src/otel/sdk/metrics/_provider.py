@@ -91,6 +91,20 @@ class _FallbackResource:
     schema_url = ""
 
 
+class _InstrumentRecord:
+    """An instrument the provider wired, with its streams by (view, aggregation) group."""
+
+    __slots__ = ("advisory", "groups", "instrument", "scope")
+
+    def __init__(
+        self, scope: InstrumentationScope, instrument: Any, advisory: Sequence[float] | None
+    ) -> None:
+        self.scope = scope
+        self.instrument = instrument
+        self.advisory = advisory
+        self.groups: dict[tuple[object, ...], _Stream] = {}
+
+
 class _Registration:
     """One (instrument, stream, reader state) line of a reader's collection list."""
 
@@ -106,12 +120,19 @@ class _Registration:
 
 
 class Meter(_api.Meter):
-    """Creates SDK instruments for one instrumentation scope."""
+    """Creates SDK instruments for one instrumentation scope.
 
-    def __init__(self, scope: InstrumentationScope, provider: MeterProvider) -> None:
+    Made by ``MeterProvider.get_meter``; ``measurement_consumer`` is the provider that
+    wires each new instrument to its metric streams (the official parameter names).
+    """
+
+    def __init__(
+        self, instrumentation_scope: InstrumentationScope, measurement_consumer: MeterProvider
+    ) -> None:
+        scope = instrumentation_scope
         super().__init__(scope.name, scope.version, scope.schema_url, scope.attributes)
         self._scope = scope
-        self._provider = provider
+        self._provider = measurement_consumer
         self._lock = threading.Lock()
         self._instruments: dict[tuple[str, type], Any] = {}
 
@@ -271,19 +292,23 @@ def _reservoir_builder(
 class MeterProvider(_api.MeterProvider):
     """The SDK provider: meters record into streams that the registered readers collect.
 
-    ``metric_readers`` are fixed at construction; ``views`` select and reshape streams;
-    ``exemplar_filter`` defaults to ``OTEL_METRICS_EXEMPLAR_FILTER`` (trace_based).
+    ``metric_readers`` are registered at construction, more with ``add_metric_reader``;
+    ``views`` select and reshape streams; ``exemplar_filter`` defaults to
+    ``OTEL_METRICS_EXEMPLAR_FILTER`` (trace_based). The positional order is the official
+    one: ``(metric_readers, resource, exemplar_filter, shutdown_on_exit, views)``.
     """
 
     def __init__(
         self,
         metric_readers: Sequence[MetricReader] = (),
         resource: Any = None,
+        exemplar_filter: ExemplarFilter | None = None,
         shutdown_on_exit: bool = True,
         views: Sequence[View] = (),
-        exemplar_filter: ExemplarFilter | None = None,
     ) -> None:
         self._lock = threading.Lock()
+        # Serialises wiring: instrument registration and reader addition/removal.
+        self._config_lock = threading.Lock()
         self._resource = resource if resource is not None else _default_resource()
         self._views = list(views)
         self._exemplar_filter = (
@@ -291,16 +316,18 @@ class MeterProvider(_api.MeterProvider):
         )
         self._disabled = sdk_disabled()
         self._meters: dict[InstrumentationScope, Meter] = {}
+        # Replaced (copy-on-write) under ``_lock``, so readers of them need no lock.
         self._readers: list[MetricReader] = []
-        self._registrations: list[list[_Registration]] = []
+        self._registrations: dict[int, list[_Registration]] = {}  # by id(reader)
+        self._instrument_records: list[_InstrumentRecord] = []
         self._shutdown = False
         self._shutdown_started = False
         for reader in metric_readers:
             if getattr(reader, "_collect", None) is not None:
                 _logger.error("MetricReader %r is already registered with a provider", reader)
                 continue
-            self._readers.append(reader)
-            self._registrations.append([])
+            self._readers = [*self._readers, reader]
+            self._registrations[id(reader)] = []
             reader._set_collect_callback(self._collect)
         self._atexit: Any = None
         if shutdown_on_exit:
@@ -322,10 +349,11 @@ class MeterProvider(_api.MeterProvider):
     def _after_fork_in_child(self) -> None:
         """A thread of the parent may have held any of our locks at fork time: renew them."""
         self._lock = threading.Lock()
+        self._config_lock = threading.Lock()
         for meter in self._meters.values():
             meter._lock = threading.Lock()
         seen: set[int] = set()
-        for registrations in self._registrations:
+        for registrations in self._registrations.values():
             for registration in registrations:
                 stream = registration.stream
                 if id(stream) not in seen:
@@ -367,55 +395,141 @@ class MeterProvider(_api.MeterProvider):
     def _register(
         self, scope: InstrumentationScope, instrument: Any, advisory: Sequence[float] | None
     ) -> None:
-        try:
-            streams = self._build_streams(scope, instrument, advisory)
-        except Exception:
-            _logger.exception("Failed to set up metric streams for %s", instrument.name)
-            streams = []
-        if hasattr(instrument, "_set_streams"):
-            instrument._set_streams([stream for stream, _ in streams])
+        record = _InstrumentRecord(scope, instrument, advisory)
+        with self._config_lock:
+            try:
+                self._build_streams(record, self._readers)
+            except Exception:
+                _logger.exception("Failed to set up metric streams for %s", instrument.name)
+                record.groups.clear()
+            self._instrument_records.append(record)
+            self._wire(record)
 
-    def _build_streams(
-        self, scope: InstrumentationScope, instrument: Any, advisory: Sequence[float] | None
-    ) -> list[tuple[_Stream, list[int]]]:
+    @staticmethod
+    def _wire(record: _InstrumentRecord) -> None:
+        """Point the instrument at its current streams (after a change of them)."""
+        instrument = record.instrument
+        if hasattr(instrument, "_set_streams"):
+            instrument._set_streams(list(record.groups.values()))
+
+    def _build_streams(self, record: _InstrumentRecord, readers: Sequence[MetricReader]) -> None:
+        """Give each of ``readers`` a state in ``record``'s streams, creating streams as needed.
+
+        Readers that resolve to the same view and aggregation share one stream (one
+        measurement updates it once, whatever the number of readers); a reader added
+        later joins an existing stream when its cardinality limit fits that stream.
+        """
+        instrument, scope = record.instrument, record.scope
         views = [view for view in self._views if view._match(instrument, scope)]
         if not views:
             views = [_DEFAULT_VIEW]
         is_async = isinstance(instrument, _ASYNC_TYPES)
-        groups: dict[tuple[object, ...], tuple[View, Aggregation, list[int]]] = {}
+        now = time_ns()
+        new: dict[tuple[object, ...], tuple[View, Aggregation, list[tuple[MetricReader, Any]]]]
+        new = {}
+        joined: list[tuple[_Stream, MetricReader, ReaderState]] = []
         for view_index, view in enumerate(views):
-            for reader_index, reader in enumerate(self._readers):
+            for reader in readers:
                 aggregation = view._aggregation
                 if isinstance(aggregation, DefaultAggregation):
                     aggregation = reader._aggregation_for(instrument)
                 if isinstance(aggregation, DefaultAggregation):
-                    aggregation = _resolve_default(instrument, advisory)
+                    aggregation = _resolve_default(instrument, record.advisory)
                 if isinstance(aggregation, DropAggregation):
                     continue
                 key = (view_index, *aggregation._key())
-                group = groups.get(key)
-                if group is None:
-                    groups[key] = (view, aggregation, [reader_index])
-                else:
-                    group[2].append(reader_index)
-        result: list[tuple[_Stream, list[int]]] = []
-        now = time_ns()
-        for view, aggregation, reader_indexes in groups.values():
-            states = []
-            for reader_index in reader_indexes:
-                reader = self._readers[reader_index]
                 limit = view._aggregation_cardinality_limit or reader._cardinality_limit_for(
                     instrument
                 )
-                states.append(ReaderState(reader._temporality_for(instrument), limit, now))
+                state = ReaderState(reader._temporality_for(instrument), limit, now)
+                existing = record.groups.get(key)
+                if existing is not None and max(2, limit) <= existing._limit:
+                    joined.append((existing, reader, state))
+                    continue
+                if existing is not None:
+                    key = (*key, id(reader))  # a larger limit: a stream of its own
+                group = new.get(key)
+                if group is None:
+                    new[key] = (view, aggregation, [(reader, state)])
+                else:
+                    group[2].append((reader, state))
+        for stream, reader, state in joined:
+            stream._add_state(state, now)
+            self._add_registration(reader, _Registration(scope, instrument, stream, state))
+        for key, (view, aggregation, members) in new.items():
+            states = [state for _, state in members]
             stream = self._make_stream(view, aggregation, instrument, states, is_async)
+            record.groups[key] = stream
+            for reader, state in members:
+                self._add_registration(reader, _Registration(scope, instrument, stream, state))
+
+    def _add_registration(self, reader: MetricReader, registration: _Registration) -> None:
+        with self._lock:
+            key = id(reader)
+            self._registrations[key] = [*self._registrations.get(key, ()), registration]
+
+    # --- readers added and removed at run time -----------------------------------------------
+
+    def add_metric_reader(self, metric_reader: MetricReader) -> None:
+        """Register one more reader; it sees the measurements made from now on.
+
+        Every instrument already created gets a stream state for it (start time now).
+        A reader registered already (here or with another provider), or a call after
+        ``shutdown``, is logged and ignored, as in the official SDK.
+        """
+        with self._config_lock:
+            if self._shutdown_started:
+                _logger.warning("add_metric_reader on a MeterProvider that is shut down")
+                return
+            if id(metric_reader) in self._registrations or (
+                getattr(metric_reader, "_collect", None) is not None
+            ):
+                _logger.warning("MetricReader %r has been registered already", metric_reader)
+                return
             with self._lock:
-                for reader_index, state in zip(reader_indexes, states, strict=True):
-                    self._registrations[reader_index].append(
-                        _Registration(scope, instrument, stream, state)
+                self._registrations[id(metric_reader)] = []
+                self._readers = [*self._readers, metric_reader]
+            for record in self._instrument_records:
+                try:
+                    before = len(record.groups)
+                    self._build_streams(record, [metric_reader])
+                    if len(record.groups) != before:
+                        self._wire(record)
+                except Exception:
+                    _logger.exception(
+                        "Failed to set up metric streams of %s for the new reader",
+                        record.instrument.name,
                     )
-            result.append((stream, reader_indexes))
-        return result
+            metric_reader._set_collect_callback(self._collect)
+
+    def remove_metric_reader(self, metric_reader: MetricReader) -> None:
+        """Unregister a reader: it collects nothing more and is shut down (as officially).
+
+        Streams no other reader uses are dropped from their instruments. A reader that
+        is not registered here is logged and ignored.
+        """
+        with self._config_lock:
+            with self._lock:
+                registrations = self._registrations.pop(id(metric_reader), None)
+                if registrations is None:
+                    _logger.warning("MetricReader %r has not been registered", metric_reader)
+                    return
+                self._readers = [r for r in self._readers if r is not metric_reader]
+            emptied = set()
+            for registration in registrations:
+                if not registration.stream._remove_state(registration.state):
+                    emptied.add(id(registration.stream))
+            if emptied:
+                for record in self._instrument_records:
+                    kept = {k: v for k, v in record.groups.items() if id(v) not in emptied}
+                    if len(kept) != len(record.groups):
+                        record.groups = kept
+                        self._wire(record)
+        try:
+            metric_reader._set_collect_callback(None)
+            metric_reader.shutdown()
+        except Exception:
+            _logger.exception("shutdown of the removed reader %r failed", metric_reader)
 
     def _make_stream(
         self,
@@ -449,7 +563,10 @@ class MeterProvider(_api.MeterProvider):
             )
         if isinstance(aggregation, ExponentialBucketHistogramAggregation):
             return ExponentialHistogramStream(
-                *args, max_size=aggregation.max_size, max_scale=aggregation.max_scale
+                *args,
+                max_size=aggregation.max_size,
+                max_scale=aggregation.max_scale,
+                record_min_max=aggregation.record_min_max,
             )
         raise TypeError(f"unsupported aggregation {type(aggregation).__name__}")
 
@@ -458,13 +575,10 @@ class MeterProvider(_api.MeterProvider):
     def _collect(self, reader: MetricReader, timeout_millis: float = 10_000) -> MetricsData | None:
         if self._shutdown:
             return None
-        try:
-            reader_index = self._readers.index(reader)
-        except ValueError:
+        registrations = self._registrations.get(id(reader))  # replaced, never mutated
+        if registrations is None:
             return None
         deadline = time.monotonic() + timeout_millis / 1e3
-        with self._lock:
-            registrations = list(self._registrations[reader_index])
         now = time_ns()
         observed: dict[int, list[tuple[int | float, Any]]] = {}
         by_scope: dict[InstrumentationScope, list[Metric]] = {}

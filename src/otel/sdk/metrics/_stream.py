@@ -258,6 +258,31 @@ class _Stream:
             _logger.exception("Exemplar reservoir failed")
             return []
 
+    # --- readers joining and leaving ----------------------------------------------------------
+
+    def _add_state(self, state: ReaderState, now: int) -> None:
+        """A reader joins: it must see only what is measured from now on.
+
+        What the live cells gathered so far belongs to the readers already there, so it
+        is merged into their states first; then the new state is added.
+        """
+        with self._collect_lock:
+            if not self._is_async:
+                with self._lock:
+                    snaps = []
+                    for _, retired in self._retired:
+                        snaps += self._take(retired)
+                    snaps += self._take(self._cells)
+                for each in self._states:
+                    self._merge(each, snaps, now)
+            self._states = [*self._states, state]
+
+    def _remove_state(self, state: ReaderState) -> int:
+        """A reader leaves; returns how many reader states the stream still feeds."""
+        with self._collect_lock:
+            self._states = [each for each in self._states if each is not state]
+            return len(self._states)
+
     # --- collection -------------------------------------------------------------------------
 
     def collect(
@@ -766,15 +791,25 @@ class _ExpCell:
 class ExponentialHistogramStream(_Stream):
     """Base-2 exponential bucket histogram aggregation (bucket math in ``_exponential``)."""
 
-    __slots__ = ("_max_scale", "_max_size")
+    __slots__ = ("_max_scale", "_max_size", "_record_min_max")
 
-    def __init__(self, *args: Any, max_size: int, max_scale: int, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        max_size: int,
+        max_scale: int,
+        record_min_max: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._max_size = max_size
         self._max_scale = max_scale
+        self._record_min_max = record_min_max
 
     def _accumulator(self) -> ExponentialHistogramAccumulator:
-        return ExponentialHistogramAccumulator(self._max_size, self._max_scale)
+        return ExponentialHistogramAccumulator(
+            self._max_size, self._max_scale, self._record_min_max
+        )
 
     def record(self, value: int | float, attributes: Any, context: Context | None) -> None:
         try:

@@ -106,11 +106,16 @@ class ExplicitBucketHistogramAggregation(Aggregation):
 
 
 class ExponentialBucketHistogramAggregation(Aggregation):
-    """Base-2 exponential buckets, at most ``max_size`` per sign, scale at most ``max_scale``."""
+    """Base-2 exponential buckets, at most ``max_size`` per sign, scale at most ``max_scale``.
 
-    __slots__ = ("_max_scale", "_max_size")
+    ``record_min_max=False`` leaves the points' ``min`` and ``max`` unset.
+    """
 
-    def __init__(self, max_size: int = 160, max_scale: int = 20) -> None:
+    __slots__ = ("_max_scale", "_max_size", "_record_min_max")
+
+    def __init__(
+        self, max_size: int = 160, max_scale: int = 20, record_min_max: bool = True
+    ) -> None:
         if not isinstance(max_size, int) or max_size < 2:
             _logger.warning("Invalid max_size %r (must be an int >= 2); using 160", max_size)
             max_size = 160
@@ -119,6 +124,7 @@ class ExponentialBucketHistogramAggregation(Aggregation):
             max_scale = 20
         self._max_size = max_size
         self._max_scale = max_scale
+        self._record_min_max = bool(record_min_max)
 
     @property
     def max_size(self) -> int:
@@ -128,8 +134,12 @@ class ExponentialBucketHistogramAggregation(Aggregation):
     def max_scale(self) -> int:
         return self._max_scale
 
+    @property
+    def record_min_max(self) -> bool:
+        return self._record_min_max
+
     def _key(self) -> tuple[object, ...]:
-        return (type(self), self._max_size, self._max_scale)
+        return (type(self), self._max_size, self._max_scale, self._record_min_max)
 
 
 def _clean_boundaries(boundaries: Iterable[float] | None) -> tuple[float, ...]:

@@ -1,8 +1,10 @@
 """Metric readers, exporters and the data model they exchange (official 1.x names)."""
 
 from otel.sdk.metrics._export import (
+    CardinalityLimits,
     ConsoleMetricExporter,
     InMemoryMetricReader,
+    InstrumentCardinalityKey,
     MetricExporter,
     MetricExportResult,
     MetricReader,
@@ -30,6 +32,7 @@ from otel.sdk.metrics._point import (
 __all__ = [
     "AggregationTemporality",
     "Buckets",
+    "CardinalityLimits",
     "ConsoleMetricExporter",
     "DataPointT",
     "DataT",
@@ -40,6 +43,7 @@ __all__ = [
     "Histogram",
     "HistogramDataPoint",
     "InMemoryMetricReader",
+    "InstrumentCardinalityKey",
     "Metric",
     "MetricExportResult",
     "MetricExporter",
