@@ -6,7 +6,6 @@ import atexit
 import logging
 import threading
 import time
-import weakref
 from collections.abc import Callable, Mapping
 from time import time_ns
 from typing import Any
@@ -17,6 +16,7 @@ from otel.logs import AnyValue, NoOpLogger, SeverityNumber
 from otel.logs import Logger as APILogger
 from otel.logs import LoggerProvider as APILoggerProvider
 from otel.logs import LogRecord as APILogRecord
+from otel.sdk._atexit import shutdown_at_exit
 from otel.sdk._fork import renew_lock_after_fork
 from otel.sdk.config import sdk_disabled
 from otel.sdk.logs._guard import report_once
@@ -364,17 +364,9 @@ class LoggerProvider(APILoggerProvider):
         self._lock = threading.Lock()
         renew_lock_after_fork(self)
         self._is_shutdown = False
-        self._atexit: Callable[[], None] | None = None
-        if shutdown_on_exit:
-            ref = weakref.ref(self)
-
-            def shutdown_at_exit() -> None:
-                provider = ref()
-                if provider is not None:
-                    provider.shutdown()
-
-            self._atexit = shutdown_at_exit
-            atexit.register(shutdown_at_exit)
+        self._atexit: Callable[[], None] | None = (
+            shutdown_at_exit(self) if shutdown_on_exit else None
+        )
 
     @property
     def resource(self) -> Resource:

@@ -6,7 +6,6 @@ import atexit
 import logging
 import sys
 import threading
-import weakref
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from time import time_ns
@@ -16,6 +15,7 @@ from otel import trace as trace_api
 from otel.attributes import AttributeValue, clean_attributes
 from otel.context import Context
 from otel.context._context import _CURRENT
+from otel.sdk._atexit import shutdown_at_exit
 from otel.sdk._fork import renew_lock_after_fork
 from otel.sdk.config import sdk_disabled
 from otel.sdk.resources import Resource
@@ -409,17 +409,7 @@ class TracerProvider(trace_api.TracerProvider):
         self._lock = threading.Lock()
         renew_lock_after_fork(self)
         self._is_shutdown = False
-        self._atexit_handler = None
-        if shutdown_on_exit:
-            ref = weakref.ref(self)
-
-            def shutdown_at_exit() -> None:
-                provider = ref()
-                if provider is not None:
-                    provider.shutdown()
-
-            self._atexit_handler = shutdown_at_exit
-            atexit.register(shutdown_at_exit)
+        self._atexit_handler = shutdown_at_exit(self) if shutdown_on_exit else None
 
     @property
     def resource(self) -> Resource:

@@ -1,0 +1,38 @@
+"""Providers shut down (flushing their processors) when the interpreter exits.
+
+``shutdown_at_exit(provider)`` registers ``provider.shutdown()`` with ``atexit`` through a
+weak reference, so a provider that is dropped can still be garbage-collected; the returned
+handler is what the provider passes to ``atexit.unregister`` when shut down earlier. A
+failing shutdown at exit is logged, not printed as an unhandled atexit error.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import weakref
+from collections.abc import Callable
+from typing import Protocol
+
+_logger = logging.getLogger("otel.sdk")
+
+
+class _ShutsDown(Protocol):
+    def shutdown(self) -> object: ...
+
+
+def shutdown_at_exit(provider: _ShutsDown) -> Callable[[], None]:
+    """Register ``provider.shutdown()`` to run at exit; return the registered handler."""
+    ref = weakref.ref(provider)
+
+    def shutdown_provider_at_exit() -> None:
+        alive = ref()
+        if alive is None:
+            return
+        try:
+            alive.shutdown()
+        except Exception:
+            _logger.exception("Shutting down %r at exit failed", alive)
+
+    atexit.register(shutdown_provider_at_exit)
+    return shutdown_provider_at_exit
