@@ -20,6 +20,9 @@ from otel.exporter.otlp._proto._wire import (
 _TABLE = len(VARINTS)
 _U64 = 0xFFFFFFFFFFFFFFFF
 _MAX_CACHE = 8192
+# Only values up to this many characters are memoized: repeated values are short (methods,
+# routes, status codes), and long unique ones (stack traces, SQL) must not be pinned.
+MAX_MEMO_LEN = 256
 
 _key_cache: dict[str, bytes] = {}
 
@@ -125,6 +128,8 @@ def encode_keyvalue_cached(
     out = tag + key_value(key, value)
     t = type(value)
     if t is str:
+        if len(value) > MAX_MEMO_LEN:  # type: ignore[arg-type]
+            return out
         if len(str_cache) >= _MAX_CACHE:
             str_cache.clear()
         str_cache[(key, value)] = out  # type: ignore[index]

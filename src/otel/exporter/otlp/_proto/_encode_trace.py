@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from otel.exporter.otlp._proto._encode_common import (
+    MAX_MEMO_LEN,
     attribute_caches,
     encode_attributes,
     encode_keyvalue_cached,
@@ -101,6 +102,8 @@ def _cached_str(cache: dict[str, bytes], tag: bytes, text: str) -> bytes:
     out = cache.get(text)
     if out is None:
         out = _str(tag, text)
+        if len(text) > MAX_MEMO_LEN:
+            return out
         if len(cache) >= _MAX_NAMES:
             cache.clear()
         cache[text] = out
