@@ -170,7 +170,8 @@ class LoggingInstrumentor:
 
 
 class _HookGuard(threading.local):
-    busy: bool = False
+    busy: bool = False  # running the log hook
+    reporting: bool = False  # logging a correlation failure (its record must not recurse)
 
 
 _IN_HOOK = _HookGuard()
@@ -217,6 +218,16 @@ class _CorrelatingFactory:
                     _logger.exception("log_hook raised")
                 finally:
                     _IN_HOOK.busy = False
-        except Exception:  # pragma: no cover - never break record creation
-            _logger.exception("Failed to add trace context to a log record")
+        except Exception:  # never break record creation
+            record.otelTraceID = "0"
+            record.otelSpanID = "0"
+            record.otelTraceSampled = False
+            if not hasattr(record, "otelServiceName"):
+                record.otelServiceName = ""
+            if not _IN_HOOK.reporting:  # the report's own record fails the same way
+                _IN_HOOK.reporting = True
+                try:
+                    _logger.exception("Failed to add trace context to a log record")
+                finally:
+                    _IN_HOOK.reporting = False
         return record
