@@ -27,3 +27,14 @@ def warn_once(logger: logging.Logger, key: str, message: str, *args: object) -> 
 def _reset_warnings() -> None:
     """Forget which warnings were logged (for tests)."""
     _seen.clear()
+
+
+def baggage_text(logger: logging.Logger, name: str, value: object) -> str | None:
+    """A baggage value as the text to send, or None (warned once) when ``str()`` fails."""
+    if isinstance(value, str):
+        return value
+    try:
+        return str(value)
+    except Exception:
+        warn_once(logger, repr(name), "Baggage value of %r has no str(); not sent", name)
+        return None

@@ -24,7 +24,7 @@ from otel.propagators._textmap import (
     default_getter,
     default_setter,
 )
-from otel.propagators._warn import warn_once
+from otel.propagators._warn import baggage_text, warn_once
 
 _logger = logging.getLogger("otel.baggage.propagation")
 
@@ -175,12 +175,8 @@ class W3CBaggagePropagator(TextMapPropagator):
                         _MAX_ENTRIES,
                     )
                     break
-                try:
-                    text = value if isinstance(value, str) else str(value)
-                except Exception:
-                    warn_once(
-                        _logger, repr(name), "Baggage value of %r has no str(); not sent", name
-                    )
+                text = baggage_text(_logger, name, value)
+                if text is None:
                     continue
                 part = f"{_encode_key(name)}={_encode_value(text)}"
                 props = metadata.get(name)

@@ -26,7 +26,7 @@ from otel.propagators._textmap import (
     default_getter,
     default_setter,
 )
-from otel.propagators._warn import warn_once
+from otel.propagators._warn import baggage_text, warn_once
 from otel.trace._context_helpers import _SPAN_KEY, get_current_span
 from otel.trace._span import NonRecordingSpan
 from otel.trace._span_context import DEFAULT_TRACE_STATE, SpanContext, trace_flags
@@ -159,12 +159,8 @@ class JaegerPropagator(TextMapPropagator):
                         name,
                     )
                     continue
-                try:
-                    text = value if isinstance(value, str) else str(value)
-                except Exception:
-                    warn_once(
-                        _logger, repr(name), "Baggage value of %r has no str(); not sent", name
-                    )
+                text = baggage_text(_logger, name, value)
+                if text is None:
                     continue
                 setter.set(
                     carrier, BAGGAGE_PREFIX + name, quote(text, safe=_VALUE_SAFE, errors="replace")
