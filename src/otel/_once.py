@@ -8,10 +8,10 @@ the propagators and the logs SDK. Stdlib only, so the API layer can use it.
 
 from __future__ import annotations
 
-import os
 import threading
-import weakref
 from collections.abc import Hashable
+
+from otel._fork import renew_lock_after_fork
 
 
 class FirstSeen:
@@ -28,15 +28,7 @@ class FirstSeen:
         self.max_keys = max_keys
         self._keys: set[Hashable] = set()
         self._lock = threading.Lock()
-        if hasattr(os, "register_at_fork"):
-            ref = weakref.ref(self)
-
-            def renew_lock() -> None:
-                keys = ref()
-                if keys is not None:
-                    keys._lock = threading.Lock()
-
-            os.register_at_fork(after_in_child=renew_lock)
+        renew_lock_after_fork(self)
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self._keys

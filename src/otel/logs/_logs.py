@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import abc
 import logging
+import sys
 import threading
 import weakref
 from collections.abc import Mapping
 from typing import Any, TypeAlias
 
+from otel._fork import renew_lock_after_fork
 from otel.context import Context
 from otel.logs._severity import SeverityNumber
 
@@ -267,6 +269,7 @@ class ProxyLoggerProvider(LoggerProvider):
 
 
 _LOCK = threading.Lock()
+renew_lock_after_fork(sys.modules[__name__], "_LOCK")
 _PROVIDER: LoggerProvider | None = None
 _PROXY_PROVIDER = ProxyLoggerProvider()
 _PROXIES: weakref.WeakSet[ProxyLogger] = weakref.WeakSet()

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 from collections.abc import Callable
 
+from otel._fork import renew_lock_after_fork
 from otel.context import Context
 from otel.propagators._composite import CompositePropagator
 from otel.propagators._textmap import (
@@ -30,6 +32,7 @@ _ENV = "OTEL_PROPAGATORS"
 _DEFAULT_NAMES = ("tracecontext", "baggage")
 
 _lock = threading.Lock()
+renew_lock_after_fork(sys.modules[__name__], "_lock")
 _textmap: TextMapPropagator | None = None
 
 
@@ -155,12 +158,3 @@ def extract(
     except Exception:
         _logger.exception("Failed to extract context")
         return context if context is not None else Context()
-
-
-def _reinit_lock_after_fork() -> None:
-    global _lock
-    _lock = threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_reinit_lock_after_fork)

@@ -1,24 +1,5 @@
-"""Fresh locks in a forked child: a lock held by another thread at fork time stays held."""
+"""Fresh locks in a forked child (the helper lives in ``otel._fork``, usable by the API)."""
 
-from __future__ import annotations
+from otel._fork import renew_lock_after_fork
 
-import os
-import threading
-import weakref
-
-
-def renew_lock_after_fork(owner: object, attribute: str = "_lock") -> None:
-    """After ``os.fork()``, give ``owner`` a new ``threading.Lock`` in ``attribute``.
-
-    Holds ``owner`` weakly, so registering does not keep it alive.
-    """
-    if not hasattr(os, "register_at_fork"):  # pragma: no cover - Windows
-        return
-    ref = weakref.ref(owner)
-
-    def renew() -> None:
-        obj = ref()
-        if obj is not None:
-            setattr(obj, attribute, threading.Lock())
-
-    os.register_at_fork(after_in_child=renew)
+__all__ = ["renew_lock_after_fork"]

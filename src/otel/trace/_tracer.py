@@ -10,12 +10,14 @@ from __future__ import annotations
 import abc
 import functools
 import logging
+import sys
 import threading
 import weakref
 from collections.abc import AsyncGenerator, Callable, Generator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, TypeVar, cast
 
+from otel._fork import renew_lock_after_fork
 from otel.attributes import AttributeValue
 from otel.context import Context
 from otel.context._context import _CURRENT
@@ -472,6 +474,7 @@ class ProxyTracerProvider(TracerProvider):
 
 
 _LOCK = threading.Lock()
+renew_lock_after_fork(sys.modules[__name__], "_LOCK")
 _PROVIDER: TracerProvider | None = None
 _PROXY_PROVIDER = ProxyTracerProvider()
 _PROXIES: weakref.WeakSet[ProxyTracer] = weakref.WeakSet()
