@@ -8,6 +8,7 @@ the propagators and the logs SDK. Stdlib only, so the API layer can use it.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Hashable
 
@@ -51,3 +52,22 @@ class FirstSeen:
         """Forget every key (``otel.testing.reset_globals``, tests)."""
         with self._lock:
             self._keys.clear()
+
+
+_REPORTED = FirstSeen(256)
+
+
+def report_once(logger: logging.Logger, key: Hashable, message: str, *args: object) -> None:
+    """Log ``message`` with the current exception's traceback, once per ``key``.
+
+    A component that fails on every span or record (a broken processor, sampler or
+    exporter) must not turn each call into a traceback of its own: that is I/O on the
+    request path, and the log fills with copies of one problem.
+    """
+    if _REPORTED.first(key):
+        logger.exception(message + " (reported once)", *args)
+
+
+def reset_reported() -> None:
+    """Forget what ``report_once`` reported (``otel.testing.reset_globals``, tests)."""
+    _REPORTED.clear()

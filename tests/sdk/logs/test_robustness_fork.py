@@ -87,6 +87,7 @@ def test_child_can_export_to_memory_when_the_exporter_lock_was_held() -> None:
 def test_child_can_report_a_failure_when_the_report_once_lock_was_held() -> None:
     import logging
 
+    from otel import _once
     from otel.sdk.logs import _guard
 
     def work() -> None:
@@ -95,4 +96,4 @@ def test_child_can_report_a_failure_when_the_report_once_lock_was_held() -> None
         except RuntimeError:
             _guard.report_once(logging.getLogger("otel.test"), ("child", object()), "failed")
 
-    assert _child_finishes(_guard._reported._lock, work)
+    assert _child_finishes(_once._REPORTED._lock, work)

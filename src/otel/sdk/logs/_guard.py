@@ -8,11 +8,10 @@ would feed itself forever.
 
 from __future__ import annotations
 
-import logging
 import threading
-from collections.abc import Hashable
 
-from otel._once import FirstSeen
+from otel._once import report_once
+from otel._once import reset_reported as _reset_reported
 
 
 class _Guard(threading.local):
@@ -22,19 +21,4 @@ class _Guard(threading.local):
 GUARD = _Guard()
 
 
-_reported = FirstSeen(256)
-
-
-def report_once(logger: logging.Logger, key: Hashable, message: str, *args: object) -> None:
-    """Log ``message`` with the current exception's traceback, once per ``key``.
-
-    A component that fails on every record (a broken processor, a bad exporter) must not
-    turn each log call into a traceback of its own.
-    """
-    if _reported.first(key):
-        logger.exception(message + " (reported once)", *args)
-
-
-def _reset_reported() -> None:
-    """Forget what was reported (tests)."""
-    _reported.clear()
+__all__ = ["GUARD", "_reset_reported", "report_once"]

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from otel._once import report_once
 from otel.context import Context
 from otel.sdk._fork import renew_lock_after_fork
 
@@ -74,15 +75,17 @@ class SynchronousMultiSpanProcessor(SpanProcessor):
         for hook in self._start_hooks:
             try:
                 hook(span, parent_context=parent_context)
-            except Exception:
-                _logger.exception("Span processor failed in on_start")
+            except Exception as exc:
+                key = ("trace.on_start", type(getattr(hook, "__self__", hook)), type(exc))
+                report_once(_logger, key, "Span processor failed in on_start")
 
     def _on_end_all(self, span: ReadableSpan) -> None:
         for processor in self._span_processors:
             try:
                 processor.on_end(span)
-            except Exception:
-                _logger.exception("Span processor failed in on_end")
+            except Exception as exc:
+                key = ("trace.on_end", type(processor), type(exc))
+                report_once(_logger, key, "Span processor failed in on_end")
 
     def shutdown(self) -> None:
         for processor in self._span_processors:

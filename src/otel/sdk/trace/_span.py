@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from otel import trace as trace_api
+from otel._once import report_once
 from otel.attributes import AttributeValue, clean_attribute_value, clean_attributes
 from otel.sdk.resources import Resource
 from otel.sdk.util.instrumentation import InstrumentationScope
@@ -484,8 +485,8 @@ class Span(ReadableSpan, trace_api.Span):
         self._end_time = end_time if end_time is not None else time_ns()
         try:
             self._origin._processor.on_end(self)
-        except Exception:
-            _logger.exception("Span processor failed in on_end")
+        except Exception as exc:
+            report_once(_logger, ("trace.on_end", type(exc)), "Span processor failed in on_end")
 
     def get_span_context(self) -> SpanContext:
         return self._context

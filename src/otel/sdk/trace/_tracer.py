@@ -12,6 +12,7 @@ from time import time_ns
 from types import TracebackType
 
 from otel import trace as trace_api
+from otel._once import report_once
 from otel.attributes import AttributeValue, clean_attributes
 from otel.context import Context
 from otel.context._context import _CURRENT
@@ -206,8 +207,13 @@ class Tracer(trace_api.Tracer):
                 sampled = decision.is_sampled()
                 trace_state = result.trace_state or DEFAULT_TRACE_STATE
                 extra = result.attributes
-            except Exception:
-                _logger.exception("Sampler %r failed; span dropped", self._sampler)
+            except Exception as exc:
+                report_once(
+                    _logger,
+                    ("trace.sampler", type(self._sampler), type(exc)),
+                    "Sampler %r failed; span dropped",
+                    self._sampler,
+                )
                 record = sampled = False
         # what _new_valid_span_context does, without its frame: ids are known valid
         span_context = _tuple_new(
@@ -370,8 +376,9 @@ class _CurrentSpanScope(_StartAsCurrentSpan):
                 span._end_time = time_ns()
                 try:
                     span._origin._processor.on_end(span)
-                except Exception:
-                    _logger.exception("Span processor failed in on_end")
+                except Exception as exc:
+                    key = ("trace.on_end", type(exc))
+                    report_once(_logger, key, "Span processor failed in on_end")
             else:
                 span.end()
 

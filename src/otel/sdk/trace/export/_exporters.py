@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import IO
 
+from otel._once import report_once
 from otel.context import Context
 from otel.sdk._batch import _DISCARD, BatchWorker, shutdown_exporter
 from otel.sdk._fork import renew_lock_after_fork
@@ -68,8 +69,9 @@ class SimpleSpanProcessor(SpanProcessor):
         try:
             with self._lock:
                 self.span_exporter.export((span,))
-        except Exception:
-            _logger.exception("Exception while exporting a span")
+        except Exception as exc:
+            key = ("trace.export", type(self.span_exporter), type(exc))
+            report_once(_logger, key, "Exception while exporting a span")
 
     def shutdown(self) -> None:
         self.span_exporter.shutdown()
