@@ -42,3 +42,15 @@ def test_failing_correlation_does_not_recurse_and_keeps_the_record() -> None:
         logger.removeHandler(handler)
         logger.propagate = True
     assert stream.getvalue() == "still logged trace=0\n"
+
+
+def test_failing_correlation_is_reported_once(caplog: pytest.LogCaptureFixture) -> None:
+    logger = logging.getLogger("tests.robustness.correlation.once")
+    with (
+        caplog.at_level(logging.ERROR, logger="otel.instrumentation.logging"),
+        use_span(_BrokenSpan(INVALID_SPAN_CONTEXT)),
+    ):
+        for _ in range(3):
+            logger.warning("again")
+    reports = [r for r in caplog.records if r.name == "otel.instrumentation.logging"]
+    assert len(reports) == 1

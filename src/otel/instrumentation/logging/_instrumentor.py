@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Collection
 from typing import Any
 
+from otel._once import report_once
 from otel.trace import (
     Span,
     TracerProvider,
@@ -218,7 +219,7 @@ class _CorrelatingFactory:
                     _logger.exception("log_hook raised")
                 finally:
                     _IN_HOOK.busy = False
-        except Exception:  # never break record creation
+        except Exception as exc:  # never break record creation
             record.otelTraceID = "0"
             record.otelSpanID = "0"
             record.otelTraceSampled = False
@@ -227,7 +228,11 @@ class _CorrelatingFactory:
             if not _IN_HOOK.reporting:  # the report's own record fails the same way
                 _IN_HOOK.reporting = True
                 try:
-                    _logger.exception("Failed to add trace context to a log record")
+                    report_once(
+                        _logger,
+                        ("logging.correlation", type(exc)),
+                        "Failed to add trace context to a log record",
+                    )
                 finally:
                     _IN_HOOK.reporting = False
         return record
