@@ -78,3 +78,20 @@ def test_failing_exporter_behind_simple_processor_is_reported_once(
     with caplog.at_level(logging.ERROR, logger="otel.sdk.trace"):
         _run(provider, use_scope=False)
     assert len(_errors(caplog)) == 1
+
+
+class _ExporterFailingAtShutdown(SpanExporter):
+    def export(self, spans: Any) -> SpanExportResult:
+        return SpanExportResult.SUCCESS
+
+    def shutdown(self) -> None:
+        raise RuntimeError("shutdown is broken")
+
+
+def test_simple_processor_shutdown_does_not_raise_an_exporter_failure(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    processor = SimpleSpanProcessor(_ExporterFailingAtShutdown())
+    with caplog.at_level(logging.ERROR, logger="otel.sdk.trace"):
+        processor.shutdown()
+    assert "shutdown is broken" in caplog.text

@@ -74,7 +74,10 @@ class SimpleSpanProcessor(SpanProcessor):
             report_once(_logger, key, "Exception while exporting a span")
 
     def shutdown(self) -> None:
-        self.span_exporter.shutdown()
+        try:
+            self.span_exporter.shutdown()
+        except Exception:
+            _logger.exception("Exporter failed to shut down")
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         return True
