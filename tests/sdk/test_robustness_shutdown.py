@@ -84,3 +84,78 @@ def test_batch_log_processor_shutdown_is_bounded_when_export_and_shutdown_hang(
     started = time.monotonic()
     processor.shutdown(timeout_millis=200)
     assert time.monotonic() - started < 2.0
+
+
+class _RecordingSpanExporter(SpanExporter):
+    def __init__(self) -> None:
+        self.shut_down = False
+
+    def export(self, batch: Sequence[Any]) -> SpanExportResult:
+        return SpanExportResult.SUCCESS
+
+    def shutdown(self) -> None:
+        self.shut_down = True
+
+
+def test_exporter_is_shut_down_when_no_thread_can_be_started(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Python 3.12+ refuses new threads at interpreter exit, where atexit shuts down."""
+    exporter = _RecordingSpanExporter()
+    processor = BatchSpanProcessor(exporter)
+
+    def refuse(self: threading.Thread) -> None:
+        raise RuntimeError("can't create new thread at interpreter shutdown")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    processor.shutdown(timeout_millis=1000)
+    assert exporter.shut_down
+
+
+class _RecordingLogExporter(LogExporter):
+    def __init__(self) -> None:
+        self.shut_down = False
+
+    def export(self, batch: Sequence[Any]) -> LogExportResult:
+        return LogExportResult.SUCCESS
+
+    def shutdown(self) -> None:
+        self.shut_down = True
+
+
+def test_concurrent_span_processors_shut_down_when_no_thread_can_be_started(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from otel.sdk.trace import ConcurrentMultiSpanProcessor
+    from otel.sdk.trace.export import SimpleSpanProcessor
+
+    exporters = [_RecordingSpanExporter(), _RecordingSpanExporter()]
+    multi = ConcurrentMultiSpanProcessor()
+    for exporter in exporters:
+        multi.add_span_processor(SimpleSpanProcessor(exporter))
+
+    def refuse(self: threading.Thread) -> None:
+        raise RuntimeError("can't create new thread at interpreter shutdown")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    multi.shutdown()
+    assert all(exporter.shut_down for exporter in exporters)
+
+
+def test_concurrent_log_processors_shut_down_when_no_thread_can_be_started(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from otel.sdk.logs import ConcurrentMultiLogRecordProcessor
+    from otel.sdk.logs.export import SimpleLogRecordProcessor
+
+    exporters = [_RecordingLogExporter(), _RecordingLogExporter()]
+    multi = ConcurrentMultiLogRecordProcessor()
+    for exporter in exporters:
+        multi.add_log_record_processor(SimpleLogRecordProcessor(exporter))
+
+    def refuse(self: threading.Thread) -> None:
+        raise RuntimeError("can't create new thread at interpreter shutdown")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    multi.shutdown()
+    assert all(exporter.shut_down for exporter in exporters)

@@ -96,7 +96,11 @@ def shutdown_exporter(
             logger.exception(failure_message)
 
     thread = threading.Thread(target=run, name="otel.exporter-shutdown", daemon=True)
-    thread.start()
+    try:
+        thread.start()
+    except RuntimeError:  # Python 3.12+ starts no threads at interpreter exit: call it here
+        run()
+        return True
     thread.join(max(deadline - time.monotonic(), 0.0))
     if thread.is_alive():
         logger.warning("Exporter shutdown did not finish within the timeout; abandoned")

@@ -122,6 +122,8 @@ class ConcurrentMultiLogRecordProcessor(SynchronousMultiLogRecordProcessor):
         try:
             futures = [pool.submit(call, p) for p in processors]
             done, not_done = concurrent.futures.wait(futures, timeout)
+        except RuntimeError:  # Python 3.12+ starts no threads at interpreter exit
+            return self._one_by_one(call)
         finally:
             pool.shutdown(wait=False)
         ok = not not_done
@@ -131,6 +133,16 @@ class ConcurrentMultiLogRecordProcessor(SynchronousMultiLogRecordProcessor):
                 _logger.error("Log record processor failed: %r", error)
                 ok = False
             elif future.result() is False:
+                ok = False
+        return ok
+
+    def _one_by_one(self, call: Callable[[LogRecordProcessor], object]) -> bool:
+        ok = True
+        for processor in self._processors:
+            try:
+                ok = call(processor) is not False and ok
+            except Exception:
+                _logger.exception("Log record processor %r failed", processor)
                 ok = False
         return ok
 

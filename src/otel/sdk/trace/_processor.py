@@ -127,12 +127,15 @@ class ConcurrentMultiSpanProcessor(SynchronousMultiSpanProcessor):
             except Exception:
                 _logger.exception("Span processor failed")
 
-        threads = [
-            threading.Thread(target=run, args=(i, p), daemon=True)
-            for i, p in enumerate(self._span_processors)
-        ]
-        for thread in threads:
-            thread.start()
+        threads: list[threading.Thread] = []
+        for index, processor in enumerate(self._span_processors):
+            thread = threading.Thread(target=run, args=(index, processor), daemon=True)
+            try:
+                thread.start()
+            except RuntimeError:  # Python 3.12+ starts no threads at interpreter exit
+                run(index, processor)
+                continue
+            threads.append(thread)
         deadline = time.monotonic() + timeout
         for thread in threads:
             thread.join(max(deadline - time.monotonic(), 0))
