@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
+from otel._fork import renew_lock_after_fork
 from otel.attributes import Attributes
 from otel.metrics._instruments import (
     CallbackT,
@@ -489,6 +491,7 @@ class _ProxyMeterProvider(MeterProvider):
 
 
 _provider_lock = threading.Lock()
+renew_lock_after_fork(sys.modules[__name__], "_provider_lock")
 _global_provider: MeterProvider | None = None
 _proxy_provider = _ProxyMeterProvider()
 
