@@ -8,13 +8,14 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from time import time_ns
 from typing import Any
 
 from otel import metrics as _api
 from otel.attributes import Attributes
 from otel.metrics._instruments import CallbackT, _check_instrument
+from otel.sdk._atexit import shutdown_at_exit
 from otel.sdk.config import env_str, sdk_disabled
 from otel.sdk.metrics._exemplar import (
     AlignedHistogramBucketExemplarReservoir,
@@ -329,17 +330,9 @@ class MeterProvider(_api.MeterProvider):
             self._readers = [*self._readers, reader]
             self._registrations[id(reader)] = []
             reader._set_collect_callback(self._collect)
-        self._atexit: Any = None
-        if shutdown_on_exit:
-            ref = weakref.WeakMethod(self.shutdown)
-
-            def _on_exit() -> None:
-                method = ref()
-                if method is not None:
-                    method()
-
-            self._atexit = _on_exit
-            atexit.register(_on_exit)
+        self._atexit: Callable[[], None] | None = (
+            shutdown_at_exit(self) if shutdown_on_exit else None
+        )
         if hasattr(os, "register_at_fork"):
             fork_ref = weakref.WeakMethod(self._after_fork_in_child)
             os.register_at_fork(
