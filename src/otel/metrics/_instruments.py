@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
+import types
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Generator, Iterable, Sequence
 from typing import TYPE_CHECKING, TypeAlias
 
+from otel._once import FirstSeen
 from otel.attributes import Attributes
 
 if TYPE_CHECKING:
@@ -28,6 +30,39 @@ def _unit_is_valid(unit: object) -> bool:
     if unit is None:
         return True
     return isinstance(unit, str) and len(unit) <= _MAX_UNIT_LEN and unit.isascii()
+
+
+_LONE_CALLBACK_WARNED = FirstSeen(64)
+
+
+def _callback_list(callbacks: object, name: object) -> list[CallbackT]:
+    """``callbacks`` as a list, never raising: a lone callable (or generator) is wrapped.
+
+    The official signature takes a sequence of callbacks; passing one function is a
+    common slip that must not raise into the application, so it is used as ``[callback]``
+    with one warning per instrument name. Anything else that is not iterable is dropped
+    with a warning.
+    """
+    if callbacks is None:
+        return []
+    if callable(callbacks) or isinstance(callbacks, types.GeneratorType):
+        if _LONE_CALLBACK_WARNED.first(name):
+            _logger.warning(
+                "callbacks of instrument %r should be a sequence; a single callback was "
+                "given and is used as [callback]",
+                name,
+            )
+        return [callbacks]
+    try:
+        listed: list[CallbackT] = list(callbacks)  # type: ignore[call-overload]
+        return listed
+    except Exception:
+        _logger.warning(
+            "Ignoring callbacks %r of instrument %r: not a sequence of callbacks",
+            callbacks,
+            name,
+        )
+        return []
 
 
 def _check_instrument(name: object, unit: object) -> bool:
@@ -154,7 +189,7 @@ class Asynchronous(Instrument):
         description: str = "",
     ) -> None:
         super().__init__(name, unit, description)
-        self._callbacks: list[CallbackT] = list(callbacks or ())
+        self._callbacks: list[CallbackT] = _callback_list(callbacks, name)
 
 
 class Counter(Synchronous):

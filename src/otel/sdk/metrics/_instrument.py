@@ -17,7 +17,7 @@ from otel import metrics as _api
 from otel.attributes import Attributes
 from otel.context import Context
 from otel.context._context import _CURRENT
-from otel.metrics._instruments import CallbackOptions, CallbackT, Observation
+from otel.metrics._instruments import CallbackOptions, CallbackT, Observation, _callback_list
 from otel.sdk.metrics._stream import GIL_ATOMIC, HistogramStream, SumStream
 
 if TYPE_CHECKING:
@@ -300,9 +300,9 @@ class _AsyncMixin:
     _callbacks: list[CallbackT]
     _name: str
 
-    def _prepare_callbacks(self, callbacks: Iterable[CallbackT]) -> list[Callable[..., Any]]:
+    def _prepare_callbacks(self, callbacks: Iterable[CallbackT] | None) -> list[Callable[..., Any]]:
         prepared: list[Callable[..., Any]] = []
-        for callback in callbacks:
+        for callback in _callback_list(callbacks, self._name):
             if inspect.isgenerator(callback):
                 try:
                     next(callback)  # run to the first ``yield`` so that send() works
@@ -316,7 +316,7 @@ class _AsyncMixin:
                 _logger.warning("Ignoring non-callable callback %r of %s", callback, self._name)
         return prepared
 
-    def _add_callbacks(self, callbacks: Iterable[CallbackT]) -> None:
+    def _add_callbacks(self, callbacks: Iterable[CallbackT] | None) -> None:
         self._callbacks.extend(self._prepare_callbacks(callbacks))
 
     def _observe(self, timeout_millis: float) -> list[tuple[int | float, Any]]:
@@ -369,7 +369,7 @@ class ObservableCounter(_AsyncMixin, _api.ObservableCounter):
         description: str = "",
     ) -> None:
         super().__init__(name, None, unit, description)
-        self._callbacks = self._prepare_callbacks(callbacks or ())  # type: ignore[assignment]
+        self._callbacks = self._prepare_callbacks(callbacks)  # type: ignore[assignment]
 
 
 class ObservableUpDownCounter(_AsyncMixin, _api.ObservableUpDownCounter):
@@ -385,7 +385,7 @@ class ObservableUpDownCounter(_AsyncMixin, _api.ObservableUpDownCounter):
         description: str = "",
     ) -> None:
         super().__init__(name, None, unit, description)
-        self._callbacks = self._prepare_callbacks(callbacks or ())  # type: ignore[assignment]
+        self._callbacks = self._prepare_callbacks(callbacks)  # type: ignore[assignment]
 
 
 class ObservableGauge(_AsyncMixin, _api.ObservableGauge):
@@ -401,7 +401,7 @@ class ObservableGauge(_AsyncMixin, _api.ObservableGauge):
         description: str = "",
     ) -> None:
         super().__init__(name, None, unit, description)
-        self._callbacks = self._prepare_callbacks(callbacks or ())  # type: ignore[assignment]
+        self._callbacks = self._prepare_callbacks(callbacks)  # type: ignore[assignment]
 
 
 _SYNC_TYPES = (Counter, UpDownCounter, Histogram, Gauge)

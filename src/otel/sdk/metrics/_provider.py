@@ -605,6 +605,8 @@ class MeterProvider(_api.MeterProvider):
 
     def force_flush(self, timeout_millis: float = 10_000) -> bool:
         """Collect and export now through every reader; False if one failed or timed out."""
+        if timeout_millis is None:  # not in the signature, but must not raise
+            timeout_millis = 10_000
         deadline = time.monotonic() + timeout_millis / 1e3
         ok = True
         for reader in self._readers:
@@ -626,6 +628,8 @@ class MeterProvider(_api.MeterProvider):
                 _logger.warning("MeterProvider.shutdown called more than once")
                 return False
             self._shutdown_started = True
+        if timeout_millis is None:  # not in the signature, but must not raise
+            timeout_millis = 30_000
         deadline = time.monotonic() + timeout_millis / 1e3
         ok = True
         for reader in self._readers:
