@@ -8,11 +8,16 @@ the propagators and the logs SDK. Stdlib only, so the API layer can use it.
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Hashable
 
 from otel._fork import renew_lock_after_fork
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import logging
+
+    from otel._log import LazyLogger
 
 
 class FirstSeen:
@@ -57,7 +62,9 @@ class FirstSeen:
 _REPORTED = FirstSeen(256)
 
 
-def report_once(logger: logging.Logger, key: Hashable, message: str, *args: object) -> None:
+def report_once(
+    logger: logging.Logger | LazyLogger, key: Hashable, message: str, *args: object
+) -> None:
     """Log ``message`` with the current exception's traceback, once per ``key``.
 
     A component that fails on every span or record (a broken processor, sampler or

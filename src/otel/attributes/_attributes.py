@@ -7,13 +7,16 @@ logged once per key; nothing here raises into user code.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
-from typing import TypeAlias
 
+from otel._log import get_logger
 from otel._once import FirstSeen
 
-_logger = logging.getLogger("otel.attributes")
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # ``typing`` stays off the import path
+    from typing import TypeAlias
+
+_logger = get_logger("otel.attributes")
 
 AttributeValue: TypeAlias = (
     str

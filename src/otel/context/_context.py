@@ -7,12 +7,16 @@ starts from the empty context, as the specification expects.
 
 from __future__ import annotations
 
-import logging
 import os
 from contextvars import ContextVar, Token
-from typing import Any
 
-_logger = logging.getLogger("otel.context")
+from otel._log import get_logger
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # ``typing`` stays off the import path
+    from typing import Any
+
+_logger = get_logger("otel.context")
 
 
 class Context(dict[str, object]):

@@ -9,16 +9,20 @@ failing shutdown at exit is logged, not printed as an unhandled atexit error.
 from __future__ import annotations
 
 import atexit
-import logging
 import weakref
 from collections.abc import Callable
-from typing import Protocol
 
-_logger = logging.getLogger("otel.sdk")
+from otel._log import get_logger
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # ``typing`` stays off the import path
+    from typing import Protocol
+
+    class _ShutsDown(Protocol):
+        def shutdown(self) -> object: ...
 
 
-class _ShutsDown(Protocol):
-    def shutdown(self) -> object: ...
+_logger = get_logger("otel.sdk")
 
 
 def shutdown_at_exit(provider: _ShutsDown) -> Callable[[], None]:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 from contextvars import Token
 from types import TracebackType
 
+from otel._log import get_logger
 from otel.context import Context, create_key
 from otel.context._context import _CURRENT
 from otel.trace._span import INVALID_SPAN, Span
 from otel.trace._status import Status, StatusCode
 
-_logger = logging.getLogger("otel.trace")
+_logger = get_logger("otel.trace")
 
 _SPAN_KEY = create_key("current-span")
 

@@ -5,12 +5,16 @@ All three are immutable and safe to share between threads.
 
 from __future__ import annotations
 
-import logging
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from operator import itemgetter
 
-_logger = logging.getLogger("otel.trace")
+from otel._log import get_logger
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import re
+
+_logger = get_logger("otel.trace")
 
 INVALID_TRACE_ID = 0
 INVALID_SPAN_ID = 0
@@ -62,18 +66,36 @@ def trace_flags(value: int) -> TraceFlags:
 # W3C Trace Context Level 2, "tracestate Header Field Values":
 #   key = ( lcalpha / DIGIT ) 0*255( keychar ), keychar = lcalpha / DIGIT / _ - * / @
 # (a superset of Level 1's simple-key and tenant@system multi-tenant key).
-_KEY_RE = re.compile(r"[a-z0-9][a-z0-9_\-*/@]{0,255}\Z")
-_VALUE_RE = re.compile(r"[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]\Z")
-_MEMBER_DELIMITER_RE = re.compile(r"[ \t]*,[ \t]*")
+_KEY_PATTERN = r"[a-z0-9][a-z0-9_\-*/@]{0,255}\Z"
+_VALUE_PATTERN = r"[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]\Z"
+_MEMBER_DELIMITER_PATTERN = r"[ \t]*,[ \t]*"
 _MAX_MEMBERS = 32
+
+# (key, value, member delimiter), compiled on first use: ``re`` stays off the import path
+# of the API until a tracestate is validated or parsed.
+_patterns: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]] | None = None
+
+
+def _regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    global _patterns
+    patterns = _patterns
+    if patterns is None:
+        import re
+
+        patterns = _patterns = (
+            re.compile(_KEY_PATTERN),
+            re.compile(_VALUE_PATTERN),
+            re.compile(_MEMBER_DELIMITER_PATTERN),
+        )
+    return patterns
 
 
 def _valid_key(key: object) -> bool:
-    return isinstance(key, str) and _KEY_RE.match(key) is not None
+    return isinstance(key, str) and _regexes()[0].match(key) is not None
 
 
 def _valid_value(value: object) -> bool:
-    return isinstance(value, str) and _VALUE_RE.match(value) is not None
+    return isinstance(value, str) and _regexes()[1].match(value) is not None
 
 
 class TraceState(Mapping[str, str]):
@@ -185,7 +207,7 @@ class TraceState(Mapping[str, str]):
         """
         entries: dict[str, str] = {}
         for header in header_list:
-            for member in _MEMBER_DELIMITER_RE.split(header.strip(" \t")):
+            for member in _regexes()[2].split(header.strip(" \t")):
                 if not member:
                     continue
                 key, sep, value = member.partition("=")

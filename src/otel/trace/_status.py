@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
-import logging
 
-_logger = logging.getLogger("otel.trace")
+from otel._log import get_logger
+
+_logger = get_logger("otel.trace")
 
 
 class StatusCode(enum.Enum):

@@ -9,24 +9,27 @@ from __future__ import annotations
 
 import abc
 import functools
-import logging
 import sys
 import threading
 import weakref
 from collections.abc import AsyncGenerator, Callable, Generator, Mapping, Sequence
 from types import TracebackType
-from typing import Any, TypeVar, cast
 
 from otel._fork import renew_lock_after_fork
+from otel._log import get_logger
 from otel.attributes import AttributeValue
 from otel.context import Context
 from otel.context._context import _CURRENT
 from otel.trace._context_helpers import _SPAN_KEY, _record_error, _SpanScope
 from otel.trace._span import INVALID_SPAN, Link, NonRecordingSpan, Span, SpanKind
 
-_logger = logging.getLogger("otel.trace")
+_logger = get_logger("otel.trace")
 
-_F = TypeVar("_F", bound=Callable[..., Any])
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # ``typing`` stays off the import path
+    from typing import Any, TypeVar
+
+    _F = TypeVar("_F", bound=Callable[..., Any])
 _INTERNAL = SpanKind.INTERNAL
 
 
@@ -116,18 +119,18 @@ class _StartAsCurrentSpan(_SpanScope):
         import inspect  # only when decorating: keeps ast/dis/tokenize off the import path
 
         if inspect.iscoroutinefunction(func):
-            return cast(_F, self._wrap_coroutine(func))
+            return self._wrap_coroutine(func)  # type: ignore[return-value]
         if inspect.isasyncgenfunction(func):
-            return cast(_F, self._wrap_async_generator(func))
+            return self._wrap_async_generator(func)  # type: ignore[return-value]
         if inspect.isgeneratorfunction(func):
-            return cast(_F, self._wrap_generator(func))
+            return self._wrap_generator(func)  # type: ignore[return-value]
 
         @functools.wraps(func)
         def call_in_span(*args: Any, **kwargs: Any) -> Any:
             with self._fresh():
                 return func(*args, **kwargs)
 
-        return cast(_F, call_in_span)
+        return call_in_span  # type: ignore[return-value]
 
     def _wrap_coroutine(self, func: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(func)

@@ -7,10 +7,11 @@ returns the default: a typo in the environment must not break the application.
 
 from __future__ import annotations
 
-import logging
 import os
 
-_logger = logging.getLogger("otel.sdk.config")
+from otel._log import get_logger
+
+_logger = get_logger("otel.sdk.config")
 
 _TRUE = frozenset({"true"})
 _FALSE = frozenset({"false"})

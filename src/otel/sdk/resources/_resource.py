@@ -9,17 +9,17 @@ host and OS detectors are opt-in.
 from __future__ import annotations
 
 import abc
-import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
 import otel
+from otel._log import get_logger
 from otel.attributes import AttributeValue, clean_attributes
 from otel.sdk.config import env_list, env_str, parse_key_value_list
 
-_logger = logging.getLogger("otel.sdk.resources")
+_logger = get_logger("otel.sdk.resources")
 
 # Semantic-convention keys used here (official constant names).
 CLOUD_ACCOUNT_ID = "cloud.account.id"

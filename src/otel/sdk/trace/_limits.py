@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
+from otel._log import get_logger
 from otel.sdk.config import env_str
 
-_logger = logging.getLogger("otel.sdk.trace")
+_logger = get_logger("otel.sdk.trace")
 
 OTEL_ATTRIBUTE_COUNT_LIMIT = "OTEL_ATTRIBUTE_COUNT_LIMIT"
 OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT = "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT"

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
+from otel._log import get_logger
 from otel._once import report_once
 from otel.context import Context
 from otel.sdk._fork import renew_lock_after_fork
 
-if TYPE_CHECKING:
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # ``typing`` stays off the import path
+    from typing import Any
+
     from otel.sdk.trace._span import ReadableSpan, Span
 
-_logger = logging.getLogger("otel.sdk.trace")
+_logger = get_logger("otel.sdk.trace")
 
 
 class SpanProcessor:

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import abc
 import enum
-import logging
 from collections.abc import Mapping, Sequence
 
+from otel._log import get_logger
 from otel.attributes import AttributeValue
 from otel.context import Context
 from otel.sdk.config import env_float, env_str
 from otel.trace import Link, SpanKind, TraceState, get_current_span
 
-_logger = logging.getLogger("otel.sdk.trace.sampling")
+_logger = get_logger("otel.sdk.trace.sampling")
 
 OTEL_TRACES_SAMPLER = "OTEL_TRACES_SAMPLER"
 OTEL_TRACES_SAMPLER_ARG = "OTEL_TRACES_SAMPLER_ARG"

@@ -7,13 +7,12 @@ every mutating method logs a warning and does nothing.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from time import gmtime, strftime, time_ns
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
 
 from otel import trace as trace_api
+from otel._log import get_logger
 from otel._once import report_once
 from otel.attributes import AttributeValue, clean_attribute_value, clean_attributes
 from otel.sdk.resources import Resource
@@ -22,10 +21,13 @@ from otel.trace import Link, SpanContext, SpanKind, Status, StatusCode
 from otel.trace._context_helpers import _record_error
 from otel.trace._status import UNSET_STATUS
 
-if TYPE_CHECKING:
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # ``typing`` stays off the import path
+    from typing import Any
+
     from otel.sdk.trace._tracer import Tracer
 
-_logger = logging.getLogger("otel.sdk.trace")
+_logger = get_logger("otel.sdk.trace")
 
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import logging
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -12,6 +11,7 @@ from time import time_ns
 from types import TracebackType
 
 from otel import trace as trace_api
+from otel._log import get_logger
 from otel._once import report_once
 from otel.attributes import AttributeValue, clean_attributes
 from otel.context import Context
@@ -42,7 +42,7 @@ from otel.trace._span_context import (
 from otel.trace._status import UNSET_STATUS
 from otel.trace._tracer import _StartAsCurrentSpan
 
-_logger = logging.getLogger("otel.sdk.trace")
+_logger = get_logger("otel.sdk.trace")
 
 _INTERNAL = SpanKind.INTERNAL
 _UNLIMITED = sys.maxsize
