@@ -12,9 +12,12 @@ from otel._log import get_logger
 
 # Standard-library modules that ``import otel.sdk.trace`` (and the API below it) used to
 # pull in at import time; each is imported only when actually needed now (first log
-# record, first tracestate parsed, record_exception, resource detectors, ...).
+# record, first tracestate parsed, record_exception, resource detectors, a thread
+# started, ...). Locks and weak references come from _thread, _weakref and _weakrefset.
 _KEPT_OFF_THE_IMPORT_PATH = (
     "logging",
+    "threading",
+    "weakref",
     "re",
     "typing",
     "traceback",

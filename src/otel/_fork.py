@@ -8,8 +8,8 @@ locks.
 from __future__ import annotations
 
 import os
-import threading
-import weakref
+from _thread import allocate_lock  # threading.Lock itself, without importing threading
+from _weakref import ref as weakref_ref  # weakref.ref itself, without importing weakref
 
 
 def renew_lock_after_fork(owner: object, attribute: str = "_lock") -> None:
@@ -19,11 +19,11 @@ def renew_lock_after_fork(owner: object, attribute: str = "_lock") -> None:
     """
     if not hasattr(os, "register_at_fork"):  # pragma: no cover - Windows
         return
-    ref = weakref.ref(owner)
+    ref = weakref_ref(owner)
 
     def renew() -> None:
         obj = ref()
         if obj is not None:
-            setattr(obj, attribute, threading.Lock())
+            setattr(obj, attribute, allocate_lock())
 
     os.register_at_fork(after_in_child=renew)

@@ -8,7 +8,7 @@ the propagators and the logs SDK. Stdlib only, so the API layer can use it.
 
 from __future__ import annotations
 
-import threading
+from _thread import allocate_lock  # threading.Lock itself, without importing threading
 from collections.abc import Hashable
 
 from otel._fork import renew_lock_after_fork
@@ -33,7 +33,7 @@ class FirstSeen:
     def __init__(self, max_keys: int) -> None:
         self.max_keys = max_keys
         self._keys: set[Hashable] = set()
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()
         renew_lock_after_fork(self)
 
     def __contains__(self, key: Hashable) -> bool:

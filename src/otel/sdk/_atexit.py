@@ -9,7 +9,7 @@ failing shutdown at exit is logged, not printed as an unhandled atexit error.
 from __future__ import annotations
 
 import atexit
-import weakref
+from _weakref import ref as weakref_ref  # weakref.ref itself, without importing weakref
 from collections.abc import Callable
 
 from otel._log import get_logger
@@ -27,7 +27,7 @@ _logger = get_logger("otel.sdk")
 
 def shutdown_at_exit(provider: _ShutsDown) -> Callable[[], None]:
     """Register ``provider.shutdown()`` to run at exit; return the registered handler."""
-    ref = weakref.ref(provider)
+    ref = weakref_ref(provider)
 
     def shutdown_provider_at_exit() -> None:
         alive = ref()

@@ -10,8 +10,8 @@ from __future__ import annotations
 import abc
 import functools
 import sys
-import threading
-import weakref
+from _thread import allocate_lock  # threading.Lock itself, without importing threading
+from _weakrefset import WeakSet  # weakref.WeakSet itself, without importing weakref
 from collections.abc import AsyncGenerator, Callable, Generator, Mapping, Sequence
 from types import TracebackType
 
@@ -476,11 +476,11 @@ class ProxyTracerProvider(TracerProvider):
             return tracer
 
 
-_LOCK = threading.Lock()
+_LOCK = allocate_lock()
 renew_lock_after_fork(sys.modules[__name__], "_LOCK")
 _PROVIDER: TracerProvider | None = None
 _PROXY_PROVIDER = ProxyTracerProvider()
-_PROXIES: weakref.WeakSet[ProxyTracer] = weakref.WeakSet()
+_PROXIES: WeakSet[ProxyTracer] = WeakSet()
 
 
 def set_tracer_provider(tracer_provider: TracerProvider) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 import time
+from _thread import allocate_lock  # threading.Lock itself, without importing threading
 from collections.abc import Callable
 
 from otel._log import get_logger
@@ -13,6 +13,7 @@ from otel.sdk._fork import renew_lock_after_fork
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # ``typing`` stays off the import path
+    import threading
     from typing import Any
 
     from otel.sdk.trace._span import ReadableSpan, Span
@@ -49,7 +50,7 @@ class SynchronousMultiSpanProcessor(SpanProcessor):
     """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()
         renew_lock_after_fork(self)
         self._span_processors: tuple[SpanProcessor, ...] = ()
         self._start_hooks: tuple[Callable[..., None], ...] = ()
@@ -128,6 +129,8 @@ class ConcurrentMultiSpanProcessor(SynchronousMultiSpanProcessor):
                 results[index] = call(processor)
             except Exception:
                 _logger.exception("Span processor failed")
+
+        import threading  # only here: keeps threading off the import path
 
         threads: list[threading.Thread] = []
         for index, processor in enumerate(self._span_processors):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import atexit
 import sys
-import threading
+from _thread import allocate_lock  # threading.Lock itself, without importing threading
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from time import time_ns
@@ -413,7 +413,7 @@ class TracerProvider(trace_api.TracerProvider):
         self.id_generator = id_generator if id_generator is not None else RandomIdGenerator()
         self._span_limits = span_limits if span_limits is not None else SpanLimits()
         self._tracers: dict[tuple[object, ...], trace_api.Tracer] = {}
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()
         renew_lock_after_fork(self)
         self._is_shutdown = False
         self._atexit_handler = shutdown_at_exit(self) if shutdown_on_exit else None
