@@ -15,6 +15,7 @@ from enum import Enum
 from typing import IO, Any, TypeAlias
 
 from otel import metrics as _api
+from otel.sdk._batch import shutdown_exporter
 from otel.sdk.config import env_float
 from otel.sdk.metrics._instrument import (
     Counter,
@@ -170,7 +171,9 @@ class ConsoleMetricExporter(MetricExporter):
         return None
 
 
-_CollectFn = Callable[["MetricReader", float], "MetricsData | None"]
+# The provider's collection: (reader, timeout_millis, timed_out) -> data; it appends True
+# to ``timed_out`` (when given) if the collection ran out of time (callbacks skipped).
+_CollectFn = Callable[["MetricReader", float, "list[bool] | None"], "MetricsData | None"]
 
 
 class MetricReader(ABC):
@@ -251,13 +254,21 @@ class MetricReader(ABC):
 
     def collect(self, timeout_millis: float = 10_000) -> None:
         """Collect now and hand the result to ``_receive_metrics``."""
-        collect = self._collect
-        if collect is None:
+        if self._collect is None:
             _logger.warning("Cannot call collect on a MetricReader until it is registered")
             return
-        metrics_data = collect(self, timeout_millis)
+        metrics_data, _ = self._collect_checked(timeout_millis)
         if metrics_data is not None:
             self._receive_metrics(metrics_data, timeout_millis=timeout_millis)
+
+    def _collect_checked(self, timeout_millis: float) -> tuple[MetricsData | None, bool]:
+        """One collection and whether it completed (False: not registered, out of time)."""
+        collect = self._collect
+        if collect is None:
+            return None, False
+        timed_out: list[bool] = []
+        metrics_data = collect(self, timeout_millis, timed_out)
+        return metrics_data, metrics_data is not None and not timed_out
 
     @abstractmethod
     def _receive_metrics(
@@ -266,8 +277,11 @@ class MetricReader(ABC):
         """Called with each collection's result."""
 
     def force_flush(self, timeout_millis: float = 10_000) -> bool:
-        self.collect(timeout_millis=timeout_millis)
-        return True
+        """Collect now; False when not registered or the collection ran out of time."""
+        metrics_data, complete = self._collect_checked(timeout_millis)
+        if metrics_data is not None:
+            self._receive_metrics(metrics_data, timeout_millis=timeout_millis)
+        return complete
 
     @abstractmethod
     def shutdown(self, timeout_millis: float = 30_000, **kwargs: Any) -> None:
@@ -314,14 +328,32 @@ class InMemoryMetricReader(MetricReader):
         self._set_collect_callback(None)
 
 
+class _FlushRequest:
+    """A force_flush waiting for the worker: its deadline, outcome and completion."""
+
+    __slots__ = ("deadline", "done", "ok")
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.done = threading.Event()
+        self.ok = False
+
+
 class PeriodicExportingMetricReader(MetricReader):
     """Collects every ``export_interval_millis`` on a daemon thread and exports.
 
     Defaults come from ``OTEL_METRIC_EXPORT_INTERVAL`` (60000) and
     ``OTEL_METRIC_EXPORT_TIMEOUT`` (30000). ``math.inf`` as interval means "only on
-    force_flush/shutdown". The thread is restarted in a forked child. ``shutdown`` does a
-    last export and returns within its timeout even when the exporter hangs.
-    ``cardinality_limits`` / ``cardinality_limit``: as for ``MetricReader``.
+    force_flush/shutdown". ``cardinality_limits`` / ``cardinality_limit``: as for
+    ``MetricReader``.
+
+    Every collection and export (periodic, ``force_flush``, the last one at
+    ``shutdown``) runs on the reader's own daemon thread, so the caller only waits, and
+    never longer than its timeout: a hung exporter or callback makes ``force_flush``
+    return False at the timeout, and ``shutdown`` abandons the last export and the
+    exporter's shutdown at its deadline. ``force_flush`` is True only when the
+    collection completed, the export succeeded and the exporter flushed. The thread is
+    restarted in a forked child.
     """
 
     def __init__(
@@ -352,85 +384,185 @@ class PeriodicExportingMetricReader(MetricReader):
         self._exporter = exporter
         self._export_interval_millis = float(export_interval_millis)
         self._export_timeout_millis = float(export_timeout_millis)
-        self._export_lock = threading.Lock()
         self._shutdown = False
-        self._shutdown_event = threading.Event()
         self._thread: threading.Thread | None = None
-        if math.isfinite(self._export_interval_millis):
-            self._start_thread()
-            if hasattr(os, "register_at_fork"):
-                ref = weakref.WeakMethod(self._after_fork)
-                os.register_at_fork(after_in_child=lambda: (m := ref()) is not None and m())
+        self._init_runtime()
+        if hasattr(os, "register_at_fork"):
+            ref = weakref.WeakMethod(self._after_fork)
+            os.register_at_fork(after_in_child=lambda: (m := ref()) is not None and m())
 
-    def _start_thread(self) -> None:
-        self._thread = threading.Thread(
-            target=self._ticker, name="OtelPeriodicExportingMetricReader", daemon=True
+    def _init_runtime(self) -> None:
+        """Locks, wake-up event, pending flushes and the worker: fresh in every process."""
+        self._export_lock = threading.Lock()
+        self._requests_lock = threading.Lock()
+        self._requests: list[_FlushRequest] = []
+        self._wake = threading.Event()
+        self._stopping = False
+        if self._shutdown:
+            return
+        thread = threading.Thread(
+            target=self._worker, name="OtelPeriodicExportingMetricReader", daemon=True
         )
-        self._thread.start()
+        try:
+            thread.start()
+        except RuntimeError:  # no new threads (interpreter exit): flushes run inline
+            _logger.warning("PeriodicExportingMetricReader could not start its thread")
+            return
+        self._thread = thread
 
     def _after_fork(self) -> None:
         # The parent's thread does not exist in the child; locks may be held by it.
-        self._export_lock = threading.Lock()
-        self._shutdown_event = threading.Event()
-        if not self._shutdown:
-            self._start_thread()
+        self._thread = None
+        self._init_runtime()
 
-    def _ticker(self) -> None:
+    def _worker(self) -> None:
         interval = self._export_interval_millis / 1e3
-        event = self._shutdown_event
-        while not event.wait(interval):
-            self._collect_safely(self._export_timeout_millis)
-        self._collect_safely(self._export_timeout_millis)  # the last export, at shutdown
+        periodic = math.isfinite(interval)
+        wake = self._wake
+        due = _now() + interval if periodic else math.inf
+        while True:
+            if not self._stopping:
+                wait = due - _now()
+                if wait > 0:
+                    wake.wait(wait if periodic else None)
+            wake.clear()
+            with self._requests_lock:
+                requests, self._requests = self._requests, []
+            stopping = self._stopping
+            if requests or stopping or _now() >= due:
+                timeout = self._export_timeout_millis
+                if requests:
+                    latest = max(request.deadline for request in requests)
+                    timeout = min(timeout, max(0.0, latest - _now()) * 1e3)
+                ok = self._collect_and_export(timeout)
+                if requests:
+                    ok = self._flush_exporter(max(0.0, latest - _now()) * 1e3) and ok
+                    for request in requests:
+                        request.ok = ok
+                        request.done.set()
+                if periodic:
+                    due = _now() + interval
+            if stopping:
+                return
 
-    def _collect_safely(self, timeout_millis: float) -> None:
+    def _collect_and_export(self, timeout_millis: float) -> bool:
+        """Collect and export once; True if the collection completed and was exported."""
         try:
-            self.collect(timeout_millis=timeout_millis)
+            metrics_data, complete = self._collect_checked(timeout_millis)
+            if metrics_data is None:
+                return False
+            return self._export(metrics_data, timeout_millis) and complete
         except Exception:
             _logger.exception("Metric collection failed")
-
-    def _receive_metrics(
-        self, metrics_data: MetricsData, timeout_millis: float = 10_000, **kwargs: Any
-    ) -> None:
-        if not self._export_lock.acquire(timeout=max(timeout_millis, 0) / 1e3):
-            _logger.warning("Skipped a metrics export: the previous one is still running")
-            return
-        try:
-            result = self._exporter.export(metrics_data, timeout_millis=timeout_millis)
-            if result is not MetricExportResult.SUCCESS:
-                _logger.warning("Metric exporter %s failed", type(self._exporter).__name__)
-        except Exception:
-            _logger.exception("Metric exporter %s raised", type(self._exporter).__name__)
-        finally:
-            self._export_lock.release()
-
-    def force_flush(self, timeout_millis: float = 10_000) -> bool:
-        if self._shutdown:
             return False
-        self._collect_safely(timeout_millis)
+
+    def _flush_exporter(self, timeout_millis: float) -> bool:
         try:
             return bool(self._exporter.force_flush(timeout_millis=timeout_millis))
         except Exception:
             _logger.exception("Metric exporter force_flush raised")
             return False
 
+    def _receive_metrics(
+        self, metrics_data: MetricsData, timeout_millis: float = 10_000, **kwargs: Any
+    ) -> None:
+        self._export(metrics_data, timeout_millis)
+
+    def _export(self, metrics_data: MetricsData, timeout_millis: float) -> bool:
+        if not self._export_lock.acquire(timeout=max(timeout_millis, 0) / 1e3):
+            _logger.warning("Skipped a metrics export: the previous one is still running")
+            return False
+        try:
+            result = self._exporter.export(metrics_data, timeout_millis=timeout_millis)
+            if result is not MetricExportResult.SUCCESS:
+                _logger.warning("Metric exporter %s failed", type(self._exporter).__name__)
+                return False
+            return True
+        except Exception:
+            _logger.exception("Metric exporter %s raised", type(self._exporter).__name__)
+            return False
+        finally:
+            self._export_lock.release()
+
+    def force_flush(self, timeout_millis: float = 10_000) -> bool:
+        """Collect and export on the worker; False if that failed or outlasted the timeout."""
+        if self._shutdown:
+            return False
+        if timeout_millis is None:  # not in the signature, but must not raise
+            timeout_millis = 10_000
+        thread = self._thread
+        if thread is threading.current_thread():
+            return False  # from inside an export or callback: it would wait for itself
+        deadline = _now() + max(timeout_millis, 0) / 1e3
+        if thread is None or not thread.is_alive():
+            return self._run_bounded(
+                lambda: (
+                    self._collect_and_export(timeout_millis)
+                    and self._flush_exporter(max(0.0, deadline - _now()) * 1e3)
+                ),
+                deadline,
+            )
+        request = _FlushRequest(deadline)
+        with self._requests_lock:
+            self._requests.append(request)
+        self._wake.set()
+        if not request.done.wait(max(0.0, deadline - _now())):
+            _logger.warning("PeriodicExportingMetricReader.force_flush timed out")
+            return False
+        return request.ok
+
+    @staticmethod
+    def _run_bounded(call: Callable[[], bool], deadline: float) -> bool:
+        """``call()`` in a daemon thread, waited for until ``deadline`` (inline if none starts)."""
+        outcome: list[bool] = []
+
+        def run() -> None:
+            try:
+                outcome.append(call())
+            except Exception:
+                _logger.exception("Metric export failed")
+
+        helper = threading.Thread(target=run, name="OtelMetricExport", daemon=True)
+        try:
+            helper.start()
+        except RuntimeError:  # Python 3.12+ starts no threads at interpreter exit
+            run()
+        else:
+            helper.join(max(0.0, deadline - _now()))
+        return bool(outcome and outcome[0])
+
     def shutdown(self, timeout_millis: float = 30_000, **kwargs: Any) -> None:
+        """A last export, then the exporter's shutdown, both ended by ``timeout_millis``."""
         if self._shutdown:
             _logger.warning("PeriodicExportingMetricReader already shut down")
             return
         self._shutdown = True
-        deadline = _now() + timeout_millis / 1e3
+        if timeout_millis is None:  # not in the signature, but must not raise
+            timeout_millis = 30_000
+        deadline = _now() + max(timeout_millis, 0) / 1e3
         thread = self._thread
-        if thread is not None and thread.is_alive() and thread is not threading.current_thread():
-            self._shutdown_event.set()
-            thread.join(timeout=max(0.0, deadline - _now()))
+        self._stopping = True
+        if thread is threading.current_thread():
+            pass  # from inside an export or callback: the worker stops after it
+        elif thread is not None and thread.is_alive():
+            self._wake.set()
+            thread.join(max(0.0, deadline - _now()))
+            if thread.is_alive():
+                _logger.warning(
+                    "The last metrics export did not finish within %s ms; abandoned",
+                    timeout_millis,
+                )
         else:
-            self._collect_safely(min(timeout_millis, self._export_timeout_millis))
+            timeout = min(timeout_millis, self._export_timeout_millis)
+            self._run_bounded(lambda: self._collect_and_export(timeout), deadline)
         self._set_collect_callback(None)
-        remaining = max(0.0, deadline - _now()) * 1e3
-        try:
-            self._exporter.shutdown(timeout_millis=remaining)
-        except Exception:
-            _logger.exception("Metric exporter shutdown raised")
+        exporter = self._exporter
+        shutdown_exporter(
+            lambda: exporter.shutdown(timeout_millis=max(0.0, deadline - _now()) * 1e3),
+            deadline,
+            _logger,
+            "Metric exporter shutdown raised",
+        )
 
 
 _now = time.monotonic

@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 import logging
 import numbers
+import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -320,12 +321,22 @@ class _AsyncMixin:
         self._callbacks.extend(self._prepare_callbacks(callbacks))
 
     def _observe(self, timeout_millis: float) -> list[tuple[int | float, Any]]:
-        """Run every callback; one that raises is logged and the others still report."""
-        options = CallbackOptions(timeout_millis)
+        """Run the callbacks in turn, each told the remaining budget; stop once it is spent.
+
+        One that raises is logged and the others still report.
+        """
         result: list[tuple[int | float, Any]] = []
-        for callback in list(self._callbacks):
+        deadline = time.monotonic() + timeout_millis / 1e3
+        for index, callback in enumerate(list(self._callbacks)):
+            remaining = (deadline - time.monotonic()) * 1e3
+            if index and remaining <= 0:
+                _logger.warning(
+                    "Callbacks of %s ran out of the collection's time; the rest are skipped",
+                    self._name,
+                )
+                break
             try:
-                observations = callback(options)  # type: ignore[operator]
+                observations = callback(CallbackOptions(max(remaining, 0.0)))  # type: ignore[operator]
                 if observations is None:
                     continue
                 for observation in observations:

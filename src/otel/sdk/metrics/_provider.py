@@ -565,7 +565,19 @@ class MeterProvider(_api.MeterProvider):
 
     # --- collection -------------------------------------------------------------------------
 
-    def _collect(self, reader: MetricReader, timeout_millis: float = 10_000) -> MetricsData | None:
+    def _collect(
+        self,
+        reader: MetricReader,
+        timeout_millis: float = 10_000,
+        timed_out: list[bool] | None = None,
+    ) -> MetricsData | None:
+        """One collection for ``reader``; ``timed_out`` gets True if it ran out of time.
+
+        Callbacks run in turn with the remaining budget; once the deadline has passed,
+        the remaining observable instruments are not called this round (their streams see
+        no observations), while synchronous streams, which run no user code, are still
+        collected so that nothing they gathered is lost.
+        """
         if self._shutdown:
             return None
         registrations = self._registrations.get(id(reader))  # replaced, never mutated
@@ -575,6 +587,7 @@ class MeterProvider(_api.MeterProvider):
         now = time_ns()
         observed: dict[int, list[tuple[int | float, Any]]] = {}
         by_scope: dict[InstrumentationScope, list[Metric]] = {}
+        skipped = 0
         for registration in registrations:
             instrument = registration.instrument
             observations = None
@@ -582,15 +595,29 @@ class MeterProvider(_api.MeterProvider):
                 if isinstance(instrument, _ASYNC_TYPES):
                     observations = observed.get(id(instrument))
                     if observations is None:
-                        remaining = max(0.0, deadline - time.monotonic()) * 1e3
-                        observations = observed[id(instrument)] = instrument._observe(remaining)
+                        remaining = (deadline - time.monotonic()) * 1e3
+                        if remaining > 0:
+                            observations = instrument._observe(remaining)
+                        else:
+                            observations = []
+                            skipped += 1
+                        observed[id(instrument)] = observations
                 metric = registration.stream.collect(registration.state, now, observations)
             except Exception:
                 _logger.exception("Collecting %s failed", registration.stream.name)
                 continue
             if metric is not None:
                 by_scope.setdefault(registration.scope, []).append(metric)
+        if skipped:
+            _logger.warning(
+                "Metric collection ran out of its %s ms: callbacks of %d observable "
+                "instruments were not called",
+                timeout_millis,
+                skipped,
+            )
         if time.monotonic() > deadline:
+            if timed_out is not None:
+                timed_out.append(True)
             _logger.warning("Metric collection took longer than %s ms", timeout_millis)
         resource = self._resource
         scope_metrics = [
