@@ -45,13 +45,22 @@ def _fan_out(records: tuple[_Record, ...]) -> _Record:
 
 
 def _as_number(amount: object) -> int | float | None:
-    """Numbers that are not plain int/float (numpy scalars, Fraction, ...) or None."""
+    """An exact ``int``/``float`` for any other real number (subclasses, numpy, Fraction).
+
+    Never raises (a broken ``__int__``/``__float__`` gives None). The record paths only
+    ever store exact ``int``/``float``: their lock-free ``cell.value += amount`` (see
+    ``GIL_ATOMIC`` in ``_stream``) is one C-level operation only for those; a subclass
+    with a Python ``__add__`` could switch threads in the middle and lose updates. So the
+    hot paths accept ``type(amount) is int``/``float`` and everything else comes here.
+    """
     if isinstance(amount, bool) or not isinstance(amount, numbers.Real):
         return None
     try:
-        return int(amount) if isinstance(amount, numbers.Integral) else float(amount)
-    except (TypeError, ValueError, OverflowError):
+        number = int(amount) if isinstance(amount, numbers.Integral) else float(amount)
+    except Exception:  # a user type's conversion failing (or warning as an error)
         return None
+    t = type(number)
+    return number if t is int or t is float else None
 
 
 class _SyncMixin:
@@ -237,7 +246,10 @@ class Histogram(_SyncMixin, _api.Histogram):
                     cell = cache[tuple(attributes.items()) if attributes else ()]
                 except (KeyError, TypeError, AttributeError):
                     cell = self._cell_for(attributes)
-                cell.counts[bisect_left(self._bounds, amount)] += 1
+                # The bucket index first: ``cell.counts`` must be loaded and updated with
+                # no call in between, or a collection could swap the list meanwhile.
+                index = bisect_left(self._bounds, amount)
+                cell.counts[index] += 1
                 cell.sum += amount
                 if amount < cell.min:
                     cell.min = amount

@@ -59,6 +59,10 @@ _get_context = _CURRENT.get
 # backward jumps). Straight-line attribute/int/float/list-item updates with no call in
 # between are therefore atomic against other Python threads, and the record paths below
 # rely on that instead of a lock. Free-threaded builds take the lock on every record.
+# Two conditions keep it true: (1) values are exact int/float (the instruments coerce
+# anything else, subclasses included, in ``_instrument._as_number``), so ``+=`` and ``<``
+# run no Python code; (2) a container is loaded and updated with no call in between
+# (the histogram bucket index is computed before ``cell.counts`` is read).
 GIL_ATOMIC = bool(getattr(sys, "_is_gil_enabled", lambda: True)())
 
 OVERFLOW_ATTRIBUTES: Mapping[str, Any] = {"otel.metric.overflow": True}
