@@ -49,6 +49,13 @@ def test_import_does_not_load_heavy_stdlib_modules(statement: str) -> None:
     assert sorted(loaded & set(_KEPT_OFF_THE_IMPORT_PATH)) == []
 
 
+def test_trace_export_import_does_not_load_logging_typing_or_re() -> None:
+    # the batch processor needs threading; diagnostics and type hints need nothing
+    before = _modules_loaded_by("")
+    loaded = _modules_loaded_by("import otel.sdk.trace.export") - before
+    assert sorted(loaded & {"logging", "typing", "re", "traceback", "weakref"}) == []
+
+
 def test_lazy_logger_records_go_to_the_named_logger(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="otel.test_log")
     get_logger("otel.test_log").warning("value %s dropped", 42)

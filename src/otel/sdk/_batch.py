@@ -58,18 +58,36 @@ fields it uses are ``_queue``, ``max_queue_size``, ``_drop_lock``, ``_dropped``,
 from __future__ import annotations
 
 import collections
-import logging
 import os
 import threading
 import time
-import weakref
+from _weakref import ref as weakref_ref  # weakref.ref itself, without importing weakref
 from collections.abc import Callable
 from itertools import repeat as _repeat
-from typing import Generic, TypeVar
+from types import GenericAlias
 
-T = TypeVar("T")
+from otel._log import get_logger
 
-_default_logger = logging.getLogger("otel.sdk.batch")
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # ``logging`` and ``typing`` stay off the import path
+    import logging
+    from typing import Generic as _Generic
+    from typing import TypeVar
+
+    from otel._log import LazyLogger
+
+    T = TypeVar("T")
+else:
+
+    class _Generic:
+        """Run-time stand-in for ``typing.Generic``: ``BatchWorker[X]`` still subscripts."""
+
+        __slots__ = ()
+        __class_getitem__ = classmethod(GenericAlias)
+
+    T = object
+
+_default_logger = get_logger("otel.sdk.batch")
 
 _DISCARD: collections.deque[object] = collections.deque(maxlen=0)
 
@@ -77,7 +95,7 @@ _DISCARD: collections.deque[object] = collections.deque(maxlen=0)
 def shutdown_exporter(
     shutdown: Callable[[], object],
     deadline: float,
-    logger: logging.Logger,
+    logger: logging.Logger | LazyLogger,
     failure_message: str,
 ) -> bool:
     """Call an exporter's ``shutdown`` and wait for it until ``deadline`` at the latest.
@@ -108,7 +126,7 @@ def shutdown_exporter(
     return True
 
 
-class BatchWorker(Generic[T]):
+class BatchWorker(_Generic[T]):
     """A bounded queue drained in batches by a daemon thread (see the module docstring)."""
 
     drop_report_interval = 60.0
@@ -122,7 +140,7 @@ class BatchWorker(Generic[T]):
         max_export_batch_size: int = 512,
         export_timeout_millis: float = 30000,
         name: str = "otel.batch",
-        logger: logging.Logger | None = None,
+        logger: logging.Logger | LazyLogger | None = None,
     ) -> None:
         if max_queue_size <= 0:
             raise ValueError("max_queue_size must be a positive integer")
@@ -147,7 +165,7 @@ class BatchWorker(Generic[T]):
         self.failed_exports = 0
         self._is_shutdown = False
         self._init_runtime()
-        ref = weakref.ref(self)
+        ref = weakref_ref(self)
 
         def after_fork_in_child() -> None:
             worker = ref()

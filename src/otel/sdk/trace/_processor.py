@@ -6,10 +6,10 @@ import time
 from _thread import allocate_lock  # threading.Lock itself, without importing threading
 from collections.abc import Callable
 
+from otel._fork import renew_lock_after_fork
 from otel._log import get_logger
 from otel._once import report_once
 from otel.context import Context
-from otel.sdk._fork import renew_lock_after_fork
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # ``typing`` stays off the import path

@@ -16,7 +16,7 @@ from otel._log import get_logger
 from otel._once import report_once
 from otel.attributes import AttributeValue, clean_attribute_value, clean_attributes
 from otel.sdk.resources import Resource
-from otel.sdk.util.instrumentation import InstrumentationScope
+from otel.sdk.util._instrumentation import InstrumentationScope
 from otel.trace import Link, SpanContext, SpanKind, Status, StatusCode
 from otel.trace._context_helpers import _record_error
 from otel.trace._status import UNSET_STATUS

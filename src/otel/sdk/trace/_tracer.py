@@ -11,13 +11,13 @@ from time import time_ns
 from types import TracebackType
 
 from otel import trace as trace_api
+from otel._fork import renew_lock_after_fork
 from otel._log import get_logger
 from otel._once import report_once
 from otel.attributes import AttributeValue, clean_attributes
 from otel.context import Context
 from otel.context._context import _CURRENT
 from otel.sdk._atexit import shutdown_at_exit
-from otel.sdk._fork import renew_lock_after_fork
 from otel.sdk.config import sdk_disabled
 from otel.sdk.resources import Resource
 from otel.sdk.trace._id_generator import IdGenerator, RandomIdGenerator, _getrandbits
@@ -30,7 +30,7 @@ from otel.sdk.trace._sampling import (
     _get_from_env_or_default,
 )
 from otel.sdk.trace._span import _NO_ATTRIBUTES, Span
-from otel.sdk.util.instrumentation import InstrumentationScope
+from otel.sdk.util._instrumentation import InstrumentationScope
 from otel.trace import Link, NonRecordingSpan, SpanContext, SpanKind
 from otel.trace._context_helpers import _SPAN_KEY
 from otel.trace._span_context import (

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import enum
-import logging
 import os
 import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import IO
 
+from otel._fork import renew_lock_after_fork
+from otel._log import get_logger
 from otel._once import report_once
 from otel.context import Context
 from otel.sdk._batch import _DISCARD, BatchWorker, shutdown_exporter
-from otel.sdk._fork import renew_lock_after_fork
 from otel.sdk.config import env_int
 from otel.sdk.trace._processor import SpanProcessor
 from otel.sdk.trace._span import ReadableSpan, Span
 
-_logger = logging.getLogger("otel.sdk.trace.export")
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # ``typing`` stays off the import path
+    from typing import IO
+
+_logger = get_logger("otel.sdk.trace.export")
 
 OTEL_BSP_MAX_QUEUE_SIZE = "OTEL_BSP_MAX_QUEUE_SIZE"
 OTEL_BSP_SCHEDULE_DELAY = "OTEL_BSP_SCHEDULE_DELAY"

@@ -6,7 +6,7 @@ import threading
 from collections import deque
 from collections.abc import Sequence
 
-from otel.sdk._fork import renew_lock_after_fork
+from otel._fork import renew_lock_after_fork
 from otel.sdk.trace._span import ReadableSpan
 from otel.sdk.trace.export._exporters import SpanExporter, SpanExportResult
 
