@@ -95,3 +95,13 @@ def test_lazy_logger_follows_the_real_logger_level() -> None:
         assert lazy.getEffectiveLevel() == logging.ERROR
     finally:
         real.setLevel(logging.NOTSET)
+
+
+def test_lazy_logger_delegates_other_logger_attributes() -> None:
+    lazy = get_logger("otel.test_log.attrs")
+    lazy.setLevel(logging.CRITICAL)
+    try:
+        assert logging.getLogger("otel.test_log.attrs").level == logging.CRITICAL
+        assert lazy.level == logging.CRITICAL
+    finally:
+        lazy.setLevel(logging.NOTSET)

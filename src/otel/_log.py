@@ -71,6 +71,12 @@ class LazyLogger:
     def getEffectiveLevel(self) -> int:
         return self.logger.getEffectiveLevel()
 
+    def __getattr__(self, name: str) -> Any:
+        # anything else public (level, handlers, setLevel, ...) is the real logger's
+        if name.startswith("_"):  # never for our own unset slot, copy/pickle probes
+            raise AttributeError(name)
+        return getattr(self.logger, name)
+
     def __repr__(self) -> str:
         return f"<LazyLogger {self.name}>"
 
