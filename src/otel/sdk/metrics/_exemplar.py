@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from abc import ABC, abstractmethod
 from bisect import bisect_left
@@ -83,7 +84,12 @@ class TraceBasedExemplarFilter(ExemplarFilter):
 
 
 class ExemplarReservoir(ABC):
-    """Keeps some of the offered measurements until the next collection."""
+    """Keeps some of the offered measurements until the next collection.
+
+    The SDK calls ``offer`` and ``collect`` of a custom reservoir (subclasses of the
+    built-in ones included) under its stream's lock, so it need not be thread-safe; the
+    two built-in reservoirs are offered to without a lock (see their docstrings).
+    """
 
     @abstractmethod
     def offer(
@@ -130,12 +136,20 @@ class _Slot:
 
 
 class SimpleFixedSizeExemplarReservoir(ExemplarReservoir):
-    """Uniform sample (reservoir sampling) of ``size`` measurements per collection."""
+    """Uniform sample (reservoir sampling) of ``size`` measurements per collection.
+
+    Safe to offer to from many threads without a lock (with the GIL): the offer count is
+    an ``itertools.count`` (``next`` is one C call) and a measurement lands with one
+    store into a preallocated slot list, loaded and written with no call in between;
+    ``collect`` swaps the list out the same way. The exemplar is built before it is
+    stored, so a slot always holds one whole measurement. Under contention the sampling
+    is uniform up to the few offers racing a collection.
+    """
 
     def __init__(self, size: int = 1, **kwargs: Any) -> None:
         self._size = max(1, int(size))
-        self._slots: list[_Slot] = []
-        self._seen = 0
+        self._slots: list[_Slot | None] = [None] * self._size
+        self._counter = itertools.count(1)
 
     def offer(
         self,
@@ -144,27 +158,33 @@ class SimpleFixedSizeExemplarReservoir(ExemplarReservoir):
         attributes: Mapping[str, Any] | None,
         context: Context | None,
     ) -> None:
-        self._seen += 1
-        slots = self._slots
-        if len(slots) < self._size:
-            slots.append(_Slot(value, time_unix_nano, attributes, context))
-            return
-        index = random.randrange(self._seen)
-        if index < self._size:
-            slots[index] = _Slot(value, time_unix_nano, attributes, context)
+        seen = next(self._counter)
+        size = self._size
+        index = seen - 1 if seen <= size else random.randrange(seen)
+        if index < size:
+            slot = _Slot(value, time_unix_nano, attributes, context)
+            self._slots[index] = slot  # one load and one store: atomic under the GIL
 
     def collect(self, point_attributes: Mapping[str, Any] | None) -> list[Exemplar]:
-        slots, self._slots = self._slots, []
-        self._seen = 0
-        return [slot.exemplar(point_attributes) for slot in slots]
+        fresh: list[_Slot | None] = [None] * self._size
+        counter = itertools.count(1)
+        slots = self._slots  # swap with no call in between: atomic against offers
+        self._slots = fresh
+        self._counter = counter
+        return [slot.exemplar(point_attributes) for slot in slots if slot is not None]
 
 
 class AlignedHistogramBucketExemplarReservoir(ExemplarReservoir):
-    """The last measurement of each histogram bucket."""
+    """The last measurement of each histogram bucket.
+
+    Lock-free under the GIL like ``SimpleFixedSizeExemplarReservoir``: one store into a
+    preallocated slot per bucket, swapped out whole at ``collect``.
+    """
 
     def __init__(self, boundaries: Sequence[float] = (), **kwargs: Any) -> None:
         self._boundaries = tuple(boundaries)
-        self._slots: list[_Slot | None] = [None] * (len(self._boundaries) + 1)
+        self._buckets = len(self._boundaries) + 1
+        self._slots: list[_Slot | None] = [None] * self._buckets
 
     def offer(
         self,
@@ -173,11 +193,12 @@ class AlignedHistogramBucketExemplarReservoir(ExemplarReservoir):
         attributes: Mapping[str, Any] | None,
         context: Context | None,
     ) -> None:
-        self._slots[bisect_left(self._boundaries, value)] = _Slot(
-            value, time_unix_nano, attributes, context
-        )
+        index = bisect_left(self._boundaries, value)
+        slot = _Slot(value, time_unix_nano, attributes, context)
+        self._slots[index] = slot  # one load and one store: atomic under the GIL
 
     def collect(self, point_attributes: Mapping[str, Any] | None) -> list[Exemplar]:
-        slots = self._slots
-        self._slots = [None] * len(slots)
+        fresh: list[_Slot | None] = [None] * self._buckets
+        slots = self._slots  # swap with no call in between: atomic against offers
+        self._slots = fresh
         return [slot.exemplar(point_attributes) for slot in slots if slot is not None]

@@ -26,10 +26,12 @@ from otel.attributes import clean_attributes
 from otel.context import Context
 from otel.context._context import _CURRENT
 from otel.sdk.metrics._exemplar import (
+    AlignedHistogramBucketExemplarReservoir,
     AlwaysOffExemplarFilter,
     AlwaysOnExemplarFilter,
     ExemplarFilter,
     ExemplarReservoir,
+    SimpleFixedSizeExemplarReservoir,
     TraceBasedExemplarFilter,
 )
 from otel.sdk.metrics._exponential import ExponentialHistogramAccumulator
@@ -70,6 +72,12 @@ _OVERFLOW_KEY = frozenset(OVERFLOW_ATTRIBUTES.items())
 DEFAULT_CARDINALITY_LIMIT = 2000
 _IDLE_COLLECTIONS = 2  # a live cell idle this many collections in a row is retired
 _RETIRED_KEEP_NS = 30_000_000_000  # retired cells are still read for 30 s, then dropped
+
+# Reservoirs whose offer/collect are atomic under the GIL (exact types: a subclass may
+# override them with code that is not).
+_LOCK_FREE_RESERVOIRS = frozenset(
+    {SimpleFixedSizeExemplarReservoir, AlignedHistogramBucketExemplarReservoir}
+)
 
 _EX_OFF = 0
 _EX_ON = 1
@@ -240,11 +248,19 @@ class _Stream:
                 value, now, attributes, context
             ):
                 return
-            with self._lock:
-                reservoir = cell.reservoir
-                if reservoir is None:
-                    reservoir = cell.reservoir = self._reservoir_builder()  # type: ignore[misc]
+            reservoir = cell.reservoir
+            if reservoir is None:  # once per series: build it under the lock
+                with self._lock:
+                    reservoir = cell.reservoir
+                    if reservoir is None:
+                        reservoir = cell.reservoir = self._reservoir_builder()  # type: ignore[misc]
+            if GIL_ATOMIC and type(reservoir) in _LOCK_FREE_RESERVOIRS:
+                # Built-in reservoirs store a finished exemplar with one atomic
+                # assignment into a preallocated slot: no lock on the request path.
                 reservoir.offer(value, now, attributes, context)
+            else:  # a custom reservoir (maybe not thread-safe), or no GIL
+                with self._lock:
+                    reservoir.offer(value, now, attributes, context)
         except Exception:
             if not self._ex_failed:
                 self._ex_failed = True
