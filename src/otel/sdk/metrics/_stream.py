@@ -9,7 +9,11 @@ whatever the number of readers, and each reader gets the temporality it asked fo
 Attribute sets are cached by ``tuple(attributes.items())``: a repeated attribute dict
 costs one tuple build and one dict lookup. The first sight of a set validates it,
 applies the view's key filter and the cardinality limit (overflow goes to the series
-``otel.metric.overflow=true``).
+``otel.metric.overflow=true``). The cache holds at most ``2 * limit + 64`` raw dicts, so
+its memory is bounded by the limit, not by traffic; once it is full (a per-request
+attribute, say), an uncached dict is canonicalised and its series, or the overflow
+series, is found with a lock-free ``dict.get``: the stream lock is only taken to create
+a series.
 """
 
 from __future__ import annotations
@@ -213,6 +217,17 @@ class _Stream:
     def _find_cell(self, attributes: Any) -> Any:
         key, cleaned = self._canonical(attributes)
         cells = self._cells
+        if len(self._cache) >= self._cache_max:
+            # The cache is full (more raw attribute dicts than 2*limit+64 were seen, e.g.
+            # a per-request attribute): nothing more will be cached, so a known series or
+            # the overflow series is found without the lock. ``dict.get`` is atomic under
+            # the GIL; the lock below is left for creating a series. (The cache stays
+            # capped: its memory is bounded by the limit, whatever the traffic.)
+            cell = cells.get(key)
+            if cell is None and len(cells) - (_OVERFLOW_KEY in cells) >= self._limit - 1:
+                cell = cells.get(_OVERFLOW_KEY)
+            if cell is not None:
+                return cell
         with self._lock:
             cell = cells.get(key)
             if cell is None:
