@@ -145,3 +145,12 @@ def test_shutdown_still_exports_the_last_collection(exporter: _Exporter) -> None
     provider = _provider(exporter, interval=math.inf)
     provider.shutdown(5_000)
     assert len(exporter.exported) == 1
+
+
+def test_timed_out_flush_requests_do_not_accumulate(exporter: _Exporter) -> None:
+    exporter.hang_export = True
+    provider = _provider(exporter)
+    reader = provider._readers[0]
+    for _ in range(20):
+        assert provider.force_flush(10) is False
+    assert len(reader._requests) == 0  # type: ignore[attr-defined]

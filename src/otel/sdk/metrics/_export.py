@@ -507,6 +507,9 @@ class PeriodicExportingMetricReader(MetricReader):
             self._requests.append(request)
         self._wake.set()
         if not request.done.wait(max(0.0, deadline - _now())):
+            with self._requests_lock:  # not picked up (worker busy): don't let them pile up
+                if request in self._requests:
+                    self._requests.remove(request)
             _logger.warning("PeriodicExportingMetricReader.force_flush timed out")
             return False
         return request.ok
