@@ -9,11 +9,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from otel.exporter.otlp import _config
+from otel.exporter.otlp._exporter import ExportCore
+from otel.exporter.otlp._grpc import GrpcSender
 from otel.exporter.otlp._signals import (
     LogExporterBase,
     MetricExporterBase,
     SpanExporterBase,
-    grpc_core,
     metric_preferences,
 )
 from otel.sdk.metrics.export import AggregationTemporality, MetricExporter
@@ -21,8 +22,14 @@ from otel.sdk.metrics.export import AggregationTemporality, MetricExporter
 __all__ = ["OTLPLogExporter", "OTLPMetricExporter", "OTLPSpanExporter"]
 
 
-class OTLPSpanExporter(SpanExporterBase):
-    """Spans over OTLP/gRPC (needs ``otel[grpc]``)."""
+class _GrpcExporter:
+    """The official OTLP/gRPC span and log constructor, once; ``_signal`` picks the signal.
+
+    Every argument not given comes from ``OTEL_EXPORTER_OTLP_[<SIGNAL>_]*``.
+    """
+
+    _signal: str
+    _core: ExportCore
 
     def __init__(
         self,
@@ -38,23 +45,45 @@ class OTLPSpanExporter(SpanExporterBase):
         client_key_file: str | None = None,
         client_certificate_file: str | None = None,
     ) -> None:
-        self._core = grpc_core(
-            _config.TRACES,
-            endpoint,
-            insecure,
-            credentials,
-            headers,
-            timeout,
-            compression,
-            channel_options,
-            certificate_file,
-            client_key_file,
-            client_certificate_file,
+        signal = self._signal
+        resolved_headers: Mapping[str, str] | Sequence[tuple[str, str]]
+        if headers is None or isinstance(headers, (str, Mapping)):
+            resolved_headers = _config.headers(signal, headers)
+        else:
+            resolved_headers = list(headers)
+        sender = GrpcSender(
+            signal,
+            _config.grpc_endpoint(signal, endpoint),
+            insecure=_config.insecure(signal, insecure),
+            headers=resolved_headers,
+            compression=_config.compression(signal, compression),
+            credentials=credentials,
+            certificate_file=_config.file_option(signal, "CERTIFICATE", certificate_file),
+            client_key_file=_config.file_option(signal, "CLIENT_KEY", client_key_file),
+            client_certificate_file=_config.file_option(
+                signal, "CLIENT_CERTIFICATE", client_certificate_file
+            ),
+            channel_options=channel_options,
         )
+        self._core = ExportCore(signal, sender, _config.timeout_seconds(signal, timeout))
 
 
-class OTLPMetricExporter(MetricExporterBase):
+class OTLPSpanExporter(_GrpcExporter, SpanExporterBase):
+    """Spans over OTLP/gRPC (needs ``otel[grpc]``)."""
+
+    _signal = _config.TRACES
+
+
+class OTLPLogExporter(_GrpcExporter, LogExporterBase):
+    """Log records over OTLP/gRPC (needs ``otel[grpc]``)."""
+
+    _signal = _config.LOGS
+
+
+class OTLPMetricExporter(_GrpcExporter, MetricExporterBase):
     """Metrics over OTLP/gRPC (needs ``otel[grpc]``)."""
+
+    _signal = _config.METRICS
 
     def __init__(
         self,
@@ -76,8 +105,8 @@ class OTLPMetricExporter(MetricExporterBase):
         temporality, aggregation = metric_preferences(preferred_temporality, preferred_aggregation)
         MetricExporter.__init__(self, temporality, aggregation)
         self._max_points = int(max_export_batch_size or 0)
-        self._core = grpc_core(
-            _config.METRICS,
+        _GrpcExporter.__init__(
+            self,
             endpoint,
             insecure,
             credentials,
@@ -85,39 +114,7 @@ class OTLPMetricExporter(MetricExporterBase):
             timeout,
             compression,
             channel_options,
-            certificate_file,
-            client_key_file,
-            client_certificate_file,
-        )
-
-
-class OTLPLogExporter(LogExporterBase):
-    """Log records over OTLP/gRPC (needs ``otel[grpc]``)."""
-
-    def __init__(
-        self,
-        endpoint: str | None = None,
-        insecure: bool | None = None,
-        credentials: Any = None,
-        headers: Mapping[str, str] | Sequence[tuple[str, str]] | str | None = None,
-        timeout: float | None = None,
-        compression: Any = None,
-        channel_options: Sequence[tuple[str, Any]] | None = None,
-        *,
-        certificate_file: str | None = None,
-        client_key_file: str | None = None,
-        client_certificate_file: str | None = None,
-    ) -> None:
-        self._core = grpc_core(
-            _config.LOGS,
-            endpoint,
-            insecure,
-            credentials,
-            headers,
-            timeout,
-            compression,
-            channel_options,
-            certificate_file,
-            client_key_file,
-            client_certificate_file,
+            certificate_file=certificate_file,
+            client_key_file=client_key_file,
+            client_certificate_file=client_certificate_file,
         )

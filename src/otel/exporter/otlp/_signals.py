@@ -10,13 +10,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from otel.exporter.otlp import _config, _json
 from otel.exporter.otlp._exporter import ExportCore, encode_keeping_good
-from otel.exporter.otlp._grpc import GrpcSender
-from otel.exporter.otlp._http import CONTENT_TYPE_JSON, CONTENT_TYPE_PROTOBUF, HttpSender
 from otel.exporter.otlp._proto._encode_logs import encode_logs
 from otel.exporter.otlp._proto._encode_metrics import encode_metrics
 from otel.exporter.otlp._proto._encode_trace import encode_spans
@@ -30,73 +28,6 @@ from otel.sdk.metrics.export import (
 from otel.sdk.trace.export import SpanExporter, SpanExportResult
 
 _logger = logging.getLogger("otel.exporter.otlp")
-
-
-# --------------------------------------------------------------------------- transports
-
-
-def http_core(
-    signal: str,
-    endpoint: str | None,
-    certificate_file: str | None,
-    client_key_file: str | None,
-    client_certificate_file: str | None,
-    headers: Mapping[str, str] | str | None,
-    timeout: float | None,
-    compression: Any,
-    protocol: str | None,
-    session: object,
-) -> tuple[ExportCore, bool]:
-    if session is not None:
-        _logger.warning("OTLP/HTTP exporters use http.client; the session argument is ignored")
-    use_json = _config.protocol(signal, protocol) == _config.PROTOCOL_HTTP_JSON
-    sender = HttpSender(
-        _config.http_endpoint(signal, endpoint),
-        headers=_config.headers(signal, headers),
-        content_type=CONTENT_TYPE_JSON if use_json else CONTENT_TYPE_PROTOBUF,
-        compression=_config.compression(signal, compression),
-        certificate_file=_config.file_option(signal, "CERTIFICATE", certificate_file),
-        client_key_file=_config.file_option(signal, "CLIENT_KEY", client_key_file),
-        client_certificate_file=_config.file_option(
-            signal, "CLIENT_CERTIFICATE", client_certificate_file
-        ),
-    )
-    return ExportCore(signal, sender, _config.timeout_seconds(signal, timeout)), use_json
-
-
-def grpc_core(
-    signal: str,
-    endpoint: str | None,
-    insecure: bool | None,
-    credentials: Any,
-    headers: Mapping[str, str] | Sequence[tuple[str, str]] | str | None,
-    timeout: float | None,
-    compression: Any,
-    channel_options: Sequence[tuple[str, Any]] | None,
-    certificate_file: str | None,
-    client_key_file: str | None,
-    client_certificate_file: str | None,
-) -> ExportCore:
-    resolved_headers: Mapping[str, str] | Sequence[tuple[str, str]]
-    if headers is None or isinstance(headers, (str, Mapping)):
-        resolved_headers = _config.headers(signal, headers)
-    else:
-        resolved_headers = list(headers)
-    sender = GrpcSender(
-        signal,
-        _config.grpc_endpoint(signal, endpoint),
-        insecure=_config.insecure(signal, insecure),
-        headers=resolved_headers,
-        compression=_config.compression(signal, compression),
-        credentials=credentials,
-        certificate_file=_config.file_option(signal, "CERTIFICATE", certificate_file),
-        client_key_file=_config.file_option(signal, "CLIENT_KEY", client_key_file),
-        client_certificate_file=_config.file_option(
-            signal, "CLIENT_CERTIFICATE", client_certificate_file
-        ),
-        channel_options=channel_options,
-    )
-    return ExportCore(signal, sender, _config.timeout_seconds(signal, timeout))
 
 
 class _Common:
