@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from hypothesis import given
 from hypothesis import strategies as st
 
 from otel import baggage
 from otel.baggage.propagation import W3CBaggagePropagator
 from otel.context import Context
+from otel.testing._errors import no_internal_errors
 
 PROPAGATOR = W3CBaggagePropagator()
 
@@ -23,24 +20,6 @@ octets = st.from_regex(r"[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]{0,10}", full
 properties = st.lists(
     st.one_of(tokens, st.builds(lambda k, v: f"{k}={v}", tokens, octets)), min_size=1, max_size=3
 ).map(";".join)
-
-
-@contextmanager
-def no_internal_errors() -> Iterator[None]:
-    records: list[logging.LogRecord] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record)
-
-    handler = Collect(logging.ERROR)
-    logger = logging.getLogger("otel")
-    logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-    assert not records, [r.getMessage() for r in records]
 
 
 @given(st.dictionaries(names, st.tuples(texts, st.none() | properties), max_size=10))

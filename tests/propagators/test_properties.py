@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,6 +11,7 @@ from otel.context import Context
 from otel.propagators.b3 import B3MultiFormat, B3SingleFormat
 from otel.propagators.jaeger import JaegerPropagator
 from otel.propagators.textmap import TextMapPropagator
+from otel.testing._errors import no_internal_errors
 from otel.trace import (
     INVALID_SPAN,
     NonRecordingSpan,
@@ -31,24 +28,6 @@ trace_ids = st.integers(1, 2**128 - 1)
 span_ids = st.integers(1, 2**64 - 1)
 texts = st.text(st.characters(exclude_categories=["Cs"]), max_size=20)
 tokens = st.from_regex(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,12}", fullmatch=True)
-
-
-@contextmanager
-def no_internal_errors() -> Iterator[None]:
-    records: list[logging.LogRecord] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record)
-
-    handler = Collect(logging.ERROR)
-    logger = logging.getLogger("otel")
-    logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-    assert not records, [r.getMessage() for r in records]
 
 
 @pytest.mark.parametrize("propagator", PROPAGATORS, ids=IDS)

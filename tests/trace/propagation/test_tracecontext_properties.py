@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from hypothesis import given
 from hypothesis import strategies as st
 
 from otel.context import Context
+from otel.testing._errors import no_internal_errors
 from otel.trace import (
     INVALID_SPAN,
     NonRecordingSpan,
@@ -33,25 +30,6 @@ state_values = st.from_regex(
 trace_states = st.lists(
     st.tuples(state_keys, state_values), max_size=32, unique_by=lambda kv: kv[0]
 ).map(TraceState)
-
-
-@contextmanager
-def no_internal_errors() -> Iterator[None]:
-    """Fail if otel logged an error: a swallowed exception is still a bug."""
-    records: list[logging.LogRecord] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record)
-
-    handler = Collect(logging.ERROR)
-    logger = logging.getLogger("otel")
-    logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-    assert not records, [r.getMessage() for r in records]
 
 
 @given(trace_ids, span_ids, flags, trace_states)
