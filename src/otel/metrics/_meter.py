@@ -7,11 +7,12 @@ import sys
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from otel._fork import renew_lock_after_fork
 from otel.attributes import Attributes
 from otel.metrics._instruments import (
+    Asynchronous,
     CallbackT,
     Counter,
     Gauge,
@@ -26,6 +27,7 @@ from otel.metrics._instruments import (
     ObservableCounter,
     ObservableGauge,
     ObservableUpDownCounter,
+    Synchronous,
     UpDownCounter,
 )
 
@@ -201,40 +203,49 @@ class NoOpMeterProvider(MeterProvider):
 # stores the real instrument's bound method there, so a bound proxy costs nothing extra.
 
 
-class _ProxyCounter(Counter):
-    __slots__ = ("_real", "add")
+class _ProxySync(Synchronous):
+    """Binding shared by the synchronous proxies.
+
+    ``_noop`` is the instrument used while unbound, ``_create`` the Meter method that
+    makes the real one, ``_method`` the measurement method (and the subclass's slot).
+    """
+
+    __slots__ = ("_real",)
+
+    _noop: type[Synchronous]
+    _create: str
+    _method: str
 
     def __init__(self, name: str, unit: str = "", description: str = "") -> None:
         super().__init__(name, unit, description)
-        self._real: Counter = NoOpCounter(name, unit, description)
-        self.add = self._real.add  # type: ignore[method-assign]
+        self._bind(None)
+
+    def _create_kwargs(self) -> dict[str, Any]:
+        return {}
 
     def _bind(self, meter: Meter | None) -> None:
         if meter is None:
-            self._real = NoOpCounter(self._name, self._unit, self._description)
+            self._real = self._noop(self._name, self._unit, self._description)
         else:
-            self._real = meter.create_counter(self._name, self._unit, self._description)
-        self.add = self._real.add  # type: ignore[method-assign]
+            self._real = getattr(meter, self._create)(
+                self._name, self._unit, self._description, **self._create_kwargs()
+            )
+        setattr(self, self._method, getattr(self._real, self._method))
 
 
-class _ProxyUpDownCounter(UpDownCounter):
-    __slots__ = ("_real", "add")
-
-    def __init__(self, name: str, unit: str = "", description: str = "") -> None:
-        super().__init__(name, unit, description)
-        self._real: UpDownCounter = NoOpUpDownCounter(name, unit, description)
-        self.add = self._real.add  # type: ignore[method-assign]
-
-    def _bind(self, meter: Meter | None) -> None:
-        if meter is None:
-            self._real = NoOpUpDownCounter(self._name, self._unit, self._description)
-        else:
-            self._real = meter.create_up_down_counter(self._name, self._unit, self._description)
-        self.add = self._real.add  # type: ignore[method-assign]
+class _ProxyCounter(_ProxySync, Counter):
+    __slots__ = ("add",)
+    _noop, _create, _method = NoOpCounter, "create_counter", "add"
 
 
-class _ProxyHistogram(Histogram):
-    __slots__ = ("_advisory", "_real", "record")
+class _ProxyUpDownCounter(_ProxySync, UpDownCounter):
+    __slots__ = ("add",)
+    _noop, _create, _method = NoOpUpDownCounter, "create_up_down_counter", "add"
+
+
+class _ProxyHistogram(_ProxySync, Histogram):
+    __slots__ = ("_advisory", "record")
+    _noop, _create, _method = NoOpHistogram, "create_histogram", "record"
 
     def __init__(
         self,
@@ -245,69 +256,55 @@ class _ProxyHistogram(Histogram):
     ) -> None:
         super().__init__(name, unit, description)
         self._advisory = explicit_bucket_boundaries_advisory
-        self._real: Histogram = NoOpHistogram(name, unit, description)
-        self.record = self._real.record  # type: ignore[method-assign]
 
-    def _bind(self, meter: Meter | None) -> None:
-        if meter is None:
-            self._real = NoOpHistogram(self._name, self._unit, self._description)
-        else:
-            self._real = meter.create_histogram(
-                self._name,
-                self._unit,
-                self._description,
-                explicit_bucket_boundaries_advisory=self._advisory,
-            )
-        self.record = self._real.record  # type: ignore[method-assign]
+    def _create_kwargs(self) -> dict[str, Any]:
+        return {"explicit_bucket_boundaries_advisory": self._advisory}
 
 
-class _ProxyGauge(Gauge):
-    __slots__ = ("_real", "set")
-
-    def __init__(self, name: str, unit: str = "", description: str = "") -> None:
-        super().__init__(name, unit, description)
-        self._real: Gauge = NoOpGauge(name, unit, description)
-        self.set = self._real.set  # type: ignore[method-assign]
-
-    def _bind(self, meter: Meter | None) -> None:
-        if meter is None:
-            self._real = NoOpGauge(self._name, self._unit, self._description)
-        else:
-            self._real = meter.create_gauge(self._name, self._unit, self._description)
-        self.set = self._real.set  # type: ignore[method-assign]
+class _ProxyGauge(_ProxySync, Gauge):
+    __slots__ = ("set",)
+    _noop, _create, _method = NoOpGauge, "create_gauge", "set"
 
 
-class _ProxyObservableCounter(ObservableCounter):
+class _ProxyObservable(Asynchronous):
+    """Binding shared by the observable proxies: register the callbacks with the real meter."""
+
     __slots__ = ()
+
+    _create: str
 
     def _bind(self, meter: Meter | None) -> None:
         if meter is not None:
-            meter.create_observable_counter(
-                self._name, self._callbacks, self._unit, self._description
-            )
+            getattr(meter, self._create)(self._name, self._callbacks, self._unit, self._description)
 
 
-class _ProxyObservableUpDownCounter(ObservableUpDownCounter):
+class _ProxyObservableCounter(_ProxyObservable, ObservableCounter):
     __slots__ = ()
-
-    def _bind(self, meter: Meter | None) -> None:
-        if meter is not None:
-            meter.create_observable_up_down_counter(
-                self._name, self._callbacks, self._unit, self._description
-            )
+    _create = "create_observable_counter"
 
 
-class _ProxyObservableGauge(ObservableGauge):
+class _ProxyObservableUpDownCounter(_ProxyObservable, ObservableUpDownCounter):
     __slots__ = ()
+    _create = "create_observable_up_down_counter"
 
-    def _bind(self, meter: Meter | None) -> None:
-        if meter is not None:
-            meter.create_observable_gauge(
-                self._name, self._callbacks, self._unit, self._description
-            )
+
+class _ProxyObservableGauge(_ProxyObservable, ObservableGauge):
+    __slots__ = ()
+    _create = "create_observable_gauge"
 
 
 _OBSERVABLE_PROXIES = (
+    _ProxyObservableCounter,
+    _ProxyObservableUpDownCounter,
+    _ProxyObservableGauge,
+)
+
+_P = TypeVar(
+    "_P",
+    _ProxyCounter,
+    _ProxyUpDownCounter,
+    _ProxyHistogram,
+    _ProxyGauge,
     _ProxyObservableCounter,
     _ProxyObservableUpDownCounter,
     _ProxyObservableGauge,
@@ -362,39 +359,32 @@ class _ProxyMeter(Meter):
             except Exception:
                 _logger.exception("Failed to bind instrument %s", instrument.name)
 
-    def _existing(self, kind: type, name: str) -> Any:
-        """The proxy already made for this kind and name (the SDK would return it too)."""
-        return self._synchronous.get((kind, name.casefold()))
+    def _existing_or_new(self, kind: type[_P], name: str, *args: Any) -> _P:
+        """The proxy already made for this kind and name (the SDK would return it too),
+        else a new one, kept for rebinding."""
+        existing: _P | None = self._synchronous.get((kind, name.casefold()))  # type: ignore[assignment]
+        return existing if existing is not None else self._add(kind(name, *args))
 
-    def _add(self, instrument: _Bindable) -> None:
+    def _add(self, instrument: _P) -> _P:
         with self._lock:
             if not isinstance(instrument, _OBSERVABLE_PROXIES):
                 key = (type(instrument), instrument.name.casefold())
                 if key in self._synchronous:
-                    return
+                    return instrument
                 self._synchronous[key] = instrument
             self._instruments.append(instrument)
             real = self._real
         if real is not None:
             instrument._bind(real)
+        return instrument
 
     def create_counter(self, name: str, unit: str = "", description: str = "") -> Counter:
-        existing = self._existing(_ProxyCounter, name)
-        if existing is not None:
-            return existing  # type: ignore[no-any-return]
-        proxy = _ProxyCounter(name, unit, description)  # type: ignore[abstract]
-        self._add(proxy)
-        return proxy
+        return self._existing_or_new(_ProxyCounter, name, unit, description)  # type: ignore[type-abstract]
 
     def create_up_down_counter(
         self, name: str, unit: str = "", description: str = ""
     ) -> UpDownCounter:
-        existing = self._existing(_ProxyUpDownCounter, name)
-        if existing is not None:
-            return existing  # type: ignore[no-any-return]
-        proxy = _ProxyUpDownCounter(name, unit, description)  # type: ignore[abstract]
-        self._add(proxy)
-        return proxy
+        return self._existing_or_new(_ProxyUpDownCounter, name, unit, description)  # type: ignore[type-abstract]
 
     def create_histogram(
         self,
@@ -404,20 +394,16 @@ class _ProxyMeter(Meter):
         *,
         explicit_bucket_boundaries_advisory: Sequence[float] | None = None,
     ) -> Histogram:
-        existing = self._existing(_ProxyHistogram, name)
-        if existing is not None:
-            return existing  # type: ignore[no-any-return]
-        proxy = _ProxyHistogram(name, unit, description, explicit_bucket_boundaries_advisory)  # type: ignore[abstract]
-        self._add(proxy)
-        return proxy
+        return self._existing_or_new(
+            _ProxyHistogram,  # type: ignore[type-abstract]
+            name,
+            unit,
+            description,
+            explicit_bucket_boundaries_advisory,
+        )
 
     def create_gauge(self, name: str, unit: str = "", description: str = "") -> Gauge:
-        existing = self._existing(_ProxyGauge, name)
-        if existing is not None:
-            return existing  # type: ignore[no-any-return]
-        proxy = _ProxyGauge(name, unit, description)  # type: ignore[abstract]
-        self._add(proxy)
-        return proxy
+        return self._existing_or_new(_ProxyGauge, name, unit, description)  # type: ignore[type-abstract]
 
     def create_observable_counter(
         self,
@@ -426,9 +412,7 @@ class _ProxyMeter(Meter):
         unit: str = "",
         description: str = "",
     ) -> ObservableCounter:
-        proxy = _ProxyObservableCounter(name, callbacks, unit, description)
-        self._add(proxy)
-        return proxy
+        return self._add(_ProxyObservableCounter(name, callbacks, unit, description))
 
     def create_observable_up_down_counter(
         self,
@@ -437,9 +421,7 @@ class _ProxyMeter(Meter):
         unit: str = "",
         description: str = "",
     ) -> ObservableUpDownCounter:
-        proxy = _ProxyObservableUpDownCounter(name, callbacks, unit, description)
-        self._add(proxy)
-        return proxy
+        return self._add(_ProxyObservableUpDownCounter(name, callbacks, unit, description))
 
     def create_observable_gauge(
         self,
@@ -448,9 +430,7 @@ class _ProxyMeter(Meter):
         unit: str = "",
         description: str = "",
     ) -> ObservableGauge:
-        proxy = _ProxyObservableGauge(name, callbacks, unit, description)
-        self._add(proxy)
-        return proxy
+        return self._add(_ProxyObservableGauge(name, callbacks, unit, description))
 
 
 class _ProxyMeterProvider(MeterProvider):
