@@ -14,7 +14,7 @@ import logging
 import re
 
 from otel.context import Context, create_key
-from otel.context._context import _CURRENT
+from otel.propagators._remote import is_debug, with_remote_parent
 from otel.propagators._textmap import (
     CarrierT,
     Getter,
@@ -23,8 +23,7 @@ from otel.propagators._textmap import (
     default_getter,
     default_setter,
 )
-from otel.trace._context_helpers import _SPAN_KEY, get_current_span
-from otel.trace._span import NonRecordingSpan
+from otel.trace._context_helpers import get_current_span
 from otel.trace._span_context import DEFAULT_TRACE_STATE, SpanContext, trace_flags
 
 _logger = logging.getLogger("otel.propagators.b3")
@@ -97,10 +96,6 @@ def _parse_multi(getter: Getter[CarrierT], carrier: CarrierT) -> tuple[SpanConte
     return None if span_context is None else (span_context, debug)
 
 
-def _debug(context: Context | None) -> bool:
-    return (context if context is not None else _CURRENT.get()).get(_DEBUG_KEY) is True
-
-
 class _B3Base(TextMapPropagator):
     SINGLE_HEADER_KEY = SINGLE_HEADER_KEY
     TRACE_ID_KEY = TRACE_ID_KEY
@@ -131,13 +126,7 @@ class _B3Base(TextMapPropagator):
             if parsed is None:
                 return context
             span_context, debug = parsed
-            new = Context(context)
-            dict.__setitem__(new, _SPAN_KEY, NonRecordingSpan(span_context))
-            if debug:
-                dict.__setitem__(new, _DEBUG_KEY, True)
-            elif _DEBUG_KEY in new:
-                dict.__delitem__(new, _DEBUG_KEY)
-            return new
+            return with_remote_parent(context, span_context, _DEBUG_KEY, debug)
         except Exception:
             _logger.exception("Failed to extract B3 context; starting a new trace")
             return context
@@ -159,7 +148,7 @@ class B3MultiFormat(_B3Base):
                 return
             setter.set(carrier, TRACE_ID_KEY, "%032x" % span_context[0])  # noqa: UP031 - %-format is 1.6x faster here
             setter.set(carrier, SPAN_ID_KEY, "%016x" % span_context[1])  # noqa: UP031 - %-format is 1.6x faster here
-            if _debug(context):
+            if is_debug(context, _DEBUG_KEY):
                 setter.set(carrier, FLAGS_KEY, "1")  # debug implies accept: no X-B3-Sampled
             else:
                 setter.set(carrier, SAMPLED_KEY, "1" if span_context[3] & 1 else "0")
@@ -184,7 +173,7 @@ class B3SingleFormat(_B3Base):
             span_context = get_current_span(context).get_span_context()
             if not span_context.is_valid:
                 return
-            state = "d" if _debug(context) else "1" if span_context[3] & 1 else "0"
+            state = "d" if is_debug(context, _DEBUG_KEY) else "1" if span_context[3] & 1 else "0"
             setter.set(
                 carrier,
                 SINGLE_HEADER_KEY,

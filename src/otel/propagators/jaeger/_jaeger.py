@@ -17,7 +17,7 @@ from urllib.parse import quote, unquote
 
 from otel.baggage._baggage import _entries, _metadata, _set_all, get_all
 from otel.context import Context, create_key
-from otel.context._context import _CURRENT
+from otel.propagators._remote import is_debug, with_remote_parent
 from otel.propagators._textmap import (
     CarrierT,
     Getter,
@@ -27,8 +27,7 @@ from otel.propagators._textmap import (
     default_setter,
 )
 from otel.propagators._warn import baggage_text, warn_once
-from otel.trace._context_helpers import _SPAN_KEY, get_current_span
-from otel.trace._span import NonRecordingSpan
+from otel.trace._context_helpers import get_current_span
 from otel.trace._span_context import DEFAULT_TRACE_STATE, SpanContext, trace_flags
 
 _logger = logging.getLogger("otel.propagators.jaeger")
@@ -98,12 +97,7 @@ class JaegerPropagator(TextMapPropagator):
                 parsed = _parse_uber_trace_id(headers[0])
                 if parsed is not None:
                     span_context, debug = parsed
-                    result = Context(context)
-                    dict.__setitem__(result, _SPAN_KEY, NonRecordingSpan(span_context))
-                    if debug:
-                        dict.__setitem__(result, _DEBUG_KEY, True)
-                    elif _DEBUG_KEY in result:
-                        dict.__delitem__(result, _DEBUG_KEY)
+                    result = with_remote_parent(context, span_context, _DEBUG_KEY, debug)
             return self._extract_baggage(carrier, result, getter)
         except Exception:
             _logger.exception("Failed to extract Jaeger context; starting a new trace")
@@ -143,7 +137,7 @@ class JaegerPropagator(TextMapPropagator):
             span_context = get_current_span(context).get_span_context()
             if span_context.is_valid:
                 flags = span_context[3] & _SAMPLED_FLAG
-                if (context if context is not None else _CURRENT.get()).get(_DEBUG_KEY) is True:
+                if is_debug(context, _DEBUG_KEY):
                     flags |= DEBUG_FLAG | _SAMPLED_FLAG
                 setter.set(
                     carrier,
