@@ -20,7 +20,7 @@ from otel.exporter.otlp._proto._encode_common import (
     encode_scope,
     schema_url_of,
 )
-from otel.exporter.otlp._proto._wire import VARINTS, varint
+from otel.exporter.otlp._proto._wire import VARINTS, string_field, varint
 
 _TABLE = len(VARINTS)
 _M64 = 0xFFFFFFFFFFFFFFFF
@@ -51,15 +51,6 @@ def _len(n: int) -> bytes:
     return VARINTS[n] if n < _TABLE else varint(n)
 
 
-def _str(tag: bytes, text: str) -> bytes:
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError:
-        data = text.encode("utf-8", "replace")
-    n = len(data)
-    return tag + (VARINTS[n] if n < _TABLE else varint(n)) + data
-
-
 def _kind(kind: Any) -> bytes:
     # keyed by id(): enum members live forever, and hashing an Enum runs Python code
     cached = _kind_cache.get(id(kind))
@@ -88,7 +79,7 @@ def _trace_state(tag: bytes, trace_state: Any) -> bytes:
     if not trace_state:
         return b""
     header = trace_state.to_header() if hasattr(trace_state, "to_header") else str(trace_state)
-    return _str(tag, header) if header else b""
+    return string_field(tag, header) if header else b""
 
 
 _SPAN_STR_CACHE, _SPAN_INT_CACHE = attribute_caches(b"\x4a")
@@ -101,7 +92,7 @@ _MAX_NAMES = 4096
 def _cached_str(cache: dict[str, bytes], tag: bytes, text: str) -> bytes:
     out = cache.get(text)
     if out is None:
-        out = _str(tag, text)
+        out = string_field(tag, text)
         if len(text) > MAX_MEMO_LEN:
             return out
         if len(cache) >= _MAX_NAMES:
@@ -238,7 +229,7 @@ def encode_span(span: Any) -> bytes:
         code = _status_code(status.status_code)
         description = status.description
         if code or description:
-            body = _str(b"\x12", description) if description else b""
+            body = string_field(b"\x12", description) if description else b""
             if code:
                 body += b"\x18" + VARINTS[code]
             append(b"\x7a" + _len(len(body)) + body)
@@ -280,7 +271,7 @@ def encode_spans(spans: Sequence[Any]) -> bytes:
             scope_body = encode_scope(scope)
             head = b"\x0a" + _len(len(scope_body)) + scope_body
             url = schema_url_of(scope)
-            tail = _str(b"\x1a", url) if url else b""
+            tail = string_field(b"\x1a", url) if url else b""
             size = len(head) + sum(map(len, encoded)) + len(tail)
             rs.append(b"\x12" + _len(size))
             rs.append(head)
@@ -288,7 +279,7 @@ def encode_spans(spans: Sequence[Any]) -> bytes:
             rs.append(tail)
         url = schema_url_of(resource)
         if url:
-            rs.append(_str(b"\x1a", url))
+            rs.append(string_field(b"\x1a", url))
         out.append(b"\x0a" + _len(sum(map(len, rs))))
         out.extend(rs)
     return b"".join(out)
