@@ -63,15 +63,21 @@ def _as_number(amount: object) -> int | float | None:
     return number if t is int or t is float else None
 
 
-class _SyncMixin:
+class _SyncMixin(_api.Synchronous):
     """Stream wiring and bad-input handling shared by the synchronous instruments."""
 
     __slots__ = ()
 
     _record: _Record
     _warned: bool
-    _name: str
     _fast_type: type | None = None
+
+    def __init__(self, name: str, unit: str = "", description: str = "") -> None:
+        super().__init__(name, unit, description)
+        self._record = _noop_record
+        self._warned = False  # type: ignore[misc]
+        if self._fast_type is not None:
+            self._cache: dict[Any, Any] | None = None  # type: ignore[misc]
 
     def _set_streams(self, streams: Sequence[_Stream]) -> None:
         # Inline fast path: one stream of the instrument's default kind, GIL build.
@@ -121,12 +127,6 @@ class Counter(_SyncMixin, _api.Counter):
     __slots__ = ("_cache", "_cell_for", "_ex_mode", "_offer", "_record", "_warned")
     _fast_type = SumStream
 
-    def __init__(self, name: str, unit: str = "", description: str = "") -> None:
-        super().__init__(name, unit, description)
-        self._record: _Record = _noop_record
-        self._warned = False
-        self._cache: dict[Any, Any] | None = None
-
     def add(
         self, amount: int | float, attributes: Attributes = None, context: Context | None = None
     ) -> None:
@@ -168,12 +168,6 @@ class UpDownCounter(_SyncMixin, _api.UpDownCounter):
 
     __slots__ = ("_cache", "_cell_for", "_ex_mode", "_offer", "_record", "_warned")
     _fast_type = SumStream
-
-    def __init__(self, name: str, unit: str = "", description: str = "") -> None:
-        super().__init__(name, unit, description)
-        self._record: _Record = _noop_record
-        self._warned = False
-        self._cache: dict[Any, Any] | None = None
 
     def add(
         self, amount: int | float, attributes: Attributes = None, context: Context | None = None
@@ -230,9 +224,6 @@ class Histogram(_SyncMixin, _api.Histogram):
     ) -> None:
         super().__init__(name, unit, description)
         self._advisory = explicit_bucket_boundaries_advisory
-        self._record: _Record = _noop_record
-        self._warned = False
-        self._cache: dict[Any, Any] | None = None
         self._bounds: tuple[float, ...] = ()
 
     def record(
@@ -280,11 +271,6 @@ class Gauge(_SyncMixin, _api.Gauge):
 
     __slots__ = ("_record", "_warned")
 
-    def __init__(self, name: str, unit: str = "", description: str = "") -> None:
-        super().__init__(name, unit, description)
-        self._record: _Record = _noop_record
-        self._warned = False
-
     def set(
         self, amount: int | float, attributes: Attributes = None, context: Context | None = None
     ) -> None:
@@ -305,13 +291,20 @@ class Gauge(_SyncMixin, _api.Gauge):
 _Gauge = Gauge
 
 
-class _AsyncMixin:
+class _AsyncMixin(_api.Asynchronous):
     """Callbacks and their invocation, shared by the observable instruments."""
 
     __slots__ = ()
 
-    _callbacks: list[CallbackT]
-    _name: str
+    def __init__(
+        self,
+        name: str,
+        callbacks: Sequence[CallbackT] | None = None,
+        unit: str = "",
+        description: str = "",
+    ) -> None:
+        super().__init__(name, None, unit, description)
+        self._callbacks = self._prepare_callbacks(callbacks)  # type: ignore[assignment]
 
     def _prepare_callbacks(self, callbacks: Iterable[CallbackT] | None) -> list[Callable[..., Any]]:
         prepared: list[Callable[..., Any]] = []
@@ -384,47 +377,17 @@ class ObservableCounter(_AsyncMixin, _api.ObservableCounter):
 
     __slots__ = ()
 
-    def __init__(
-        self,
-        name: str,
-        callbacks: Sequence[CallbackT] | None = None,
-        unit: str = "",
-        description: str = "",
-    ) -> None:
-        super().__init__(name, None, unit, description)
-        self._callbacks = self._prepare_callbacks(callbacks)  # type: ignore[assignment]
-
 
 class ObservableUpDownCounter(_AsyncMixin, _api.ObservableUpDownCounter):
     """Sum that may go down, reported by callbacks (each observation is the current total)."""
 
     __slots__ = ()
 
-    def __init__(
-        self,
-        name: str,
-        callbacks: Sequence[CallbackT] | None = None,
-        unit: str = "",
-        description: str = "",
-    ) -> None:
-        super().__init__(name, None, unit, description)
-        self._callbacks = self._prepare_callbacks(callbacks)  # type: ignore[assignment]
-
 
 class ObservableGauge(_AsyncMixin, _api.ObservableGauge):
     """Value reported by callbacks."""
 
     __slots__ = ()
-
-    def __init__(
-        self,
-        name: str,
-        callbacks: Sequence[CallbackT] | None = None,
-        unit: str = "",
-        description: str = "",
-    ) -> None:
-        super().__init__(name, None, unit, description)
-        self._callbacks = self._prepare_callbacks(callbacks)  # type: ignore[assignment]
 
 
 _SYNC_TYPES = (Counter, UpDownCounter, Histogram, Gauge)
