@@ -10,10 +10,11 @@ from __future__ import annotations
 import base64
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from otel.exporter.otlp._proto._decode import PartialSuccess, RpcStatus
+from otel.exporter.otlp._proto._encode_common import group_by_resource_scope
 from otel.exporter.otlp._proto._encode_logs import group_logs
 
 _INT64_MIN = -(2**63)
@@ -188,21 +189,6 @@ def span(sp: Any) -> JSONDict:
     return out
 
 
-def _group(items: Sequence[Any]) -> list[tuple[Any, list[tuple[Any, list[Any]]]]]:
-    groups: dict[int, tuple[Any, dict[int, tuple[Any, list[Any]]]]] = {}
-    for item in items:
-        res = item.resource
-        sc = item.instrumentation_scope
-        group = groups.get(id(res))
-        if group is None:
-            group = groups[id(res)] = (res, {})
-        found = group[1].get(id(sc))
-        if found is None:
-            found = group[1][id(sc)] = (sc, [])
-        found[1].append(item)
-    return [(r, list(s.values())) for r, s in groups.values()]
-
-
 def _dumps(obj: JSONDict) -> bytes:
     text = json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     try:
@@ -211,19 +197,32 @@ def _dumps(obj: JSONDict) -> bytes:
         return text.encode("utf-8", "replace")
 
 
+def _encode_request(
+    groups: list[tuple[Any, list[tuple[Any, list[Any]]]]],
+    names: tuple[str, str, str],
+    encode_item: Callable[[Any], JSONDict],
+) -> bytes:
+    """An Export*ServiceRequest from grouped items; ``names`` are the request's
+    resource-level, scope-level and item list keys (``resourceSpans``, ``scopeSpans``,
+    ``spans``)."""
+    resources_key, scopes_key, items_key = names
+    resource_list = []
+    for res, scopes in groups:
+        scope_list = []
+        for sc, items in scopes:
+            out: JSONDict = {"scope": scope(sc), items_key: [encode_item(i) for i in items]}
+            _schema(out, sc)
+            scope_list.append(out)
+        rout: JSONDict = {"resource": resource(res), scopes_key: scope_list}
+        _schema(rout, res)
+        resource_list.append(rout)
+    return _dumps({resources_key: resource_list})
+
+
 def encode_spans(spans: Sequence[Any]) -> bytes:
     """An ``ExportTraceServiceRequest`` as OTLP/JSON bytes."""
-    resource_spans = []
-    for res, scopes in _group(spans):
-        scope_spans = []
-        for sc, items in scopes:
-            ss: JSONDict = {"scope": scope(sc), "spans": [span(s) for s in items]}
-            _schema(ss, sc)
-            scope_spans.append(ss)
-        rs: JSONDict = {"resource": resource(res), "scopeSpans": scope_spans}
-        _schema(rs, res)
-        resource_spans.append(rs)
-    return _dumps({"resourceSpans": resource_spans})
+    groups = group_by_resource_scope((s.resource, s.instrumentation_scope, s) for s in spans)
+    return _encode_request(groups, ("resourceSpans", "scopeSpans", "spans"), span)
 
 
 # --------------------------------------------------------------------------- metrics
@@ -429,17 +428,9 @@ def log_record(record: Any) -> JSONDict:
 
 def encode_logs(batch: Sequence[Any]) -> bytes:
     """An ``ExportLogsServiceRequest`` as OTLP/JSON bytes."""
-    resource_logs = []
-    for res, scopes in group_logs(batch):
-        scope_logs = []
-        for sc, records in scopes:
-            out: JSONDict = {"scope": scope(sc), "logRecords": [log_record(r) for r in records]}
-            _schema(out, sc)
-            scope_logs.append(out)
-        rout: JSONDict = {"resource": resource(res), "scopeLogs": scope_logs}
-        _schema(rout, res)
-        resource_logs.append(rout)
-    return _dumps({"resourceLogs": resource_logs})
+    return _encode_request(
+        group_logs(batch), ("resourceLogs", "scopeLogs", "logRecords"), log_record
+    )
 
 
 # --------------------------------------------------------------------------- responses

@@ -7,7 +7,7 @@ per span. The memo is bounded (cleared when full), lock-free (dict operations ar
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from otel.exporter.otlp._proto._wire import (
@@ -198,3 +198,23 @@ def schema_url_of(obj: Any) -> str:
 def field(tag: bytes, body: bytes | bytearray) -> bytes:
     """``tag + len + body``."""
     return tag + _len(len(body)) + body
+
+
+def group_by_resource_scope(
+    triples: Iterable[tuple[Any, Any, Any]],
+) -> list[tuple[Any, list[tuple[Any, list[Any]]]]]:
+    """``(resource, scope, item)`` triples as ``[(resource, [(scope, [item, ...]), ...]), ...]``.
+
+    The request nesting of every OTLP signal; first-seen order, resources and scopes compared
+    by identity (the SDK hands the same objects to every item of a provider and a tracer).
+    """
+    groups: dict[int, tuple[Any, dict[int, tuple[Any, list[Any]]]]] = {}
+    for resource, scope, item in triples:
+        group = groups.get(id(resource))
+        if group is None:
+            group = groups[id(resource)] = (resource, {})
+        found = group[1].get(id(scope))
+        if found is None:
+            found = group[1][id(scope)] = (scope, [])
+        found[1].append(item)
+    return [(res, list(scopes.values())) for res, scopes in groups.values()]

@@ -12,6 +12,7 @@ from otel.exporter.otlp._proto._encode_common import (
     encode_scope,
     encode_string,
     field,
+    group_by_resource_scope,
     schema_url_of,
 )
 from otel.exporter.otlp._proto._encode_trace import resource_bytes
@@ -77,18 +78,10 @@ def encode_log_record(record: Any) -> bytes:
 
 def group_logs(batch: Sequence[Any]) -> list[tuple[Any, list[tuple[Any, list[Any]]]]]:
     """``[(resource, [(scope, [record, ...]), ...]), ...]`` in first-seen order."""
-    groups: dict[int, tuple[Any, dict[int, tuple[Any, list[Any]]]]] = {}
-    for item in batch:
-        record, scope = unpack_log(item)
-        resource = getattr(record, "resource", None)
-        group = groups.get(id(resource))
-        if group is None:
-            group = groups[id(resource)] = (resource, {})
-        found = group[1].get(id(scope))
-        if found is None:
-            found = group[1][id(scope)] = (scope, [])
-        found[1].append(record)
-    return [(res, list(scopes.values())) for res, scopes in groups.values()]
+    return group_by_resource_scope(
+        (getattr(record, "resource", None), scope, record)
+        for record, scope in map(unpack_log, batch)
+    )
 
 
 def encode_logs(batch: Sequence[Any]) -> bytes:
