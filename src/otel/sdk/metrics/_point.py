@@ -161,6 +161,14 @@ class ExponentialHistogramDataPoint(_ToJson):
         }
 
 
+def _temporal_points_dict(data: Sum | Histogram | ExponentialHistogram) -> dict[str, Any]:
+    """The JSON form of the fields every data kind with a temporality has."""
+    return {
+        "data_points": [p._to_dict() for p in data.data_points],
+        "aggregation_temporality": int(data.aggregation_temporality),
+    }
+
+
 @dataclass(slots=True)
 class Sum(_ToJson):
     """A sum of measurements: monotonic (counters) or not (up-down counters)."""
@@ -170,11 +178,7 @@ class Sum(_ToJson):
     is_monotonic: bool
 
     def _to_dict(self) -> dict[str, Any]:
-        return {
-            "data_points": [p._to_dict() for p in self.data_points],
-            "aggregation_temporality": int(self.aggregation_temporality),
-            "is_monotonic": self.is_monotonic,
-        }
+        return {**_temporal_points_dict(self), "is_monotonic": self.is_monotonic}
 
 
 @dataclass(slots=True)
@@ -194,11 +198,7 @@ class Histogram(_ToJson):
     data_points: Sequence[HistogramDataPoint]
     aggregation_temporality: AggregationTemporality
 
-    def _to_dict(self) -> dict[str, Any]:
-        return {
-            "data_points": [p._to_dict() for p in self.data_points],
-            "aggregation_temporality": int(self.aggregation_temporality),
-        }
+    _to_dict = _temporal_points_dict
 
 
 @dataclass(slots=True)
@@ -208,11 +208,7 @@ class ExponentialHistogram(_ToJson):
     data_points: Sequence[ExponentialHistogramDataPoint]
     aggregation_temporality: AggregationTemporality
 
-    def _to_dict(self) -> dict[str, Any]:
-        return {
-            "data_points": [p._to_dict() for p in self.data_points],
-            "aggregation_temporality": int(self.aggregation_temporality),
-        }
+    _to_dict = _temporal_points_dict
 
 
 DataT: TypeAlias = Sum | Gauge | Histogram | ExponentialHistogram
