@@ -10,6 +10,7 @@ import time
 import pytest
 
 from otel.sdk._batch import BatchWorker
+from otel.testing._wait import wait_child, wait_until
 
 
 class Recorder:
@@ -27,15 +28,6 @@ class Recorder:
     def items(self) -> list[int]:
         with self.lock:
             return [i for b in self.batches for i in b]
-
-
-def wait_until(predicate, timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.005)
-    return predicate()
 
 
 def test_exports_when_a_full_batch_is_waiting() -> None:
@@ -236,17 +228,10 @@ def test_forked_child_exports_its_own_items(tmp_path) -> None:
             code = 0
         finally:
             os._exit(code)
-    deadline = time.monotonic() + 10
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            break
-        if time.monotonic() > deadline:
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-            pytest.fail("child did not finish")
-        time.sleep(0.01)
-    assert os.waitstatus_to_exitcode(status) == 0
+    code = wait_child(pid, 10)
+    if code is None:
+        pytest.fail("child did not finish")
+    assert code == 0
     result = json.loads(out.read_text())
     assert result == {"ok": True, "items": ["child"], "thread": True}
     assert worker.force_flush(2000)

@@ -12,6 +12,7 @@ from otel.sdk.trace import ReadableSpan, TracerProvider
 from otel.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 from otel.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from otel.sdk.trace.sampling import Decision, StaticSampler
+from otel.testing._wait import wait_child, wait_until
 
 
 class BatchRecorder(SpanExporter):
@@ -43,15 +44,6 @@ class Hanging(SpanExporter):
         self.entered.set()
         self.release.wait(10)
         return SpanExportResult.SUCCESS
-
-
-def wait_until(predicate, timeout: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.005)
-    return bool(predicate())
 
 
 def make(processor: BatchSpanProcessor, **kwargs) -> TracerProvider:  # type: ignore[no-untyped-def]
@@ -234,18 +226,10 @@ def test_forked_child_exports_its_own_spans(tmp_path) -> None:  # type: ignore[n
             code = 0
         finally:
             os._exit(code)
-    deadline = time.monotonic() + 10
-    status = 0
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            break
-        if time.monotonic() > deadline:
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-            pytest.fail("forked child did not finish")
-        time.sleep(0.01)
-    assert os.waitstatus_to_exitcode(status) == 0
+    code = wait_child(pid, 10)
+    if code is None:
+        pytest.fail("forked child did not finish")
+    assert code == 0
     assert json.loads(out.read_text()) == {"ok": True, "names": ["child"]}
     assert processor.force_flush(3000)
     assert [s.name for s in exporter.get_finished_spans()] == ["parent-before-fork"]
@@ -284,21 +268,12 @@ def test_fork_while_another_thread_exports_does_not_deadlock_the_child(tmp_path)
             code = 0
         finally:
             os._exit(code)
-    deadline = time.monotonic() + 10
-    status = 0
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            break
-        if time.monotonic() > deadline:
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-            gate.set()
-            pytest.fail("forked child deadlocked")
-        time.sleep(0.01)
+    code = wait_child(pid, 10)
     gate.set()
+    if code is None:
+        pytest.fail("forked child deadlocked")
     blocker.join(5)
-    assert os.waitstatus_to_exitcode(status) == 0
+    assert code == 0
     assert out.read_text() == "child"
 
 
