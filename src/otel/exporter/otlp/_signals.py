@@ -11,7 +11,7 @@ import dataclasses
 import functools
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from otel.exporter.otlp import _config, _json
 from otel.exporter.otlp._exporter import ExportCore, encode_keeping_good
@@ -29,9 +29,12 @@ from otel.sdk.trace.export import SpanExporter, SpanExportResult
 
 _logger = logging.getLogger("otel.exporter.otlp")
 
+T = TypeVar("T")
+
 
 class _Common:
     _core: ExportCore
+    _json = False
 
     @property
     def _endpoint(self) -> str:
@@ -48,23 +51,31 @@ class _Common:
             _logger.exception("OTLP %s export failed unexpectedly", self._core.signal)
             return False
 
+    def _deliver_batch(
+        self,
+        items: Sequence[T],
+        encode_json: Callable[[Sequence[T]], bytes],
+        encode_proto: Callable[[Sequence[T]], bytes],
+        what: str,
+    ) -> bool:
+        """Span or log batch: one request, items that cannot be encoded dropped alone."""
+        if not items:
+            return True
+        encode = encode_json if self._json else encode_proto
+        return self._deliver(lambda: encode_keeping_good(encode, items, what), len(items), None)
+
+    def shutdown(self) -> None:
+        self._core.shutdown()
+
 
 # --------------------------------------------------------------------------- traces
 
 
 class SpanExporterBase(_Common, SpanExporter):
-    _json = False
-
     def export(self, spans: Sequence[Any]) -> SpanExportResult:
         """Send ``spans``; SUCCESS or FAILURE, never an exception."""
-        if not spans:
-            return SpanExportResult.SUCCESS
-        encode = _json.encode_spans if self._json else encode_spans
-        ok = self._deliver(lambda: encode_keeping_good(encode, spans, "spans"), len(spans), None)
+        ok = self._deliver_batch(spans, _json.encode_spans, encode_spans, "spans")
         return SpanExportResult.SUCCESS if ok else SpanExportResult.FAILURE
-
-    def shutdown(self) -> None:
-        self._core.shutdown()
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         return True  # nothing is buffered here
@@ -152,7 +163,6 @@ def split_metrics_data(metrics_data: MetricsData, max_points: int) -> list[Metri
 
 
 class MetricExporterBase(_Common, MetricExporter):
-    _json = False
     _max_points = 0
 
     def export(
@@ -185,20 +195,10 @@ class MetricExporterBase(_Common, MetricExporter):
 
 
 class LogExporterBase(_Common, LogExporter):
-    _json = False
-
     def export(self, batch: Sequence[Any]) -> LogExportResult:
         """Send a batch of LogData; SUCCESS or FAILURE, never an exception."""
-        if not batch:
-            return LogExportResult.SUCCESS
-        encode = _json.encode_logs if self._json else encode_logs
-        ok = self._deliver(
-            lambda: encode_keeping_good(encode, batch, "log records"), len(batch), None
-        )
+        ok = self._deliver_batch(batch, _json.encode_logs, encode_logs, "log records")
         return LogExportResult.SUCCESS if ok else LogExportResult.FAILURE
-
-    def shutdown(self) -> None:
-        self._core.shutdown()
 
     def force_flush(self, timeout_millis: int = 10_000) -> bool:
         return True
