@@ -286,60 +286,42 @@ class ObservableGauge(Asynchronous):
     __slots__ = ()
 
 
+def _record_nothing(
+    self: Synchronous,
+    amount: int | float,
+    attributes: Attributes = None,
+    context: Context | None = None,
+) -> None:
+    """The measurement method (add, record or set) of every no-op instrument."""
+    return None
+
+
 class NoOpCounter(Counter):
     """A Counter that records nothing."""
 
     __slots__ = ()
-
-    def add(
-        self,
-        amount: int | float,
-        attributes: Attributes = None,
-        context: Context | None = None,
-    ) -> None:
-        return None
+    add = _record_nothing
 
 
 class NoOpUpDownCounter(UpDownCounter):
     """An UpDownCounter that records nothing."""
 
     __slots__ = ()
-
-    def add(
-        self,
-        amount: int | float,
-        attributes: Attributes = None,
-        context: Context | None = None,
-    ) -> None:
-        return None
+    add = _record_nothing
 
 
 class NoOpHistogram(Histogram):
     """A Histogram that records nothing."""
 
     __slots__ = ()
-
-    def record(
-        self,
-        amount: int | float,
-        attributes: Attributes = None,
-        context: Context | None = None,
-    ) -> None:
-        return None
+    record = _record_nothing
 
 
 class NoOpGauge(Gauge):
     """A Gauge that records nothing."""
 
     __slots__ = ()
-
-    def set(
-        self,
-        amount: int | float,
-        attributes: Attributes = None,
-        context: Context | None = None,
-    ) -> None:
-        return None
+    set = _record_nothing
 
 
 _NoOpGauge = NoOpGauge  # the official API's name while create_gauge was experimental
