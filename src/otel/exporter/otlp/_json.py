@@ -235,12 +235,13 @@ def _number_value(out: JSONDict, value: Any) -> None:
         out["asDouble"] = _double(float(value))
 
 
-def _id_hex(value: Any, size: int) -> str | None:
+def _put_id(out: JSONDict, key: str, value: Any, size: int) -> None:
+    """An optional trace/span id (int or bytes) as hex; absent or zero: no key."""
     if value is None or value == 0:
-        return None
-    if isinstance(value, int):
-        return format(value, f"0{size * 2}x")
-    return bytes(value).hex()
+        return
+    text = format(value, f"0{size * 2}x") if isinstance(value, int) else bytes(value).hex()
+    if text:
+        out[key] = text
 
 
 def exemplar(ex: Any) -> JSONDict:
@@ -248,12 +249,8 @@ def exemplar(ex: Any) -> JSONDict:
     _put_attributes(out, "filteredAttributes", getattr(ex, "filtered_attributes", None))
     out["timeUnixNano"] = str(ex.time_unix_nano or 0)
     _number_value(out, ex.value)
-    sid = _id_hex(getattr(ex, "span_id", None), 8)
-    if sid:
-        out["spanId"] = sid
-    tid = _id_hex(getattr(ex, "trace_id", None), 16)
-    if tid:
-        out["traceId"] = tid
+    _put_id(out, "spanId", getattr(ex, "span_id", None), 8)
+    _put_id(out, "traceId", getattr(ex, "trace_id", None), 16)
     return out
 
 
@@ -415,12 +412,8 @@ def log_record(record: Any) -> JSONDict:
     flags = int(getattr(record, "trace_flags", 0) or 0) & 0xFF
     if flags:
         out["flags"] = flags
-    tid = _id_hex(getattr(record, "trace_id", None), 16)
-    if tid:
-        out["traceId"] = tid
-    sid = _id_hex(getattr(record, "span_id", None), 8)
-    if sid:
-        out["spanId"] = sid
+    _put_id(out, "traceId", getattr(record, "trace_id", None), 16)
+    _put_id(out, "spanId", getattr(record, "span_id", None), 8)
     if getattr(record, "event_name", None):
         out["eventName"] = record.event_name
     return out
