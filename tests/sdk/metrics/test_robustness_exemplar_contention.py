@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -33,14 +31,6 @@ def _points(reader: InMemoryMetricReader) -> dict[str, Any]:
         for sm in data.resource_metrics[0].scope_metrics
         for m in sm.metrics
     }
-
-
-@pytest.fixture
-def tiny_switch_interval() -> Iterator[None]:
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    yield
-    sys.setswitchinterval(previous)
 
 
 def _stream_of(provider: MeterProvider) -> Any:

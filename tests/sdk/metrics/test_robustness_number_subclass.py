@@ -9,9 +9,7 @@ thread collects, with a tiny switch interval, and check the totals are exact.
 from __future__ import annotations
 
 import numbers
-import sys
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -37,14 +35,6 @@ class SlowFloat(float):
         return float(self) + other
 
     __radd__ = __add__
-
-
-@pytest.fixture
-def tiny_switch_interval() -> Iterator[None]:
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    yield
-    sys.setswitchinterval(previous)
 
 
 THREADS = 8
