@@ -76,29 +76,19 @@ def test_force_flush_returns_true_after_a_successful_export(exporter: _Exporter)
     assert len(exporter.exported) == 1
 
 
-def test_force_flush_with_a_hung_export_returns_false_within_its_timeout(
-    exporter: _Exporter,
+@pytest.mark.parametrize(
+    ("hang", "interval"),
+    [
+        pytest.param("hang_export", 60_000, id="hung_export"),
+        pytest.param("hang_flush", 60_000, id="hung_exporter_flush"),
+        pytest.param("hang_export", math.inf, id="infinite_interval_and_hung_export"),
+    ],
+)
+def test_force_flush_against_a_hung_exporter_returns_false_within_its_timeout(
+    exporter: _Exporter, hang: str, interval: float
 ) -> None:
-    exporter.hang_export = True
-    result, elapsed = _timed(_provider(exporter).force_flush, 300)
-    assert result is False
-    assert elapsed < 1.5
-
-
-def test_force_flush_with_a_hung_exporter_flush_returns_false_within_its_timeout(
-    exporter: _Exporter,
-) -> None:
-    exporter.hang_flush = True
-    result, elapsed = _timed(_provider(exporter).force_flush, 300)
-    assert result is False
-    assert elapsed < 1.5
-
-
-def test_force_flush_with_infinite_interval_and_hung_export_is_bounded(
-    exporter: _Exporter,
-) -> None:
-    exporter.hang_export = True
-    result, elapsed = _timed(_provider(exporter, interval=math.inf).force_flush, 300)
+    setattr(exporter, hang, True)
+    result, elapsed = _timed(_provider(exporter, interval=interval).force_flush, 300)
     assert result is False
     assert elapsed < 1.5
 
