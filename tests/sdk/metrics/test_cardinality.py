@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import math
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -31,10 +32,15 @@ def _points(reader: InMemoryMetricReader) -> list[Any]:
     return list(data.resource_metrics[0].scope_metrics[0].metrics[0].data.data_points)
 
 
+def _counter(*readers: InMemoryMetricReader, views: Sequence[View] = ()) -> Any:
+    """Counter "c" of a provider that the ``readers`` collect (through ``views``)."""
+    provider = MeterProvider(metric_readers=readers, views=views, shutdown_on_exit=False)
+    return provider.get_meter("t").create_counter("c")
+
+
 def test_default_limit_is_2000_series_including_overflow() -> None:
     reader = InMemoryMetricReader()
-    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
-    counter = provider.get_meter("t").create_counter("c")
+    counter = _counter(reader)
     for i in range(2500):
         counter.add(1, {"i": i})
     points = _points(reader)
@@ -48,8 +54,7 @@ def test_default_limit_is_2000_series_including_overflow() -> None:
 def test_view_limit() -> None:
     reader = InMemoryMetricReader()
     view = View(instrument_name="c", aggregation_cardinality_limit=3)
-    provider = MeterProvider(metric_readers=[reader], views=[view], shutdown_on_exit=False)
-    counter = provider.get_meter("t").create_counter("c")
+    counter = _counter(reader, views=[view])
     for i in range(5):
         counter.add(1, {"i": i})
     counter.add(1, {"i": 0})  # an existing series is still its own
@@ -59,8 +64,7 @@ def test_view_limit() -> None:
 
 def test_reader_limit_per_instrument_kind() -> None:
     reader = InMemoryMetricReader(cardinality_limit={Counter: 2})
-    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
-    counter = provider.get_meter("t").create_counter("c")
+    counter = _counter(reader)
     for i in range(4):
         counter.add(1, {"i": i})
     points = _points(reader)
@@ -73,8 +77,7 @@ def test_two_readers_with_different_limits_each_apply_their_own() -> None:
     large = InMemoryMetricReader(
         preferred_temporality={Counter: AggregationTemporality.DELTA}, cardinality_limit=10
     )
-    provider = MeterProvider(metric_readers=[small, large], shutdown_on_exit=False)
-    counter = provider.get_meter("t").create_counter("c")
+    counter = _counter(small, large)
     for i in range(4):
         counter.add(1, {"i": i})
     assert len(_points(small)) == 2
@@ -85,8 +88,7 @@ def test_delta_overflow_is_per_interval() -> None:
     reader = InMemoryMetricReader(
         preferred_temporality={Counter: AggregationTemporality.DELTA}, cardinality_limit=3
     )
-    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
-    counter = provider.get_meter("t").create_counter("c")
+    counter = _counter(reader)
     for i in range(3):
         counter.add(1, {"i": i})
     assert len(_points(reader)) == 3
@@ -98,8 +100,7 @@ def test_delta_series_idle_for_two_collections_free_their_slot() -> None:
     reader = InMemoryMetricReader(
         preferred_temporality={Counter: AggregationTemporality.DELTA}, cardinality_limit=3
     )
-    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
-    counter = provider.get_meter("t").create_counter("c")
+    counter = _counter(reader)
     counter.add(1, {"user": "a"})
     counter.add(1, {"user": "b"})
     assert len(_points(reader)) == 2
@@ -114,8 +115,7 @@ def test_delta_series_idle_for_two_collections_free_their_slot() -> None:
 
 def test_cumulative_totals_survive_a_series_being_forgotten_and_coming_back() -> None:
     reader = InMemoryMetricReader()
-    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
-    counter = provider.get_meter("t").create_counter("c")
+    counter = _counter(reader)
     counter.add(5, {"k": "v"})
     first = _points(reader)[0]
     for _ in range(3):
@@ -128,8 +128,7 @@ def test_cumulative_totals_survive_a_series_being_forgotten_and_coming_back() ->
 
 def test_a_cell_updated_after_it_was_retired_is_still_counted() -> None:
     reader = InMemoryMetricReader()
-    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
-    counter = provider.get_meter("t").create_counter("c")
+    counter = _counter(reader)
     counter.add(1, {"k": "v"})
     stream = counter._record.__self__  # type: ignore[attr-defined]
     (cell,) = stream._cells.values()
