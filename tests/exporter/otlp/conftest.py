@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import socket
+import ssl
 import sys
 import threading
 from collections.abc import Iterator
@@ -18,10 +20,13 @@ if _here not in sys.path:
 from otlp_peers import Receiver, _Handler  # noqa: E402
 
 
-@pytest.fixture
-def otlp_receiver() -> Iterator[Receiver]:
+@contextlib.contextmanager
+def _serving(context: ssl.SSLContext | None = None) -> Iterator[Receiver]:
+    """The OTLP/HTTP receiver on a loopback port (behind TLS when ``context`` is given)."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.daemon_threads = True
+    if context is not None:
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     receiver = Receiver(port=server.server_address[1])
     server.receiver = receiver  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
@@ -33,6 +38,25 @@ def otlp_receiver() -> Iterator[Receiver]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def otlp_receiver() -> Iterator[Receiver]:
+    with _serving() as receiver:
+        yield receiver
+
+
+@pytest.fixture
+def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """First retry after 10 ms; afterwards the cores in ``otlp_testkit.OPEN_CORES`` are shut."""
+    import otlp_testkit
+
+    from otel.exporter.otlp import _retry
+
+    monkeypatch.setattr(_retry, "INITIAL_BACKOFF_S", 0.01)
+    yield
+    while otlp_testkit.OPEN_CORES:
+        otlp_testkit.OPEN_CORES.pop().shutdown()
 
 
 @pytest.fixture
@@ -81,23 +105,9 @@ def certificates(tmp_path_factory: pytest.TempPathFactory) -> object:
 @pytest.fixture
 def tls_receiver(certificates: object) -> Iterator[Receiver]:
     """The OTLP/HTTP receiver behind TLS that requires a client certificate."""
-    import ssl
-
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(certificates.server_cert, certificates.server_key)  # type: ignore[attr-defined]
     context.load_verify_locations(certificates.ca)  # type: ignore[attr-defined]
     context.verify_mode = ssl.CERT_REQUIRED
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    receiver = Receiver(port=server.server_address[1])
-    server.receiver = receiver  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.daemon = True
-    thread.start()
-    try:
+    with _serving(context) as receiver:
         yield receiver
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

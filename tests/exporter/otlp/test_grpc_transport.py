@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from collections.abc import Iterator
 
 import grpc
 import otlp_testkit as k
@@ -13,7 +12,6 @@ import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceResponse
 from otlp_grpc_peer import Failure, GrpcReceiver
 
-from otel.exporter.otlp import _retry
 from otel.exporter.otlp._config import Compression
 from otel.exporter.otlp._exporter import ExportCore
 from otel.exporter.otlp._grpc import GrpcSender, import_grpc, parse_target
@@ -21,15 +19,7 @@ from otel.exporter.otlp._proto._encode_logs import encode_logs
 from otel.exporter.otlp._proto._encode_metrics import encode_metrics
 from otel.exporter.otlp._proto._encode_trace import encode_spans
 
-_cores: list[ExportCore] = []
-
-
-@pytest.fixture(autouse=True)
-def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(_retry, "INITIAL_BACKOFF_S", 0.01)
-    yield
-    while _cores:
-        _cores.pop().shutdown()
+pytestmark = pytest.mark.usefixtures("fast_backoff")
 
 
 def make_core(
@@ -47,7 +37,7 @@ def make_core(
         compression=compression,
     )
     core = ExportCore(signal, sender, timeout)
-    _cores.append(core)
+    k.OPEN_CORES.append(core)
     return core
 
 
@@ -181,6 +171,6 @@ def test_unreadable_certificate_is_logged_not_raised(
         certificate_file=f"{tmp_path}/missing.pem",
     )
     core = ExportCore("traces", sender, 1.0)
-    _cores.append(core)
+    k.OPEN_CORES.append(core)
     assert "misconfigured" in caplog.text
     assert not send_spans(core)

@@ -8,7 +8,6 @@ import os
 import threading
 import time
 import warnings
-from collections.abc import Iterator
 
 import otlp_testkit as k
 import pytest
@@ -16,7 +15,6 @@ from google.rpc import status_pb2
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceResponse
 from otlp_peers import Receiver
 
-from otel.exporter.otlp import _retry
 from otel.exporter.otlp._config import Compression
 from otel.exporter.otlp._exporter import ExportCore
 from otel.exporter.otlp._http import CONTENT_TYPE_PROTOBUF, HttpSender
@@ -25,15 +23,7 @@ from otel.exporter.otlp._proto._encode_trace import encode_spans
 BODY = encode_spans([k.full_span()])
 
 
-_cores: list[ExportCore] = []
-
-
-@pytest.fixture(autouse=True)
-def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(_retry, "INITIAL_BACKOFF_S", 0.01)
-    yield
-    while _cores:
-        _cores.pop().shutdown()
+pytestmark = pytest.mark.usefixtures("fast_backoff")
 
 
 def make_core(
@@ -49,7 +39,7 @@ def make_core(
         compression=compression,
     )
     core = ExportCore("traces", sender, timeout)
-    _cores.append(core)
+    k.OPEN_CORES.append(core)
     return core
 
 
@@ -262,7 +252,7 @@ def test_json_answers_are_understood(
         compression=Compression.NoCompression,
     )
     core = ExportCore("traces", sender, 5.0)
-    _cores.append(core)
+    k.OPEN_CORES.append(core)
     otlp_receiver.respond(
         200,
         b'{"partialSuccess":{"rejectedSpans":"5","errorMessage":"dup"}}',
