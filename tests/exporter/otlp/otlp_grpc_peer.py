@@ -64,32 +64,34 @@ class GrpcReceiver:
         return step if step is not None else empty_response
 
 
-class _Traces(trace_service_pb2_grpc.TraceServiceServicer):
-    def __init__(self, receiver: GrpcReceiver) -> None:
-        self.receiver = receiver
+# (servicer base, registration function, response type) for each OTLP collector service
+_SERVICES: tuple[tuple[Any, Any, Any], ...] = (
+    (
+        trace_service_pb2_grpc.TraceServiceServicer,
+        trace_service_pb2_grpc.add_TraceServiceServicer_to_server,
+        trace_service_pb2.ExportTraceServiceResponse,
+    ),
+    (
+        metrics_service_pb2_grpc.MetricsServiceServicer,
+        metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server,
+        metrics_service_pb2.ExportMetricsServiceResponse,
+    ),
+    (
+        logs_service_pb2_grpc.LogsServiceServicer,
+        logs_service_pb2_grpc.add_LogsServiceServicer_to_server,
+        logs_service_pb2.ExportLogsServiceResponse,
+    ),
+)
 
-    def Export(self, request: Any, context: Any) -> Any:
-        return self.receiver.handle(
-            request, context, trace_service_pb2.ExportTraceServiceResponse()
-        )
 
+def _servicer(base: Any, response_type: Any, receiver: GrpcReceiver) -> Any:
+    """An instance of ``base`` whose Export hands every request to ``receiver``."""
 
-class _Metrics(metrics_service_pb2_grpc.MetricsServiceServicer):
-    def __init__(self, receiver: GrpcReceiver) -> None:
-        self.receiver = receiver
+    class Servicer(base):  # type: ignore[misc]
+        def Export(self, request: Any, context: Any) -> Any:
+            return receiver.handle(request, context, response_type())
 
-    def Export(self, request: Any, context: Any) -> Any:
-        return self.receiver.handle(
-            request, context, metrics_service_pb2.ExportMetricsServiceResponse()
-        )
-
-
-class _Logs(logs_service_pb2_grpc.LogsServiceServicer):
-    def __init__(self, receiver: GrpcReceiver) -> None:
-        self.receiver = receiver
-
-    def Export(self, request: Any, context: Any) -> Any:
-        return self.receiver.handle(request, context, logs_service_pb2.ExportLogsServiceResponse())
+    return Servicer()
 
 
 def start(server_credentials: Any = None) -> tuple[Any, GrpcReceiver]:
@@ -99,8 +101,7 @@ def start(server_credentials: Any = None) -> tuple[Any, GrpcReceiver]:
     else:
         port = server.add_secure_port("127.0.0.1:0", server_credentials)
     receiver = GrpcReceiver(port)
-    trace_service_pb2_grpc.add_TraceServiceServicer_to_server(_Traces(receiver), server)
-    metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server(_Metrics(receiver), server)
-    logs_service_pb2_grpc.add_LogsServiceServicer_to_server(_Logs(receiver), server)
+    for base, register, response_type in _SERVICES:
+        register(_servicer(base, response_type, receiver), server)
     server.start()
     return server, receiver
