@@ -110,6 +110,18 @@ _SELF_METRICS = (
     "SDK self-observability metrics (OTEL_PYTHON_SDK_INTERNAL_METRICS_ENABLED); not in otel"
 )
 _EXPERIMENTAL_ENABLED = "experimental Logger.enabled() plumbing (spec status Development)"
+# The official log record processors, by module (experimental and log-model entries below).
+_LOG_RECORD_PROCESSORS = (
+    (
+        "opentelemetry.sdk._logs",
+        (
+            "LogRecordProcessor",
+            "SynchronousMultiLogRecordProcessor",
+            "ConcurrentMultiLogRecordProcessor",
+        ),
+    ),
+    ("opentelemetry.sdk._logs.export", ("BatchLogRecordProcessor", "SimpleLogRecordProcessor")),
+)
 
 EXCLUDED: dict[tuple[str, str], str] = {
     # --- typing aliases and helpers a module merely imports ---
@@ -226,20 +238,7 @@ EXCLUDED: dict[tuple[str, str], str] = {
     # --- experimental Logs API surface (Development in the spec) ---
     **{
         (module, f"{cls}.enabled"): _EXPERIMENTAL_ENABLED
-        for module, classes in (
-            (
-                "opentelemetry.sdk._logs",
-                (
-                    "LogRecordProcessor",
-                    "SynchronousMultiLogRecordProcessor",
-                    "ConcurrentMultiLogRecordProcessor",
-                ),
-            ),
-            (
-                "opentelemetry.sdk._logs.export",
-                ("BatchLogRecordProcessor", "SimpleLogRecordProcessor"),
-            ),
-        )
+        for module, classes in _LOG_RECORD_PROCESSORS
         for cls in classes
     },
 }
@@ -258,20 +257,7 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
     ("opentelemetry.sdk._logs", "ReadableLogRecord"): _LOG_RECORD_MODEL,
     **{
         (module, f"{cls}.on_emit({param})"): _LOG_RECORD_MODEL
-        for module, classes in (
-            (
-                "opentelemetry.sdk._logs",
-                (
-                    "LogRecordProcessor",
-                    "SynchronousMultiLogRecordProcessor",
-                    "ConcurrentMultiLogRecordProcessor",
-                ),
-            ),
-            (
-                "opentelemetry.sdk._logs.export",
-                ("BatchLogRecordProcessor", "SimpleLogRecordProcessor"),
-            ),
-        )
+        for module, classes in _LOG_RECORD_PROCESSORS
         for cls in classes
         for param in ("log_record", "log_data")
     },
