@@ -190,39 +190,24 @@ def histogram_aggregation_name() -> str:
     return value
 
 
+_INSTRUMENT_KINDS = (
+    "Counter",
+    "ObservableCounter",
+    "Histogram",
+    "UpDownCounter",
+    "ObservableUpDownCounter",
+    "ObservableGauge",
+    "Gauge",
+)
+# The instrument kinds exported as delta under each temporality preference (the exporter
+# spec's table); every other kind, and every kind under "cumulative", is cumulative.
+_DELTA_KINDS = {
+    "delta": frozenset({"Counter", "ObservableCounter", "Histogram"}),
+    "lowmemory": frozenset({"Counter", "Histogram"}),
+}
+
+
 def temporality_plan(preference: str) -> dict[str, str]:
     """Instrument kind name -> ``"delta"``/``"cumulative"`` per the exporter spec's table."""
-    cumulative = "cumulative"
-    delta = "delta"
-    if preference == "delta":
-        return {
-            "Counter": delta,
-            "ObservableCounter": delta,
-            "Histogram": delta,
-            "UpDownCounter": cumulative,
-            "ObservableUpDownCounter": cumulative,
-            "ObservableGauge": cumulative,
-            "Gauge": cumulative,
-        }
-    if preference == "lowmemory":
-        return {
-            "Counter": delta,
-            "ObservableCounter": cumulative,
-            "Histogram": delta,
-            "UpDownCounter": cumulative,
-            "ObservableUpDownCounter": cumulative,
-            "ObservableGauge": cumulative,
-            "Gauge": cumulative,
-        }
-    return dict.fromkeys(
-        (
-            "Counter",
-            "ObservableCounter",
-            "Histogram",
-            "UpDownCounter",
-            "ObservableUpDownCounter",
-            "ObservableGauge",
-            "Gauge",
-        ),
-        cumulative,
-    )
+    delta_kinds = _DELTA_KINDS.get(preference, frozenset())
+    return {kind: "delta" if kind in delta_kinds else "cumulative" for kind in _INSTRUMENT_KINDS}
