@@ -71,3 +71,19 @@ def test_reset_globals_sends_proxy_instruments_back_to_no_op() -> None:
         reset_globals()
         _IMPORT_TIME_COUNTER.add(1)
         assert captured.points("imported_requests") == []
+
+
+def test_no_internal_errors_fails_when_otel_logs_an_error() -> None:
+    import pytest
+
+    from otel.testing import no_internal_errors
+
+    with pytest.raises(AssertionError), no_internal_errors():
+        logging.getLogger("otel.sdk.trace").error("exporter broke")
+
+
+def test_no_internal_errors_ignores_other_loggers() -> None:
+    from otel.testing import no_internal_errors
+
+    with no_internal_errors():
+        logging.getLogger("app").error("not otel's problem")

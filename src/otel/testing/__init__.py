@@ -3,12 +3,14 @@
 - ``capture_spans()``: the global TracerProvider records into memory for the block.
 - ``capture_metrics()``: a MeterProvider with an in-memory reader, collected on demand.
 - ``capture_logs()``: log records (stdlib ``logging`` included) captured for the block.
+- ``no_internal_errors()``: fail the block if otel logged an ERROR (an internal failure).
 - ``reset_globals()``: forget global providers and propagators.
 
 With pytest, the same helpers are fixtures (``capture_spans``, ``capture_metrics``,
 ``capture_logs``), registered by the ``otel`` pytest plugin that installing otel enables.
 """
 
+from otel.testing._errors import no_internal_errors
 from otel.testing._globals import reset_globals
 from otel.testing._logs import CapturedLogs, capture_logs
 from otel.testing._metrics import CapturedMetrics, capture_metrics
@@ -21,5 +23,6 @@ __all__ = [
     "capture_logs",
     "capture_metrics",
     "capture_spans",
+    "no_internal_errors",
     "reset_globals",
 ]
