@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -15,23 +15,23 @@ THREADS = 8
 PER_THREAD = 20_000
 
 
-@pytest.fixture(autouse=True)
-def _frequent_switches() -> Iterator[None]:
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads as often as possible
-    yield
-    sys.setswitchinterval(interval)
+pytestmark = pytest.mark.usefixtures("tiny_switch_interval")
 
 
-def _run(target: object) -> None:
+def _workers(target: Callable[[int], object]) -> list[Callable[[], None]]:
+    """THREADS workers that start together, each calling ``target(i)`` PER_THREAD times."""
     barrier = threading.Barrier(THREADS)
 
     def worker() -> None:
         barrier.wait()
         for i in range(PER_THREAD):
-            target(i)  # type: ignore[operator]
+            target(i)
 
-    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
+    return [worker] * THREADS
+
+
+def _run(target: Callable[[int], object]) -> None:
+    threads = [threading.Thread(target=worker) for worker in _workers(target)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -60,31 +60,20 @@ def test_counter_and_histogram_totals_are_exact() -> None:
     assert sum(p.sum for p in points) == THREADS * sum(i % 10 for i in range(PER_THREAD))
 
 
-def test_delta_collections_during_recording_lose_nothing() -> None:
+def test_delta_collections_during_recording_lose_nothing(collect_during: Any) -> None:
     reader = InMemoryMetricReader(preferred_temporality={Counter: AggregationTemporality.DELTA})
     provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
     counter = provider.get_meter("t").create_counter("c")
     total = 0
-    stop = threading.Event()
 
-    def collector() -> None:
+    def collect_once() -> None:
         nonlocal total
-        while not stop.is_set():
-            data = reader.get_metrics_data()
-            if data and data.resource_metrics[0].scope_metrics:
-                total += sum(
-                    p.value
-                    for p in data.resource_metrics[0].scope_metrics[0].metrics[0].data.data_points
-                )
+        data = reader.get_metrics_data()
+        if data and data.resource_metrics[0].scope_metrics:
+            total += sum(
+                p.value
+                for p in data.resource_metrics[0].scope_metrics[0].metrics[0].data.data_points
+            )
 
-    thread = threading.Thread(target=collector)
-    thread.start()
-    _run(lambda i: counter.add(1, {"k": i % 2}))
-    stop.set()
-    thread.join()
-    data = reader.get_metrics_data()
-    if data and data.resource_metrics[0].scope_metrics:
-        total += sum(
-            p.value for p in data.resource_metrics[0].scope_metrics[0].metrics[0].data.data_points
-        )
+    collect_during(collect_once, _workers(lambda i: counter.add(1, {"k": i % 2})))
     assert total == THREADS * PER_THREAD

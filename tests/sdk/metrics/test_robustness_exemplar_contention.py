@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from typing import Any
 
@@ -110,13 +111,14 @@ def test_offers_from_eight_threads_are_all_kept_uncorrupted(tiny_switch_interval
     )
 
 
-def test_concurrent_offers_and_collections_stay_consistent(tiny_switch_interval: None) -> None:
+def test_concurrent_offers_and_collections_stay_consistent(
+    tiny_switch_interval: None, collect_during: Any
+) -> None:
     reader = InMemoryMetricReader()
     provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
     meter = provider.get_meter("t")
     counter = meter.create_counter("c")
     histogram = meter.create_histogram("h")
-    stop = threading.Event()
     seen: list[Any] = []
 
     def offer(thread_index: int) -> None:
@@ -129,24 +131,12 @@ def test_concurrent_offers_and_collections_stay_consistent(tiny_switch_interval:
         finally:
             context.detach(token)
 
-    def collect() -> None:
-        while not stop.is_set():
-            for points in _points(reader).values():
-                for point in points:
-                    seen.extend(point.exemplars)
+    def collect_once() -> None:
+        for points in _points(reader).values():
+            for point in points:
+                seen.extend(point.exemplars)
 
-    collector = threading.Thread(target=collect)
-    collector.start()
-    threads = [threading.Thread(target=offer, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    stop.set()
-    collector.join()
-    for points in _points(reader).values():
-        for point in points:
-            seen.extend(point.exemplars)
+    collect_during(collect_once, [functools.partial(offer, n) for n in range(THREADS)])
     assert seen
     for exemplar in seen:
         assert exemplar.span_id == 1000 + exemplar.value // 1000

@@ -9,7 +9,6 @@ thread collects, with a tiny switch interval, and check the totals are exact.
 from __future__ import annotations
 
 import numbers
-import threading
 from typing import Any
 
 import pytest
@@ -67,7 +66,7 @@ def _totals(reader: InMemoryMetricReader, into: dict[str, float]) -> None:
 
 @pytest.mark.parametrize("subclasses", [True, False], ids=["subclass-values", "plain-values"])
 def test_values_from_many_threads_give_exact_totals(
-    tiny_switch_interval: None, subclasses: bool
+    tiny_switch_interval: None, collect_during: Any, subclasses: bool
 ) -> None:
     reader = _delta_reader()
     provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
@@ -77,7 +76,6 @@ def test_values_from_many_threads_give_exact_totals(
     histogram = meter.create_histogram("h")
     attributes = {"k": "v"}
     totals: dict[str, float] = {}
-    stop = threading.Event()
 
     def record() -> None:
         one, half = (SlowInt(1), SlowFloat(0.5)) if subclasses else (1, 0.5)
@@ -86,20 +84,7 @@ def test_values_from_many_threads_give_exact_totals(
             up_down.add(one, attributes)
             histogram.record(half, attributes)
 
-    def collect() -> None:
-        while not stop.is_set():
-            _totals(reader, totals)
-
-    collector = threading.Thread(target=collect)
-    collector.start()
-    workers = [threading.Thread(target=record) for _ in range(THREADS)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    stop.set()
-    collector.join()
-    _totals(reader, totals)
+    collect_during(lambda: _totals(reader, totals), [record] * THREADS)
     assert totals["c"] == THREADS * PER_THREAD
     assert totals["u"] == THREADS * PER_THREAD
     assert totals["h.count"] == THREADS * PER_THREAD
