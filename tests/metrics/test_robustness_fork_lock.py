@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 import warnings
 
 import pytest
 
 from otel.metrics import _meter
+from otel.testing._wait import wait_child
 
 
 @pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="needs fork")
@@ -30,11 +30,6 @@ def test_provider_lock_held_at_fork_is_renewed_in_the_child() -> None:
                 os._exit(code)
     finally:
         lock.release()
-    deadline = time.monotonic() + 10
-    while (result := os.waitpid(pid, os.WNOHANG)) == (0, 0):
-        if time.monotonic() > deadline:
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-            pytest.fail("child hung")
-        time.sleep(0.01)
-    assert os.waitstatus_to_exitcode(result[1]) == 0
+    code = wait_child(pid, timeout=10)
+    assert code is not None, "child hung"
+    assert code == 0

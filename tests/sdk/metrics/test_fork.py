@@ -17,6 +17,7 @@ from otel.sdk.metrics.export import (
     MetricsData,
     PeriodicExportingMetricReader,
 )
+from otel.testing._wait import wait_child
 
 
 class _PipeExporter(MetricExporter):
@@ -53,13 +54,8 @@ def test_child_restarts_the_export_thread() -> None:
             time.sleep(0.3)
         finally:
             os._exit(0)
-    deadline = time.monotonic() + 10
-    while os.waitpid(pid, os.WNOHANG) == (0, 0):
-        if time.monotonic() > deadline:
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-            pytest.fail("the child hung")
-        time.sleep(0.02)
+    if wait_child(pid, timeout=10) is None:
+        pytest.fail("the child hung")
     provider.shutdown()
     os.close(write_fd)
     output = b""
@@ -96,11 +92,6 @@ def test_child_never_inherits_a_held_lock() -> None:
         stream._lock.release()
         stream._collect_lock.release()
         provider._lock.release()
-    deadline = time.monotonic() + 10
-    while (status := os.waitpid(pid, os.WNOHANG)) == (0, 0):
-        if time.monotonic() > deadline:
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-            pytest.fail("the child deadlocked on a lock held at fork time")
-        time.sleep(0.02)
-    assert os.waitstatus_to_exitcode(status[1]) == 0
+    code = wait_child(pid, timeout=10)
+    assert code is not None, "the child deadlocked on a lock held at fork time"
+    assert code == 0
