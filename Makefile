@@ -2,14 +2,14 @@
 BIN := .venv/bin
 LINTED := src tests benchmarks examples
 
-.PHONY: demo test setup lint typecheck pytest bench
+.PHONY: demo test setup lint typecheck pytest other-pythons bench
 
 demo: setup
 	$(BIN)/python examples/tracing_example.py
 	$(BIN)/python examples/metrics_example.py
 	$(BIN)/python examples/logs_example.py
 
-test: setup lint typecheck pytest
+test: setup lint typecheck pytest other-pythons
 
 setup:
 	@bash scripts/setup.sh
@@ -23,6 +23,10 @@ typecheck:
 
 pytest:
 	$(BIN)/pytest
+
+# requires-python is >=3.10: the suite also runs under the other CPythons on the machine.
+other-pythons:
+	@bash scripts/test-other-pythons.sh
 
 # Side-by-side benchmarks against the official SDK (installed only in its own venv).
 bench: setup

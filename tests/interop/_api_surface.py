@@ -21,12 +21,6 @@ from typing import Any
 # Defaults we compare by value; anything else is recorded as "<object>" (present, not compared).
 _LITERALS = (type(None), bool, int, float, str)
 
-# Methods of these bases are not part of the described API (tuple.count, int.bit_length, ...).
-_BUILTIN_BASES = (object, int, str, float, tuple, dict, list, enum.Enum, enum.IntEnum, Exception)
-_BUILTIN_NAMES = frozenset(
-    name for base in _BUILTIN_BASES for name in dir(base) if not name.startswith("_")
-)
-
 
 def _default(value: Any) -> Any:
     if value is inspect.Parameter.empty:
@@ -67,7 +61,7 @@ def _public_names(module: types.ModuleType) -> list[str]:
 def _describe_class(cls: type) -> dict[str, Any]:
     members: dict[str, Any] = {}
     for name in dir(cls):
-        if name.startswith("_") or (name in _BUILTIN_NAMES and not _defined_in_api(cls, name)):
+        if name.startswith("_") or not _defined_in_api(cls, name):
             continue
         try:
             static = inspect.getattr_static(cls, name)
@@ -83,7 +77,10 @@ def _describe_class(cls: type) -> dict[str, Any]:
             members[name] = {"kind": "property"}
         else:
             members[name] = _describe_attribute(static)
-    return {"kind": "class", "params": _params(cls), "members": members}
+    # An Enum's "constructor" is EnumType.__call__, whose signature changes between Python
+    # versions; its members (compared above) are what the API defines.
+    params = None if issubclass(cls, enum.Enum) else _params(cls)
+    return {"kind": "class", "params": params, "members": members}
 
 
 def _describe_attribute(value: Any) -> dict[str, Any]:
@@ -95,9 +92,19 @@ def _describe_attribute(value: Any) -> dict[str, Any]:
     return {"kind": "attribute"}
 
 
+_API_PACKAGES = frozenset({"opentelemetry", "otel"})
+
+
 def _defined_in_api(cls: type, name: str) -> bool:
-    """True when ``name`` (also a builtin method name) is defined by a non-builtin class."""
-    return any(name in vars(k) for k in cls.__mro__ if k not in _BUILTIN_BASES)
+    """True when ``name`` is defined by a class of the described packages themselves.
+
+    Members inherited from the standard library (``BaseException.add_note``, the
+    ``Mapping`` mixins, ...) depend on the Python version, not on the API: the two
+    sides may be described by different interpreters, so they are left out.
+    """
+    return any(
+        name in vars(k) for k in cls.__mro__ if k.__module__.partition(".")[0] in _API_PACKAGES
+    )
 
 
 def describe(module_name: str, extra: list[str] | None = None) -> dict[str, Any]:
