@@ -2,6 +2,8 @@
 ``get_current``, ``attach`` and ``detach`` (the OpenTelemetry Context API)."""
 
 from otel.context._context import (
+    _SUPPRESS_HTTP_INSTRUMENTATION_KEY,
+    _SUPPRESS_INSTRUMENTATION_KEY,
     EMPTY_CONTEXT,
     Context,
     attach,
@@ -14,6 +16,8 @@ from otel.context._context import (
 
 __all__ = [
     "EMPTY_CONTEXT",
+    "_SUPPRESS_HTTP_INSTRUMENTATION_KEY",
+    "_SUPPRESS_INSTRUMENTATION_KEY",
     "Context",
     "attach",
     "create_key",

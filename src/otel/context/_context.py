@@ -54,6 +54,13 @@ def create_key(keyname: str) -> str:
     return f"{keyname}-{os.urandom(16).hex()}"
 
 
+#: Set (to True) in a context while otel itself does I/O, such as an exporter sending a
+#: batch: every instrumentation checks it and records nothing (official name and meaning).
+_SUPPRESS_INSTRUMENTATION_KEY = create_key("suppress_instrumentation")
+#: Narrower: suppresses only HTTP client instrumentations (official name and meaning).
+_SUPPRESS_HTTP_INSTRUMENTATION_KEY = create_key("suppress_http_instrumentation")
+
+
 def get_value(key: str, context: Context | None = None) -> object:
     """Return the value stored under ``key`` in ``context`` (default: current), or None."""
     return (context if context is not None else _CURRENT.get()).get(key)
