@@ -41,3 +41,7 @@ if [ ! -f "$ostamp" ] || [ benchmarks/requirements-official.txt -nt "$ostamp" ];
   "$official/bin/python" -m pip install -q --disable-pip-version-check -r benchmarks/requirements-official.txt
   touch "$ostamp"
 fi
+
+# Test peers built from pinned Go modules (the OpenTelemetry Collector, Jaeger v2):
+# scripts/build-peers.sh is idempotent; the first build takes minutes, later runs none.
+bash scripts/build-peers.sh

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import http.server
 import socket
 import ssl
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,32 +14,12 @@ _here = str(Path(__file__).parent)
 if _here not in sys.path:
     sys.path.insert(0, _here)
 
-from otlp_peers import Receiver, _Handler  # noqa: E402
-
-
-@contextlib.contextmanager
-def _serving(context: ssl.SSLContext | None = None) -> Iterator[Receiver]:
-    """The OTLP/HTTP receiver on a loopback port (behind TLS when ``context`` is given)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
-    if context is not None:
-        server.socket = context.wrap_socket(server.socket, server_side=True)
-    receiver = Receiver(port=server.server_address[1])
-    server.receiver = receiver  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.daemon = True
-    thread.start()
-    try:
-        yield receiver
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+from otlp_peers import Receiver, serving_receiver  # noqa: E402
 
 
 @pytest.fixture
 def otlp_receiver() -> Iterator[Receiver]:
-    with _serving() as receiver:
+    with serving_receiver() as receiver:
         yield receiver
 
 
@@ -109,5 +86,5 @@ def tls_receiver(certificates: object) -> Iterator[Receiver]:
     context.load_cert_chain(certificates.server_cert, certificates.server_key)  # type: ignore[attr-defined]
     context.load_verify_locations(certificates.ca)  # type: ignore[attr-defined]
     context.verify_mode = ssl.CERT_REQUIRED
-    with _serving(context) as receiver:
+    with serving_receiver(context) as receiver:
         yield receiver
