@@ -5,6 +5,7 @@
 - ``capture_logs()``: log records (stdlib ``logging`` included) captured for the block.
 - ``no_internal_errors()``: fail the block if otel logged an ERROR (an internal failure).
 - ``reset_globals()``: forget global providers and propagators.
+- ``free_port()``: a free loopback port for a server a test starts.
 
 With pytest, the same helpers are fixtures (``capture_spans``, ``capture_metrics``,
 ``capture_logs``), registered by the ``otel`` pytest plugin that installing otel enables.
@@ -14,6 +15,7 @@ from otel.testing._errors import no_internal_errors
 from otel.testing._globals import reset_globals
 from otel.testing._logs import CapturedLogs, capture_logs
 from otel.testing._metrics import CapturedMetrics, capture_metrics
+from otel.testing._net import free_port
 from otel.testing._spans import CapturedSpans, capture_spans
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "capture_logs",
     "capture_metrics",
     "capture_spans",
+    "free_port",
     "no_internal_errors",
     "reset_globals",
 ]
