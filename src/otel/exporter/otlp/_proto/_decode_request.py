@@ -32,8 +32,10 @@ from otel.exporter.otlp._proto._model import (
     Span,
 )
 from otel.exporter.otlp._proto._wire import (
+    WIRE_FIXED32,
     WIRE_FIXED64,
     WIRE_LEN,
+    WIRE_VARINT,
     DecodeError,
     as_signed64,
     iter_fields,
@@ -268,47 +270,88 @@ def _link(data: bytes) -> Link:
     return link
 
 
+_unpack_fixed64 = struct.Struct("<Q").unpack_from
+_unpack_fixed32 = struct.Struct("<I").unpack_from
+
+
 def decode_span(data: bytes, resource: Resource, scope: Scope) -> Span:
+    """One ``Span`` message. The hot path of a receiver: keys and lengths are read inline
+    (one byte in the common case), attribute pairs come from the ``key_value`` memo."""
     span = Span(resource, scope)
     attributes = span.attributes
-    for number, _, value in iter_fields(data):
-        if number == 9:
-            k, v = key_value(_bytes(value))
-            attributes[k] = v
-        elif number == 1:
-            span.trace_id = _id(value, 16, "trace_id")
-        elif number == 2:
-            span.span_id = _id(value, 8, "span_id")
-        elif number == 4:
-            span.parent_span_id = _id(value, 8, "parent_span_id")
-        elif number == 5:
-            span.name = _text(value)
-        elif number == 6:
-            span.kind = _int(value)
-        elif number == 7:
-            span.start_time_unix_nano = _int(value)
-        elif number == 8:
-            span.end_time_unix_nano = _int(value)
-        elif number == 11:
-            span.events.append(_event(_bytes(value)))
-        elif number == 15:
-            for inner, _, field in iter_fields(_bytes(value)):
-                if inner == 2:
-                    span.status_message = _text(field)
-                elif inner == 3:
-                    span.status_code = _int(field)
-        elif number == 16:
-            span.flags = _int(value)
-        elif number == 3:
-            span.trace_state = _text(value)
-        elif number == 10:
-            span.dropped_attributes_count = _int(value)
-        elif number == 12:
-            span.dropped_events_count = _int(value)
-        elif number == 13:
-            span.links.append(_link(_bytes(value)))
-        elif number == 14:
-            span.dropped_links_count = _int(value)
+    kv_cache = _kv_cache
+    pos = 0
+    end = len(data)
+    while pos < end:
+        key = data[pos]
+        pos += 1
+        if key & 0x80:
+            key, pos = read_varint(data, pos - 1)
+        wire = key & 7
+        if wire == WIRE_LEN:
+            size = data[pos] if pos < end else 0x80
+            pos += 1
+            if size & 0x80:
+                size, pos = read_varint(data, pos - 1)
+            stop = pos + size
+            if stop > end:
+                raise DecodeError("truncated length-delimited field")
+            value = data[pos:stop]
+            pos = stop
+            if key == 0x4A:  # 9: attributes
+                pair = kv_cache.get(value)
+                k, v = pair if pair is not None else key_value(value)
+                attributes[k] = v
+            elif key == 0x0A:
+                span.trace_id = _id(value, 16, "trace_id")
+            elif key == 0x12:
+                span.span_id = _id(value, 8, "span_id")
+            elif key == 0x22:
+                span.parent_span_id = _id(value, 8, "parent_span_id")
+            elif key == 0x2A:
+                span.name = _text(value)
+            elif key == 0x5A:  # 11: events
+                span.events.append(_event(value))
+            elif key == 0x7A:  # 15: status
+                for inner, _, field in iter_fields(value):
+                    if inner == 2:
+                        span.status_message = _text(field)
+                    elif inner == 3:
+                        span.status_code = _int(field)
+            elif key == 0x1A:
+                span.trace_state = _text(value)
+            elif key == 0x6A:  # 13: links
+                span.links.append(_link(value))
+        elif wire == WIRE_FIXED64:
+            if pos + 8 > end:
+                raise DecodeError("truncated fixed64")
+            number = _unpack_fixed64(data, pos)[0]
+            pos += 8
+            if key == 0x39:
+                span.start_time_unix_nano = number
+            elif key == 0x41:
+                span.end_time_unix_nano = number
+        elif wire == WIRE_VARINT:
+            number, pos = read_varint(data, pos)
+            field_number = key >> 3
+            if field_number == 6:
+                span.kind = number
+            elif field_number == 10:
+                span.dropped_attributes_count = number
+            elif field_number == 12:
+                span.dropped_events_count = number
+            elif field_number == 14:
+                span.dropped_links_count = number
+        elif wire == WIRE_FIXED32:
+            if pos + 4 > end:
+                raise DecodeError("truncated fixed32")
+            if key >> 3 == 16:
+                span.flags = _unpack_fixed32(data, pos)[0]
+            pos += 4
+        else:
+            raise DecodeError(f"unsupported wire type {wire}")
+        if key >> 3 == 0:
+            raise DecodeError("field number 0")
     if not span.trace_id or not span.span_id:
         raise InvalidItem("span without a valid trace_id or span_id")
     return span
