@@ -66,7 +66,8 @@ class Viewer:
             host = "localhost"
         return f"http://{host}:{port}/"
 
-    def _serve(self, name: str, server: Any, port: int) -> None:
+    def serve(self, name: str, server: Any, port: int) -> None:
+        """Run an HTTP ``server`` on a daemon thread; stopped by ``stop``."""
         self.ports[name] = port
         thread = threading.Thread(
             target=server.serve_forever,
@@ -146,7 +147,7 @@ def start_viewer(
         viewer, "ui", ui_port, "UI", lambda p: web_server(host, p, viewer.store, hub)
     )
     if server is not None:
-        viewer._serve("ui", server, server.server_address[1])
+        viewer.serve("ui", server, server.server_address[1])
     server = _try_bind(
         viewer,
         "otlp_http",
@@ -155,7 +156,7 @@ def start_viewer(
         lambda p: otlp_http_server(host, p, viewer.store),
     )
     if server is not None:
-        viewer._serve("otlp_http", server, server.server_address[1])
+        viewer.serve("otlp_http", server, server.server_address[1])
     _start_optional(viewer, host, otlp_grpc_port, jaeger_udp_port, zipkin_port)
     return viewer
 
