@@ -1,4 +1,5 @@
-"""Exporter tests import the IDL peers (``tests/peers/idl.py``) as ``idl``."""
+"""Exporter tests import their helpers by module name: the IDL peers (``tests/peers/idl.py``)
+as ``idl``, the OTLP test kit (``otlp_testkit``) and the dripping server (``drip_server``)."""
 
 from __future__ import annotations
 
@@ -6,5 +7,7 @@ import sys
 from pathlib import Path
 
 _peers = str(Path(__file__).parent.parent / "peers")
-if _peers not in sys.path:
-    sys.path.insert(0, _peers)
+_otlp = str(Path(__file__).parent / "otlp")
+for _dir in (_peers, _otlp, str(Path(__file__).parent / "transport")):
+    if _dir not in sys.path:
+        sys.path.insert(0, _dir)
