@@ -67,6 +67,8 @@ def many_spans(count: int, attributes: dict[str, Any] | None = None) -> list[Any
     tp, memory = provider()
     tracer = tp.get_tracer("bulk")
     for i in range(count):
-        with tracer.start_as_current_span(f"op-{i}", attributes=attributes or {"i": i}):
+        with tracer.start_as_current_span(
+            f"op-{i}", attributes={"i": i} if attributes is None else attributes
+        ):
             pass
     return list(memory.get_finished_spans())

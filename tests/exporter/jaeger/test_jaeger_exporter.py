@@ -4,13 +4,13 @@ IDL types, on a real UDP socket and a real HTTP collector on 127.0.0.1."""
 from __future__ import annotations
 
 import base64
-import http.server
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
+import http_peer
 import idl
 import pytest
 import sdk_spans
@@ -291,42 +291,18 @@ def test_the_agent_address_comes_from_the_environment(
 # ------------------------------------------------------------------ HTTP collector
 
 
-class _Collector(http.server.BaseHTTPRequestHandler):
-    def do_POST(self) -> None:
-        server: Any = self.server
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        server.requests.append((self.path, dict(self.headers), body))
-        status = server.statuses.pop(0) if server.statuses else 202
-        self.send_response(status)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
-def collector() -> Iterator[Any]:
-    server: Any = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Collector)
-    server.daemon_threads = True
-    server.requests = []
-    server.statuses = []
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+def collector() -> Iterator[http_peer.Collector]:
+    with http_peer.collector() as peer:
+        yield peer
 
 
-def test_collector_receives_binary_thrift_with_basic_auth(collector: Any) -> None:
-    endpoint = f"http://127.0.0.1:{collector.server_address[1]}/api/traces"
+def test_collector_receives_binary_thrift_with_basic_auth(collector: http_peer.Collector) -> None:
+    endpoint = collector.url("/api/traces")
     exporter = JaegerExporter(collector_endpoint=endpoint, username="u", password="p@ss")
     assert exporter.export(sdk_spans.full_spans()) is SpanExportResult.SUCCESS
     exporter.shutdown()
-    ((path, headers, body),) = collector.requests
+    ((path, headers, body),) = collector.received
     assert path == "/api/traces"
     assert headers["Content-Type"] == "application/x-thrift"
     assert headers["Authorization"] == "Basic " + base64.b64encode(b"u:p@ss").decode()
@@ -338,16 +314,17 @@ def test_collector_receives_binary_thrift_with_basic_auth(collector: Any) -> Non
     assert child.parentSpanId == server.spanId
 
 
-def test_collector_503_is_retried(collector: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_collector_503_is_retried(
+    collector: http_peer.Collector, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from otel.exporter._transport import _retry
 
     monkeypatch.setattr(_retry, "INITIAL_BACKOFF_S", 0.01)
     collector.statuses.append(503)
-    endpoint = f"http://127.0.0.1:{collector.server_address[1]}/api/traces"
-    exporter = JaegerExporter(collector_endpoint=endpoint)
+    exporter = JaegerExporter(collector_endpoint=collector.url("/api/traces"))
     assert exporter.export(sdk_spans.full_spans()) is SpanExportResult.SUCCESS
     exporter.shutdown()
-    assert len(collector.requests) == 2
+    assert len(collector.received) == 2
 
 
 def test_collector_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
