@@ -72,3 +72,14 @@ PY
   touch "$peers/.jaeger-gen/.installed" "$peers/.zipkin-gen/.installed"
   rm -rf "$tmp"
 fi
+
+# The last official Jaeger exporter and the Zipkin JSON exporter pin older OpenTelemetry
+# releases: they get their own venv, used only by benchmarks/bench_jaeger_zipkin.py.
+legacy=benchmarks/.venv-official-legacy
+lstamp=$legacy/.installed
+if [ ! -f "$lstamp" ] || [ benchmarks/requirements-official-legacy.txt -nt "$lstamp" ]; then
+  echo "setup: installing the official Jaeger/Zipkin exporters into $legacy (benchmark peer)"
+  [ -x "$legacy/bin/python" ] || "$PYTHON" -m venv "$legacy"
+  "$legacy/bin/python" -m pip install -q --disable-pip-version-check -r benchmarks/requirements-official-legacy.txt
+  touch "$lstamp"
+fi

@@ -73,3 +73,28 @@ def zipkin_messages() -> Any:
     cls = message_factory.GetMessageClass(pool.FindMessageTypeByName("zipkin.proto3.ListOfSpans"))
     _ZIPKIN["ListOfSpans"] = cls
     return cls
+
+
+def decode_emit_batch(data: bytes) -> Any:
+    """One ``Agent.emitBatch`` datagram, read by the ``thrift`` package (compact protocol)."""
+    from thrift.protocol import TCompactProtocol
+    from thrift.transport import TTransport
+
+    _, agent = jaeger_types()
+    protocol = TCompactProtocol.TCompactProtocol(TTransport.TMemoryBuffer(data))
+    name, _, _ = protocol.readMessageBegin()
+    assert name == "emitBatch"
+    args = agent.emitBatch_args()
+    args.read(protocol)
+    return args.batch
+
+
+def decode_binary_batch(data: bytes) -> Any:
+    """A ``Batch`` struct in the binary protocol (a collector's body), read by ``thrift``."""
+    from thrift.protocol import TBinaryProtocol
+    from thrift.transport import TTransport
+
+    ttypes, _ = jaeger_types()
+    batch = ttypes.Batch()
+    batch.read(TBinaryProtocol.TBinaryProtocol(TTransport.TMemoryBuffer(data)))
+    return batch

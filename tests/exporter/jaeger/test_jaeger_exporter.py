@@ -26,27 +26,8 @@ def signed(value: int) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
-def decode_datagram(data: bytes) -> Any:
-    from thrift.protocol import TCompactProtocol
-    from thrift.transport import TTransport
-
-    _, agent = idl.jaeger_types()
-    protocol = TCompactProtocol.TCompactProtocol(TTransport.TMemoryBuffer(data))
-    name, _, _ = protocol.readMessageBegin()
-    assert name == "emitBatch"
-    args = agent.emitBatch_args()
-    args.read(protocol)
-    return args.batch
-
-
-def decode_binary(data: bytes) -> Any:
-    from thrift.protocol import TBinaryProtocol
-    from thrift.transport import TTransport
-
-    ttypes, _ = idl.jaeger_types()
-    batch = ttypes.Batch()
-    batch.read(TBinaryProtocol.TBinaryProtocol(TTransport.TMemoryBuffer(data)))
-    return batch
+decode_datagram = idl.decode_emit_batch
+decode_binary = idl.decode_binary_batch
 
 
 def tag_values(tags: Any) -> dict[str, Any]:

@@ -48,7 +48,7 @@ from otel.exporter.jaeger._thrift_read import (
     decode_batch_compact,
     decode_emit_batch,
 )
-from otel.exporter.otlp._proto._wire import varint
+from otel.exporter.otlp._proto._wire import VARINTS, varint
 
 __all__ = [
     "ThriftError",
@@ -71,11 +71,27 @@ _STOP = b"\x00"
 _MAX_I64 = (1 << 63) - 1
 
 
+_CHUNKS: list[bytes] = []  # 14 bits as two varint bytes with continuation bits, built lazily
+
+
+def _big_varint(z: int) -> bytes:
+    chunks = _CHUNKS
+    if not chunks:
+        chunks.extend(bytes(((n & 0x7F) | 0x80, (n >> 7) | 0x80)) for n in range(1 << 14))
+    parts = []
+    while z >= 16384:
+        parts.append(chunks[z & 0x3FFF])
+        z >>= 14
+    parts.append(VARINTS[z])
+    return b"".join(parts)
+
+
 def _zz(n: int) -> bytes:
     """A signed 64-bit int as the compact protocol's zigzag varint."""
     if n > _MAX_I64 or n < -_MAX_I64 - 1:
         n = ((n + (1 << 63)) & 0xFFFFFFFFFFFFFFFF) - (1 << 63)  # wrap like an int64
-    return varint((n << 1) ^ (n >> 63))
+    z = (n << 1) ^ (n >> 63)
+    return VARINTS[z] if z < 16384 else _big_varint(z)
 
 
 def _utf8(text: str) -> bytes:

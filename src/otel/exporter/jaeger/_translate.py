@@ -23,17 +23,20 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from otel.exporter.jaeger._model import Log, Process, Span, SpanRef, Tag, TagType
+from otel.trace import SpanKind, StatusCode
 
 _U63 = 1 << 63
 _U64 = 1 << 64
 _MASK64 = _U64 - 1
 
 _KIND_TAG = {
-    "CLIENT": Tag("span.kind", TagType.STRING, "client"),
-    "SERVER": Tag("span.kind", TagType.STRING, "server"),
-    "PRODUCER": Tag("span.kind", TagType.STRING, "producer"),
-    "CONSUMER": Tag("span.kind", TagType.STRING, "consumer"),
+    SpanKind.CLIENT: Tag("span.kind", TagType.STRING, "client"),
+    SpanKind.SERVER: Tag("span.kind", TagType.STRING, "server"),
+    SpanKind.PRODUCER: Tag("span.kind", TagType.STRING, "producer"),
+    SpanKind.CONSUMER: Tag("span.kind", TagType.STRING, "consumer"),
 }
+_KIND_TAG_BY_NAME = {kind.name: tag for kind, tag in _KIND_TAG.items()}
+_OK, _ERROR_CODE = StatusCode.OK, StatusCode.ERROR
 _STATUS_OK = Tag("otel.status_code", TagType.STRING, "OK")
 _STATUS_ERROR = Tag("otel.status_code", TagType.STRING, "ERROR")
 _ERROR = Tag("error", TagType.BOOL, None, None, True)
@@ -110,30 +113,32 @@ def span(sdk_span: Any, max_length: int | None = None) -> Span:
             refs.append(SpanRef(1, signed64(trace), signed64(trace >> 64), signed64(c.span_id)))
     attributes = sdk_span.attributes
     span_tags = [tag(k, v, max_length) for k, v in attributes.items()] if attributes else []
-    kind_tag = _KIND_TAG.get(sdk_span.kind.name)
+    kind = sdk_span.kind
+    kind_tag = _KIND_TAG.get(kind) or _KIND_TAG_BY_NAME.get(getattr(kind, "name", ""))
     if kind_tag is not None:
         span_tags.append(kind_tag)
     status = sdk_span.status
-    code = status.status_code.name
-    if code == "ERROR":
+    code = status.status_code
+    if code is not _ERROR_CODE and code is not _OK:  # another StatusCode enum
+        code = {"ERROR": _ERROR_CODE, "OK": _OK}.get(getattr(code, "name", ""))
+    if code is _ERROR_CODE:
         span_tags.append(_STATUS_ERROR)
         if status.description:
             span_tags.append(Tag("otel.status_description", _STRING, str(status.description)))
         span_tags.append(_ERROR)
-    elif code == "OK":
+    elif code is _OK:
         span_tags.append(_STATUS_OK)
     scope = sdk_span.instrumentation_scope
     if scope is not None:
         span_tags.append(Tag("otel.scope.name", _STRING, scope.name))
         if scope.version:
             span_tags.append(Tag("otel.scope.version", _STRING, scope.version))
-    for key, count in (
-        ("otel.dropped_attributes_count", sdk_span.dropped_attributes),
-        ("otel.dropped_events_count", sdk_span.dropped_events),
-        ("otel.dropped_links_count", sdk_span.dropped_links),
-    ):
-        if count:
-            span_tags.append(Tag(key, _LONG, None, None, None, count))
+    if sdk_span.dropped_attributes:
+        span_tags.append(_count_tag("otel.dropped_attributes_count", sdk_span.dropped_attributes))
+    if sdk_span.dropped_events:
+        span_tags.append(_count_tag("otel.dropped_events_count", sdk_span.dropped_events))
+    if sdk_span.dropped_links:
+        span_tags.append(_count_tag("otel.dropped_links_count", sdk_span.dropped_links))
     logs: list[Log] | None = None
     events = sdk_span.events
     if events:
@@ -153,6 +158,10 @@ def span(sdk_span: Any, max_length: int | None = None) -> Span:
         span_tags,
         logs,
     )
+
+
+def _count_tag(key: str, count: int) -> Tag:
+    return Tag(key, _LONG, None, None, None, count)
 
 
 def _log(event: Any, max_length: int | None) -> Log:

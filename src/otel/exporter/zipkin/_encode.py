@@ -6,66 +6,68 @@ protobuf primitives). Pure functions; thread-safe.
 from __future__ import annotations
 
 import ipaddress
-import json
+import json.encoder
 import struct
 from collections.abc import Sequence
-from typing import Any
 
 from otel.exporter.otlp._proto._wire import length_delimited, string_field, varint
 from otel.exporter.zipkin._translate import Endpoint, ZipkinSpan
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_q = json.encoder.encode_basestring  # the C string escaper
 
 
-def _endpoint_json(endpoint: Endpoint) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def endpoint_json(endpoint: Endpoint) -> str:
+    """One ``Endpoint`` as JSON text (absent fields omitted)."""
+    fields = []
     if endpoint.service_name:
-        out["serviceName"] = endpoint.service_name
+        fields.append(f'"serviceName":{_q(endpoint.service_name)}')
     if endpoint.ipv4:
-        out["ipv4"] = endpoint.ipv4
+        fields.append(f'"ipv4":{_q(endpoint.ipv4)}')
     if endpoint.ipv6:
-        out["ipv6"] = endpoint.ipv6
+        fields.append(f'"ipv6":{_q(endpoint.ipv6)}')
     if endpoint.port:
-        out["port"] = endpoint.port
-    return out
+        fields.append(f'"port":{int(endpoint.port)}')
+    return "{" + ",".join(fields) + "}"
 
 
-def span_json(span: ZipkinSpan, local: dict[str, Any] | None = None) -> dict[str, Any]:
-    """One span as the v2 JSON object (absent fields omitted)."""
-    out: dict[str, Any] = {
-        "traceId": f"{span.trace_id:032x}",
-        "id": f"{span.id:016x}",
-        "name": span.name,
-        "timestamp": span.timestamp,
-        "duration": span.duration,
-        "localEndpoint": local if local is not None else _endpoint_json(span.local_endpoint),
-    }
+def span_json(span: ZipkinSpan, local: str | None = None) -> str:
+    """One span as v2 JSON text (absent fields omitted)."""
+    if local is None:
+        local = endpoint_json(span.local_endpoint)
+    text = (
+        f'{{"traceId":"{span.trace_id:032x}","id":"{span.id:016x}","name":{_q(span.name)},'
+        f'"timestamp":{span.timestamp},"duration":{span.duration},"localEndpoint":{local}'
+    )
     if span.parent_id is not None:
-        out["parentId"] = f"{span.parent_id:016x}"
+        text += f',"parentId":"{span.parent_id:016x}"'
     if span.kind is not None:
-        out["kind"] = span.kind
+        text += f',"kind":"{span.kind}"'
     if span.remote_endpoint is not None:
-        out["remoteEndpoint"] = _endpoint_json(span.remote_endpoint)
+        text += ',"remoteEndpoint":' + endpoint_json(span.remote_endpoint)
     if span.annotations:
-        out["annotations"] = [{"timestamp": t, "value": v} for t, v in span.annotations]
+        text += (
+            ',"annotations":['
+            + ",".join([f'{{"timestamp":{t},"value":{_q(v)}}}' for t, v in span.annotations])
+            + "]"
+        )
     if span.tags:
-        out["tags"] = span.tags
+        text += ',"tags":{' + ",".join([_q(k) + ":" + _q(v) for k, v in span.tags.items()]) + "}"
     if span.shared:
-        out["shared"] = True
-    return out
+        text += ',"shared":true'
+    return text + "}"
 
 
 def encode_json(spans: Sequence[ZipkinSpan]) -> bytes:
-    """A JSON list of v2 spans, UTF-8."""
-    locals_: dict[int, dict[str, Any]] = {}
-    objects = []
+    """A JSON list of v2 spans, UTF-8 (a lone surrogate becomes "?")."""
+    locals_: dict[int, str] = {}
+    texts = []
     for span in spans:
         endpoint = span.local_endpoint
         local = locals_.get(id(endpoint))
         if local is None:
-            local = locals_[id(endpoint)] = _endpoint_json(endpoint)
-        objects.append(span_json(span, local))
-    return _dumps(objects).encode("utf-8", "replace")  # lone surrogates become "?"
+            local = locals_[id(endpoint)] = endpoint_json(endpoint)
+        texts.append(span_json(span, local))
+    return ("[" + ",".join(texts) + "]").encode("utf-8", "replace")
 
 
 # ------------------------------------------------------------------ protobuf (zipkin.proto3)

@@ -26,7 +26,17 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-_KINDS = {"CLIENT": "CLIENT", "SERVER": "SERVER", "PRODUCER": "PRODUCER", "CONSUMER": "CONSUMER"}
+from otel.trace import SpanKind, StatusCode
+
+_KINDS = {
+    SpanKind.CLIENT: "CLIENT",
+    SpanKind.SERVER: "SERVER",
+    SpanKind.PRODUCER: "PRODUCER",
+    SpanKind.CONSUMER: "CONSUMER",
+}
+_KINDS_BY_NAME = {kind.name: name for kind, name in _KINDS.items()}
+_OK, _ERROR = StatusCode.OK, StatusCode.ERROR
+_dumps = json.JSONEncoder(ensure_ascii=False, default=str).encode
 # (attribute, paired port attribute) in the specification's rank order
 _REMOTE_RANKING = (
     ("peer.service", None),
@@ -180,36 +190,44 @@ def span(sdk_span: Any, local: Endpoint, max_length: int | None = None) -> Zipki
     """The Zipkin span of one finished SDK span; ``local`` is its resource's endpoint."""
     context = sdk_span.context
     parent = sdk_span.parent
-    kind = _KINDS.get(sdk_span.kind.name)
+    kind = _KINDS.get(sdk_span.kind)
+    if kind is None:  # another SpanKind enum with the same names
+        kind = _KINDS_BY_NAME.get(getattr(sdk_span.kind, "name", ""))
     attributes = sdk_span.attributes
-    tags = {k: tag_value(v, max_length) for k, v in attributes.items()} if attributes else {}
+    if not attributes:
+        tags = {}
+    elif max_length is None:
+        tags = {k: v if type(v) is str else tag_value(v) for k, v in attributes.items()}
+    else:
+        tags = {k: tag_value(v, max_length) for k, v in attributes.items()}
     status = sdk_span.status
-    code = status.status_code.name
-    if code == "ERROR":
+    code = status.status_code
+    if code is not _ERROR and code is not _OK:
+        code = {"ERROR": _ERROR, "OK": _OK}.get(getattr(code, "name", ""))
+    if code is _ERROR:
         tags["otel.status_code"] = "ERROR"
         tags["error"] = str(status.description or "")
     else:
-        tags.pop("error", None)  # only an ERROR status may mark the span as failed
-        if code == "OK":
+        if "error" in tags:
+            del tags["error"]  # only an ERROR status may mark the span as failed
+        if code is _OK:
             tags["otel.status_code"] = "OK"
     scope = sdk_span.instrumentation_scope
     if scope is not None:
         tags["otel.scope.name"] = scope.name
         if scope.version:
             tags["otel.scope.version"] = scope.version
-    for key, count in (
-        ("otel.dropped_attributes_count", sdk_span.dropped_attributes),
-        ("otel.dropped_events_count", sdk_span.dropped_events),
-        ("otel.dropped_links_count", sdk_span.dropped_links),
-    ):
-        if count:
-            tags[key] = str(count)
+    if sdk_span.dropped_attributes:
+        tags["otel.dropped_attributes_count"] = str(sdk_span.dropped_attributes)
+    if sdk_span.dropped_events:
+        tags["otel.dropped_events_count"] = str(sdk_span.dropped_events)
+    if sdk_span.dropped_links:
+        tags["otel.dropped_links_count"] = str(sdk_span.dropped_links)
     annotations = []
     for event in sdk_span.events:
         event_attributes = event.attributes
         if event_attributes:
-            body = json.dumps(dict(event_attributes), default=_json_default, ensure_ascii=False)
-            value = f"{json.dumps(event.name, ensure_ascii=False)}: {body}"
+            value = f"{_dumps(event.name)}: {_dumps(dict(event_attributes))}"
         else:
             value = event.name
         annotations.append((event.timestamp // 1000, value))
