@@ -51,7 +51,7 @@ def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """First retry after 10 ms; afterwards the cores in ``otlp_testkit.OPEN_CORES`` are shut."""
     import otlp_testkit
 
-    from otel.exporter.otlp import _retry
+    from otel.exporter._transport import _retry
 
     monkeypatch.setattr(_retry, "INITIAL_BACKOFF_S", 0.01)
     yield

@@ -13,8 +13,8 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from otel.exporter._transport import ExportCore, ExportOutcome, encode_keeping_good
 from otel.exporter.otlp import _config, _json
-from otel.exporter.otlp._exporter import ExportCore, encode_keeping_good
 from otel.exporter.otlp._proto._encode_logs import encode_logs
 from otel.exporter.otlp._proto._encode_metrics import encode_metrics
 from otel.exporter.otlp._proto._encode_trace import encode_spans
@@ -33,12 +33,15 @@ T = TypeVar("T")
 
 
 class _Common:
-    _core: ExportCore
-    _json = False
+    """Codec choice + export core, given explicitly by the concrete exporter's constructor."""
+
+    def _compose(self, core: ExportCore, json: bool) -> None:
+        self._core = core
+        self._json = json
 
     @property
     def _endpoint(self) -> str:
-        return self._core.transport.endpoint
+        return self._core.sender.endpoint
 
     @property
     def _timeout(self) -> float:
@@ -46,7 +49,7 @@ class _Common:
 
     def _deliver(self, encode: Callable[[], bytes], count: int, timeout_s: float | None) -> bool:
         try:
-            return self._core.send(encode, count, timeout_s)
+            return self._core.send(encode, count, timeout_s) is ExportOutcome.SUCCESS
         except Exception:
             _logger.exception("OTLP %s export failed unexpectedly", self._core.signal)
             return False
@@ -62,7 +65,9 @@ class _Common:
         if not items:
             return True
         encode = encode_json if self._json else encode_proto
-        return self._deliver(lambda: encode_keeping_good(encode, items, what), len(items), None)
+        return self._deliver(
+            lambda: encode_keeping_good(encode, items, what, _logger), len(items), None
+        )
 
     def shutdown(self) -> None:
         self._core.shutdown()
