@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
+from otel.context import _SUPPRESS_INSTRUMENTATION_KEY, attach, detach, set_value
 from otel.exporter.otlp._retry import Attempt, run_with_retries
 
 _logger = logging.getLogger("otel.exporter.otlp")
@@ -103,11 +104,16 @@ class ExportCore:
         def attempt(remaining: float) -> Attempt:
             return transport.attempt(payload, remaining, signal)
 
+        # Exports are never traced: an instrumented http.client/urllib/requests sees the
+        # suppression key and stays quiet (no span, no injected headers).
+        token = attach(set_value(_SUPPRESS_INSTRUMENTATION_KEY, True))
         try:
             result = run_with_retries(attempt, deadline, self._shutdown)
         except Exception:
             _logger.exception("Unexpected error exporting %s to %s", signal, transport.endpoint)
             return False
+        finally:
+            detach(token)
         if result.success:
             return True
         if result.gave_up_reason == "not retryable":
