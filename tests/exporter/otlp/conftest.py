@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import http.server
 import socket
 import ssl
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,27 +14,8 @@ _here = str(Path(__file__).parent)
 if _here not in sys.path:
     sys.path.insert(0, _here)
 
-from otlp_peers import Receiver, _Handler  # noqa: E402
-
-
-@contextlib.contextmanager
-def _serving(context: ssl.SSLContext | None = None) -> Iterator[Receiver]:
-    """The OTLP/HTTP receiver on a loopback port (behind TLS when ``context`` is given)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
-    if context is not None:
-        server.socket = context.wrap_socket(server.socket, server_side=True)
-    receiver = Receiver(port=server.server_address[1])
-    server.receiver = receiver  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.daemon = True
-    thread.start()
-    try:
-        yield receiver
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+from otlp_peers import Receiver  # noqa: E402
+from otlp_peers import serving as _serving  # noqa: E402
 
 
 @pytest.fixture

@@ -1,3 +1,4 @@
-"""Stable attribute names, one module per namespace (official: ``opentelemetry.semconv.attributes``)."""
+"""Stable attribute names, one module per namespace
+(official: ``opentelemetry.semconv.attributes``)."""
 
 __all__: list[str] = []
