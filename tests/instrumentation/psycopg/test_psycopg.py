@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from typing import Any
 
 import psycopg
 import psycopg_pool
@@ -12,8 +13,6 @@ import pytest
 from otel.instrumentation.psycopg import PsycopgInstrumentor
 from otel.testing import CapturedSpans, capture_metrics, capture_spans
 from otel.trace import SpanKind, StatusCode
-
-from .conftest import Postgres
 
 
 @pytest.fixture
@@ -30,7 +29,7 @@ def instrumented() -> Iterator[None]:
 
 
 def test_sync_queries_become_client_spans_with_server_attributes(
-    postgres: Postgres, instrumented: None, spans: CapturedSpans
+    postgres: Any, instrumented: None, spans: CapturedSpans
 ) -> None:
     with psycopg.connect(postgres.conninfo) as connection:
         assert isinstance(connection, psycopg.Connection)
@@ -54,7 +53,7 @@ def test_sync_queries_become_client_spans_with_server_attributes(
 
 
 def test_connection_execute_is_traced(
-    postgres: Postgres, instrumented: None, spans: CapturedSpans
+    postgres: Any, instrumented: None, spans: CapturedSpans
 ) -> None:
     with psycopg.Connection.connect(postgres.conninfo) as connection:
         assert connection.execute("SELECT 1").fetchone() == (1,)
@@ -62,7 +61,7 @@ def test_connection_execute_is_traced(
 
 
 def test_server_error_records_sqlstate_and_error_status(
-    postgres: Postgres, instrumented: None, spans: CapturedSpans
+    postgres: Any, instrumented: None, spans: CapturedSpans
 ) -> None:
     with (
         psycopg.connect(postgres.conninfo) as connection,
@@ -76,7 +75,7 @@ def test_server_error_records_sqlstate_and_error_status(
 
 
 def test_async_connection_is_traced(
-    postgres: Postgres, instrumented: None, spans: CapturedSpans
+    postgres: Any, instrumented: None, spans: CapturedSpans
 ) -> None:
     async def main() -> list[tuple[int]]:
         connection = await psycopg.AsyncConnection.connect(postgres.conninfo)
@@ -89,7 +88,7 @@ def test_async_connection_is_traced(
 
 
 def test_pool_connections_are_traced(
-    postgres: Postgres, instrumented: None, spans: CapturedSpans
+    postgres: Any, instrumented: None, spans: CapturedSpans
 ) -> None:
     with psycopg_pool.ConnectionPool(postgres.conninfo, min_size=1, max_size=2) as pool:
         with pool.connection() as connection:
@@ -100,7 +99,7 @@ def test_pool_connections_are_traced(
 
 
 def test_async_pool_connections_are_traced(
-    postgres: Postgres, instrumented: None, spans: CapturedSpans
+    postgres: Any, instrumented: None, spans: CapturedSpans
 ) -> None:
     async def main() -> None:
         async with (
@@ -115,7 +114,7 @@ def test_async_pool_connections_are_traced(
     assert spans.names() == ["SELECT"]
 
 
-def test_duration_metric_reaches_the_meter(postgres: Postgres, instrumented: None) -> None:
+def test_duration_metric_reaches_the_meter(postgres: Any, instrumented: None) -> None:
     with capture_metrics() as metrics:
         with psycopg.connect(postgres.conninfo) as connection:
             connection.execute("SELECT 1")
@@ -125,7 +124,7 @@ def test_duration_metric_reaches_the_meter(postgres: Postgres, instrumented: Non
 
 
 def test_instrument_connection_and_uninstrument_connection(
-    postgres: Postgres, spans: CapturedSpans
+    postgres: Any, spans: CapturedSpans
 ) -> None:
     with psycopg.connect(postgres.conninfo) as connection:
         assert PsycopgInstrumentor.instrument_connection(connection) is connection
@@ -135,7 +134,7 @@ def test_instrument_connection_and_uninstrument_connection(
     assert spans.names() == ["SELECT"]
 
 
-def test_uninstrument_restores_connect(postgres: Postgres, spans: CapturedSpans) -> None:
+def test_uninstrument_restores_connect(postgres: Any, spans: CapturedSpans) -> None:
     original = psycopg.connect
     PsycopgInstrumentor().instrument()
     PsycopgInstrumentor().uninstrument()
