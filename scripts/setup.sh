@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 # Debian packages used by tests against real peers. Add to this list, never install by hand.
 # openssl: the OTLP TLS tests make a throw-away CA with it.
 SYSTEM_PACKAGES=(openssl ${OTEL_SYSTEM_PACKAGES:-})
+SYSTEM_PACKAGES+=(postgresql)  # instrumentation: psycopg tests run a real PostgreSQL server
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
