@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 
 # Debian packages used by tests against real peers. Add to this list, never install by hand.
 # openssl: the OTLP TLS tests make a throw-away CA with it.
-SYSTEM_PACKAGES=(openssl ${OTEL_SYSTEM_PACKAGES:-})
+# prometheus: the real Prometheus server and promtool the Prometheus exporter tests run
+#   (tests start their own server; the Debian service is never used).
+SYSTEM_PACKAGES=(openssl prometheus ${OTEL_SYSTEM_PACKAGES:-})
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do

@@ -8,6 +8,7 @@ samples and exemplars (OpenMetrics only), the ``info`` type (text: a gauge), HEL
 
 from __future__ import annotations
 
+from itertools import accumulate
 from typing import Any
 
 from otel.exporter.prometheus._model import Exposition, Family, exponential_as_classic
@@ -50,14 +51,14 @@ def _family(out: list[str], family: Family, om: bool) -> None:
     else:
         header = name
     append(f"# HELP {header} {_help(family.help, om)}\n")
-    if kind == "info" and not om:
+    if (kind == "info" and not om) or kind == "updown":
         append(f"# TYPE {header} gauge\n")
     else:
         append(f"# TYPE {header} {kind}\n")
     if om and family.unit:
         append(f"# UNIT {header} {family.unit}\n")
     series = family.series
-    if kind == "gauge":
+    if kind in ("gauge", "updown"):
         for labels, (value,) in series.items():
             if labels:
                 append(f"{name}{{{labels}}} {_value(value)}\n")
@@ -79,29 +80,51 @@ def _family(out: list[str], family: Family, om: bool) -> None:
             if om and created is not None:
                 append(f"{created_name}{braces} {format_float(created)}\n")
     else:
+        cache: dict[tuple[float, ...], list[str]] = {}
         for labels, histogram in series.items():
-            _histogram(append, name, labels, histogram, om)
+            _histogram(append, name, labels, histogram, om, cache)
 
 
-def _histogram(append: Any, name: str, labels: str, sample: list[Any], om: bool) -> None:
+def _le_texts(bounds: list[float], cache: dict[tuple[float, ...], list[str]]) -> list[str]:
+    key = tuple(bounds)
+    texts = cache.get(key)
+    if texts is None:
+        texts = [f'le="{format_le(bound)}"}} ' for bound in bounds]
+        if len(cache) < 256:
+            cache[key] = texts
+    return texts
+
+
+def _histogram(
+    append: Any,
+    name: str,
+    labels: str,
+    sample: list[Any],
+    om: bool,
+    cache: dict[tuple[float, ...], list[str]],
+) -> None:
     if sample[0] == "h":
         _, bounds, counts, total, count, created, negative, exemplars = sample
     else:
         bounds, counts = exponential_as_classic(sample)
         total, count, created, negative, exemplars = sample[8:13]
     bucket = f"{name}_bucket{{{labels}," if labels else f"{name}_bucket{{"
-    chosen = _bucket_exemplars(bounds, exemplars) if om and exemplars else None
-    running = 0
-    for i, bound in enumerate(bounds):
-        running += counts[i]
-        line = f'{bucket}le="{format_le(bound)}"}} {running}'
-        if chosen is not None and chosen[i] is not None:
-            line = f"{line} # {chosen[i]}"
-        append(line + "\n")
-    line = f'{bucket}le="+Inf"}} {count}'
-    if chosen is not None and chosen[-1] is not None:
-        line = f"{line} # {chosen[-1]}"
-    append(line + "\n")
+    les = _le_texts(bounds, cache)
+    if om and exemplars:
+        chosen = _bucket_exemplars(bounds, exemplars)
+        for le, running, exemplar in zip(les, accumulate(counts), chosen, strict=False):
+            if exemplar is None:
+                append(f"{bucket}{le}{running}\n")
+            else:
+                append(f"{bucket}{le}{running} # {exemplar}\n")
+        if chosen[-1] is not None:
+            append(f'{bucket}le="+Inf"}} {count} # {chosen[-1]}\n')
+        else:
+            append(f'{bucket}le="+Inf"}} {count}\n')
+    else:
+        for le, running in zip(les, accumulate(counts), strict=False):
+            append(f"{bucket}{le}{running}\n")
+        append(f'{bucket}le="+Inf"}} {count}\n')
     braces = f"{{{labels}}}" if labels else ""
     append(f"{name}_count{braces} {count}\n")
     if not negative:

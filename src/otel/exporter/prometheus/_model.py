@@ -8,7 +8,8 @@ one already there (sums and histograms add, gauges keep the newest).
 
 Series layouts (lists, index constants below):
 - ``counter``: ``[value, created_seconds | None, exemplar_text | None]``
-- ``gauge`` / ``info``: ``[value]``
+- ``gauge`` / ``info``: ``[value]``; ``updown`` (a non-monotonic sum, TYPE gauge, but
+  additive across processes): ``[value]``
 - ``histogram`` with explicit buckets: ``["h", bounds, counts, sum, count, created,
   negative, exemplars]``
 - ``histogram`` from an exponential histogram: ``["e", scale, zero_count, zero_threshold,
@@ -35,6 +36,7 @@ _WARNED = FirstSeen(512)
 _SUFFIXES = {
     "counter": ("_total", "_created"),
     "gauge": (),
+    "updown": (),
     "histogram": ("_bucket", "_count", "_sum", "_created"),
     "info": ("_info",),
 }
@@ -133,6 +135,8 @@ class Exposition:
                 current[1] = series[1]
             if series[2] is not None:
                 current[2] = series[2]
+        elif kind == "updown":
+            current[0] += series[0]
         elif kind == "histogram":
             merged = merge_histograms(current, series)
             if merged is None:

@@ -110,10 +110,15 @@ class CollectorRegistry:
             if reader not in self._readers:
                 self._readers = [*self._readers, reader]
         self._start_multiproc()
+        if self._multiproc is not None and (self._writer is None or not self._writer.is_alive()):
+            self._start_writer()
 
     def unregister(self, reader: PrometheusMetricReader) -> None:
+        """Stop exposing ``reader``; the snapshot thread stops with the last reader."""
         with self._lock:
             self._readers = [r for r in self._readers if r is not reader]
+            if not self._readers:
+                self._stop.set()
 
     # --- scrape ----------------------------------------------------------------------------
 
@@ -168,7 +173,6 @@ class CollectorRegistry:
             )
             return
         self._multiproc = MultiprocessDirectory(directory)
-        self._start_writer()
 
     def _start_writer(self) -> None:
         interval = env_float(MULTIPROC_INTERVAL_ENV, 1000.0, minimum=1.0) / 1000.0
@@ -199,7 +203,8 @@ class CollectorRegistry:
         self._lock = threading.Lock()
         if self._multiproc is not None:
             self._multiproc.renew()
-            self._start_writer()
+            if self._readers:
+                self._start_writer()
 
     def _at_exit(self) -> None:
         self._stop.set()

@@ -163,7 +163,7 @@ class Translator:
         if isinstance(data, Gauge):
             kind, is_gauge = "gauge", True
         elif isinstance(data, Sum):
-            kind, is_gauge = ("counter" if data.is_monotonic else "gauge"), False
+            kind, is_gauge = ("counter" if data.is_monotonic else "updown"), False
         elif isinstance(data, (Histogram, ExponentialHistogram)):
             kind, is_gauge = "histogram", False
         else:
@@ -202,7 +202,7 @@ class Translator:
 
 def _series(family: Family, point: Any) -> list[Any]:
     kind = family.kind
-    if kind == "gauge":
+    if kind in ("gauge", "updown"):
         return [point.value]
     exemplars = point.exemplars
     if kind == "counter":
