@@ -7,11 +7,19 @@ default 16 buckets), then time one scrape's work: collect + translate + encode. 
 (text 0.0.4) or ``prometheus_client.openmetrics.exposition.generate_latest`` over the
 registry ``opentelemetry-exporter-prometheus`` registers with. Issue 13 target: >= 5x.
 
+Prefork mode (``OTEL_PYTHON_PROMETHEUS_MULTIPROC_DIR``, otel only): what a measurement costs
+with it on (the record path is unchanged: compare with the official counter.add), what one
+periodic snapshot costs (collect + JSON file), and a scrape merging this process with three
+other workers' files of 10,000 series each.
+
 Run: ``.venv/bin/python benchmarks/_harness.py prometheus``.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +29,13 @@ COUNTERS, UP_DOWN, HISTOGRAMS = 5_000, 3_000, 2_000
 
 
 def _scrape(prefix: str, openmetrics: bool) -> Callable[[], object]:
+    return _build(prefix, openmetrics)[0]
+
+
+def _build(prefix: str, openmetrics: bool) -> tuple[Callable[[], object], Any]:
+    """The scrape function and the registry it renders (10,000 series recorded)."""
     provider: Any
+    registry: Any
     if prefix == "otel":
         from otel.exporter.prometheus import CollectorRegistry, PrometheusMetricReader
         from otel.sdk.metrics import Counter, Histogram, MeterProvider, UpDownCounter
@@ -68,6 +82,51 @@ def _scrape(prefix: str, openmetrics: bool) -> Callable[[], object]:
         histogram.record(i % 50 / 10, {"route": f"/h/{i}", "method": "GET"})
     body = scrape()
     assert len(body) > 500_000, len(body)  # type: ignore[arg-type]
+    return scrape, registry
+
+
+def _counter_add(prefix: str, prefork: bool) -> Callable[[], object]:
+    if prefix == "otel":
+        if prefork:
+            os.environ["OTEL_PYTHON_PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp()
+        from otel.exporter.prometheus import CollectorRegistry, PrometheusMetricReader
+        from otel.sdk.metrics import MeterProvider
+
+        reader: Any = PrometheusMetricReader(registry=CollectorRegistry())
+        provider: Any = MeterProvider(metric_readers=[reader])
+    else:
+        import prometheus_client
+        from opentelemetry.exporter.prometheus import (  # type: ignore[import-not-found]
+            PrometheusMetricReader as OfficialReader,
+        )
+        from opentelemetry.sdk.metrics import (  # type: ignore[import-not-found]
+            MeterProvider as OProvider,
+        )
+
+        reader = OfficialReader(registry=prometheus_client.CollectorRegistry())
+        provider = OProvider(metric_readers=[reader])
+    counter = provider.get_meter("bench").create_counter("hits")
+    attributes = {"route": "/a", "status": "200"}
+    counter.add(1, attributes)
+    return lambda: counter.add(1, attributes)
+
+
+def _prefork(what: str) -> Callable[[], object]:
+    directory = tempfile.mkdtemp()
+    os.environ["OTEL_PYTHON_PROMETHEUS_MULTIPROC_DIR"] = directory
+    os.environ["OTEL_PYTHON_PROMETHEUS_MULTIPROC_INTERVAL_MILLIS"] = "3600000"
+    from otel.exporter.prometheus import CollectorRegistry
+
+    scrape, registry = _build("otel", False)
+    assert isinstance(registry, CollectorRegistry)
+    if what == "snapshot":
+        return registry._write_snapshot  # type: ignore[no-any-return]
+    snapshot = registry.collect_own().to_json()
+    for worker in (1, 2, 3):  # three other live "workers" (pid 1 always exists)
+        with open(os.path.join(directory, f"1-worker{worker}.json"), "w") as file:
+            json.dump(snapshot, file, separators=(",", ":"))
+    body = registry.generate_latest(False)
+    assert b'http_requests_total{route="/r/0",status="200"' in body
     return scrape
 
 
@@ -86,6 +145,25 @@ CASES = [
         lambda: _scrape("official", True),
         unit="ns/scrape",
         repeat=5,
+        target_seconds=1.0,
+    ),
+    Case(
+        "Prometheus prefork mode on: counter.add (record path)",
+        lambda: _counter_add("otel", True),
+        lambda: _counter_add("official", False),
+    ),
+    Case(
+        "Prometheus prefork: one periodic snapshot of 10,000 series (collect + file)",
+        lambda: _prefork("snapshot"),
+        unit="ns/snapshot",
+        repeat=3,
+        target_seconds=1.0,
+    ),
+    Case(
+        "Prometheus prefork: scrape merging 4 processes x 10,000 series (text)",
+        lambda: _prefork("scrape"),
+        unit="ns/scrape",
+        repeat=3,
         target_seconds=1.0,
     ),
 ]

@@ -46,7 +46,6 @@ def _gunicorn(port: int, directory: str, preload: bool) -> subprocess.Popen[byte
 
 @pytest.fixture(params=[False, True], ids=["fork-then-import", "preload"])
 def gunicorn_port(request: pytest.FixtureRequest) -> Iterator[int]:
-    pytest.importorskip("gunicorn")
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="otel-multiproc-") as directory:
         server = _gunicorn(port, directory, preload=request.param)

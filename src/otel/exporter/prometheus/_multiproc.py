@@ -5,7 +5,7 @@ one server, emptied by the operator before the server starts). Each process writ
 ``<pid>-<token>.json`` (the token is fresh in every process, so a reused pid never
 inherits a dead worker's file) by writing a temporary file and renaming it: a reader sees
 the old snapshot or the new one, never half of one. Writes happen on a daemon thread every
-``OTEL_PYTHON_PROMETHEUS_MULTIPROC_INTERVAL_MILLIS`` (1000), at exit, and in the scraping
+``OTEL_PYTHON_PROMETHEUS_MULTIPROC_INTERVAL_MILLIS`` (5000), at exit, and in the scraping
 process just before it reads the others — never on the path that records a measurement.
 
 Merging: sums (counters, up-down counters) and histograms add up, gauges stay per process
@@ -65,8 +65,9 @@ def _load(path: str) -> Any:
 def _dump(path: str, data: Any) -> None:
     tmp = f"{path}.{secrets.token_hex(4)}.tmp"
     try:
+        text = json.dumps(data, separators=(",", ":"))  # one C-speed call, one write
         with open(tmp, "w", encoding="utf-8") as file:
-            json.dump(data, file, separators=(",", ":"))
+            file.write(text)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -45,6 +45,7 @@ _logger = get_logger("otel.exporter.prometheus")
 
 _CUMULATIVE = AggregationTemporality.CUMULATIVE
 _SCRAPE_TIMEOUT_MILLIS = 10_000.0
+DEFAULT_INTERVAL_MILLIS = 5000.0  # prefork snapshots: staleness of other workers vs CPU
 
 
 def wants_openmetrics(accept: str | None) -> bool:
@@ -175,7 +176,7 @@ class CollectorRegistry:
         self._multiproc = MultiprocessDirectory(directory)
 
     def _start_writer(self) -> None:
-        interval = env_float(MULTIPROC_INTERVAL_ENV, 1000.0, minimum=1.0) / 1000.0
+        interval = env_float(MULTIPROC_INTERVAL_ENV, DEFAULT_INTERVAL_MILLIS, minimum=1.0) / 1000.0
         ref = weakref.ref(self)
         stop = self._stop = threading.Event()
 
