@@ -6,8 +6,10 @@ cd "$(dirname "$0")/.."
 
 # Debian packages used by tests against real peers. Add to this list, never install by hand.
 # openssl: the OTLP TLS tests make a throw-away CA with it.
-SYSTEM_PACKAGES=(openssl ${OTEL_SYSTEM_PACKAGES:-})
-SYSTEM_PACKAGES+=(postgresql)  # instrumentation: psycopg tests run a real PostgreSQL server
+# postgresql: the psycopg instrumentation tests run a real PostgreSQL server.
+# prometheus: the real Prometheus server and promtool the Prometheus exporter tests run
+#   (tests start their own server; the Debian service is never used).
+SYSTEM_PACKAGES=(openssl postgresql prometheus ${OTEL_SYSTEM_PACKAGES:-})
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
