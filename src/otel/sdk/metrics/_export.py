@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import math
 import os
 import sys
@@ -15,6 +14,7 @@ from enum import Enum
 from typing import IO, Any, TypeAlias
 
 from otel import metrics as _api
+from otel._log import get_logger
 from otel.sdk._batch import shutdown_exporter
 from otel.sdk.config import env_float
 from otel.sdk.metrics._instrument import (
@@ -30,7 +30,7 @@ from otel.sdk.metrics._point import AggregationTemporality, MetricsData
 from otel.sdk.metrics._stream import DEFAULT_CARDINALITY_LIMIT
 from otel.sdk.metrics._view import Aggregation, DefaultAggregation
 
-_logger = logging.getLogger("otel.sdk.metrics.export")
+_logger = get_logger("otel.sdk.metrics.export")
 
 _INSTRUMENT_CLASSES: tuple[type, ...] = (
     Counter,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import logging
 import os
 import sys
 import threading
@@ -11,6 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import IO
 
+from otel._log import get_logger
 from otel.sdk._batch import BatchWorker, shutdown_exporter
 from otel.sdk._fork import renew_lock_after_fork
 from otel.sdk.config import env_int
@@ -18,7 +18,7 @@ from otel.sdk.logs._guard import GUARD, report_once
 from otel.sdk.logs._provider import LogRecordProcessor
 from otel.sdk.logs._record import LogData, LogRecord
 
-_logger = logging.getLogger("otel.sdk.logs.export")
+_logger = get_logger("otel.sdk.logs.export")
 
 
 class LogExportResult(enum.Enum):
