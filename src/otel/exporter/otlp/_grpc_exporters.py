@@ -17,6 +17,7 @@ from otel.exporter.otlp._signals import (
     SpanExporterBase,
     metric_preferences,
 )
+from otel.sdk._self_metrics import ExportCounts, NoExportCounts, exporter_counts
 from otel.sdk.metrics.export import AggregationTemporality, MetricExporter
 
 __all__ = ["OTLPLogExporter", "OTLPMetricExporter", "OTLPSpanExporter"]
@@ -30,6 +31,7 @@ class _GrpcExporter:
 
     _signal: str
     _core: ExportCore
+    _self_metrics: ExportCounts | NoExportCounts
 
     def __init__(
         self,
@@ -44,6 +46,7 @@ class _GrpcExporter:
         certificate_file: str | None = None,
         client_key_file: str | None = None,
         client_certificate_file: str | None = None,
+        meter_provider: Any = None,
     ) -> None:
         signal = self._signal
         resolved_headers: Mapping[str, str] | Sequence[tuple[str, str]]
@@ -66,6 +69,8 @@ class _GrpcExporter:
             channel_options=channel_options,
         )
         self._core = ExportCore(signal, sender, _config.timeout_seconds(signal, timeout))
+        self._self_metrics_transport = "grpc"
+        self._self_metrics = exporter_counts(signal, "grpc", meter_provider)
 
 
 class OTLPSpanExporter(_GrpcExporter, SpanExporterBase):
@@ -101,6 +106,7 @@ class OTLPMetricExporter(_GrpcExporter, MetricExporterBase):
         certificate_file: str | None = None,
         client_key_file: str | None = None,
         client_certificate_file: str | None = None,
+        meter_provider: Any = None,
     ) -> None:
         temporality, aggregation = metric_preferences(preferred_temporality, preferred_aggregation)
         MetricExporter.__init__(self, temporality, aggregation)
@@ -117,4 +123,5 @@ class OTLPMetricExporter(_GrpcExporter, MetricExporterBase):
             certificate_file=certificate_file,
             client_key_file=client_key_file,
             client_certificate_file=client_certificate_file,
+            meter_provider=meter_provider,
         )

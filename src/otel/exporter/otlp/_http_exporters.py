@@ -18,6 +18,7 @@ from otel.exporter.otlp._signals import (
     SpanExporterBase,
     metric_preferences,
 )
+from otel.sdk._self_metrics import ExportCounts, NoExportCounts, exporter_counts
 from otel.sdk.metrics.export import AggregationTemporality, MetricExporter
 
 __all__ = ["OTLPLogExporter", "OTLPMetricExporter", "OTLPSpanExporter"]
@@ -34,6 +35,7 @@ class _HttpExporter:
     _signal: str
     _core: ExportCore
     _json: bool
+    _self_metrics: ExportCounts | NoExportCounts
 
     def __init__(
         self,
@@ -47,6 +49,7 @@ class _HttpExporter:
         session: object = None,
         *,
         protocol: str | None = None,
+        meter_provider: Any = None,
     ) -> None:
         signal = self._signal
         if session is not None:
@@ -64,6 +67,8 @@ class _HttpExporter:
             ),
         )
         self._core = ExportCore(signal, sender, _config.timeout_seconds(signal, timeout))
+        self._self_metrics_transport = "http_json" if self._json else "http"
+        self._self_metrics = exporter_counts(signal, self._self_metrics_transport, meter_provider)
 
 
 class OTLPSpanExporter(_HttpExporter, SpanExporterBase):
@@ -98,6 +103,7 @@ class OTLPMetricExporter(_HttpExporter, MetricExporterBase):
         max_export_batch_size: int | None = None,
         *,
         protocol: str | None = None,
+        meter_provider: Any = None,
     ) -> None:
         temporality, aggregation = metric_preferences(preferred_temporality, preferred_aggregation)
         MetricExporter.__init__(self, temporality, aggregation)
@@ -114,4 +120,5 @@ class OTLPMetricExporter(_HttpExporter, MetricExporterBase):
             compression,
             session,
             protocol=protocol,
+            meter_provider=meter_provider,
         )

@@ -18,6 +18,7 @@ from otel.exporter.otlp._exporter import ExportCore, encode_keeping_good
 from otel.exporter.otlp._proto._encode_logs import encode_logs
 from otel.exporter.otlp._proto._encode_metrics import encode_metrics
 from otel.exporter.otlp._proto._encode_trace import encode_spans
+from otel.sdk._self_metrics import NO_EXPORT_COUNTS, ExportCounts, NoExportCounts, exporter_counts
 from otel.sdk.logs.export import LogExporter, LogExportResult
 from otel.sdk.metrics.export import (
     AggregationTemporality,
@@ -35,6 +36,9 @@ T = TypeVar("T")
 class _Common:
     _core: ExportCore
     _json = False
+    # otel.sdk.exporter.<signal>.* counts; the constructors set their own (self-metrics)
+    _self_metrics: ExportCounts | NoExportCounts = NO_EXPORT_COUNTS
+    _self_metrics_transport = "http"
 
     @property
     def _endpoint(self) -> str:
@@ -45,11 +49,17 @@ class _Common:
         return self._core.timeout_s
 
     def _deliver(self, encode: Callable[[], bytes], count: int, timeout_s: float | None) -> bool:
+        counts = self._self_metrics
+        counts.start(count)
+        ok = False
         try:
-            return self._core.send(encode, count, timeout_s)
+            ok = self._core.send(encode, count, timeout_s)
+            return ok
         except Exception:
             _logger.exception("OTLP %s export failed unexpectedly", self._core.signal)
             return False
+        finally:
+            counts.done(count, None if ok else "export_failed")
 
     def _deliver_batch(
         self,
@@ -186,6 +196,12 @@ class MetricExporterBase(_Common, MetricExporter):
 
     def force_flush(self, timeout_millis: float = 10_000) -> bool:
         return True
+
+    def set_meter_provider(self, meter_provider: Any) -> None:
+        """Report this exporter's self-metrics through ``meter_provider`` (official name)."""
+        self._self_metrics = exporter_counts(
+            self._core.signal, self._self_metrics_transport, meter_provider
+        )
 
     def shutdown(self, timeout_millis: float = 30_000, **kwargs: Any) -> None:
         self._core.shutdown()

@@ -18,6 +18,8 @@ from otel.logs import LoggerProvider as APILoggerProvider
 from otel.logs import LogRecord as APILogRecord
 from otel.sdk._atexit import shutdown_at_exit
 from otel.sdk._fork import renew_lock_after_fork
+from otel.sdk._self_metrics import created_log_processor
+from otel.sdk._self_metrics import enabled as self_metrics_enabled
 from otel.sdk.config import sdk_disabled
 from otel.sdk.logs._guard import report_once
 from otel.sdk.logs._record import LogData, LogLimits, LogRecord, _span_ids
@@ -363,6 +365,7 @@ class LoggerProvider(APILoggerProvider):
         multi_log_record_processor: SynchronousMultiLogRecordProcessor | None = None,
         *,
         log_record_limits: LogLimits | None = None,
+        meter_provider: object = None,
     ) -> None:
         self._resource = resource if resource is not None else Resource.create()
         self._multi = (
@@ -370,6 +373,8 @@ class LoggerProvider(APILoggerProvider):
             if multi_log_record_processor is not None
             else SynchronousMultiLogRecordProcessor()
         )
+        if self_metrics_enabled():  # otel.sdk.log.created: counted only when switched on
+            self._multi.add_log_record_processor(created_log_processor(meter_provider))  # type: ignore[arg-type]
         self._limits = log_record_limits if log_record_limits is not None else LogLimits()
         self._disabled = sdk_disabled()
         self._loggers: dict[object, APILogger] = {}

@@ -18,6 +18,8 @@ from otel.attributes import AttributeValue, clean_attributes
 from otel.context import Context
 from otel.context._context import _CURRENT
 from otel.sdk._atexit import shutdown_at_exit
+from otel.sdk._self_metrics import enabled as self_metrics_enabled
+from otel.sdk._self_metrics import live_span_processor
 from otel.sdk.config import sdk_disabled
 from otel.sdk.resources import Resource
 from otel.sdk.trace._id_generator import IdGenerator, RandomIdGenerator, _getrandbits
@@ -413,6 +415,8 @@ class TracerProvider(trace_api.TracerProvider):
         active_span_processor: SynchronousMultiSpanProcessor | None = None,
         id_generator: IdGenerator | None = None,
         span_limits: SpanLimits | None = None,
+        *,
+        meter_provider: object = None,
     ) -> None:
         self._disabled = sdk_disabled()
         self._active_span_processor = (
@@ -420,6 +424,8 @@ class TracerProvider(trace_api.TracerProvider):
             if active_span_processor is not None
             else SynchronousMultiSpanProcessor()
         )
+        if self_metrics_enabled():  # otel.sdk.span.*: a counting hook only when switched on
+            self._active_span_processor.add_span_processor(live_span_processor(meter_provider))  # type: ignore[arg-type]
         self._resource = resource if resource is not None else Resource.create()
         self.sampler = sampler if sampler is not None else _get_from_env_or_default()
         self.id_generator = id_generator if id_generator is not None else RandomIdGenerator()
