@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from _support.peers import peer_missing
+
 _here = str(Path(__file__).parent)
 if _here not in sys.path:
     sys.path.insert(0, _here)
@@ -76,7 +78,7 @@ def certificates(tmp_path_factory: pytest.TempPathFactory) -> object:
 
     made = make_certificates(tmp_path_factory.mktemp("otlp-tls"))
     if made is None:
-        pytest.skip("the openssl command is needed to make test certificates")
+        peer_missing("the openssl command is needed to make test certificates")
     return made
 
 

@@ -80,6 +80,7 @@ class OTLPSpanExporter(SpanExporterBase):
         certificate_file: str | None = None,
         client_key_file: str | None = None,
         client_certificate_file: str | None = None,
+        meter_provider: Any = None,
     ) -> None:
         self._compose(
             *grpc_core(
@@ -94,7 +95,10 @@ class OTLPSpanExporter(SpanExporterBase):
                 certificate_file,
                 client_key_file,
                 client_certificate_file,
-            )
+            ),
+            signal=_config.TRACES,
+            transport="grpc",
+            meter_provider=meter_provider,
         )
 
 
@@ -114,6 +118,7 @@ class OTLPLogExporter(LogExporterBase):
         certificate_file: str | None = None,
         client_key_file: str | None = None,
         client_certificate_file: str | None = None,
+        meter_provider: Any = None,
     ) -> None:
         self._compose(
             *grpc_core(
@@ -128,7 +133,10 @@ class OTLPLogExporter(LogExporterBase):
                 certificate_file,
                 client_key_file,
                 client_certificate_file,
-            )
+            ),
+            signal=_config.LOGS,
+            transport="grpc",
+            meter_provider=meter_provider,
         )
 
 
@@ -151,6 +159,7 @@ class OTLPMetricExporter(MetricExporterBase):
         certificate_file: str | None = None,
         client_key_file: str | None = None,
         client_certificate_file: str | None = None,
+        meter_provider: Any = None,
     ) -> None:
         temporality, aggregation = metric_preferences(preferred_temporality, preferred_aggregation)
         MetricExporter.__init__(self, temporality, aggregation)
@@ -168,5 +177,8 @@ class OTLPMetricExporter(MetricExporterBase):
                 certificate_file,
                 client_key_file,
                 client_certificate_file,
-            )
+            ),
+            signal=_config.METRICS,
+            transport="grpc",
+            meter_provider=meter_provider,
         )

@@ -79,6 +79,7 @@ class OTLPSpanExporter(SpanExporterBase):
         *,
         protocol: str | None = None,
         _transport: Transport | None = None,
+        meter_provider: Any = None,
     ) -> None:
         self._compose(
             *http_core(
@@ -93,7 +94,10 @@ class OTLPSpanExporter(SpanExporterBase):
                 session,
                 protocol,
                 _transport,
-            )
+            ),
+            signal=_config.TRACES,
+            transport="http",
+            meter_provider=meter_provider,
         )
 
 
@@ -113,6 +117,7 @@ class OTLPLogExporter(LogExporterBase):
         *,
         protocol: str | None = None,
         _transport: Transport | None = None,
+        meter_provider: Any = None,
     ) -> None:
         self._compose(
             *http_core(
@@ -127,7 +132,10 @@ class OTLPLogExporter(LogExporterBase):
                 session,
                 protocol,
                 _transport,
-            )
+            ),
+            signal=_config.LOGS,
+            transport="http",
+            meter_provider=meter_provider,
         )
 
 
@@ -150,6 +158,7 @@ class OTLPMetricExporter(MetricExporterBase):
         *,
         protocol: str | None = None,
         _transport: Transport | None = None,
+        meter_provider: Any = None,
     ) -> None:
         temporality, aggregation = metric_preferences(preferred_temporality, preferred_aggregation)
         MetricExporter.__init__(self, temporality, aggregation)
@@ -168,5 +177,8 @@ class OTLPMetricExporter(MetricExporterBase):
                 session,
                 protocol,
                 _transport,
-            )
+            ),
+            signal=_config.METRICS,
+            transport="http",
+            meter_provider=meter_provider,
         )

@@ -18,6 +18,7 @@ from otel.exporter.otlp import _config, _json
 from otel.exporter.otlp._proto._encode_logs import encode_logs
 from otel.exporter.otlp._proto._encode_metrics import encode_metrics
 from otel.exporter.otlp._proto._encode_trace import encode_spans
+from otel.sdk._self_metrics import NO_EXPORT_COUNTS, ExportCounts, NoExportCounts, exporter_counts
 from otel.sdk.logs.export import LogExporter, LogExportResult
 from otel.sdk.metrics.export import (
     AggregationTemporality,
@@ -33,11 +34,25 @@ T = TypeVar("T")
 
 
 class _Common:
-    """Codec choice + export core, given explicitly by the concrete exporter's constructor."""
+    """Codec choice + export core + self-metric counts, given by the concrete constructor."""
 
-    def _compose(self, core: ExportCore, json: bool) -> None:
+    # otel.sdk.exporter.<signal>.* counts (SDK self-metrics, issue 14)
+    _self_metrics: ExportCounts | NoExportCounts = NO_EXPORT_COUNTS
+
+    def _compose(
+        self,
+        core: ExportCore,
+        json: bool,
+        *,
+        signal: str,
+        transport: str,
+        meter_provider: Any = None,
+    ) -> None:
         self._core = core
         self._json = json
+        self._signal = signal
+        self._self_metrics_transport = "http_json" if json else transport
+        self._self_metrics = exporter_counts(signal, self._self_metrics_transport, meter_provider)
 
     @property
     def _endpoint(self) -> str:
@@ -48,11 +63,17 @@ class _Common:
         return self._core.timeout_s
 
     def _deliver(self, encode: Callable[[], bytes], count: int, timeout_s: float | None) -> bool:
+        counts = self._self_metrics
+        counts.start(count)
+        ok = False
         try:
-            return self._core.send(encode, count, timeout_s) is ExportOutcome.SUCCESS
+            ok = self._core.send(encode, count, timeout_s) is ExportOutcome.SUCCESS
+            return ok
         except Exception:
             _logger.exception("OTLP %s export failed unexpectedly", self._core.signal)
             return False
+        finally:
+            counts.done(count, None if ok else "export_failed")
 
     def _deliver_batch(
         self,
@@ -191,6 +212,12 @@ class MetricExporterBase(_Common, MetricExporter):
 
     def force_flush(self, timeout_millis: float = 10_000) -> bool:
         return True
+
+    def set_meter_provider(self, meter_provider: Any) -> None:
+        """Report this exporter's self-metrics through ``meter_provider`` (official name)."""
+        self._self_metrics = exporter_counts(
+            self._signal, self._self_metrics_transport, meter_provider
+        )
 
     def shutdown(self, timeout_millis: float = 30_000, **kwargs: Any) -> None:
         self._core.shutdown()
