@@ -5,6 +5,8 @@
 - ``capture_logs()``: log records (stdlib ``logging`` included) captured for the block.
 - ``no_internal_errors()``: fail the block if otel logged an ERROR (an internal failure).
 - ``reset_globals()``: forget global providers and propagators.
+- ``RecordingTransport``: pass it as ``_transport=`` to any otel exporter to record what it
+  would send, with scripted answers (``otel.exporter._transport``; loaded on first use).
 
 With pytest, the same helpers are fixtures (``capture_spans``, ``capture_metrics``,
 ``capture_logs``), registered by the ``otel`` pytest plugin that installing otel enables.
@@ -20,9 +22,18 @@ __all__ = [
     "CapturedLogs",
     "CapturedMetrics",
     "CapturedSpans",
+    "RecordingTransport",
     "capture_logs",
     "capture_metrics",
     "capture_spans",
     "no_internal_errors",
     "reset_globals",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name == "RecordingTransport":
+        from otel.exporter._transport._recording import RecordingTransport
+
+        return RecordingTransport
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
