@@ -23,10 +23,18 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import json.encoder
 from collections.abc import Mapping
 from typing import Any
 
 from otel.trace import SpanKind, StatusCode
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
 
 _KINDS = {
     SpanKind.CLIENT: "CLIENT",
@@ -35,8 +43,27 @@ _KINDS = {
     SpanKind.CONSUMER: "CONSUMER",
 }
 _KINDS_BY_NAME = {kind.name: name for kind, name in _KINDS.items()}
-_OK, _ERROR = StatusCode.OK, StatusCode.ERROR
-_dumps = json.JSONEncoder(ensure_ascii=False, default=str).encode
+# keyed by id(): an Enum's __hash__ is Python code, id() is not
+_KINDS_BY_ID = {id(kind): name for kind, name in _KINDS.items()}
+_INTERNAL_ID = id(SpanKind.INTERNAL)
+_OK, _ERROR, _UNSET = StatusCode.OK, StatusCode.ERROR, StatusCode.UNSET
+_dumps = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
+_quote = json.encoder.encode_basestring  # C: a str as a JSON string literal
+_c_encoder = getattr(json.encoder, "c_make_encoder", None)
+_encode_dict = (
+    _c_encoder(None, _json_default, _quote, None, ": ", ", ", False, False, True)
+    if _c_encoder is not None
+    else None
+)
+
+
+def _dict_json(attributes: Any) -> str:
+    """``attributes`` as a JSON object (the C encoder called directly when there is one)."""
+    if _encode_dict is not None:
+        return "".join(_encode_dict(dict(attributes), 0))
+    return _dumps(dict(attributes))
+
+
 # (attribute, paired port attribute) in the specification's rank order
 _REMOTE_RANKING = (
     ("peer.service", None),
@@ -118,12 +145,6 @@ class ZipkinSpan:
         self.shared = shared
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return str(value)
-
-
 def tag_value(value: Any, max_length: int | None = None) -> str:
     """An attribute value as a Zipkin tag string."""
     t = type(value)
@@ -190,8 +211,9 @@ def span(sdk_span: Any, local: Endpoint, max_length: int | None = None) -> Zipki
     """The Zipkin span of one finished SDK span; ``local`` is its resource's endpoint."""
     context = sdk_span.context
     parent = sdk_span.parent
-    kind = _KINDS.get(sdk_span.kind)
-    if kind is None:  # another SpanKind enum with the same names
+    kind_id = id(sdk_span.kind)
+    kind = _KINDS_BY_ID.get(kind_id)
+    if kind is None and kind_id != _INTERNAL_ID:  # another SpanKind enum with the same names
         kind = _KINDS_BY_NAME.get(getattr(sdk_span.kind, "name", ""))
     attributes = sdk_span.attributes
     if not attributes:
@@ -202,7 +224,7 @@ def span(sdk_span: Any, local: Endpoint, max_length: int | None = None) -> Zipki
         tags = {k: tag_value(v, max_length) for k, v in attributes.items()}
     status = sdk_span.status
     code = status.status_code
-    if code is not _ERROR and code is not _OK:
+    if code is not _UNSET and code is not _ERROR and code is not _OK:  # another enum
         code = {"ERROR": _ERROR, "OK": _OK}.get(getattr(code, "name", ""))
     if code is _ERROR:
         tags["otel.status_code"] = "ERROR"
@@ -227,7 +249,7 @@ def span(sdk_span: Any, local: Endpoint, max_length: int | None = None) -> Zipki
     for event in sdk_span.events:
         event_attributes = event.attributes
         if event_attributes:
-            value = f"{_dumps(event.name)}: {_dumps(dict(event_attributes))}"
+            value = f"{_quote(str(event.name))}: {_dict_json(event_attributes)}"
         else:
             value = event.name
         annotations.append((event.timestamp // 1000, value))
