@@ -214,11 +214,6 @@ class ExportCore:
         self._warned_after_shutdown = False
 
     @property
-    def transport(self) -> Sender:
-        """The sender (kept under its former name for the OTLP exporters' attributes)."""
-        return self.sender
-
-    @property
     def is_shutdown(self) -> bool:
         return self._shutdown.is_set()
 

@@ -80,11 +80,14 @@ class _DeadlineSocket:
     def makefile(self, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
         import io
 
-        self._sock._io_refs += 1  # type: ignore[attr-defined]  # as socket.makefile does
-        return io.BufferedReader(socket.SocketIO(self, "rb"))  # type: ignore[arg-type]
+        sock: Any = self._sock
+        sock._io_refs += 1  # as socket.makefile does; SocketIO.close() gives it back
+        me: Any = self
+        return io.BufferedReader(socket.SocketIO(me, "rb"))
 
     def _decref_socketios(self) -> None:
-        self._sock._decref_socketios()  # type: ignore[attr-defined]
+        sock: Any = self._sock
+        sock._decref_socketios()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._sock, name)
