@@ -254,6 +254,8 @@ class JaegerExporter(SpanExporter):
         for process, process_bytes, group in self._group(spans):
             mapped, failed = self._map(group)
             ok = ok and not failed
+            if not mapped:
+                continue
             if self._http:
                 batch = Batch(process, mapped)
                 outcome = core.send(
