@@ -41,3 +41,14 @@ def test_openssl_is_installed_for_the_tls_tests() -> None:
 def test_grpcio_and_opentelemetry_proto_are_importable() -> None:
     import grpc  # noqa: F401
     from opentelemetry.proto.collector.trace.v1 import trace_service_pb2  # noqa: F401
+
+
+@in_ci
+def test_jaeger_idl_zipkin_proto_and_schema_tools_are_provisioned() -> None:
+    import jsonschema  # noqa: F401
+    import thrift  # noqa: F401
+    import yaml  # noqa: F401
+
+    peers = ROOT / "tests" / "peers"
+    assert (peers / ".jaeger-gen" / "jaeger" / "ttypes.py").exists()
+    assert (peers / ".zipkin-gen" / "zipkin_pb2.py").exists()
