@@ -8,6 +8,8 @@
 - ``no_internal_errors()``: fail the block if otel logged an ERROR (an internal failure).
 - ``reset_globals()``: forget global providers and propagators.
 - ``free_port()``: a free loopback port for a server a test starts.
+- ``RecordingTransport``: pass it as ``_transport=`` to any otel exporter to record what it
+  would send, with scripted answers (``otel.exporter._transport``; loaded on first use).
 
 With pytest, the same helpers are fixtures (``capture_spans``, ``capture_metrics``,
 ``capture_logs``), registered by the ``otel`` pytest plugin that installing otel enables.
@@ -30,6 +32,7 @@ __all__ = [
     "CapturedLogs",
     "CapturedMetrics",
     "CapturedSpans",
+    "RecordingTransport",
     "capture_logs",
     "capture_metrics",
     "capture_spans",
@@ -40,3 +43,11 @@ __all__ = [
     "point_values",
     "reset_globals",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name == "RecordingTransport":
+        from otel.exporter._transport._recording import RecordingTransport
+
+        return RecordingTransport
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -171,3 +171,9 @@ def test_a_bad_url_fails_every_export_with_the_reason(caplog: pytest.LogCaptureF
     assert "misconfigured" in caplog.text
     assert core.send(lambda: b"", 1) is ExportOutcome.REJECTED
     assert transport.sent == []
+
+
+def test_the_recording_transport_is_offered_by_otel_testing() -> None:
+    from otel import testing
+
+    assert testing.RecordingTransport is RecordingTransport

@@ -17,7 +17,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol, TypeVar
 
 from otel import __version__
-from otel.exporter._transport._http import compress
 from otel.exporter._transport._retry import parse_retry_after, run_with_retries
 from otel.exporter._transport._types import (
     Attempt,
@@ -45,6 +44,19 @@ class Sender(Protocol):
     def attempt(self, body: bytes, deadline: float) -> Attempt: ...
 
     def close(self) -> None: ...
+
+
+def compress(body: bytes, encoding: str) -> bytes:
+    """``body`` compressed for ``Content-Encoding: encoding`` (gzip, deflate or identity)."""
+    if encoding == "gzip":
+        import gzip
+
+        return gzip.compress(body, compresslevel=6, mtime=0)
+    if encoding == "deflate":
+        import zlib
+
+        return zlib.compress(body, 6)
+    return body
 
 
 def _plain_error(response: Response) -> str:
@@ -200,11 +212,6 @@ class ExportCore:
         self._logger = logger or logging.getLogger("otel.exporter")
         self._shutdown = threading.Event()
         self._warned_after_shutdown = False
-
-    @property
-    def transport(self) -> Sender:
-        """The sender (kept under its former name for the OTLP exporters' attributes)."""
-        return self.sender
 
     @property
     def is_shutdown(self) -> bool:

@@ -9,7 +9,6 @@ Standard library only.
 
 from __future__ import annotations
 
-import gzip
 import http.client
 import os
 import socket
@@ -18,7 +17,6 @@ import threading
 import time
 import urllib.parse
 import weakref
-import zlib
 from typing import Any
 
 from otel.exporter._transport._types import Request, Response, TransportError
@@ -31,15 +29,6 @@ _STALE = (
     ConnectionResetError,
     ConnectionAbortedError,
 )
-
-
-def compress(body: bytes, encoding: str) -> bytes:
-    """``body`` compressed for ``Content-Encoding: encoding`` (gzip, deflate or identity)."""
-    if encoding == "gzip":
-        return gzip.compress(body, compresslevel=6, mtime=0)
-    if encoding == "deflate":
-        return zlib.compress(body, 6)
-    return body
 
 
 def make_ssl_context(
@@ -91,11 +80,14 @@ class _DeadlineSocket:
     def makefile(self, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
         import io
 
-        self._sock._io_refs += 1  # type: ignore[attr-defined]  # as socket.makefile does
-        return io.BufferedReader(socket.SocketIO(self, "rb"))  # type: ignore[arg-type]
+        sock: Any = self._sock
+        sock._io_refs += 1  # as socket.makefile does; SocketIO.close() gives it back
+        me: Any = self
+        return io.BufferedReader(socket.SocketIO(me, "rb"))
 
     def _decref_socketios(self) -> None:
-        self._sock._decref_socketios()  # type: ignore[attr-defined]
+        sock: Any = self._sock
+        sock._decref_socketios()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._sock, name)

@@ -26,7 +26,6 @@ from otel.exporter._transport import (
     ExportCore,
     ExportOutcome,
     HttpSender,
-    HttpTransport,
     Request,
     Transport,
     TransportError,
@@ -139,8 +138,12 @@ class JaegerExporter(SpanExporter):
             if self.username or self.password:
                 token = f"{self.username or ''}:{self.password or ''}".encode()
                 headers["Authorization"] = "Basic " + base64.b64encode(token).decode("ascii")
+            if _transport is None:
+                from otel.exporter._transport import HttpTransport
+
+                _transport = HttpTransport()
             sender: Any = HttpSender(
-                _transport or HttpTransport(),
+                _transport,
                 str(self.collector_endpoint),
                 headers,
                 logger=_logger,
@@ -251,6 +254,8 @@ class JaegerExporter(SpanExporter):
         for process, process_bytes, group in self._group(spans):
             mapped, failed = self._map(group)
             ok = ok and not failed
+            if not mapped:
+                continue
             if self._http:
                 batch = Batch(process, mapped)
                 outcome = core.send(

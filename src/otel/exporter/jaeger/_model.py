@@ -60,13 +60,6 @@ class Tag:
     def __repr__(self) -> str:
         return f"Tag({self.key!r}, {self.value!r})"
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Tag) and all(
-            getattr(self, n) == getattr(other, n) for n in Tag.__slots__
-        )
-
-    __hash__ = None  # type: ignore[assignment]
-
 
 class Log:
     """``struct Log``: ``timestamp`` (µs since the epoch) and ``fields`` (tags)."""

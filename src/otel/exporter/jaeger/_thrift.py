@@ -116,8 +116,7 @@ def _clist_header(size: int, ctype: int) -> bytes:
 _CT_STRUCT = 12
 
 
-def compact_tag(tag: Tag) -> bytes:
-    """One ``Tag`` struct (compact)."""
+def _compact_tag(tag: Tag) -> bytes:
     key = _cbin(_utf8(tag.key))
     vtype = tag.vType
     if vtype == TagType.STRING:
@@ -129,6 +128,29 @@ def compact_tag(tag: Tag) -> bytes:
     if vtype == TagType.DOUBLE:
         return b"\x18" + key + b"\x15\x02\x27" + _pack_double_le(tag.vDouble or 0.0) + _STOP
     return b"\x18" + key + b"\x15\x08\x58" + _cbin(bytes(tag.vBinary or b"")) + _STOP
+
+
+# encoded tags of recurring (key, type, value) triples ("http.request.method"="GET"), bounded
+_TAGS: dict[tuple[str, int, object], bytes] = {}
+_TAGS_MAX = 4096
+
+
+def compact_tag(tag: Tag) -> bytes:
+    """One ``Tag`` struct (compact); short string and scalar tags are memoised."""
+    vtype = tag.vType
+    value: object = (
+        (tag.vStr, tag.vDouble, tag.vBool, tag.vLong, None)[vtype] if vtype < 4 else None
+    )
+    if value is None or (vtype == TagType.STRING and len(value) > 64):  # type: ignore[arg-type]
+        return _compact_tag(tag)
+    memo_key = (tag.key, vtype, value)
+    data = _TAGS.get(memo_key)
+    if data is None:
+        data = _compact_tag(tag)
+        if len(_TAGS) >= _TAGS_MAX:
+            _TAGS.clear()
+        _TAGS[memo_key] = data
+    return data
 
 
 def compact_tags(tags: Sequence[Tag]) -> bytes:

@@ -8,7 +8,8 @@ not claim more elements than there are bytes left; nesting is bounded.
 from __future__ import annotations
 
 import struct
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from otel.exporter.jaeger._model import Batch, ClientStats, Log, Process, Span, SpanRef, Tag
 
@@ -413,7 +414,10 @@ def _read_batch(r: _Reader) -> Batch:
             r.skip(t)
 
 
-def _guarded(read: Any, reader: _Reader) -> Any:
+R = TypeVar("R", bound=_Reader)
+
+
+def _guarded(read: Callable[[R], Batch], reader: R) -> Batch:
     try:
         return read(reader)
     except ThriftError:
@@ -430,12 +434,12 @@ def _as_bytes(data: bytes | bytearray | memoryview) -> bytes:
 
 def decode_batch_compact(data: bytes | bytearray | memoryview) -> Batch:
     """A bare ``Batch`` struct in the compact protocol."""
-    return _guarded(_read_batch, _Compact(_as_bytes(data)))  # type: ignore[no-any-return]
+    return _guarded(_read_batch, _Compact(_as_bytes(data)))
 
 
 def decode_batch_binary(data: bytes | bytearray | memoryview) -> Batch:
     """A bare ``Batch`` struct in the binary protocol (a collector's ``/api/traces`` body)."""
-    return _guarded(_read_batch, _Binary(_as_bytes(data)))  # type: ignore[no-any-return]
+    return _guarded(_read_batch, _Binary(_as_bytes(data)))
 
 
 def _read_emit_batch(r: _Compact) -> Batch:
@@ -471,4 +475,4 @@ def decode_emit_batch(data: bytes | bytearray | memoryview) -> Batch:
     Returns the ``Batch`` (see the ``_thrift`` module docstring for its shape); raises
     ``ThriftError`` (a ``ValueError``) for anything else, never another exception.
     """
-    return _guarded(_read_emit_batch, _Compact(_as_bytes(data)))  # type: ignore[no-any-return]
+    return _guarded(_read_emit_batch, _Compact(_as_bytes(data)))

@@ -36,7 +36,10 @@ _KIND_TAG = {
     SpanKind.CONSUMER: Tag("span.kind", TagType.STRING, "consumer"),
 }
 _KIND_TAG_BY_NAME = {kind.name: tag for kind, tag in _KIND_TAG.items()}
-_OK, _ERROR_CODE = StatusCode.OK, StatusCode.ERROR
+# keyed by id(): an Enum's __hash__ is Python code, id() is not
+_KIND_TAG_BY_ID = {id(kind): tag for kind, tag in _KIND_TAG.items()}
+_INTERNAL_ID = id(SpanKind.INTERNAL)
+_OK, _ERROR_CODE, _UNSET = StatusCode.OK, StatusCode.ERROR, StatusCode.UNSET
 _STATUS_OK = Tag("otel.status_code", TagType.STRING, "OK")
 _STATUS_ERROR = Tag("otel.status_code", TagType.STRING, "ERROR")
 _ERROR = Tag("error", TagType.BOOL, None, None, True)
@@ -114,12 +117,14 @@ def span(sdk_span: Any, max_length: int | None = None) -> Span:
     attributes = sdk_span.attributes
     span_tags = [tag(k, v, max_length) for k, v in attributes.items()] if attributes else []
     kind = sdk_span.kind
-    kind_tag = _KIND_TAG.get(kind) or _KIND_TAG_BY_NAME.get(getattr(kind, "name", ""))
+    kind_tag = _KIND_TAG_BY_ID.get(id(kind))
+    if kind_tag is None and id(kind) != _INTERNAL_ID:  # another SpanKind enum
+        kind_tag = _KIND_TAG_BY_NAME.get(getattr(kind, "name", ""))
     if kind_tag is not None:
         span_tags.append(kind_tag)
     status = sdk_span.status
     code = status.status_code
-    if code is not _ERROR_CODE and code is not _OK:  # another StatusCode enum
+    if code is not _UNSET and code is not _ERROR_CODE and code is not _OK:  # another enum
         code = {"ERROR": _ERROR_CODE, "OK": _OK}.get(getattr(code, "name", ""))
     if code is _ERROR_CODE:
         span_tags.append(_STATUS_ERROR)

@@ -16,6 +16,20 @@ from otel.exporter.zipkin._translate import Endpoint, ZipkinSpan
 _q = json.encoder.encode_basestring  # the C string escaper
 
 
+# '"key":"value"' of recurring short tags ("http.request.method": "GET"), bounded
+_PAIRS: dict[tuple[str, str], str] = {}
+_PAIRS_MAX = 4096
+
+
+def _pair(kv: tuple[str, str]) -> str:
+    text = _q(kv[0]) + ":" + _q(kv[1])
+    if len(kv[1]) <= 64:
+        if len(_PAIRS) >= _PAIRS_MAX:
+            _PAIRS.clear()
+        _PAIRS[kv] = text
+    return text
+
+
 def endpoint_json(endpoint: Endpoint) -> str:
     """One ``Endpoint`` as JSON text (absent fields omitted)."""
     fields = []
@@ -51,7 +65,8 @@ def span_json(span: ZipkinSpan, local: str | None = None) -> str:
             + "]"
         )
     if span.tags:
-        text += ',"tags":{' + ",".join([_q(k) + ":" + _q(v) for k, v in span.tags.items()]) + "}"
+        text += ',"tags":{' + ",".join([_PAIRS.get(kv) or _pair(kv) for kv in span.tags.items()])
+        text += "}"
     if span.shared:
         text += ',"shared":true'
     return text + "}"

@@ -23,10 +23,18 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import json.encoder
 from collections.abc import Mapping
 from typing import Any
 
 from otel.trace import SpanKind, StatusCode
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
 
 _KINDS = {
     SpanKind.CLIENT: "CLIENT",
@@ -35,8 +43,27 @@ _KINDS = {
     SpanKind.CONSUMER: "CONSUMER",
 }
 _KINDS_BY_NAME = {kind.name: name for kind, name in _KINDS.items()}
-_OK, _ERROR = StatusCode.OK, StatusCode.ERROR
-_dumps = json.JSONEncoder(ensure_ascii=False, default=str).encode
+# keyed by id(): an Enum's __hash__ is Python code, id() is not
+_KINDS_BY_ID = {id(kind): name for kind, name in _KINDS.items()}
+_INTERNAL_ID = id(SpanKind.INTERNAL)
+_OK, _ERROR, _UNSET = StatusCode.OK, StatusCode.ERROR, StatusCode.UNSET
+_dumps = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
+_quote = json.encoder.encode_basestring  # C: a str as a JSON string literal
+_c_encoder = getattr(json.encoder, "c_make_encoder", None)
+_encode_dict = (
+    _c_encoder(None, _json_default, _quote, None, ": ", ", ", False, False, True)
+    if _c_encoder is not None
+    else None
+)
+
+
+def _dict_json(attributes: Any) -> str:
+    """``attributes`` as a JSON object (the C encoder called directly when there is one)."""
+    if _encode_dict is not None:
+        return "".join(_encode_dict(dict(attributes), 0))
+    return _dumps(dict(attributes))
+
+
 # (attribute, paired port attribute) in the specification's rank order
 _REMOTE_RANKING = (
     ("peer.service", None),
@@ -118,12 +145,6 @@ class ZipkinSpan:
         self.shared = shared
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return str(value)
-
-
 def tag_value(value: Any, max_length: int | None = None) -> str:
     """An attribute value as a Zipkin tag string."""
     t = type(value)
@@ -186,60 +207,102 @@ def local_endpoint(
     return Endpoint(str(service) if service else "unknown_service", ipv4, ipv6, port)
 
 
-def span(sdk_span: Any, local: Endpoint, max_length: int | None = None) -> ZipkinSpan:
-    """The Zipkin span of one finished SDK span; ``local`` is its resource's endpoint."""
-    context = sdk_span.context
-    parent = sdk_span.parent
-    kind = _KINDS.get(sdk_span.kind)
-    if kind is None:  # another SpanKind enum with the same names
-        kind = _KINDS_BY_NAME.get(getattr(sdk_span.kind, "name", ""))
-    attributes = sdk_span.attributes
+def kind_of(sdk_kind: Any) -> str | None:
+    """CLIENT, SERVER, PRODUCER, CONSUMER, or None for INTERNAL."""
+    kind = _KINDS_BY_ID.get(id(sdk_kind))
+    if kind is None and id(sdk_kind) != _INTERNAL_ID:  # another SpanKind enum, same names
+        kind = _KINDS_BY_NAME.get(getattr(sdk_kind, "name", ""))
+    return kind
+
+
+_SCOPE_TAGS: dict[int, tuple[Any, list[tuple[str, str]]]] = {}
+
+
+def _scope_tags(scope: Any) -> list[tuple[str, str]]:
+    cached = _SCOPE_TAGS.get(id(scope))
+    if cached is None or cached[0] is not scope:
+        pairs = [("otel.scope.name", str(scope.name))]
+        if scope.version:
+            pairs.append(("otel.scope.version", str(scope.version)))
+        if len(_SCOPE_TAGS) > 256:
+            _SCOPE_TAGS.clear()
+        cached = _SCOPE_TAGS[id(scope)] = (scope, pairs)
+    return cached[1]
+
+
+def extra_tags(sdk_span: Any) -> list[tuple[str, str]]:
+    """The tags that do not come from attributes: status, scope, dropped counts."""
+    status = sdk_span.status
+    code = status.status_code
+    if code is not _UNSET and code is not _ERROR and code is not _OK:  # another enum
+        code = {"ERROR": _ERROR, "OK": _OK}.get(getattr(code, "name", ""))
+    scope = sdk_span.instrumentation_scope
+    extra = _scope_tags(scope) if scope is not None else []
+    if code is _ERROR:
+        extra = [("otel.status_code", "ERROR"), ("error", str(status.description or "")), *extra]
+    elif code is _OK:
+        extra = [("otel.status_code", "OK"), *extra]
+    if sdk_span.dropped_attributes or sdk_span.dropped_events or sdk_span.dropped_links:
+        extra = list(extra)
+        for key, count in (
+            ("otel.dropped_attributes_count", sdk_span.dropped_attributes),
+            ("otel.dropped_events_count", sdk_span.dropped_events),
+            ("otel.dropped_links_count", sdk_span.dropped_links),
+        ):
+            if count:
+                extra.append((key, str(count)))
+    return extra
+
+
+def tags_of(
+    attributes: Mapping[str, Any], extra: list[tuple[str, str]], max_length: int | None
+) -> dict[str, str]:
+    """All tags: attributes as strings (an ``error`` attribute dropped), then ``extra``."""
     if not attributes:
-        tags = {}
+        tags: dict[str, str] = {}
     elif max_length is None:
         tags = {k: v if type(v) is str else tag_value(v) for k, v in attributes.items()}
     else:
         tags = {k: tag_value(v, max_length) for k, v in attributes.items()}
-    status = sdk_span.status
-    code = status.status_code
-    if code is not _ERROR and code is not _OK:
-        code = {"ERROR": _ERROR, "OK": _OK}.get(getattr(code, "name", ""))
-    if code is _ERROR:
-        tags["otel.status_code"] = "ERROR"
-        tags["error"] = str(status.description or "")
-    else:
-        if "error" in tags:
-            del tags["error"]  # only an ERROR status may mark the span as failed
-        if code is _OK:
-            tags["otel.status_code"] = "OK"
-    scope = sdk_span.instrumentation_scope
-    if scope is not None:
-        tags["otel.scope.name"] = scope.name
-        if scope.version:
-            tags["otel.scope.version"] = scope.version
-    if sdk_span.dropped_attributes:
-        tags["otel.dropped_attributes_count"] = str(sdk_span.dropped_attributes)
-    if sdk_span.dropped_events:
-        tags["otel.dropped_events_count"] = str(sdk_span.dropped_events)
-    if sdk_span.dropped_links:
-        tags["otel.dropped_links_count"] = str(sdk_span.dropped_links)
+    if "error" in tags:
+        del tags["error"]  # only an ERROR status marks the span as failed (added by extra)
+    tags.update(extra)
+    return tags
+
+
+def annotations_of(events: Any) -> list[tuple[int, str]]:
+    """Events as (µs timestamp, value): the name, or ``"name": {attributes as JSON}``."""
     annotations = []
-    for event in sdk_span.events:
+    for event in events:
         event_attributes = event.attributes
         if event_attributes:
-            value = f"{_dumps(event.name)}: {_dumps(dict(event_attributes))}"
+            value = f"{_quote(str(event.name))}: {_dict_json(event_attributes)}"
         else:
             value = event.name
         annotations.append((event.timestamp // 1000, value))
-    start = sdk_span.start_time or 0
-    end = sdk_span.end_time or start
-    remote = remote_endpoint(attributes) if kind in ("CLIENT", "PRODUCER") and attributes else None
-    shared = (
+    return annotations
+
+
+def is_shared(kind: str | None, parent: Any, context: Any) -> bool:
+    """A SERVER span that carries its remote parent's span id (B3 joined spans)."""
+    return (
         kind == "SERVER"
         and parent is not None
         and parent.is_remote
         and parent.span_id == context.span_id
     )
+
+
+def span(sdk_span: Any, local: Endpoint, max_length: int | None = None) -> ZipkinSpan:
+    """The Zipkin span of one finished SDK span; ``local`` is its resource's endpoint."""
+    context = sdk_span.context
+    parent = sdk_span.parent
+    kind = kind_of(sdk_span.kind)
+    attributes = sdk_span.attributes
+    start = sdk_span.start_time or 0
+    end = sdk_span.end_time or start
+    remote = remote_endpoint(attributes) if kind in ("CLIENT", "PRODUCER") and attributes else None
+    shared = is_shared(kind, parent, context)
     return ZipkinSpan(
         context.trace_id,
         context.span_id,
@@ -250,7 +313,7 @@ def span(sdk_span: Any, local: Endpoint, max_length: int | None = None) -> Zipki
         max(1, (end - start) // 1000),
         local,
         remote,
-        annotations,
-        tags,
+        annotations_of(sdk_span.events),
+        tags_of(attributes, extra_tags(sdk_span), max_length),
         shared,
     )
