@@ -191,6 +191,16 @@ def test_scope_labels_can_be_disabled() -> None:
     assert "c_total 1\n" in text
 
 
+def test_a_scope_with_attributes_gets_an_otel_scope_info_series() -> None:
+    text = _scrape(
+        lambda p: p.get_meter("m", "2", attributes={"team": "shop"}).create_counter("c").add(1),
+        True,
+    )
+    assert 'otel_scope_info{otel_scope_name="m",otel_scope_version="2",team="shop"} 1\n' in text
+    assert "# TYPE otel_scope info\n" in text
+    assert parse_om(text)
+
+
 def test_the_prefix_is_prepended_to_every_name() -> None:
     text = _scrape(lambda p: p.get_meter("m").create_counter("c").add(1), prefix="app")
     assert "app_c_total{" in text

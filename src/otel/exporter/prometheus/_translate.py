@@ -3,7 +3,8 @@
 Per the OpenTelemetry Prometheus compatibility specification: monotonic cumulative sums are
 counters, other cumulative sums and gauges are gauges, explicit and exponential histograms
 are histograms (exponential ones become classic buckets at encode time), the resource is
-``target_info``, every series carries ``otel_scope_name``/``otel_scope_version``. Delta
+``target_info``, every series carries ``otel_scope_name``/``otel_scope_version`` (and a scope with attributes gets an
+``otel_scope_info`` series carrying them). Delta
 data (the Prometheus reader always asks for cumulative) cannot be expressed and is dropped
 with a warning logged once per metric.
 
@@ -41,6 +42,7 @@ _RESERVED = frozenset({"le", "quantile", "otel_scope_name", "otel_scope_version"
 _EXEMPLAR_LABEL_CHARS = 128  # OpenMetrics: the exemplar's label names and values together
 _LABEL_CACHE_MAX = 100_000
 TARGET_INFO_HELP = "Target metadata"
+SCOPE_INFO_HELP = "Instrumentation scope metadata"
 
 
 def exemplar_text(exemplar: Exemplar) -> str:
@@ -153,6 +155,11 @@ class Translator:
                         f'otel_scope_name="{escape_label_value(scope.name or "")}",'
                         f'otel_scope_version="{escape_label_value(scope.version or "")}"'
                     )
+                    scope_attrs = getattr(scope, "attributes", None)
+                    if scope_attrs:
+                        info = out.family("otel_scope", "info", SCOPE_INFO_HELP, "")
+                        if info is not None:
+                            out.add(info, f"{scope_text},{self.labels(scope_attrs)}", [1])
                 for metric in scope_metrics.metrics:
                     self._metric(metric, scope_text, chosen, out)
 
