@@ -118,11 +118,21 @@ def test_a_worker_exiting_normally_writes_its_last_snapshot(app: App) -> None:
     assert json.loads(text)[0][0] in ("jobs", "target")
 
 
+def test_a_worker_shutting_its_provider_down_writes_its_last_counts(
+    app: App, tmp_path: Path
+) -> None:
+    app.registry._stop.set()  # no periodic snapshot: only shutdown writes
+    app.work(9, 1.0)
+    app.provider.shutdown()
+    text = Path(app.registry._multiproc.path).read_text()  # type: ignore[union-attr]
+    jobs = next(f for f in json.loads(text) if f[0] == "jobs")
+    assert [series[0] for series in jobs[4].values()] == [9]
+
+
 def test_recording_touches_no_file(app: App, tmp_path: Path) -> None:
-    time.sleep(0.2)
-    before = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
     app.registry._stop.set()  # no periodic snapshot during the check
     time.sleep(0.1)
+    app.registry._write_snapshot()
     before = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
     for _ in range(1000):
         app.work(1, 1.0)

@@ -300,5 +300,10 @@ class PrometheusMetricReader(MetricReader):
                 self._translator.translate(data, exposition)
 
     def shutdown(self, timeout_millis: float = 30_000, **kwargs: Any) -> None:
-        self._registry.unregister(self)
+        """Stop being exposed; in prefork mode write a last snapshot first (at exit the
+        MeterProvider shuts its readers down before the registry's own exit hook runs)."""
+        registry = self._registry
+        if registry._multiproc is not None and self._collect is not None:
+            registry._write_snapshot()
+        registry.unregister(self)
         self._set_collect_callback(None)

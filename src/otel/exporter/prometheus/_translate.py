@@ -3,10 +3,10 @@
 Per the OpenTelemetry Prometheus compatibility specification: monotonic cumulative sums are
 counters, other cumulative sums and gauges are gauges, explicit and exponential histograms
 are histograms (exponential ones become classic buckets at encode time), the resource is
-``target_info``, every series carries ``otel_scope_name``/``otel_scope_version`` (and a scope with attributes gets an
-``otel_scope_info`` series carrying them). Delta
-data (the Prometheus reader always asks for cumulative) cannot be expressed and is dropped
-with a warning logged once per metric.
+``target_info``, every series carries ``otel_scope_name``/``otel_scope_version`` (a scope
+with attributes also gets an ``otel_scope_info`` series carrying them). Delta data (the
+Prometheus reader always asks for cumulative) cannot be expressed and is dropped with a
+warning logged once per metric.
 
 A ``Translator`` belongs to one reader and caches label texts per attribute set; it is not
 thread-safe (the reader translates under its own lock).
