@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import time
 import warnings
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from prom_peers import require_binary
 from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse_om
 
 from otel.exporter.prometheus import CollectorRegistry, PrometheusMetricReader
@@ -149,3 +151,15 @@ def test_a_missing_directory_is_logged_and_each_process_serves_itself(
     assert "is not a directory" in caplog.text
     assert registry._multiproc is None
     reader.shutdown()
+
+
+def test_promtool_finds_nothing_in_a_merged_scrape(app: App) -> None:
+    promtool = require_binary("promtool")
+    pid, _ = _fork(lambda: app.work(5, 7.0))
+    wait_child(pid, 10)
+    app.work(1, 1.0)
+    text = app.registry.generate_latest(False).decode()
+    proc = subprocess.run(
+        [promtool, "check", "metrics"], input=text, capture_output=True, text=True, timeout=60
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", ""), text
