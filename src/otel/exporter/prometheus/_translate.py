@@ -25,6 +25,7 @@ from otel.exporter.prometheus._names import (
     label_value,
     prometheus_unit,
     render_labels,
+    sanitize_label_name,
 )
 from otel.sdk.metrics.export import (
     AggregationTemporality,
@@ -58,11 +59,14 @@ def exemplar_text(exemplar: Exemplar) -> str:
         pairs.append(("span_id", format(exemplar.span_id, "016x")))
     extra = exemplar.filtered_attributes
     if extra:
-        more = [(k, label_value(v)) for k, v in extra.items()]
+        more = [(sanitize_label_name(k), label_value(v)) for k, v in extra.items()]
         size = sum(len(k) + len(v) for k, v in pairs + more)
         if size <= _EXEMPLAR_LABEL_CHARS:
             seen = {k for k, _ in pairs}
-            pairs.extend((k, v) for k, v in more if k not in seen and k.isidentifier())
+            for key, value in more:
+                if key not in seen:
+                    seen.add(key)
+                    pairs.append((key, value))
     labels = ",".join(f'{k}="{escape_label_value(v)}"' for k, v in pairs)
     seconds = format_float(exemplar.time_unix_nano / 1e9)
     return f"{{{labels}}} {_number(exemplar.value)} {seconds}"
