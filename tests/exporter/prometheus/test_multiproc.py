@@ -163,3 +163,12 @@ def test_promtool_finds_nothing_in_a_merged_scrape(app: App) -> None:
         [promtool, "check", "metrics"], input=text, capture_output=True, text=True, timeout=60
     )
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", ""), text
+
+
+def test_a_process_forked_without_the_at_fork_hooks_takes_its_own_file(app: App) -> None:
+    directory = app.registry._multiproc
+    assert directory is not None
+    directory.pid = 1  # as if this process had inherited another process's state
+    app.scrape()
+    assert directory.pid == os.getpid()
+    assert directory.filename.startswith(f"{os.getpid()}-")

@@ -139,6 +139,7 @@ class CollectorRegistry:
         directory = self._multiproc
         if directory is None:
             return own
+        self._check_process()
         families = own.to_json()
         directory.write(families)
         merged = Exposition()
@@ -195,10 +196,21 @@ class CollectorRegistry:
         directory = self._multiproc
         if directory is None or not self._readers:
             return
+        if directory.pid != os.getpid():
+            directory.renew()
         try:
             directory.write(self.collect_own().to_json())
         except Exception:
             _logger.exception("Prometheus multiprocess: snapshot failed")
+
+    def _check_process(self) -> None:
+        """A child forked without Python's at-fork hooks (a C-level fork, e.g. some uwsgi
+        set-ups) still has the parent's file name: notice it here and take its own."""
+        directory = self._multiproc
+        if directory is not None and directory.pid != os.getpid():
+            directory.renew()
+            if self._readers:
+                self._start_writer()
 
     def _after_fork_in_child(self) -> None:
         self._lock = threading.Lock()
