@@ -153,7 +153,9 @@ def test_reader_from_env_serves_on_the_configured_port(monkeypatch: pytest.Monke
     try:
         _, body = http_get(f"http://127.0.0.1:{port}/metrics")
         assert b"from_env_total" in body
-        assert isinstance(_AutoPrometheusMetricReader(), PrometheusMetricReader)
+        auto = _AutoPrometheusMetricReader()  # the official entry point's name
+        assert isinstance(auto, PrometheusMetricReader)
+        auto.shutdown()
     finally:
         provider.shutdown()
 

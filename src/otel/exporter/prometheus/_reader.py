@@ -111,8 +111,11 @@ class CollectorRegistry:
             if reader not in self._readers:
                 self._readers = [*self._readers, reader]
         self._start_multiproc()
-        if self._multiproc is not None and (self._writer is None or not self._writer.is_alive()):
-            self._start_writer()
+        writer = self._writer
+        if self._multiproc is not None and (
+            writer is None or not writer.is_alive() or self._stop.is_set()
+        ):
+            self._start_writer()  # a stopping writer sees its own (set) event and ends
 
     def unregister(self, reader: PrometheusMetricReader) -> None:
         """Stop exposing ``reader``; the snapshot thread stops with the last reader."""

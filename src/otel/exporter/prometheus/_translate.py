@@ -14,7 +14,7 @@ thread-safe (the reader translates under its own lock).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from otel.exporter.prometheus._model import Exposition, Family, warn_once
@@ -200,15 +200,29 @@ class Translator:
         if family is None:
             return
         labels = self.labels
-        add = out.add
-        for point in data.data_points:
+        cache = self._labels
+        series = family.series
+        simple = kind in ("gauge", "updown")
+        suffix = "," + scope_text
+        points: Sequence[Any] = data.data_points
+        for point in points:
             attributes = point.attributes
             if chosen:
                 attributes = {**chosen, **attributes}
-            key = labels(attributes)
+            # The label text: the cache hit inline (the common case), else render it.
+            try:
+                key = cache.get(tuple(attributes.items())) if attributes else ""
+            except TypeError:
+                key = None
+            if key is None:
+                key = labels(attributes)
             if scope_text:
-                key = f"{key},{scope_text}" if key else scope_text
-            add(family, key, _series(family, point))
+                key = key + suffix if key else scope_text
+            value = [point.value] if simple else _series(family, point)
+            if key in series:
+                out.add(family, key, value)  # a duplicate series: merge by kind
+            else:
+                series[key] = value
 
 
 def _series(family: Family, point: Any) -> list[Any]:
