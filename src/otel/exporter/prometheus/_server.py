@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -84,14 +85,36 @@ class _Server(ThreadingHTTPServer):
 
 
 def start_http_server(
-    port: int, addr: str = "0.0.0.0", registry: CollectorRegistry = REGISTRY
+    port: int,
+    addr: str = "0.0.0.0",
+    registry: CollectorRegistry = REGISTRY,
+    certfile: str | None = None,
+    keyfile: str | None = None,
+    client_cafile: str | None = None,
+    client_capath: str | None = None,
+    protocol: int = ssl.PROTOCOL_TLS_SERVER,
+    client_auth_required: bool = False,
 ) -> tuple[ThreadingHTTPServer, threading.Thread]:
     """Serve ``registry`` on ``addr:port`` from a daemon thread; return server and thread.
 
-    Same call as ``prometheus_client.start_http_server(port, addr)``, which the official
-    examples use. Returns at once; ``server.shutdown()`` stops it. Raises ``OSError``
-    when the address cannot be bound (port in use): the caller asked for that port.
+    Same call as ``prometheus_client.start_http_server``, which the official examples use.
+    With ``certfile`` and ``keyfile`` it serves HTTPS; ``client_cafile``/``client_capath``
+    verify client certificates, required when ``client_auth_required``. Returns at once;
+    ``server.shutdown()`` stops it. Raises ``OSError`` when the address cannot be bound
+    (port in use) and ``ssl.SSLError`` for unusable certificates: the caller asked for them.
     """
+    context = None
+    if certfile and keyfile:
+        context = ssl.SSLContext(protocol)
+        context.load_cert_chain(certfile, keyfile)
+        if client_cafile or client_capath:
+            context.load_verify_locations(cafile=client_cafile, capath=client_capath)
+            context.verify_mode = ssl.CERT_REQUIRED if client_auth_required else ssl.CERT_OPTIONAL
+        elif client_auth_required:
+            context.load_default_certs(ssl.Purpose.CLIENT_AUTH)
+            context.verify_mode = ssl.CERT_REQUIRED
+    elif certfile or keyfile:
+        raise ValueError("start_http_server: HTTPS needs both certfile and keyfile")
     infos = socket.getaddrinfo(addr, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     family = infos[0][0] if infos else socket.AF_INET
 
@@ -101,6 +124,8 @@ def start_http_server(
         address_family = family
 
     server = _FamilyServer((addr, port), handler)
+    if context is not None:
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, name="otel-prometheus-http", daemon=True)
     thread.start()
     return server, thread
