@@ -215,3 +215,16 @@ def test_the_http_server_serves_https_with_a_certificate(
 def test_https_needs_both_the_certificate_and_the_key(registry: CollectorRegistry) -> None:
     with pytest.raises(ValueError, match="both certfile and keyfile"):
         start_http_server(0, "127.0.0.1", registry, certfile="cert.pem")
+
+
+def test_name_parameters_keep_only_those_metrics(registry: CollectorRegistry, url: str) -> None:
+    reader = PrometheusMetricReader(registry=registry)
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    provider.get_meter("m").create_up_down_counter("other").add(1)
+    try:
+        _, body = http_get(url + "?name[]=served_total")
+        assert b"served_total" in body and b"other" not in body and b"target_info" not in body
+        _, body = http_get(url + "?name[]=other&name[]=target_info")
+        assert b"served_total" not in body and b"other{" in body
+    finally:
+        provider.shutdown()

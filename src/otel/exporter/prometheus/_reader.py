@@ -13,7 +13,7 @@ import atexit
 import os
 import threading
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from otel._log import get_logger
@@ -149,10 +149,19 @@ class CollectorRegistry:
         directory.merge_into(merged, families)
         return merged
 
-    def render(self, accept: str | None = None) -> tuple[bytes, str]:
-        """The body and content type of a scrape whose ``Accept`` header is ``accept``."""
+    def render(
+        self, accept: str | None = None, names: Collection[str] | None = None
+    ) -> tuple[bytes, str]:
+        """The body and content type of a scrape whose ``Accept`` header is ``accept``.
+
+        ``names`` (the endpoint's ``?name[]=`` parameters, as prometheus_client has them)
+        keeps only the families owning one of those sample names.
+        """
         openmetrics = wants_openmetrics(accept)
-        text = encode(self.exposition(), openmetrics)
+        exposition = self.exposition()
+        if names:
+            exposition = exposition.only(names)
+        text = encode(exposition, openmetrics)
         return text.encode("utf-8"), (
             OPENMETRICS_CONTENT_TYPE if openmetrics else TEXT_CONTENT_TYPE
         )

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from otel._log import get_logger
 from otel.exporter.prometheus._reader import REGISTRY, CollectorRegistry
@@ -33,12 +34,24 @@ def _accepts_gzip(accept_encoding: str | None) -> bool:
     return False
 
 
+def _names(query: str | None) -> list[str] | None:
+    if not query:
+        return None
+    return parse_qs(query).get("name[]") or None
+
+
 def scrape(
-    registry: CollectorRegistry, accept: str | None, accept_encoding: str | None
+    registry: CollectorRegistry,
+    accept: str | None,
+    accept_encoding: str | None,
+    query: str | None = None,
 ) -> tuple[str, list[tuple[str, str]], bytes]:
-    """Status line, headers and body of one scrape (never raises)."""
+    """Status line, headers and body of one scrape (never raises).
+
+    ``query`` is the URL's query string: ``name[]=x&name[]=y`` keeps only those metrics.
+    """
     try:
-        body, content_type = registry.render(accept)
+        body, content_type = registry.render(accept, _names(query))
     except Exception:
         _logger.exception("Prometheus: the scrape failed")
         return "500 Internal Server Error", [("Content-Type", "text/plain")], b"scrape failed\n"
@@ -67,7 +80,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         status, headers, body = scrape(
-            self.registry, self.headers.get("Accept"), self.headers.get("Accept-Encoding")
+            self.registry,
+            self.headers.get("Accept"),
+            self.headers.get("Accept-Encoding"),
+            urlsplit(self.path).query,
         )
         self.send_response(int(status.split()[0]))
         for name, value in headers:
@@ -141,7 +157,10 @@ def make_wsgi_app(
 
     def prometheus_app(environ: dict[str, Any], start_response: _WsgiStartResponse) -> list[bytes]:
         status, headers, body = scrape(
-            registry, environ.get("HTTP_ACCEPT"), environ.get("HTTP_ACCEPT_ENCODING")
+            registry,
+            environ.get("HTTP_ACCEPT"),
+            environ.get("HTTP_ACCEPT_ENCODING"),
+            environ.get("QUERY_STRING"),
         )
         start_response(status, headers)
         if environ.get("REQUEST_METHOD") == "HEAD":
@@ -173,8 +192,9 @@ def make_asgi_app(
             for k, v in scope.get("headers") or []
         }
         loop = asyncio.get_running_loop()
+        query = bytes(scope.get("query_string") or b"").decode("latin-1")
         status, out_headers, body = await loop.run_in_executor(
-            None, scrape, registry, headers.get("accept"), headers.get("accept-encoding")
+            None, scrape, registry, headers.get("accept"), headers.get("accept-encoding"), query
         )
         await send(
             {
