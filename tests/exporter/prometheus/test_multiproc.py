@@ -172,3 +172,13 @@ def test_a_process_forked_without_the_at_fork_hooks_takes_its_own_file(app: App)
     app.scrape()
     assert directory.pid == os.getpid()
     assert directory.filename.startswith(f"{os.getpid()}-")
+
+
+def test_a_file_otel_did_not_write_is_ignored_with_a_warning(
+    app: App, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "1-foreign.json").write_text('{"not": "a snapshot"}')
+    app.work(2, 1.0)
+    samples = app.scrape()
+    assert _value(samples["jobs"]) == [2]
+    assert "1-foreign.json is not a snapshot otel wrote" in caplog.text
