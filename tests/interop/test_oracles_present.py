@@ -41,9 +41,3 @@ def test_openssl_is_installed_for_the_tls_tests() -> None:
 def test_grpcio_and_opentelemetry_proto_are_importable() -> None:
     import grpc  # noqa: F401
     from opentelemetry.proto.collector.trace.v1 import trace_service_pb2  # noqa: F401
-
-
-@in_ci
-def test_prometheus_and_promtool_are_installed_for_the_prometheus_exporter_tests() -> None:
-    assert shutil.which("prometheus") is not None
-    assert shutil.which("promtool") is not None
