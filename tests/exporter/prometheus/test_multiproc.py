@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -182,3 +183,21 @@ def test_a_file_otel_did_not_write_is_ignored_with_a_warning(
     samples = app.scrape()
     assert _value(samples["jobs"]) == [2]
     assert "1-foreign.json is not a snapshot otel wrote" in caplog.text
+
+
+def test_a_multiprocessing_child_writes_its_counts_before_os_exit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OTEL_PYTHON_PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    monkeypatch.setenv("OTEL_PYTHON_PROMETHEUS_MULTIPROC_INTERVAL_MILLIS", "3600000")
+    app = App()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads (3.12+)
+            child = multiprocessing.get_context("fork").Process(target=app.work, args=(4, 1.0))
+            child.start()
+        child.join(10)
+        assert child.exitcode == 0
+        assert _value(app.scrape()["jobs"]) == [4]
+    finally:
+        app.provider.shutdown()

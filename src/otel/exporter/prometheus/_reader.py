@@ -187,6 +187,24 @@ class CollectorRegistry:
             )
             return
         self._multiproc = MultiprocessDirectory(directory)
+        self._hook_multiprocessing()
+
+    def _hook_multiprocessing(self) -> None:
+        """Children forked by ``multiprocessing`` end with ``os._exit`` (no atexit, so no
+        provider shutdown): there, multiprocessing's own exit hook writes the last snapshot."""
+        import multiprocessing.util as mp_util
+
+        ref = weakref.ref(self)
+
+        def last_snapshot() -> None:
+            registry = ref()
+            if registry is not None:
+                registry._at_exit()
+
+        def in_child(registry: CollectorRegistry) -> None:
+            mp_util.Finalize(None, last_snapshot, exitpriority=10)
+
+        mp_util.register_after_fork(self, in_child)
 
     def _start_writer(self) -> None:
         interval = env_float(MULTIPROC_INTERVAL_ENV, DEFAULT_INTERVAL_MILLIS, minimum=1.0) / 1000.0
