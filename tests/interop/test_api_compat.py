@@ -88,6 +88,7 @@ MODULES = [
     "opentelemetry.exporter.otlp.proto.http.trace_exporter",
     "opentelemetry.exporter.otlp.proto.http.metric_exporter",
     "opentelemetry.exporter.otlp.proto.http._log_exporter",
+    "opentelemetry.exporter.prometheus",
 ]
 
 # Public names users import although the official module's __all__ omits them.
@@ -141,6 +142,10 @@ EXCLUDED: dict[tuple[str, str], str] = {
     ("opentelemetry.propagators.jaeger", "default_getter"): "imported from propagators.textmap",
     ("opentelemetry.propagators.jaeger", "default_setter"): "imported from propagators.textmap",
     ("opentelemetry.sdk.resources", "psutil"): "optional third-party import placeholder",
+    ("opentelemetry.exporter.prometheus", "AnyValue"): "typing alias",
+    ("opentelemetry.exporter.prometheus", "Attributes"): "typing alias",
+    ("opentelemetry.exporter.prometheus", "DataT"): "imported from sdk.metrics.export",
+    ("opentelemetry.exporter.prometheus", "CardinalityLimits"): "imported from sdk.metrics.export",
     ("opentelemetry.sdk.resources", "winreg"): "optional stdlib import placeholder (Windows)",
     (_OTLP_HTTP + "metric_exporter", "get_resource_data"): "helper imported from otlp common",
     # --- module-level state leaked by the official implementation ---

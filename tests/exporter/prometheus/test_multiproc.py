@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
+import subprocess
 import sys
 import time
 import warnings
@@ -11,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from prom_peers import require_binary
 from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse_om
 
 from otel.exporter.prometheus import CollectorRegistry, PrometheusMetricReader
@@ -118,11 +121,21 @@ def test_a_worker_exiting_normally_writes_its_last_snapshot(app: App) -> None:
     assert json.loads(text)[0][0] in ("jobs", "target")
 
 
+def test_a_worker_shutting_its_provider_down_writes_its_last_counts(
+    app: App, tmp_path: Path
+) -> None:
+    app.registry._stop.set()  # no periodic snapshot: only shutdown writes
+    app.work(9, 1.0)
+    app.provider.shutdown()
+    text = Path(app.registry._multiproc.path).read_text()  # type: ignore[union-attr]
+    jobs = next(f for f in json.loads(text) if f[0] == "jobs")
+    assert [series[0] for series in jobs[4].values()] == [9]
+
+
 def test_recording_touches_no_file(app: App, tmp_path: Path) -> None:
-    time.sleep(0.2)
-    before = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
     app.registry._stop.set()  # no periodic snapshot during the check
     time.sleep(0.1)
+    app.registry._write_snapshot()
     before = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
     for _ in range(1000):
         app.work(1, 1.0)
@@ -139,3 +152,52 @@ def test_a_missing_directory_is_logged_and_each_process_serves_itself(
     assert "is not a directory" in caplog.text
     assert registry._multiproc is None
     reader.shutdown()
+
+
+def test_promtool_finds_nothing_in_a_merged_scrape(app: App) -> None:
+    promtool = require_binary("promtool")
+    pid, _ = _fork(lambda: app.work(5, 7.0))
+    wait_child(pid, 10)
+    app.work(1, 1.0)
+    text = app.registry.generate_latest(False).decode()
+    proc = subprocess.run(
+        [promtool, "check", "metrics"], input=text, capture_output=True, text=True, timeout=60
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", ""), text
+
+
+def test_a_process_forked_without_the_at_fork_hooks_takes_its_own_file(app: App) -> None:
+    directory = app.registry._multiproc
+    assert directory is not None
+    directory.pid = 1  # as if this process had inherited another process's state
+    app.scrape()
+    assert directory.pid == os.getpid()
+    assert directory.filename.startswith(f"{os.getpid()}-")
+
+
+def test_a_file_otel_did_not_write_is_ignored_with_a_warning(
+    app: App, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "1-foreign.json").write_text('{"not": "a snapshot"}')
+    app.work(2, 1.0)
+    samples = app.scrape()
+    assert _value(samples["jobs"]) == [2]
+    assert "1-foreign.json is not a snapshot otel wrote" in caplog.text
+
+
+def test_a_multiprocessing_child_writes_its_counts_before_os_exit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OTEL_PYTHON_PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    monkeypatch.setenv("OTEL_PYTHON_PROMETHEUS_MULTIPROC_INTERVAL_MILLIS", "3600000")
+    app = App()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads (3.12+)
+            child = multiprocessing.get_context("fork").Process(target=app.work, args=(4, 1.0))
+            child.start()
+        child.join(10)
+        assert child.exitcode == 0
+        assert _value(app.scrape()["jobs"]) == [4]
+    finally:
+        app.provider.shutdown()

@@ -9,10 +9,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from prom_peers import ROOT, PrometheusServer, free_port, prometheus_server, wait_for_port
+
+from otel.exporter.prometheus import CollectorRegistry, PrometheusMetricReader, start_http_server
+from otel.sdk.metrics import MeterProvider
+from otel.sdk.trace import TracerProvider
 
 pytestmark = pytest.mark.interop
 
@@ -77,3 +83,47 @@ def test_prometheus_stores_the_counter_created_time_as_a_sample(
 ) -> None:
     (created,) = scraped_example.query("requests_created")
     assert float(created["value"][1]) > 1_600_000_000
+
+
+def test_prometheus_stores_exemplars_with_the_trace_and_span_ids() -> None:
+    registry = CollectorRegistry()
+    reader = PrometheusMetricReader(registry=registry)
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    meter = provider.get_meter("shop")
+    orders = meter.create_counter("orders", description="Orders")
+    latency = meter.create_histogram("checkout.latency", unit="s", description="Latency")
+    tracer = TracerProvider().get_tracer("shop")
+    server, thread = start_http_server(0, "127.0.0.1", registry=registry)
+    try:
+        with prometheus_server(server.server_address[1]) as prometheus:
+            prometheus.wait_target_up()
+            with tracer.start_as_current_span("checkout") as span:
+                orders.add(1)
+                latency.record(0.3)
+            context = span.get_span_context()
+            expected = {
+                "trace_id": format(context.trace_id, "032x"),
+                "span_id": format(context.span_id, "016x"),
+            }
+            for query in ("orders_total", "checkout_latency_seconds_bucket"):
+                exemplars = _wait_exemplars(prometheus, query)
+                labels = exemplars[0]["exemplars"][0]["labels"]
+                assert labels == expected, exemplars
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+        provider.shutdown()
+
+
+def _wait_exemplars(prometheus: PrometheusServer, query: str) -> list[Any]:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        now = time.time()
+        found: list[Any] = prometheus.api(
+            "query_exemplars", query=query, start=str(now - 600), end=str(now + 60)
+        )
+        if found:
+            return found
+        time.sleep(0.3)
+    raise AssertionError(f"no exemplar stored for {query}")

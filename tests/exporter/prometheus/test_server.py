@@ -7,10 +7,14 @@ import gzip
 import io
 import logging
 import socket
+import ssl
+import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from otlp_tls import make_certificates
 from prom_peers import free_port, http_get
 
 from otel.exporter.prometheus import (
@@ -153,7 +157,9 @@ def test_reader_from_env_serves_on_the_configured_port(monkeypatch: pytest.Monke
     try:
         _, body = http_get(f"http://127.0.0.1:{port}/metrics")
         assert b"from_env_total" in body
-        assert isinstance(_AutoPrometheusMetricReader(), PrometheusMetricReader)
+        auto = _AutoPrometheusMetricReader()  # the official entry point's name
+        assert isinstance(auto, PrometheusMetricReader)
+        auto.shutdown()
     finally:
         provider.shutdown()
 
@@ -180,3 +186,45 @@ def test_a_foreign_registry_is_replaced_by_ours_with_a_warning(
     assert reader._registry is REGISTRY
     assert "not an otel registry" in caplog.text
     reader.shutdown()
+
+
+def test_the_http_server_serves_https_with_a_certificate(
+    registry: CollectorRegistry, tmp_path: Path
+) -> None:
+    certificates = make_certificates(tmp_path)
+    if certificates is None:
+        pytest.skip("openssl is not installed")
+    server, thread = start_http_server(
+        0,
+        "127.0.0.1",
+        registry,
+        certfile=str(certificates.server_cert),
+        keyfile=str(certificates.server_key),
+    )
+    try:
+        context = ssl.create_default_context(cafile=str(certificates.ca))
+        url = f"https://127.0.0.1:{server.server_address[1]}/metrics"
+        with urllib.request.urlopen(url, context=context, timeout=10) as response:
+            assert b"served_total" in response.read()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def test_https_needs_both_the_certificate_and_the_key(registry: CollectorRegistry) -> None:
+    with pytest.raises(ValueError, match="both certfile and keyfile"):
+        start_http_server(0, "127.0.0.1", registry, certfile="cert.pem")
+
+
+def test_name_parameters_keep_only_those_metrics(registry: CollectorRegistry, url: str) -> None:
+    reader = PrometheusMetricReader(registry=registry)
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    provider.get_meter("m").create_up_down_counter("other").add(1)
+    try:
+        _, body = http_get(url + "?name[]=served_total")
+        assert b"served_total" in body and b"other" not in body and b"target_info" not in body
+        _, body = http_get(url + "?name[]=other&name[]=target_info")
+        assert b"served_total" not in body and b"other{" in body
+    finally:
+        provider.shutdown()

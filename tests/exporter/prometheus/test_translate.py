@@ -16,10 +16,11 @@ from otel.exporter.prometheus._names import (
     sanitize_label_name,
     sanitize_metric_name,
 )
-from otel.exporter.prometheus._translate import Translator
+from otel.exporter.prometheus._translate import Translator, exemplar_text
 from otel.sdk.metrics import MeterProvider
 from otel.sdk.metrics.export import (
     AggregationTemporality,
+    Exemplar,
     Metric,
     MetricsData,
     NumberDataPoint,
@@ -191,6 +192,16 @@ def test_scope_labels_can_be_disabled() -> None:
     assert "c_total 1\n" in text
 
 
+def test_a_scope_with_attributes_gets_an_otel_scope_info_series() -> None:
+    text = _scrape(
+        lambda p: p.get_meter("m", "2", attributes={"team": "shop"}).create_counter("c").add(1),
+        True,
+    )
+    assert 'otel_scope_info{otel_scope_name="m",otel_scope_version="2",team="shop"} 1\n' in text
+    assert "# TYPE otel_scope info\n" in text
+    assert parse_om(text)
+
+
 def test_the_prefix_is_prepended_to_every_name() -> None:
     text = _scrape(lambda p: p.get_meter("m").create_counter("c").add(1), prefix="app")
     assert "app_c_total{" in text
@@ -255,3 +266,13 @@ def test_exponential_histograms_of_different_scales_merge_at_the_lower_scale() -
     assert family is not None
     out.add(family, "", merged)
     assert 'x_bucket{le="2.0"} 5\n' in encode(out, False)
+
+
+def test_exemplar_filtered_attributes_become_sanitized_labels_within_the_limit() -> None:
+    short = exemplar_text(Exemplar({"user.id": "u1"}, 2, 3_000_000_000, 1, 2))
+    assert short == (
+        '{trace_id="00000000000000000000000000000002",span_id="0000000000000001",'
+        'user_id="u1"} 2 3.0'
+    )
+    long = exemplar_text(Exemplar({"k": "v" * 100}, 2, 0, 1, 2))
+    assert "k=" not in long

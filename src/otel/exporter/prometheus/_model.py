@@ -24,6 +24,7 @@ scrape builds its own Exposition.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from typing import Any
 
 from otel._log import get_logger
@@ -153,6 +154,13 @@ class Exposition:
 
     def to_json(self) -> list[Any]:
         return [f.to_json() for f in self.families.values()]
+
+    def only(self, names: Collection[str]) -> Exposition:
+        """The families that own one of the sample ``names`` (``x_total`` selects ``x``)."""
+        wanted = {self._owners.get(name) for name in names}
+        kept = Exposition()
+        kept.families = {n: f for n, f in self.families.items() if n in wanted}
+        return kept
 
     def add_json(
         self, data: list[Any], pid_label: str | None = None, *, gauges: bool = True

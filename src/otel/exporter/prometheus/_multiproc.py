@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from otel._log import get_logger
-from otel.exporter.prometheus._model import Exposition
+from otel.exporter.prometheus._model import Exposition, warn_once
 
 _logger = get_logger("otel.exporter.prometheus")
 
@@ -55,6 +55,27 @@ def _pid_of(filename: str) -> int | None:
     if not sep or not filename.endswith(_SUFFIX) or not head.isdigit():
         return None
     return int(head)
+
+
+def _merge(out: Exposition, name: str, data: Any, **options: Any) -> bool:
+    """Merge one snapshot into ``out``; False, with a warning logged once per file, when it
+    is not a snapshot otel wrote (its shape is checked per family before anything is
+    merged, so such a file adds nothing)."""
+    try:
+        if not isinstance(data, list) or not all(
+            isinstance(f, list) and len(f) == 5 and isinstance(f[4], dict) for f in data
+        ):
+            raise ValueError("unexpected layout")
+        out.add_json(data, **options)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
+        warn_once(
+            ("snapshot", name),
+            "Prometheus multiprocess: %s is not a snapshot otel wrote (%s); ignored",
+            name,
+            error,
+        )
+        return False
+    return True
 
 
 def _load(path: str) -> Any:
@@ -122,8 +143,12 @@ class MultiprocessDirectory:
             archived: set[str] = set()
             archive = self._read(_ARCHIVE)
             if archive is not None:
-                archived = set(archive["files"])
-                out.add_json(archive["families"])
+                try:
+                    archived = set(archive["files"])
+                except (KeyError, TypeError):
+                    archive = None
+                if archive is None or not _merge(out, _ARCHIVE, archive["families"]):
+                    archived = set()
             for name in sorted(os.listdir(self.directory)):
                 pid = _pid_of(name)
                 if pid is None or name == self.filename or name in archived:
@@ -132,9 +157,8 @@ class MultiprocessDirectory:
                 if data is None:
                     continue
                 if _alive(pid):
-                    out.add_json(data, pid_label=f'pid="{pid}"')
-                else:
-                    out.add_json(data, gauges=False)
+                    _merge(out, name, data, pid_label=f'pid="{pid}"')
+                elif _merge(out, name, data, gauges=False):
                     dead.append(name)
         if dead:
             self._fold(dead)

@@ -13,7 +13,7 @@ import atexit
 import os
 import threading
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from otel._log import get_logger
@@ -111,8 +111,11 @@ class CollectorRegistry:
             if reader not in self._readers:
                 self._readers = [*self._readers, reader]
         self._start_multiproc()
-        if self._multiproc is not None and (self._writer is None or not self._writer.is_alive()):
-            self._start_writer()
+        writer = self._writer
+        if self._multiproc is not None and (
+            writer is None or not writer.is_alive() or self._stop.is_set()
+        ):
+            self._start_writer()  # a stopping writer sees its own (set) event and ends
 
     def unregister(self, reader: PrometheusMetricReader) -> None:
         """Stop exposing ``reader``; the snapshot thread stops with the last reader."""
@@ -139,16 +142,26 @@ class CollectorRegistry:
         directory = self._multiproc
         if directory is None:
             return own
+        self._check_process()
         families = own.to_json()
         directory.write(families)
         merged = Exposition()
         directory.merge_into(merged, families)
         return merged
 
-    def render(self, accept: str | None = None) -> tuple[bytes, str]:
-        """The body and content type of a scrape whose ``Accept`` header is ``accept``."""
+    def render(
+        self, accept: str | None = None, names: Collection[str] | None = None
+    ) -> tuple[bytes, str]:
+        """The body and content type of a scrape whose ``Accept`` header is ``accept``.
+
+        ``names`` (the endpoint's ``?name[]=`` parameters, as prometheus_client has them)
+        keeps only the families owning one of those sample names.
+        """
         openmetrics = wants_openmetrics(accept)
-        text = encode(self.exposition(), openmetrics)
+        exposition = self.exposition()
+        if names:
+            exposition = exposition.only(names)
+        text = encode(exposition, openmetrics)
         return text.encode("utf-8"), (
             OPENMETRICS_CONTENT_TYPE if openmetrics else TEXT_CONTENT_TYPE
         )
@@ -174,6 +187,24 @@ class CollectorRegistry:
             )
             return
         self._multiproc = MultiprocessDirectory(directory)
+        self._hook_multiprocessing()
+
+    def _hook_multiprocessing(self) -> None:
+        """Children forked by ``multiprocessing`` end with ``os._exit`` (no atexit, so no
+        provider shutdown): there, multiprocessing's own exit hook writes the last snapshot."""
+        import multiprocessing.util as mp_util
+
+        ref = weakref.ref(self)
+
+        def last_snapshot() -> None:
+            registry = ref()
+            if registry is not None:
+                registry._at_exit()
+
+        def in_child(registry: CollectorRegistry) -> None:
+            mp_util.Finalize(None, last_snapshot, exitpriority=10)
+
+        mp_util.register_after_fork(self, in_child)
 
     def _start_writer(self) -> None:
         interval = env_float(MULTIPROC_INTERVAL_ENV, DEFAULT_INTERVAL_MILLIS, minimum=1.0) / 1000.0
@@ -195,10 +226,21 @@ class CollectorRegistry:
         directory = self._multiproc
         if directory is None or not self._readers:
             return
+        if directory.pid != os.getpid():
+            directory.renew()
         try:
             directory.write(self.collect_own().to_json())
         except Exception:
             _logger.exception("Prometheus multiprocess: snapshot failed")
+
+    def _check_process(self) -> None:
+        """A child forked without Python's at-fork hooks (a C-level fork, e.g. some uwsgi
+        set-ups) still has the parent's file name: notice it here and take its own."""
+        directory = self._multiproc
+        if directory is not None and directory.pid != os.getpid():
+            directory.renew()
+            if self._readers:
+                self._start_writer()
 
     def _after_fork_in_child(self) -> None:
         self._lock = threading.Lock()
@@ -300,5 +342,10 @@ class PrometheusMetricReader(MetricReader):
                 self._translator.translate(data, exposition)
 
     def shutdown(self, timeout_millis: float = 30_000, **kwargs: Any) -> None:
-        self._registry.unregister(self)
+        """Stop being exposed; in prefork mode write a last snapshot first (at exit the
+        MeterProvider shuts its readers down before the registry's own exit hook runs)."""
+        registry = self._registry
+        if registry._multiproc is not None and self._collect is not None:
+            registry._write_snapshot()
+        registry.unregister(self)
         self._set_collect_callback(None)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import gzip
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from otel._log import get_logger
 from otel.exporter.prometheus._reader import REGISTRY, CollectorRegistry
@@ -32,12 +34,24 @@ def _accepts_gzip(accept_encoding: str | None) -> bool:
     return False
 
 
+def _names(query: str | None) -> list[str] | None:
+    if not query:
+        return None
+    return parse_qs(query).get("name[]") or None
+
+
 def scrape(
-    registry: CollectorRegistry, accept: str | None, accept_encoding: str | None
+    registry: CollectorRegistry,
+    accept: str | None,
+    accept_encoding: str | None,
+    query: str | None = None,
 ) -> tuple[str, list[tuple[str, str]], bytes]:
-    """Status line, headers and body of one scrape (never raises)."""
+    """Status line, headers and body of one scrape (never raises).
+
+    ``query`` is the URL's query string: ``name[]=x&name[]=y`` keeps only those metrics.
+    """
     try:
-        body, content_type = registry.render(accept)
+        body, content_type = registry.render(accept, _names(query))
     except Exception:
         _logger.exception("Prometheus: the scrape failed")
         return "500 Internal Server Error", [("Content-Type", "text/plain")], b"scrape failed\n"
@@ -66,7 +80,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         status, headers, body = scrape(
-            self.registry, self.headers.get("Accept"), self.headers.get("Accept-Encoding")
+            self.registry,
+            self.headers.get("Accept"),
+            self.headers.get("Accept-Encoding"),
+            urlsplit(self.path).query,
         )
         self.send_response(int(status.split()[0]))
         for name, value in headers:
@@ -84,14 +101,36 @@ class _Server(ThreadingHTTPServer):
 
 
 def start_http_server(
-    port: int, addr: str = "0.0.0.0", registry: CollectorRegistry = REGISTRY
+    port: int,
+    addr: str = "0.0.0.0",
+    registry: CollectorRegistry = REGISTRY,
+    certfile: str | None = None,
+    keyfile: str | None = None,
+    client_cafile: str | None = None,
+    client_capath: str | None = None,
+    protocol: int = ssl.PROTOCOL_TLS_SERVER,
+    client_auth_required: bool = False,
 ) -> tuple[ThreadingHTTPServer, threading.Thread]:
     """Serve ``registry`` on ``addr:port`` from a daemon thread; return server and thread.
 
-    Same call as ``prometheus_client.start_http_server(port, addr)``, which the official
-    examples use. Returns at once; ``server.shutdown()`` stops it. Raises ``OSError``
-    when the address cannot be bound (port in use): the caller asked for that port.
+    Same call as ``prometheus_client.start_http_server``, which the official examples use.
+    With ``certfile`` and ``keyfile`` it serves HTTPS; ``client_cafile``/``client_capath``
+    verify client certificates, required when ``client_auth_required``. Returns at once;
+    ``server.shutdown()`` stops it. Raises ``OSError`` when the address cannot be bound
+    (port in use) and ``ssl.SSLError`` for unusable certificates: the caller asked for them.
     """
+    context = None
+    if certfile and keyfile:
+        context = ssl.SSLContext(protocol)
+        context.load_cert_chain(certfile, keyfile)
+        if client_cafile or client_capath:
+            context.load_verify_locations(cafile=client_cafile, capath=client_capath)
+            context.verify_mode = ssl.CERT_REQUIRED if client_auth_required else ssl.CERT_OPTIONAL
+        elif client_auth_required:
+            context.load_default_certs(ssl.Purpose.CLIENT_AUTH)
+            context.verify_mode = ssl.CERT_REQUIRED
+    elif certfile or keyfile:
+        raise ValueError("start_http_server: HTTPS needs both certfile and keyfile")
     infos = socket.getaddrinfo(addr, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     family = infos[0][0] if infos else socket.AF_INET
 
@@ -101,6 +140,8 @@ def start_http_server(
         address_family = family
 
     server = _FamilyServer((addr, port), handler)
+    if context is not None:
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, name="otel-prometheus-http", daemon=True)
     thread.start()
     return server, thread
@@ -116,7 +157,10 @@ def make_wsgi_app(
 
     def prometheus_app(environ: dict[str, Any], start_response: _WsgiStartResponse) -> list[bytes]:
         status, headers, body = scrape(
-            registry, environ.get("HTTP_ACCEPT"), environ.get("HTTP_ACCEPT_ENCODING")
+            registry,
+            environ.get("HTTP_ACCEPT"),
+            environ.get("HTTP_ACCEPT_ENCODING"),
+            environ.get("QUERY_STRING"),
         )
         start_response(status, headers)
         if environ.get("REQUEST_METHOD") == "HEAD":
@@ -148,8 +192,9 @@ def make_asgi_app(
             for k, v in scope.get("headers") or []
         }
         loop = asyncio.get_running_loop()
+        query = bytes(scope.get("query_string") or b"").decode("latin-1")
         status, out_headers, body = await loop.run_in_executor(
-            None, scrape, registry, headers.get("accept"), headers.get("accept-encoding")
+            None, scrape, registry, headers.get("accept"), headers.get("accept-encoding"), query
         )
         await send(
             {

@@ -3,9 +3,10 @@
 Per the OpenTelemetry Prometheus compatibility specification: monotonic cumulative sums are
 counters, other cumulative sums and gauges are gauges, explicit and exponential histograms
 are histograms (exponential ones become classic buckets at encode time), the resource is
-``target_info``, every series carries ``otel_scope_name``/``otel_scope_version``. Delta
-data (the Prometheus reader always asks for cumulative) cannot be expressed and is dropped
-with a warning logged once per metric.
+``target_info``, every series carries ``otel_scope_name``/``otel_scope_version`` (a scope
+with attributes also gets an ``otel_scope_info`` series carrying them). Delta data (the
+Prometheus reader always asks for cumulative) cannot be expressed and is dropped with a
+warning logged once per metric.
 
 A ``Translator`` belongs to one reader and caches label texts per attribute set; it is not
 thread-safe (the reader translates under its own lock).
@@ -13,7 +14,7 @@ thread-safe (the reader translates under its own lock).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from otel.exporter.prometheus._model import Exposition, Family, warn_once
@@ -24,6 +25,7 @@ from otel.exporter.prometheus._names import (
     label_value,
     prometheus_unit,
     render_labels,
+    sanitize_label_name,
 )
 from otel.sdk.metrics.export import (
     AggregationTemporality,
@@ -41,6 +43,7 @@ _RESERVED = frozenset({"le", "quantile", "otel_scope_name", "otel_scope_version"
 _EXEMPLAR_LABEL_CHARS = 128  # OpenMetrics: the exemplar's label names and values together
 _LABEL_CACHE_MAX = 100_000
 TARGET_INFO_HELP = "Target metadata"
+SCOPE_INFO_HELP = "Instrumentation scope metadata"
 
 
 def exemplar_text(exemplar: Exemplar) -> str:
@@ -56,11 +59,14 @@ def exemplar_text(exemplar: Exemplar) -> str:
         pairs.append(("span_id", format(exemplar.span_id, "016x")))
     extra = exemplar.filtered_attributes
     if extra:
-        more = [(k, label_value(v)) for k, v in extra.items()]
+        more = [(sanitize_label_name(k), label_value(v)) for k, v in extra.items()]
         size = sum(len(k) + len(v) for k, v in pairs + more)
         if size <= _EXEMPLAR_LABEL_CHARS:
             seen = {k for k, _ in pairs}
-            pairs.extend((k, v) for k, v in more if k not in seen and k.isidentifier())
+            for key, value in more:
+                if key not in seen:
+                    seen.add(key)
+                    pairs.append((key, value))
     labels = ",".join(f'{k}="{escape_label_value(v)}"' for k, v in pairs)
     seconds = format_float(exemplar.time_unix_nano / 1e9)
     return f"{{{labels}}} {_number(exemplar.value)} {seconds}"
@@ -153,6 +159,11 @@ class Translator:
                         f'otel_scope_name="{escape_label_value(scope.name or "")}",'
                         f'otel_scope_version="{escape_label_value(scope.version or "")}"'
                     )
+                    scope_attrs = getattr(scope, "attributes", None)
+                    if scope_attrs:
+                        info = out.family("otel_scope", "info", SCOPE_INFO_HELP, "")
+                        if info is not None:
+                            out.add(info, f"{scope_text},{self.labels(scope_attrs)}", [1])
                 for metric in scope_metrics.metrics:
                     self._metric(metric, scope_text, chosen, out)
 
@@ -189,15 +200,29 @@ class Translator:
         if family is None:
             return
         labels = self.labels
-        add = out.add
-        for point in data.data_points:
+        cache = self._labels
+        series = family.series
+        simple = kind in ("gauge", "updown")
+        suffix = "," + scope_text
+        points: Sequence[Any] = data.data_points
+        for point in points:
             attributes = point.attributes
             if chosen:
                 attributes = {**chosen, **attributes}
-            key = labels(attributes)
+            # The label text: the cache hit inline (the common case), else render it.
+            try:
+                key = cache.get(tuple(attributes.items())) if attributes else ""
+            except TypeError:
+                key = None
+            if key is None:
+                key = labels(attributes)
             if scope_text:
-                key = f"{key},{scope_text}" if key else scope_text
-            add(family, key, _series(family, point))
+                key = key + suffix if key else scope_text
+            value = [point.value] if simple else _series(family, point)
+            if key in series:
+                out.add(family, key, value)  # a duplicate series: merge by kind
+            else:
+                series[key] = value
 
 
 def _series(family: Family, point: Any) -> list[Any]:
