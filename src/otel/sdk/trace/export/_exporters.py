@@ -12,11 +12,10 @@ from collections.abc import Callable, Sequence
 from otel._fork import renew_lock_after_fork
 from otel._log import get_logger
 from otel._once import report_once
-from otel.context import Context
-from otel.sdk._batch import _DISCARD, BatchWorker, shutdown_exporter
+from otel.sdk._batch import BatchWorker, shutdown_exporter
 from otel.sdk.config import env_int
 from otel.sdk.trace._processor import SpanProcessor
-from otel.sdk.trace._span import ReadableSpan, Span
+from otel.sdk.trace._span import ReadableSpan
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # ``typing`` stays off the import path
@@ -62,9 +61,6 @@ class SimpleSpanProcessor(SpanProcessor):
         self.span_exporter = span_exporter
         self._lock = threading.Lock()
         renew_lock_after_fork(self)
-
-    def on_start(self, span: Span, parent_context: Context | None = None) -> None:
-        pass
 
     def on_end(self, span: ReadableSpan) -> None:
         if not span._context[3] & 1:
@@ -137,7 +133,6 @@ class BatchSpanProcessor(SpanProcessor):
             name="otel.BatchSpanProcessor",
             logger=_logger,
         )
-        self._emit = self._worker.emit
         self._export_timeout_millis = timeout
 
     @property
@@ -166,24 +161,17 @@ class BatchSpanProcessor(SpanProcessor):
         if result is SpanExportResult.FAILURE:
             _logger.debug("Exporter reported failure for %d spans", len(batch))
 
-    def on_start(self, span: Span, parent_context: Context | None = None) -> None:
-        pass
-
     def on_end(self, span: ReadableSpan) -> None:
-        # BatchWorker.emit, inlined (one frame less per span); keep the two in step
+        # BatchWorker.emit for sampled spans, its fast half inlined (one frame less per
+        # span); tests/sdk/test_batch_emit_copies.py binds the copy to the original.
         if span._context[3] & 1:
             worker = self._worker
             queue = worker._queue
             size = len(queue)
-            if size >= worker.max_queue_size:
-                if queue is not _DISCARD:
-                    with worker._drop_lock:
-                        worker._dropped += 1
-                return
-            queue.append(span)
-            if size >= worker._wake_at and not worker._signalled:
-                worker._signalled = True
-                worker._wake.set()
+            if size < worker._wake_at:
+                queue.append(span)
+            else:
+                worker._crowded(span, size)
 
     def force_flush(self, timeout_millis: int | None = None) -> bool:
         return self._worker.force_flush(
@@ -220,13 +208,25 @@ class ConsoleSpanExporter(SpanExporter):
         renew_lock_after_fork(self)
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        """Write every span; one that fails to format is skipped (logged), not the rest."""
+        failed = 0
         try:
             with self._lock:
                 for span in spans:
-                    self.out.write(self.formatter(span))
+                    try:
+                        text = self.formatter(span)
+                    except Exception:
+                        failed += 1
+                        key = ("console.format", type(span))
+                        report_once(_logger, key, "Console: a span failed to format")
+                        continue
+                    self.out.write(text)
                 self.out.flush()
         except Exception:
             _logger.exception("Console export failed")
+            return SpanExportResult.FAILURE
+        # the good spans are written: only a batch where every span failed is a failure
+        if failed and failed == len(spans):
             return SpanExportResult.FAILURE
         return SpanExportResult.SUCCESS
 
