@@ -76,3 +76,56 @@ def test_batch_span_processor_on_end_does_what_batch_worker_emit_does(
     original = _state_after(lambda p, span: p._worker.emit(span), queued, monkeypatch)
     copy = _state_after(lambda p, span: p.on_end(span), queued, monkeypatch)
     assert copy == original
+
+
+# --- metric instruments inline their stream's ``record`` -------------------------------------
+
+_MEASUREMENTS = [
+    (3, None),
+    (2.5, {}),
+    (7, {"route": "/a", "code": 200}),
+    (0.125, {"route": "/a", "code": 200}),
+    (11, {"tags": ["x", "y"]}),  # unhashable value: the slow path, every time
+    (1, {"": "bad key", "ok": True}),
+]
+
+
+def _points(kind: str, measurements: list[Any], inline: bool) -> list[Any]:
+    from otel.sdk.metrics import MeterProvider
+    from otel.sdk.metrics.export import InMemoryMetricReader
+
+    reader = InMemoryMetricReader()
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    meter = provider.get_meter("copies")
+    instrument: Any = {
+        "counter": meter.create_counter,
+        "up_down_counter": meter.create_up_down_counter,
+        "histogram": meter.create_histogram,
+    }[kind]("m")
+    assert instrument._cache is not None  # the inline path is on by default
+    if not inline:
+        instrument._cache = None  # what remains is the stream's own record
+    record = instrument.record if kind == "histogram" else instrument.add
+    for value, attributes in measurements:
+        record(value, attributes)
+    data = reader.get_metrics_data()
+    provider.shutdown()
+    found = []
+    for resource_metrics in data.resource_metrics:
+        for scope_metrics in resource_metrics.scope_metrics:
+            for metric in scope_metrics.metrics:
+                for point in metric.data.data_points:
+                    fields = {
+                        name: getattr(point, name)
+                        for name in ("value", "count", "sum", "min", "max", "bucket_counts")
+                        if hasattr(point, name)
+                    }
+                    found.append((sorted(point.attributes.items()), fields))
+    return sorted(found, key=repr)
+
+
+@pytest.mark.parametrize("kind", ["counter", "up_down_counter", "histogram"])
+@pytest.mark.parametrize("count", range(1, len(_MEASUREMENTS) + 1))
+def test_instrument_inline_record_does_what_the_stream_record_does(kind: str, count: int) -> None:
+    measurements = _MEASUREMENTS[:count]
+    assert _points(kind, measurements, inline=True) == _points(kind, measurements, inline=False)

@@ -17,6 +17,7 @@ from typing import IO, Any, TypeAlias
 from otel import metrics as _api
 from otel.sdk._batch import shutdown_exporter
 from otel.sdk.config import env_float
+from otel.sdk.metrics._aggregation import DEFAULT_CARDINALITY_LIMIT
 from otel.sdk.metrics._instrument import (
     Counter,
     Gauge,
@@ -27,7 +28,6 @@ from otel.sdk.metrics._instrument import (
     UpDownCounter,
 )
 from otel.sdk.metrics._point import AggregationTemporality, MetricsData
-from otel.sdk.metrics._stream import DEFAULT_CARDINALITY_LIMIT
 from otel.sdk.metrics._view import Aggregation, DefaultAggregation
 
 _logger = logging.getLogger("otel.sdk.metrics.export")
