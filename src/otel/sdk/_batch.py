@@ -28,8 +28,8 @@ logger=None)``
     (5 ms), before the woken worker thread gets to run, and would then drop nearly
     everything. So once the queue is past its high-water mark (half full, and at least one
     batch) the producer hands the GIL over with ``time.sleep(0)`` on every 64th item: a
-    yield, not a wait (no lock, no I/O, no timeout), that lets the worker drain. Below the
-    mark ``emit`` costs one comparison more than a bare append.
+    yield, not a wait (no lock, no I/O, no timeout), that lets the worker drain. Below one
+    batch ``emit`` is still one length check and one append.
 
 ``force_flush(timeout_millis=30000) -> bool``
     Export everything queued before the call; True if done within the timeout. A hung
@@ -78,8 +78,8 @@ from otel._log import get_logger
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # ``logging`` and ``typing`` stay off the import path
     import logging
+    from typing import Any, TypeVar
     from typing import Generic as _Generic
-    from typing import TypeVar
 
     from otel._log import LazyLogger
 
@@ -96,7 +96,8 @@ else:
 
 _default_logger = get_logger("otel.sdk.batch")
 
-_DISCARD: collections.deque[object] = collections.deque(maxlen=0)
+# a shut-down queue: appends vanish (typed Any so it may stand in for any deque[T])
+_DISCARD: collections.deque[Any] = collections.deque(maxlen=0)
 _yield_gil = time.sleep
 
 
@@ -200,7 +201,7 @@ class BatchWorker(_Generic[T]):
 
     def _after_fork(self) -> None:
         if self._is_shutdown:
-            self._queue = _DISCARD  # type: ignore[assignment]
+            self._queue = _DISCARD
             return
         self._dropped = 0
         self._reported_dropped = 0
@@ -336,7 +337,7 @@ class BatchWorker(_Generic[T]):
             thread.join(max(timeout_millis, 0) / 1000.0)
         stopped = not thread.is_alive()
         queue = self._queue
-        self._queue = _DISCARD  # type: ignore[assignment]
+        self._queue = _DISCARD
         if not stopped:
             self._logger.warning(
                 "%s: shutdown timed out after %s ms; %d items not exported",

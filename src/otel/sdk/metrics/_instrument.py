@@ -67,7 +67,19 @@ def _as_number(amount: object) -> int | float | None:
 class _SyncMixin(_api.Synchronous):
     """Stream wiring and bad-input handling shared by the synchronous instruments."""
 
-    __slots__ = ()
+    if TYPE_CHECKING:  # the concrete classes hold these slots (two slotted bases cannot)
+        __slots__ = (
+            "_bounds",
+            "_cache",
+            "_cell_for",
+            "_ex_mode",
+            "_floor",
+            "_offer",
+            "_record",
+            "_warned",
+        )
+    else:
+        __slots__ = ()
 
     _record: _Record
     _warned: bool
@@ -76,9 +88,9 @@ class _SyncMixin(_api.Synchronous):
     def __init__(self, name: str, unit: str = "", description: str = "") -> None:
         super().__init__(name, unit, description)
         self._record = _noop_record
-        self._warned = False  # type: ignore[misc]
+        self._warned = False
         if self._fast_type is not None:
-            self._cache: dict[Any, Any] | None = None  # type: ignore[misc]
+            self._cache: dict[Any, Any] | None = None
 
     def _set_streams(self, streams: Sequence[_Stream]) -> None:
         # Inline fast path: one stream of the instrument's default kind, GIL build.
@@ -91,7 +103,7 @@ class _SyncMixin(_api.Synchronous):
         # run time): the inline path is switched off first and on again last, so a
         # concurrent measurement goes either the old way or the new way, not half of each.
         if self._fast_type is not None:
-            self._cache = None  # type: ignore[misc]
+            self._cache = None
         if not streams:
             self._record = _noop_record
         elif len(streams) == 1:
@@ -99,14 +111,14 @@ class _SyncMixin(_api.Synchronous):
         else:
             self._record = _fan_out(tuple(s.record for s in streams))
         if fast is not None:
-            cache, self._cell_for, self._ex_mode, self._offer = fast._inline_parts()  # type: ignore[misc]
+            cache, self._cell_for, self._ex_mode, self._offer = fast._inline_parts()
             if isinstance(fast, HistogramStream):
-                self._bounds = fast.bounds  # type: ignore[misc]
-            self._cache = cache  # type: ignore[misc]
+                self._bounds = fast.bounds
+            self._cache = cache
 
     def _warn(self, reason: str, amount: object) -> None:
         if not self._warned:
-            self._warned = True  # type: ignore[misc]
+            self._warned = True
             _logger.warning(
                 "Dropped measurement %r on instrument %s: %s (logged once per instrument)",
                 amount,
@@ -116,7 +128,7 @@ class _SyncMixin(_api.Synchronous):
 
     def _failed(self) -> None:
         if not self._warned:
-            self._warned = True  # type: ignore[misc]
+            self._warned = True
             _logger.exception("Recording on instrument %s failed", self._name)
 
 
@@ -136,7 +148,7 @@ class _SumInstrument(_SyncMixin):
 
     def __init__(self, name: str, unit: str = "", description: str = "") -> None:
         super().__init__(name, unit, description)
-        self._floor = self._lowest  # type: ignore[misc]
+        self._floor = self._lowest
 
     def add(
         self, amount: int | float, attributes: Attributes = None, context: Context | None = None

@@ -108,11 +108,19 @@ class BatchSpanProcessor(SpanProcessor):
         export_timeout_millis: float | None = None,
     ) -> None:
         queue_size, explicit_queue = _setting(max_queue_size, OTEL_BSP_MAX_QUEUE_SIZE, 2048)
-        delay, _ = _setting(schedule_delay_millis, OTEL_BSP_SCHEDULE_DELAY, 5000)  # type: ignore[arg-type]
+        delay: float = (
+            schedule_delay_millis
+            if schedule_delay_millis is not None
+            else env_int(OTEL_BSP_SCHEDULE_DELAY, 5000, minimum=1)
+        )
         batch_size, explicit_batch = _setting(
             max_export_batch_size, OTEL_BSP_MAX_EXPORT_BATCH_SIZE, 512
         )
-        timeout, _ = _setting(export_timeout_millis, OTEL_BSP_EXPORT_TIMEOUT, 30000)  # type: ignore[arg-type]
+        timeout: float = (
+            export_timeout_millis
+            if export_timeout_millis is not None
+            else env_int(OTEL_BSP_EXPORT_TIMEOUT, 30000, minimum=1)
+        )
         if batch_size > queue_size and not (explicit_batch and explicit_queue):
             _logger.warning(
                 "max_export_batch_size %d exceeds max_queue_size %d; using %d",
