@@ -41,7 +41,11 @@ class _NoProcessor:
 
 
 class SpanSettings:
-    """Resource, scope, processor and limits shared by the spans of one tracer."""
+    """Resource, scope, processor and limits shared by the spans of one tracer.
+
+    Without ``limits`` (a ``ReadableSpan`` built by hand, which never records) every
+    limit is unlimited and no ``OTEL_*`` variable is read.
+    """
 
     __slots__ = (
         "instrumentation_scope",
@@ -63,11 +67,14 @@ class SpanSettings:
         processor: SpanProcessor | _NoProcessor | None = None,
         limits: SpanLimits | None = None,
     ) -> None:
-        if limits is None:
-            limits = SpanLimits()
         self.resource = resource
         self.instrumentation_scope = instrumentation_scope
         self.processor = processor if processor is not None else _NoProcessor()
+        if limits is None:  # a ReadableSpan built by hand: it records nothing, no limits
+            self.max_attrs = self.max_attr_len = self.max_events = _UNLIMITED
+            self.max_event_attrs = self.max_links = self.max_link_attrs = _UNLIMITED
+            self.max_attr_len_general: int | None = None
+            return
         self.max_attrs = _count(limits.max_span_attributes)
         #: string attribute values longer than this are truncated (``sys.maxsize``: never)
         self.max_attr_len = _count(limits.max_span_attribute_length)
