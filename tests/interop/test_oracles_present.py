@@ -84,6 +84,8 @@ def test_one_missing_official_package_is_reported(official_python: str) -> None:
     problem = official_problem((*OFFICIAL_ORACLE_MODULES, "opentelemetry.propagators.nosuch"))
     assert problem is not None
     assert "nosuch" in problem
+
+
 @in_ci
 def test_jaeger_idl_zipkin_proto_and_schema_tools_are_provisioned() -> None:
     import jsonschema  # noqa: F401

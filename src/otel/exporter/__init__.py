@@ -1,3 +1,8 @@
-"""Exporters: ``otel.exporter.otlp`` (OTLP over HTTP and gRPC), ``otel.exporter.jaeger``
-(Thrift over UDP and HTTP) and ``otel.exporter.zipkin`` (v2 JSON and protobuf over HTTP),
-all built on the shared transport seam ``otel.exporter._transport``."""
+"""Exporters: send telemetry out of the process.
+
+``otel.exporter.otlp`` (OTLP over HTTP, protobuf and JSON, standard library only; gRPC with
+the extra ``otel[grpc]``), ``otel.exporter.jaeger`` (Thrift over UDP and HTTP),
+``otel.exporter.zipkin`` (v2 JSON and protobuf over HTTP) — all built on the shared
+transport seam ``otel.exporter._transport`` — and ``otel.exporter.prometheus`` (a pull
+reader and its scrape endpoint). The console and in-memory exporters are part of the SDK.
+"""

@@ -18,6 +18,7 @@ from otel._log import get_logger
 from otel.sdk import _console as console
 from otel.sdk._batch import shutdown_exporter
 from otel.sdk.config import env_float
+from otel.sdk.metrics._aggregation import DEFAULT_CARDINALITY_LIMIT
 from otel.sdk.metrics._instrument import (
     Counter,
     Gauge,
@@ -28,7 +29,6 @@ from otel.sdk.metrics._instrument import (
     UpDownCounter,
 )
 from otel.sdk.metrics._point import AggregationTemporality, MetricsData
-from otel.sdk.metrics._stream import DEFAULT_CARDINALITY_LIMIT
 from otel.sdk.metrics._view import Aggregation, DefaultAggregation
 
 _logger = get_logger("otel.sdk.metrics.export")

@@ -17,6 +17,15 @@ from otel.attributes import Attributes
 from otel.metrics._instruments import CallbackT, _check_instrument
 from otel.sdk._atexit import shutdown_at_exit
 from otel.sdk.config import env_str, sdk_disabled
+from otel.sdk.metrics._aggregation import (
+    ExponentialHistogramStream,
+    HistogramStream,
+    LastValueStream,
+    ReaderState,
+    StreamConfig,
+    SumStream,
+    _Stream,
+)
 from otel.sdk.metrics._exemplar import (
     AlignedHistogramBucketExemplarReservoir,
     AlwaysOffExemplarFilter,
@@ -37,14 +46,6 @@ from otel.sdk.metrics._instrument import (
     UpDownCounter,
 )
 from otel.sdk.metrics._point import Metric, MetricsData, ResourceMetrics, ScopeMetrics
-from otel.sdk.metrics._stream import (
-    ExponentialHistogramStream,
-    HistogramStream,
-    LastValueStream,
-    ReaderState,
-    SumStream,
-    _Stream,
-)
 from otel.sdk.metrics._view import (
     Aggregation,
     DefaultAggregation,
@@ -534,31 +535,33 @@ class MeterProvider(_api.MeterProvider):
         states: list[ReaderState],
         is_async: bool,
     ) -> _Stream:
-        args = (
-            view._name or instrument.name,
-            view._description if view._description is not None else instrument.description,
-            instrument.unit,
-            view._attribute_keys,
-            max(state.limit for state in states),
-            states,
-            self._exemplar_filter,
-            _reservoir_builder(view, aggregation),
-            is_async,
+        config = StreamConfig(
+            name=view._name or instrument.name,
+            description=(
+                view._description if view._description is not None else instrument.description
+            ),
+            unit=instrument.unit,
+            attribute_keys=view._attribute_keys,
+            limit=max(state.limit for state in states),
+            states=states,
+            exemplar_filter=self._exemplar_filter,
+            reservoir_builder=_reservoir_builder(view, aggregation),
+            is_async=is_async,
         )
         if isinstance(aggregation, SumAggregation):
             monotonic = isinstance(instrument, (Counter, ObservableCounter, Histogram))
-            return SumStream(*args, monotonic=monotonic)
+            return SumStream(config, monotonic=monotonic)
         if isinstance(aggregation, LastValueAggregation):
-            return LastValueStream(*args)
+            return LastValueStream(config)
         if isinstance(aggregation, ExplicitBucketHistogramAggregation):
             return HistogramStream(
-                *args,
+                config,
                 boundaries=aggregation.boundaries,
                 record_min_max=aggregation.record_min_max,
             )
         if isinstance(aggregation, ExponentialBucketHistogramAggregation):
             return ExponentialHistogramStream(
-                *args,
+                config,
                 max_size=aggregation.max_size,
                 max_scale=aggregation.max_scale,
                 record_min_max=aggregation.record_min_max,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import sys
 from _thread import allocate_lock  # threading.Lock itself, without importing threading
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
@@ -31,7 +30,8 @@ from otel.sdk.trace._sampling import (
     Sampler,
     _get_from_env_or_default,
 )
-from otel.sdk.trace._span import _NO_ATTRIBUTES, Span
+from otel.sdk.trace._settings import SpanSettings
+from otel.sdk.trace._span import Span, _as_name
 from otel.sdk.util._instrumentation import InstrumentationScope, scope_text
 from otel.trace import Link, NonRecordingSpan, SpanContext, SpanKind
 from otel.trace._context_helpers import _SPAN_KEY
@@ -47,7 +47,6 @@ from otel.trace._tracer import _StartAsCurrentSpan
 _logger = get_logger("otel.sdk.trace")
 
 _INTERNAL = SpanKind.INTERNAL
-_UNLIMITED = sys.maxsize
 _new_span = Span.__new__
 _tuple_new = tuple.__new__
 
@@ -63,10 +62,6 @@ def _sampling_mode(sampler: Sampler) -> int:
     if isinstance(sampler, ParentBased) and sampler._is_default_on():
         return _PARENT_BASED_ALWAYS_ON
     return _GENERAL
-
-
-def _count(limit: int | None) -> int:
-    return _UNLIMITED if limit is None else limit
 
 
 def _trace_id_random(id_generator: object) -> bool:
@@ -103,17 +98,11 @@ class Tracer(trace_api.Tracer):
         "_gen_span",
         "_gen_trace",
         "_id_generator",
-        "_max_attr_len",
-        "_max_attr_len_general",
-        "_max_attrs",
-        "_max_event_attrs",
-        "_max_events",
-        "_max_link_attrs",
-        "_max_links",
         "_mode",
         "_processor",
         "_random_flag",
         "_sampler",
+        "_settings",
         "instrumentation_scope",
         "resource",
     )
@@ -143,13 +132,8 @@ class Tracer(trace_api.Tracer):
             self._gen_span = _guarded(id_generator.generate_span_id, 64)
         self._random_flag = 2 if _trace_id_random(id_generator) else 0
         self.instrumentation_scope = instrumentation_scope
-        self._max_attrs = _count(span_limits.max_span_attributes)
-        self._max_attr_len = span_limits.max_span_attribute_length
-        self._max_attr_len_general = span_limits.max_attribute_length
-        self._max_events = _count(span_limits.max_events)
-        self._max_event_attrs = _count(span_limits.max_event_attributes)
-        self._max_links = _count(span_limits.max_links)
-        self._max_link_attrs = _count(span_limits.max_link_attributes)
+        # what the spans read (limits, processor, resource, scope), shared by all of them
+        self._settings = SpanSettings(resource, instrumentation_scope, span_processor, span_limits)
 
     @property
     def sampler(self) -> Sampler:
@@ -170,6 +154,8 @@ class Tracer(trace_api.Tracer):
         record_exception: bool = True,
         set_status_on_exception: bool = True,
     ) -> trace_api.Span:
+        if type(name) is not str:
+            name = _as_name(name)
         try:
             parent = (context if context is not None else _CURRENT.get()).get(_SPAN_KEY)
         except Exception:  # not a Context: start from the current one
@@ -240,7 +226,7 @@ class Tracer(trace_api.Tracer):
         span._name = name
         span._context = span_context
         span._parent = parent_sc
-        span._origin = self
+        span._settings = self._settings
         span._kind = kind
         span._end_time = None
         span._status = UNSET_STATUS
@@ -248,15 +234,12 @@ class Tracer(trace_api.Tracer):
         span._links = ()
         span._dropped_events = 0
         span._dropped_links = 0
-        span._exc_mode = (
-            3
-            if record_exception and set_status_on_exception
-            else (1 if record_exception else 0) | (2 if set_status_on_exception else 0)
-        )
+        if not (record_exception and set_status_on_exception):  # 3, the default, stays unset
+            span._exc_mode = (1 if record_exception else 0) | (2 if set_status_on_exception else 0)
         if attributes is not None or extra is not None:  # hostile __bool__: checked inside
             self._set_initial_attributes(span, attributes, extra)
         else:
-            span._attributes = _NO_ATTRIBUTES  # replaced by a dict on the first set_attribute
+            span._attributes = {}
             span._dropped_attributes = 0
         if links is not None:
             self._set_initial_links(span, links)
@@ -299,44 +282,30 @@ class Tracer(trace_api.Tracer):
         attributes: Mapping[str, AttributeValue] | None,
         extra: Mapping[str, AttributeValue] | None,
     ) -> None:
+        settings = self._settings
         try:
             if extra:
                 merged = dict(attributes) if attributes else {}
                 merged.update(extra)
                 attributes = merged
-            cleaned, dropped = clean_attributes(attributes, self._max_attrs, self._max_attr_len)
+            cleaned, dropped = clean_attributes(
+                attributes, settings.max_attrs, settings.max_attr_len
+            )
         except Exception:
             _logger.warning("Invalid span attributes dropped: %r", attributes)
             cleaned, dropped = {}, 0
         span._attributes = cleaned
         span._dropped_attributes = dropped
 
-    def _make_link(
-        self, context: SpanContext, attributes: Mapping[str, AttributeValue] | None
-    ) -> Link | None:
-        if not isinstance(context, SpanContext):
-            _logger.warning("Link needs a SpanContext; got %r", context)
-            return None
-        if not context.is_valid and not context.trace_state and not isinstance(attributes, Mapping):
-            return None  # spec: keep invalid-context links only if they carry data
-        if attributes is not None:
-            cleaned, dropped = clean_attributes(
-                attributes, self._max_link_attrs, self._max_attr_len_general
-            )
-            if cleaned or dropped:
-                return Link(context, cleaned, dropped)
-            if not context.is_valid and not context.trace_state:
-                return None
-        return Link(context)
-
     def _set_initial_links(self, span: Span, links: Sequence[Link]) -> None:
         kept: list[Link] = []
         dropped = 0
-        limit = self._max_links
+        settings = self._settings
+        limit = settings.max_links
         try:
             for link in links:
                 try:
-                    made = self._make_link(link.context, link.attributes)
+                    made = settings.make_link(link.context, link.attributes)
                 except Exception:
                     _logger.warning("Invalid link dropped: %r", link)
                     continue
@@ -383,18 +352,8 @@ class _CurrentSpanScope(_StartAsCurrentSpan):
             _CURRENT.reset(self._token)  # type: ignore[arg-type]
         except Exception:
             _logger.error("Failed to restore the context: span scope exited in another context")
-        self._token = None
         if self._end_on_exit:
-            span = self._span
-            if type(span) is Span and span._end_time is None:  # Span.end, inlined
-                span._end_time = time_ns()
-                try:
-                    span._origin._processor.on_end(span)
-                except Exception as exc:
-                    key = ("trace.on_end", type(exc))
-                    report_once(_logger, key, "Span processor failed in on_end")
-            else:
-                span.end()
+            self._span.end()
 
 
 _new_scope = _CurrentSpanScope.__new__
