@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 # Debian packages used by tests against real peers. Add to this list, never install by hand.
 # openssl: the OTLP TLS tests make a throw-away CA with it.
-SYSTEM_PACKAGES=(openssl ${OTEL_SYSTEM_PACKAGES:-})
+# chromium: the viewer's browser tests drive it with playwright (tests/viewer/ui).
+SYSTEM_PACKAGES=(openssl chromium ${OTEL_SYSTEM_PACKAGES:-})
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
