@@ -4,7 +4,6 @@ the traffic; ``stop()`` undoes everything (bounded; safe to call twice).
 
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
 import tempfile
@@ -97,8 +96,10 @@ class Demo:
         return self
 
     def _start(self) -> None:
+        from otel.viewer._app import start_viewer
+
         o = self.options
-        self.viewer = importlib.import_module("otel.viewer._app").start_viewer(
+        self.viewer = start_viewer(
             host=o.host,
             ui_port=o.ui_port,
             otlp_http_port=o.otlp_http_port,

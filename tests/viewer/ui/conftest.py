@@ -20,6 +20,9 @@ if _here not in sys.path:
 
 from ui_seed import Seeded, seed  # noqa: E402
 
+from otel.testing import free_port  # noqa: E402
+from otel.viewer._app import start_viewer  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -56,11 +59,9 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def viewer() -> Iterator[Any]:
-    app = pytest.importorskip("otel.viewer._app", reason="the viewer backend (issue 9)")
-    free_port = pytest.importorskip("otel.testing").free_port
+def ui_viewer() -> Iterator[Any]:
 
-    v = app.start_viewer(
+    v = start_viewer(
         ui_port=free_port(),
         otlp_http_port=free_port(),
         otlp_grpc_port=0,
@@ -75,13 +76,13 @@ def viewer() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def seeded(viewer: Any) -> Seeded:
-    return seed(f"http://127.0.0.1:{viewer.ports['otlp_http']}")
+def seeded(ui_viewer: Any) -> Seeded:
+    return seed(f"http://127.0.0.1:{ui_viewer.ports['otlp_http']}")
 
 
 @pytest.fixture(scope="session")
-def base_url(viewer: Any, seeded: Seeded) -> str:
-    return str(viewer.ui_url).rstrip("/")
+def base_url(ui_viewer: Any, seeded: Seeded) -> str:
+    return str(ui_viewer.ui_url).rstrip("/")
 
 
 class PageErrors:

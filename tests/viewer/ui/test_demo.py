@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from otel.testing import free_port
+
 README_IMAGE = Path(__file__).parents[3] / "docs" / "images" / "trace-view.png"
 
 
@@ -73,9 +75,6 @@ class DemoProcess:
 
 @pytest.fixture
 def demo() -> Iterator[DemoProcess]:
-    pytest.importorskip("otel.viewer._app", reason="the viewer backend (issue 9)")
-    from otel.testing import free_port
-
     process = DemoProcess(free_port(), free_port())
     try:
         yield process
