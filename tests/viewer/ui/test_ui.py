@@ -347,3 +347,42 @@ def test_dark_mode_uses_dark_colours(
         page.screenshot(path=str(tmp_path / "dark-trace.png"))
     finally:
         context.close()
+
+
+def test_fifty_thousand_span_trace_still_opens(page: Any, ui_viewer: Any, seeded: Seeded) -> None:
+    from otel.exporter.otlp._proto._model import Resource, Scope, Span
+
+    resource = Resource({"service.name": "huge-svc"})
+    scope = Scope("ui-tests")
+    trace_id = bytes.fromhex("51a7e0000000000000000000000c0ffe")
+    base = time.time_ns() - 5_000_000_000
+    spans = []
+
+    def add(span_id: int, parent: int, name: str, start: int, duration: int) -> None:
+        sp = Span(resource, scope)
+        sp.trace_id = trace_id
+        sp.span_id = span_id.to_bytes(8, "big")
+        sp.parent_span_id = parent.to_bytes(8, "big") if parent else b""
+        sp.name = name
+        sp.kind = 1
+        sp.start_time_unix_nano = start
+        sp.end_time_unix_nano = start + duration
+        spans.append(sp)
+
+    add(1, 0, "huge-root", base, 3_000_000_000)
+    next_id = 2
+    for i in range(500):
+        parent = next_id
+        add(parent, 1, f"part {i}", base + i * 5_000_000, 5_000_000)
+        next_id += 1
+        for j in range(99):
+            add(next_id, parent, f"leaf {j}", base + i * 5_000_000 + j * 50_000, 40_000)
+            next_id += 1
+    ui_viewer.store.ingest(spans=spans)
+    page.goto(f"/trace/{trace_id.hex()}")
+    expect(page.locator(".trace-span-count")).to_have_text("50001", timeout=60_000)
+    expect(page.locator(".wf-row").first).to_be_visible()
+    assert page.locator(".wf-row").count() < 200
+    page.locator(".wf-scroll").focus()
+    page.keyboard.press("End")
+    expect(page.locator(".wf-row.selected .wf-span-name")).to_have_text("leaf 98")

@@ -6,14 +6,15 @@ import { s, fmtNumber, fmtDuration, fmtTime } from "./dom.js";
 const W = 800;
 const PAD = { left: 64, right: 16, top: 12, bottom: 28 };
 
-/** About `count` round tick values covering [lo, hi]. */
-export function niceTicks(lo, hi, count = 5) {
+/** About `count` round tick values within [lo, hi]; cover=true adds the first one above hi. */
+export function niceTicks(lo, hi, count = 5, cover = false) {
   if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((st) => st >= raw) || raw;
   const ticks = [];
   for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(+v.toPrecision(12));
+  if (cover && ticks[ticks.length - 1] < hi) ticks.push(+(ticks[ticks.length - 1] + step).toPrecision(12));
   return ticks;
 }
 
@@ -71,8 +72,8 @@ export function lineChart(series, { height = 220, label = "chart", unit = "" } =
   const [x0, x1] = extent(xs, [Date.now() - 60e3, Date.now()]);
   let [y0, y1] = extent(ys, [0, 1]);
   if (y0 > 0) y0 = 0;
-  const yTicks = niceTicks(y0, y1);
-  y1 = Math.max(y1, yTicks[yTicks.length - 1]);
+  const yTicks = niceTicks(y0, y1, 5, true);
+  y1 = Math.max(y1, yTicks[yTicks.length - 1] ?? y1);
   const x = (t) => PAD.left + ((t - x0) / (x1 - x0 || 1)) * (W - PAD.left - PAD.right);
   const y = (v) => height - PAD.bottom - ((v - y0) / (y1 - y0 || 1)) * (height - PAD.top - PAD.bottom);
   axes(svg, height, x, y, niceTicks(x0, x1, 6), yTicks, timeTickFormat(x0, x1), (v) => fmtNumber(v));
@@ -111,8 +112,8 @@ export function scatterPlot(traces, { height = 180, onOpen } = {}) {
   const ys = traces.map((t) => t.duration_nano);
   const [x0, x1] = extent(xs, [Date.now() - 60e3, Date.now()]);
   let [, y1] = extent(ys, [0, 1e6]);
-  const yTicks = niceTicks(0, y1);
-  y1 = Math.max(y1, yTicks[yTicks.length - 1]);
+  const yTicks = niceTicks(0, y1, 4, true);
+  y1 = Math.max(y1, yTicks[yTicks.length - 1] ?? y1);
   const x = (t) => PAD.left + ((t - x0) / (x1 - x0 || 1)) * (W - PAD.left - PAD.right);
   const y = (v) => height - PAD.bottom - (v / (y1 || 1)) * (height - PAD.top - PAD.bottom);
   axes(svg, height, x, y, niceTicks(x0, x1, 6), yTicks, timeTickFormat(x0, x1), fmtDuration);
