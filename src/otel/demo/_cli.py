@@ -70,7 +70,9 @@ def main(args: argparse.Namespace) -> int:
             "(checkouts, an N+1 order list, a declined card); Ctrl-C stops"
         )
         if not args.no_browser:
-            threading.Timer(1.0, webbrowser.open, (demo.ui_url,)).start()
+            opener = threading.Timer(1.0, webbrowser.open, (demo.ui_url,))
+            opener.daemon = True
+            opener.start()
         while not stop.is_set():
             if demo.traffic_done(0.2):
                 s = demo.stats

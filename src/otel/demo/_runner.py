@@ -111,7 +111,10 @@ class Demo:
         missing = [name for name in ("ui", "otlp_http") if name not in self.viewer.ports]
         if missing:
             problems = "; ".join(getattr(self.viewer, "problems", [])) or ", ".join(missing)
-            raise DemoError(f"the viewer could not start: {problems}")
+            raise DemoError(
+                f"the viewer could not start: {problems} (is `otel view` or another demo "
+                "running? pick free ports with --ui-port and --otlp-http-port)"
+            )
         endpoint = f"http://{o.host}:{self.viewer.ports['otlp_http']}"
         shop_tel = ServiceTelemetry("shop", endpoint)
         payments_tel = ServiceTelemetry("payments", endpoint)

@@ -178,6 +178,27 @@ def test_compare_two_selected_traces(page: Any, seeded: Seeded) -> None:
     shot(page, "compare")
 
 
+def test_span_link_opens_the_linked_trace_and_span(page: Any, seeded: Seeded) -> None:
+    open_trace(page, seeded.compare_b)
+    link = page.locator(".details .links a")
+    expect(link).to_have_count(1)
+    link.click()
+    expect(page).to_have_url(re.compile(re.escape(f"/trace/{seeded.compare_a}?span=")))
+    expect(page.locator(".wf-row.selected .wf-span-name")).to_have_text("GET /report")
+    expect(page.locator(".details .kv tr", has_text="report.run").first).to_contain_text("0")
+
+
+def test_metric_attribute_filter_keeps_matching_series(page: Any, seeded: Seeded) -> None:
+    page.goto("/metrics?name=shop.orders")
+    expect(page.locator(".metric-chart")).to_have_count(2)
+    page.fill(".metric-filters input", "payment.method=cash")
+    page.press(".metric-filters input", "Enter")
+    expect(page.locator(".metric-chart")).to_have_count(1)
+    expect(page.locator(".metric-chart .series-title")).to_have_text(
+        "shop \u00b7 payment.method=cash"
+    )
+
+
 def test_metric_charts_for_histogram_percentiles_and_counter_rate(
     page: Any, seeded: Seeded
 ) -> None:

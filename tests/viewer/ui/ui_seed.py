@@ -219,9 +219,13 @@ def _nplus1(s: Sender, base: int) -> str:
 
 def _compare_pair(s: Sender, base: int) -> tuple[str, str]:
     ids = []
+    links: list[trace.Link] = []
     for k, (db_ms, extra) in enumerate([(20, "render"), (60, "cache lookup")]):
         b0 = base + k * 200 * MS
-        root = s.tracer("shop").start_span("GET /report", start_time=b0)
+        root = s.tracer("shop").start_span(
+            "GET /report", start_time=b0, links=links, attributes={"report.run": k}
+        )
+        links = [trace.Link(root.get_span_context(), {"link.reason": "retry of"})]
         s.span("shop", "auth", b0 + MS, b0 + 10 * MS, root)
         s.span("shop", "query report", b0 + 11 * MS, b0 + (11 + db_ms) * MS, root)
         s.span("shop", extra, b0 + (12 + db_ms) * MS, b0 + (15 + db_ms) * MS, root)

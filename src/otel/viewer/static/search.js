@@ -1,7 +1,7 @@
 // Trace search: the form (state in the query string), a duration-over-time scatter plot and
 // the result list, refreshed when the server pushes new traces over SSE (/api/live).
 
-import { h, api, mount, notice, link, fmtDuration, fmtTime, fmtAgo, serviceColor, debounce } from "./dom.js";
+import { h, api, mount, notice, link, fmtDuration, fmtTime, fmtAgo, serviceColor } from "./dom.js";
 import { navigate } from "./router.js";
 import { scatterPlot } from "./charts.js";
 
@@ -197,7 +197,11 @@ export async function renderSearch(root, url) {
     );
   }
 
-  const refresh = debounce(load, 700);
+  // at most one refresh a second while traces keep arriving (a debounce would starve)
+  let pending = 0;
+  const refresh = () => {
+    if (!pending) pending = setTimeout(() => ((pending = 0), load()), 1000);
+  };
   let source = null;
   function connect() {
     if (source) source.close();
@@ -231,6 +235,7 @@ export async function renderSearch(root, url) {
   connect();
   return () => {
     latest += 1;
+    clearTimeout(pending);
     if (source) source.close();
   };
 }
