@@ -112,6 +112,9 @@ def test_demo_sends_linked_two_service_traces_and_stops_on_sigint(
     pay = next(s for s in spans.values() if s["service"] == "payments" and s["kind"] == "SERVER")
     caller = spans[pay["parent_span_id"]]
     assert caller["service"] == "shop" and caller["kind"] == "CLIENT"
+    # traced by otel's own Flask and requests instrumentations
+    assert pay["scope"]["name"] == "otel.instrumentation.flask"
+    assert caller["scope"]["name"].startswith("otel.instrumentation.")
     edges = _get(f"{demo.ui}/api/dependencies")["edges"]
     assert any(e["parent"] == "shop" and e["child"] == "payments" for e in edges)
     assert _get(f"{demo.ui}/api/logs?service=shop&limit=5")["logs"]
@@ -127,6 +130,9 @@ def test_demo_sends_linked_two_service_traces_and_stops_on_sigint(
         if os.environ.get("OTEL_UPDATE_SCREENSHOTS") == "1":
             README_IMAGE.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(README_IMAGE))
+        orders = _get(f"{demo.ui}/api/traces?span_name=GET%20/orders&limit=1")["traces"]
+        page.goto(f"{demo.ui}/trace/{orders[0]['trace_id']}")
+        expect(page.locator(".findings .finding")).to_contain_text("FROM order_items")
     finally:
         context.close()
 
