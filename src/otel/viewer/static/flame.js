@@ -32,13 +32,17 @@ export class FlameGraph {
     this.observer.observe(this.element);
   }
 
+  /** {fill, text} for a service: its CSS colour resolved, and black or white text on it. */
   color(service) {
     let c = this.colors.get(service);
     if (!c) {
       const probe = h("span", { style: { color: serviceColor(service), display: "none" } });
       this.element.append(probe);
-      c = getComputedStyle(probe).color;
+      const fill = getComputedStyle(probe).color;
       probe.remove();
+      const [r, g, b] = (fill.match(/[\d.]+/g) || [0, 0, 0]).map(Number);
+      const luminance = (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+      c = { fill, text: luminance > 0.5 ? "#0b0f14" : "#ffffff" };
       this.colors.set(service, c);
     }
     return c;
@@ -56,7 +60,6 @@ export class FlameGraph {
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, width, height);
     const style = getComputedStyle(this.element);
-    const fg = style.getPropertyValue("--bar-text").trim() || "#000";
     const accent = style.getPropertyValue("--accent").trim() || "#06c";
     const [v0, v1] = this.view;
     const scale = width / (v1 - v0);
@@ -69,7 +72,8 @@ export class FlameGraph {
         const x = Math.max(0, (node.start - v0) * scale);
         const w = Math.min(width, (node.end - v0) * scale) - x;
         if (w < 0.5) continue;
-        ctx.fillStyle = this.color(node.service);
+        const colors = this.color(node.service);
+        ctx.fillStyle = colors.fill;
         ctx.globalAlpha = node.critical ? 1 : 0.75;
         ctx.fillRect(x, y + 1, Math.max(w - 1, 0.5), ROW - 2);
         ctx.globalAlpha = 1;
@@ -85,7 +89,7 @@ export class FlameGraph {
         if (w > 36) {
           const label = `${node.name} (${fmtDuration(node.duration)})`;
           const chars = Math.floor((w - 8) / 6.5);
-          ctx.fillStyle = fg;
+          ctx.fillStyle = colors.text;
           ctx.fillText(label.length > chars ? `${label.slice(0, Math.max(chars - 1, 1))}…` : label, x + 4, y + ROW / 2);
         }
       }

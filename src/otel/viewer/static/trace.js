@@ -140,8 +140,14 @@ export async function renderTrace(root, url, match) {
   const critical = h("input", { type: "checkbox", checked: true });
   critical.addEventListener("change", () => waterfall.setCritical(critical.checked));
   const viewButtons = {};
+  const waterfallOnly = [
+    h("button", { type: "button", class: "button small", onclick: () => waterfall.setAll(true) }, "Expand all"),
+    h("button", { type: "button", class: "button small", onclick: () => waterfall.setAll(false) }, "Collapse all"),
+    h("label", { class: "check critical-toggle" }, [critical, " ", h("span", { class: "crit-swatch" }), " Critical path"]),
+  ];
   const showView = (view) => {
     for (const [name, button] of Object.entries(viewButtons)) button.setAttribute("aria-pressed", String(name === view));
+    for (const el of waterfallOnly) el.hidden = view === "flame";
     if (view === "flame") {
       if (!flame) {
         flame = new FlameGraph(trace, { onSelect: (node) => select(node, flame) });
@@ -162,9 +168,7 @@ export async function renderTrace(root, url, match) {
     h("div", { class: "segmented", role: "group", "aria-label": "View" }, Object.values(viewButtons)),
     filter,
     count,
-    h("button", { type: "button", class: "button small", onclick: () => waterfall.setAll(true) }, "Expand all"),
-    h("button", { type: "button", class: "button small", onclick: () => waterfall.setAll(false) }, "Collapse all"),
-    h("label", { class: "check critical-toggle" }, [critical, " ", h("span", { class: "crit-swatch" }), " Critical path"]),
+    ...waterfallOnly,
   ]);
 
   mount(root, h("div", { class: "trace-page" }, [
