@@ -353,6 +353,21 @@ def test_export_returns_the_trace_as_otlp_json(page: Any, ui_viewer: Any, seeded
     assert len(spans) == 4
 
 
+def test_copy_puts_the_trace_as_otlp_json_on_the_clipboard(page: Any, seeded: Seeded) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    open_trace(page, seeded.checkout_ids[0])
+    page.get_by_role("button", name="Copy OTLP/JSON").click()
+    expect(page.locator(".toast")).to_have_text("Trace copied as OTLP/JSON")
+    copied = json.loads(page.evaluate("navigator.clipboard.readText()"))
+    trace_ids = {
+        s["traceId"]
+        for rs in copied["resourceSpans"]
+        for ss in rs["scopeSpans"]
+        for s in ss["spans"]
+    }
+    assert trace_ids == {seeded.checkout_ids[0]}
+
+
 def test_dark_mode_uses_dark_colours(
     browser: Any, base_url: str, seeded: Seeded, tmp_path: Path
 ) -> None:
