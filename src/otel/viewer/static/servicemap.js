@@ -54,7 +54,9 @@ export async function renderServiceMap(root, url) {
   const width = 40 + byCol.length * (NODE_W + COL_GAP) - COL_GAP;
   const height = 40 + rows * (NODE_H + ROW_GAP) - ROW_GAP;
   const svg = s("svg", { class: "service-map", viewBox: `0 0 ${width} ${height}`, width, height, role: "img", "aria-label": "Service dependency graph" });
-  svg.append(s("defs", {}, s("marker", { id: "arrow", viewBox: "0 0 10 10", refX: "10", refY: "5", markerWidth: "8", markerHeight: "8", orient: "auto-start-reverse" }, s("path", { d: "M0,0 L10,5 L0,10 z", class: "arrow-head" }))));
+  const marker = (id, cls) =>
+    s("marker", { id, viewBox: "0 0 10 10", refX: "10", refY: "5", markerWidth: "8", markerHeight: "8", orient: "auto-start-reverse" }, s("path", { d: "M0,0 L10,5 L0,10 z", class: cls }));
+  svg.append(s("defs", {}, [marker("arrow", "arrow-head"), marker("arrow-error", "arrow-head error")]));
   for (const e of edges) {
     const a = pos.get(e.parent);
     const b = pos.get(e.child);
@@ -78,7 +80,7 @@ export async function renderServiceMap(root, url) {
       ly = (y1 + y2) / 2 - 6;
     }
     const g = s("g", { class: cls, "data-parent": e.parent, "data-child": e.child });
-    g.append(s("path", { d, "marker-end": "url(#arrow)" }));
+    g.append(s("path", { d, "marker-end": rate > 0 ? "url(#arrow-error)" : "url(#arrow)" }));
     const label = `${e.call_count} call${e.call_count === 1 ? "" : "s"}${e.error_count ? ` · ${(rate * 100).toFixed(rate < 0.1 ? 1 : 0)} % errors` : ""}`;
     g.append(s("text", { x: lx, y: ly, "text-anchor": "middle", class: "edge-label" }, label));
     g.append(s("title", {}, `${e.parent} → ${e.child}: ${label}`));
