@@ -178,7 +178,7 @@ export async function renderSearch(root, url) {
     if (token !== latest) return;
     const traces = data.traces || [];
     if (!traces.length) {
-      mount(results, notice("No traces match. Send some telemetry to this viewer (OTLP on port 4318), run `otel demo`, or drop an OTLP/JSON file here."));
+      mount(results, notice("No traces match. Send telemetry to this viewer (OTLP/HTTP, port 4318 by default), run `otel demo`, or drop an OTLP/JSON file on this page."));
       return;
     }
     const maxDuration = Math.max(...traces.map((t) => t.duration_nano));
