@@ -160,17 +160,31 @@ export function spanMatches(node, query) {
   return false;
 }
 
-/** The structural key of a span in a comparison: service and name of it and its ancestors. */
-function pathKey(node) {
-  const parts = [];
-  for (let n = node; n; n = n.parent) parts.push(`${n.service}: ${n.name}`);
-  return parts.reverse().join(" › ");
+/** The structural key of every span: service and name of it and its ancestors (memoised). */
+function pathKeys(trace) {
+  const keys = new Map();
+  for (const node of trace.nodes) {
+    const chain = [];
+    let n = node;
+    while (n && !keys.has(n)) {
+      chain.push(n);
+      n = n.parent;
+    }
+    let prefix = n ? keys.get(n) : "";
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const part = `${chain[i].service}: ${chain[i].name}`;
+      prefix = prefix ? `${prefix} › ${part}` : part;
+      keys.set(chain[i], prefix);
+    }
+  }
+  return keys;
 }
 
 function aggregate(trace) {
   const out = new Map();
+  const keys = pathKeys(trace);
   for (const node of trace.nodes) {
-    const key = pathKey(node);
+    const key = keys.get(node);
     let entry = out.get(key);
     if (!entry) {
       entry = { key, depth: node.depth, name: node.name, service: node.service, count: 0, total: 0 };
