@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 # postgresql: the psycopg instrumentation tests run a real PostgreSQL server.
 # prometheus: the real Prometheus server and promtool the Prometheus exporter tests run
 #   (tests start their own server; the Debian service is never used).
-SYSTEM_PACKAGES=(openssl postgresql prometheus ${OTEL_SYSTEM_PACKAGES:-})
+# chromium: the viewer's browser tests drive it with playwright (tests/viewer/ui).
+SYSTEM_PACKAGES=(openssl postgresql prometheus chromium ${OTEL_SYSTEM_PACKAGES:-})
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
