@@ -4,10 +4,9 @@ LINTED := src tests benchmarks examples
 
 .PHONY: demo test setup lint typecheck pytest other-pythons bench
 
+# The viewer and an instrumented two-service app; open http://127.0.0.1:16686, Ctrl-C stops.
 demo: setup
-	$(BIN)/python examples/tracing_example.py
-	$(BIN)/python examples/metrics_example.py
-	$(BIN)/python examples/logs_example.py
+	$(BIN)/otel demo $(ARGS)
 
 test: setup lint typecheck pytest other-pythons
 

@@ -115,6 +115,31 @@ def event_and_status(impl: str) -> Callable[[], object]:
     return run
 
 
+def burst_exported_percent(impl: str) -> float:
+    """Issue 14 item 3: a tight loop of 100,000 spans under the default BatchSpanProcessor
+    (queue 2048) and a no-op exporter; the share of spans exported, in percent."""
+    _, provider_cls, export = _modules(impl)
+    exported = 0
+
+    class CountingExporter(export.SpanExporter):  # type: ignore[misc, name-defined]
+        def export(self, spans: Any) -> Any:
+            nonlocal exported
+            exported += len(spans)
+            return export.SpanExportResult.SUCCESS
+
+        def shutdown(self) -> None:
+            pass
+
+    provider = provider_cls(shutdown_on_exit=False)
+    provider.add_span_processor(export.BatchSpanProcessor(CountingExporter()))
+    tracer = provider.get_tracer("bench")
+    for _ in range(100_000):
+        with tracer.start_as_current_span("op"):
+            pass
+    provider.shutdown()
+    return exported / 1000.0
+
+
 def _rss_kib() -> int:
     with open("/proc/self/statm") as f:
         pages = int(f.read().split()[1])
@@ -195,6 +220,13 @@ CASES = [
         lambda: rss_growth("official"),
         kind="value",
         unit="KiB",
+    ),
+    Case(
+        "burst: 100k spans in a tight loop, exported (default batch)",
+        lambda: burst_exported_percent("otel"),
+        lambda: burst_exported_percent("official"),
+        kind="value",
+        unit="%",
     ),
     Case(
         "import otel.sdk.trace vs opentelemetry.sdk.trace",

@@ -1,11 +1,11 @@
-"""Interop tests import the shared peers: the OTLP receiver and the Collector launcher."""
+"""Interop tests use the OTLP test receiver of the exporter tests (decodes with
+opentelemetry-proto); the peer launchers are in tests/_support."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-_TESTS = Path(__file__).resolve().parents[1]
-for _path in (_TESTS / "exporter" / "otlp", _TESTS / "peers"):
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
+_OTLP_PEERS = str(Path(__file__).resolve().parents[1] / "exporter" / "otlp")
+if _OTLP_PEERS not in sys.path:
+    sys.path.insert(0, _OTLP_PEERS)

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from otelcol import forwarding_config, free_port, running_collector
-from otlp_peers import Receiver, serving_receiver
+from otlp_peers import Receiver, serving
 
+from _support.otelcol import forwarding_config, running_collector
 from otel.exporter.otlp.proto.http import Compression
 from otel.sdk.logs import LoggerProvider
 from otel.sdk.logs.export import SimpleLogRecordProcessor
@@ -20,6 +20,7 @@ from otel.sdk.metrics import MeterProvider
 from otel.sdk.resources import Resource
 from otel.sdk.trace import TracerProvider
 from otel.sdk.trace.export import SimpleSpanProcessor, SpanExporter
+from otel.testing import free_port
 from otel.trace import SpanKind, Status, StatusCode
 
 pytestmark = pytest.mark.interop
@@ -30,7 +31,7 @@ RESOURCE = Resource.create({"service.name": "collector-interop", "deployment.env
 @pytest.fixture
 def forwarded() -> Iterator[Receiver]:
     """Where the Collector forwards what it received (decoded with opentelemetry-proto)."""
-    with serving_receiver() as receiver:
+    with serving() as receiver:
         yield receiver
 
 

@@ -24,6 +24,13 @@ logger=None)``
     ``max_export_batch_size`` items, otherwise it exports every ``schedule_delay_millis``.
     After ``shutdown()`` items are discarded silently (not counted as queue-full drops).
 
+    Bursts: a producer in a tight loop can fill the queue within one GIL switch interval
+    (5 ms), before the woken worker thread gets to run, and would then drop nearly
+    everything. So once the queue is past its high-water mark (half full, and at least one
+    batch) the producer hands the GIL over with ``time.sleep(0)`` on every 64th item: a
+    yield, not a wait (no lock, no I/O, no timeout), that lets the worker drain. Below one
+    batch ``emit`` is still one length check and one append.
+
 ``force_flush(timeout_millis=30000) -> bool``
     Export everything queued before the call; True if done within the timeout. A hung
     ``export`` makes it return False at the timeout, it never blocks longer.
@@ -50,9 +57,9 @@ exporters that accept a deadline; the worker does not interrupt an export. It ne
 ``export`` concurrently, so one hung export stalls further exports (the queue then fills
 and drops are counted) but never the application, flush or shutdown.
 
-Processors may inline ``emit`` on their own hot path (BatchSpanProcessor.on_end does); the
-fields it uses are ``_queue``, ``max_queue_size``, ``_drop_lock``, ``_dropped``,
-``_wake_at``, ``_signalled`` and ``_wake``, and ``_DISCARD`` marks a shut-down queue.
+``BatchSpanProcessor.on_end`` inlines the fast half of ``emit`` (one frame less per span):
+it reads ``_queue`` and ``_wake_at`` and calls ``_crowded`` past ``_wake_at``, nothing else;
+``tests/sdk/test_batch_emit_copies.py`` runs the copy and ``emit`` through the same cases.
 """
 
 from __future__ import annotations
@@ -71,8 +78,8 @@ from otel._log import get_logger
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # ``logging`` and ``typing`` stay off the import path
     import logging
+    from typing import Any, TypeVar
     from typing import Generic as _Generic
-    from typing import TypeVar
 
     from otel._log import LazyLogger
 
@@ -89,7 +96,9 @@ else:
 
 _default_logger = get_logger("otel.sdk.batch")
 
-_DISCARD: collections.deque[object] = collections.deque(maxlen=0)
+# a shut-down queue: appends vanish (typed Any so it may stand in for any deque[T])
+_DISCARD: collections.deque[Any] = collections.deque(maxlen=0)
+_yield_gil = time.sleep
 
 
 def shutdown_exporter(
@@ -154,6 +163,8 @@ class BatchWorker(_Generic[T]):
         self.max_queue_size = max_queue_size
         self.max_export_batch_size = max_export_batch_size
         self._wake_at = max_export_batch_size - 1  # queue length before the append
+        # past this queue length producers yield the GIL now and then (see ``emit``)
+        self._high_water = max(self._wake_at, max_queue_size // 2)
         self.schedule_delay_millis = schedule_delay_millis
         self.export_timeout_millis = export_timeout_millis
         self._delay = schedule_delay_millis / 1000.0
@@ -190,7 +201,7 @@ class BatchWorker(_Generic[T]):
 
     def _after_fork(self) -> None:
         if self._is_shutdown:
-            self._queue = _DISCARD  # type: ignore[assignment]
+            self._queue = _DISCARD
             return
         self._dropped = 0
         self._reported_dropped = 0
@@ -202,15 +213,25 @@ class BatchWorker(_Generic[T]):
         """Queue ``item``; drop (and count) it when the queue is full. Never blocks."""
         queue = self._queue
         size = len(queue)
+        if size < self._wake_at:
+            queue.append(item)
+        else:
+            self._crowded(item, size)
+
+    def _crowded(self, item: T, size: int) -> None:
+        """``emit`` with ``size`` items queued, at least a batch less one: wake, yield, drop."""
+        queue = self._queue
         if size >= self.max_queue_size:
             if queue is not _DISCARD:
                 with self._drop_lock:  # only when dropping; uncontended in practice
                     self._dropped += 1
             return
         queue.append(item)
-        if size >= self._wake_at and not self._signalled:
+        if not self._signalled:
             self._signalled = True
             self._wake.set()
+        if size >= self._high_water and not (size - self._high_water) & 63:
+            _yield_gil(0)  # let the woken worker drain a burst (see the module docstring)
 
     @property
     def dropped(self) -> int:
@@ -316,7 +337,7 @@ class BatchWorker(_Generic[T]):
             thread.join(max(timeout_millis, 0) / 1000.0)
         stopped = not thread.is_alive()
         queue = self._queue
-        self._queue = _DISCARD  # type: ignore[assignment]
+        self._queue = _DISCARD
         if not stopped:
             self._logger.warning(
                 "%s: shutdown timed out after %s ms; %d items not exported",

@@ -10,16 +10,19 @@ from pathlib import Path
 
 import pytest
 
+from _support.peers import peer_missing
+
 _here = str(Path(__file__).parent)
 if _here not in sys.path:
     sys.path.insert(0, _here)
 
-from otlp_peers import Receiver, serving_receiver  # noqa: E402
+from otlp_peers import Receiver  # noqa: E402
+from otlp_peers import serving as _serving  # noqa: E402
 
 
 @pytest.fixture
 def otlp_receiver() -> Iterator[Receiver]:
-    with serving_receiver() as receiver:
+    with _serving() as receiver:
         yield receiver
 
 
@@ -28,7 +31,7 @@ def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """First retry after 10 ms; afterwards the cores in ``otlp_testkit.OPEN_CORES`` are shut."""
     import otlp_testkit
 
-    from otel.exporter.otlp import _retry
+    from otel.exporter._transport import _retry
 
     monkeypatch.setattr(_retry, "INITIAL_BACKOFF_S", 0.01)
     yield
@@ -75,7 +78,7 @@ def certificates(tmp_path_factory: pytest.TempPathFactory) -> object:
 
     made = make_certificates(tmp_path_factory.mktemp("otlp-tls"))
     if made is None:
-        pytest.skip("the openssl command is needed to make test certificates")
+        peer_missing("the openssl command is needed to make test certificates")
     return made
 
 
@@ -86,5 +89,5 @@ def tls_receiver(certificates: object) -> Iterator[Receiver]:
     context.load_cert_chain(certificates.server_cert, certificates.server_key)  # type: ignore[attr-defined]
     context.load_verify_locations(certificates.ca)  # type: ignore[attr-defined]
     context.verify_mode = ssl.CERT_REQUIRED
-    with serving_receiver(context) as receiver:
+    with _serving(context) as receiver:
         yield receiver

@@ -128,7 +128,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serving_receiver(context: ssl.SSLContext | None = None) -> Iterator[Receiver]:
+def serving(context: ssl.SSLContext | None = None) -> Iterator[Receiver]:
     """The OTLP/HTTP receiver on a loopback port (behind TLS when ``context`` is given)."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.daemon_threads = True

@@ -4,8 +4,8 @@
 ``otel.exporter.otlp.proto.http.trace_exporter.OTLPSpanExporter``. The gRPC exporters are in
 ``otel.exporter.otlp.proto.grpc`` (extra ``otel[grpc]``).
 
-The exporter classes are loaded on first access, so that the codecs in this package (used by
-the viewer's receiver, for instance) can be imported without the SDK.
+The exporter classes are loaded on first access, so that the codecs in this package
+(``_proto``, ``_json``) can be imported without the SDK.
 """
 
 from __future__ import annotations

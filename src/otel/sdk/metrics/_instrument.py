@@ -7,24 +7,25 @@ the stream. Bad input is dropped with one warning per instrument, never raised.
 from __future__ import annotations
 
 import inspect
-import logging
 import numbers
+import sys
 import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from otel import metrics as _api
+from otel._log import get_logger
 from otel.attributes import Attributes
 from otel.context import Context
 from otel.context._context import _CURRENT
 from otel.metrics._instruments import CallbackOptions, CallbackT, Observation, _callback_list
-from otel.sdk.metrics._stream import GIL_ATOMIC, HistogramStream, SumStream
+from otel.sdk.metrics._aggregation import GIL_ATOMIC, HistogramStream, SumStream
 
 if TYPE_CHECKING:
-    from otel.sdk.metrics._stream import _Stream
+    from otel.sdk.metrics._aggregation import _Stream
 
-_logger = logging.getLogger("otel.sdk.metrics")
+_logger = get_logger("otel.sdk.metrics")
 _INF = float("inf")
 _get_context = _CURRENT.get
 _EX_TRACE = 2
@@ -49,7 +50,7 @@ def _as_number(amount: object) -> int | float | None:
 
     Never raises (a broken ``__int__``/``__float__`` gives None). The record paths only
     ever store exact ``int``/``float``: their lock-free ``cell.value += amount`` (see
-    ``GIL_ATOMIC`` in ``_stream``) is one C-level operation only for those; a subclass
+    ``GIL_ATOMIC`` in ``_aggregation._base``) is one C-level operation only for those; a subclass
     with a Python ``__add__`` could switch threads in the middle and lose updates. So the
     hot paths accept ``type(amount) is int``/``float`` and everything else comes here.
     """
@@ -66,7 +67,19 @@ def _as_number(amount: object) -> int | float | None:
 class _SyncMixin(_api.Synchronous):
     """Stream wiring and bad-input handling shared by the synchronous instruments."""
 
-    __slots__ = ()
+    if TYPE_CHECKING:  # the concrete classes hold these slots (two slotted bases cannot)
+        __slots__ = (
+            "_bounds",
+            "_cache",
+            "_cell_for",
+            "_ex_mode",
+            "_floor",
+            "_offer",
+            "_record",
+            "_warned",
+        )
+    else:
+        __slots__ = ()
 
     _record: _Record
     _warned: bool
@@ -75,9 +88,9 @@ class _SyncMixin(_api.Synchronous):
     def __init__(self, name: str, unit: str = "", description: str = "") -> None:
         super().__init__(name, unit, description)
         self._record = _noop_record
-        self._warned = False  # type: ignore[misc]
+        self._warned = False
         if self._fast_type is not None:
-            self._cache: dict[Any, Any] | None = None  # type: ignore[misc]
+            self._cache: dict[Any, Any] | None = None
 
     def _set_streams(self, streams: Sequence[_Stream]) -> None:
         # Inline fast path: one stream of the instrument's default kind, GIL build.
@@ -90,7 +103,7 @@ class _SyncMixin(_api.Synchronous):
         # run time): the inline path is switched off first and on again last, so a
         # concurrent measurement goes either the old way or the new way, not half of each.
         if self._fast_type is not None:
-            self._cache = None  # type: ignore[misc]
+            self._cache = None
         if not streams:
             self._record = _noop_record
         elif len(streams) == 1:
@@ -98,16 +111,14 @@ class _SyncMixin(_api.Synchronous):
         else:
             self._record = _fan_out(tuple(s.record for s in streams))
         if fast is not None:
-            self._cell_for = fast._cell_for  # type: ignore[misc]
-            self._ex_mode = fast._ex_mode  # type: ignore[misc]
-            self._offer = fast._offer  # type: ignore[misc]
+            cache, self._cell_for, self._ex_mode, self._offer = fast._inline_parts()
             if isinstance(fast, HistogramStream):
-                self._bounds = fast._bounds  # type: ignore[misc]
-            self._cache = fast._cache  # type: ignore[misc]
+                self._bounds = fast.bounds
+            self._cache = cache
 
     def _warn(self, reason: str, amount: object) -> None:
         if not self._warned:
-            self._warned = True  # type: ignore[misc]
+            self._warned = True
             _logger.warning(
                 "Dropped measurement %r on instrument %s: %s (logged once per instrument)",
                 amount,
@@ -117,26 +128,38 @@ class _SyncMixin(_api.Synchronous):
 
     def _failed(self) -> None:
         if not self._warned:
-            self._warned = True  # type: ignore[misc]
+            self._warned = True
             _logger.exception("Recording on instrument %s failed", self._name)
 
 
-class Counter(_SyncMixin, _api.Counter):
-    """Monotonic sum. ``add`` takes a non-negative, finite int or float."""
+class _SumInstrument(_SyncMixin):
+    """``add`` of Counter and UpDownCounter: one definition, the lower bound a field.
 
-    __slots__ = ("_cache", "_cell_for", "_ex_mode", "_offer", "_record", "_warned")
+    ``_floor`` is 0 for a counter and ``-sys.float_info.max`` for an up-down counter, so
+    one comparison rejects negative counter amounts and, with ``< inf``, infinities and
+    NaN for both.
+    """
+
+    __slots__ = ()
     _fast_type = SumStream
+    _lowest: int | float = 0
+    _out_of_range = "a counter only accepts non-negative, finite amounts"
+    _floor: int | float
+
+    def __init__(self, name: str, unit: str = "", description: str = "") -> None:
+        super().__init__(name, unit, description)
+        self._floor = self._lowest
 
     def add(
         self, amount: int | float, attributes: Attributes = None, context: Context | None = None
     ) -> None:
         t = type(amount)
-        if (amount >= 0) if t is int else (t is float and 0.0 <= amount < _INF):
+        if (t is int or (t is float and amount < _INF)) and amount >= self._floor:
             cache = self._cache
             if cache is not None:  # SumStream.record, inlined
                 try:
                     cell = cache[tuple(attributes.items()) if attributes else ()]
-                except (KeyError, TypeError, AttributeError):
+                except Exception:  # new, unhashable or hostile: the slow path sorts it out
                     cell = self._cell_for(attributes)
                 cell.value += amount
                 cell.touched = True
@@ -157,47 +180,24 @@ class Counter(_SyncMixin, _api.Counter):
         number = _as_number(amount)
         if number is None:
             self._warn("not a number", amount)
-        elif not 0 <= number < _INF:
-            self._warn("a counter only accepts non-negative, finite amounts", amount)
+        elif not self._floor <= number < _INF:
+            self._warn(self._out_of_range, amount)
         else:
             self.add(number, attributes, context)
 
 
-class UpDownCounter(_SyncMixin, _api.UpDownCounter):
+class Counter(_SumInstrument, _api.Counter):
+    """Monotonic sum. ``add`` takes a non-negative, finite int or float."""
+
+    __slots__ = ("_cache", "_cell_for", "_ex_mode", "_floor", "_offer", "_record", "_warned")
+
+
+class UpDownCounter(_SumInstrument, _api.UpDownCounter):
     """Sum that may go down. ``add`` takes any finite int or float."""
 
-    __slots__ = ("_cache", "_cell_for", "_ex_mode", "_offer", "_record", "_warned")
-    _fast_type = SumStream
-
-    def add(
-        self, amount: int | float, attributes: Attributes = None, context: Context | None = None
-    ) -> None:
-        t = type(amount)
-        if t is int or (t is float and -_INF < amount < _INF):
-            cache = self._cache
-            if cache is not None:  # SumStream.record, inlined
-                try:
-                    cell = cache[tuple(attributes.items()) if attributes else ()]
-                except (KeyError, TypeError, AttributeError):
-                    cell = self._cell_for(attributes)
-                cell.value += amount
-                cell.touched = True
-                mode = self._ex_mode
-                if mode and (
-                    mode != _EX_TRACE or (context if context is not None else _get_context())
-                ):
-                    self._offer(cell, amount, attributes, context)
-                return
-            try:
-                self._record(amount, attributes, context)
-            except Exception:
-                self._failed()
-            return
-        number = _as_number(amount)
-        if number is None or not -_INF < number < _INF:
-            self._warn("not a finite number", amount)
-        else:
-            self.add(number, attributes, context)
+    __slots__ = ("_cache", "_cell_for", "_ex_mode", "_floor", "_offer", "_record", "_warned")
+    _lowest = -sys.float_info.max
+    _out_of_range = "not a finite number"
 
 
 class Histogram(_SyncMixin, _api.Histogram):
@@ -235,7 +235,7 @@ class Histogram(_SyncMixin, _api.Histogram):
             if cache is not None:  # HistogramStream.record, inlined
                 try:
                     cell = cache[tuple(attributes.items()) if attributes else ()]
-                except (KeyError, TypeError, AttributeError):
+                except Exception:  # new, unhashable or hostile: the slow path sorts it out
                     cell = self._cell_for(attributes)
                 # The bucket index first: ``cell.counts`` must be loaded and updated with
                 # no call in between, or a collection could swap the list meanwhile.

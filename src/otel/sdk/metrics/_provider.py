@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import logging
 import os
 import threading
 import time
@@ -13,10 +12,20 @@ from time import time_ns
 from typing import Any
 
 from otel import metrics as _api
+from otel._log import get_logger, safe_str
 from otel.attributes import Attributes
 from otel.metrics._instruments import CallbackT, _check_instrument
 from otel.sdk._atexit import shutdown_at_exit
 from otel.sdk.config import env_str, sdk_disabled
+from otel.sdk.metrics._aggregation import (
+    ExponentialHistogramStream,
+    HistogramStream,
+    LastValueStream,
+    ReaderState,
+    StreamConfig,
+    SumStream,
+    _Stream,
+)
 from otel.sdk.metrics._exemplar import (
     AlignedHistogramBucketExemplarReservoir,
     AlwaysOffExemplarFilter,
@@ -37,14 +46,6 @@ from otel.sdk.metrics._instrument import (
     UpDownCounter,
 )
 from otel.sdk.metrics._point import Metric, MetricsData, ResourceMetrics, ScopeMetrics
-from otel.sdk.metrics._stream import (
-    ExponentialHistogramStream,
-    HistogramStream,
-    LastValueStream,
-    ReaderState,
-    SumStream,
-    _Stream,
-)
 from otel.sdk.metrics._view import (
     Aggregation,
     DefaultAggregation,
@@ -56,9 +57,9 @@ from otel.sdk.metrics._view import (
     View,
     _resolve_default,
 )
-from otel.sdk.util.instrumentation import InstrumentationScope
+from otel.sdk.util._instrumentation import InstrumentationScope, scope_text
 
-_logger = logging.getLogger("otel.sdk.metrics")
+_logger = get_logger("otel.sdk.metrics")
 
 _DEFAULT_VIEW = View(instrument_name="*")
 
@@ -149,8 +150,8 @@ class Meter(_api.Meter):
     ) -> Any:
         if not _check_instrument(name, unit):
             if cls in _ASYNC_TYPES:
-                return noop(str(name), None, "", "")
-            return noop(str(name), "", "")
+                return noop(safe_str(name), None, "", "")
+            return noop(safe_str(name), "", "")
         unit = unit or ""
         description = description or ""
         key = (name.lower(), cls)
@@ -373,9 +374,11 @@ class MeterProvider(_api.MeterProvider):
         if self._shutdown:
             _logger.warning("A MeterProvider that is shut down hands out no-op meters")
             return _api.NoOpMeter(name, version, schema_url, attributes)
+        name = scope_text(name, "name") or ""
+        version = scope_text(version, "version")
+        schema_url = scope_text(schema_url, "schema_url")
         if not name:
             _logger.warning("Meter name %r is invalid", name)
-            name = name or ""
         scope = InstrumentationScope(name, version or None, schema_url or None, attributes)
         with self._lock:
             meter = self._meters.get(scope)
@@ -532,31 +535,33 @@ class MeterProvider(_api.MeterProvider):
         states: list[ReaderState],
         is_async: bool,
     ) -> _Stream:
-        args = (
-            view._name or instrument.name,
-            view._description if view._description is not None else instrument.description,
-            instrument.unit,
-            view._attribute_keys,
-            max(state.limit for state in states),
-            states,
-            self._exemplar_filter,
-            _reservoir_builder(view, aggregation),
-            is_async,
+        config = StreamConfig(
+            name=view._name or instrument.name,
+            description=(
+                view._description if view._description is not None else instrument.description
+            ),
+            unit=instrument.unit,
+            attribute_keys=view._attribute_keys,
+            limit=max(state.limit for state in states),
+            states=states,
+            exemplar_filter=self._exemplar_filter,
+            reservoir_builder=_reservoir_builder(view, aggregation),
+            is_async=is_async,
         )
         if isinstance(aggregation, SumAggregation):
             monotonic = isinstance(instrument, (Counter, ObservableCounter, Histogram))
-            return SumStream(*args, monotonic=monotonic)
+            return SumStream(config, monotonic=monotonic)
         if isinstance(aggregation, LastValueAggregation):
-            return LastValueStream(*args)
+            return LastValueStream(config)
         if isinstance(aggregation, ExplicitBucketHistogramAggregation):
             return HistogramStream(
-                *args,
+                config,
                 boundaries=aggregation.boundaries,
                 record_min_max=aggregation.record_min_max,
             )
         if isinstance(aggregation, ExponentialBucketHistogramAggregation):
             return ExponentialHistogramStream(
-                *args,
+                config,
                 max_size=aggregation.max_size,
                 max_scale=aggregation.max_scale,
                 record_min_max=aggregation.record_min_max,

@@ -16,6 +16,7 @@ from otel._log import get_logger
 from otel._once import report_once
 from otel.attributes import AttributeValue, clean_attribute_value, clean_attributes
 from otel.sdk.resources import Resource
+from otel.sdk.trace._settings import SpanSettings
 from otel.sdk.util._instrumentation import InstrumentationScope
 from otel.trace import Link, SpanContext, SpanKind, Status, StatusCode
 from otel.trace._context_helpers import _record_error
@@ -24,8 +25,6 @@ from otel.trace._status import UNSET_STATUS
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # ``typing`` stays off the import path
     from typing import Any
-
-    from otel.sdk.trace._tracer import Tracer
 
 _logger = get_logger("otel.sdk.trace")
 
@@ -38,6 +37,21 @@ _UNSET = StatusCode.UNSET
 _OK = StatusCode.OK
 _ERROR = StatusCode.ERROR
 _new_status = Status.__new__
+
+
+def _as_name(name: object) -> str:
+    """A span or event name as given, or made a ``str`` (None: empty); never raises.
+
+    The API accepts any object as a name; a name that is not a ``str`` would make an
+    exporter drop the whole span, so it is converted here, where it enters.
+    """
+    if name is None:
+        return ""
+    try:
+        return str(name)
+    except Exception:
+        _logger.warning("A span or event name whose str() fails was replaced by ''")
+        return ""
 
 
 class Event:
@@ -56,7 +70,7 @@ class Event:
         timestamp: int | None = None,
         limit: int | None = 128,
     ) -> None:
-        self._name = name
+        self._name = name if type(name) is str else _as_name(name)
         if attributes:
             cleaned, dropped = clean_attributes(attributes, limit)
             self._attributes: Mapping[str, AttributeValue] = cleaned
@@ -84,16 +98,6 @@ class Event:
 
     def __repr__(self) -> str:
         return f"Event({self._name!r}, {dict(self._attributes)!r}, {self._timestamp})"
-
-
-class _Origin:
-    """Resource and scope of a ReadableSpan built by hand (SDK spans use their tracer)."""
-
-    __slots__ = ("instrumentation_scope", "resource")
-
-    def __init__(self, resource: Resource, scope: InstrumentationScope | None) -> None:
-        self.resource = resource
-        self.instrumentation_scope = scope
 
 
 def _format_time(ns: int | None) -> str | None:
@@ -134,13 +138,13 @@ class ReadableSpan:
         "_kind",
         "_links",
         "_name",
-        "_origin",
         "_parent",
+        "_settings",
         "_start_time",
         "_status",
     )
 
-    _origin: Tracer | _Origin
+    _settings: SpanSettings
     _events: list[Event] | tuple[()]
     _links: list[Link] | tuple[()]
 
@@ -163,7 +167,7 @@ class ReadableSpan:
         self._name = name
         self._context = context if context is not None else trace_api.INVALID_SPAN_CONTEXT
         self._parent = parent
-        self._origin = _Origin(
+        self._settings = SpanSettings(
             resource if resource is not None else Resource.create({}),
             instrumentation_scope if instrumentation_scope is not None else instrumentation_info,
         )
@@ -225,16 +229,16 @@ class ReadableSpan:
 
     @property
     def resource(self) -> Resource:
-        return self._origin.resource
+        return self._settings.resource
 
     @property
     def instrumentation_scope(self) -> InstrumentationScope | None:
-        return self._origin.instrumentation_scope
+        return self._settings.instrumentation_scope
 
     @property
     def instrumentation_info(self) -> InstrumentationScope | None:
         """Old name of ``instrumentation_scope``."""
-        return self._origin.instrumentation_scope
+        return self._settings.instrumentation_scope
 
     @property
     def dropped_attributes(self) -> int:
@@ -302,9 +306,10 @@ class Span(ReadableSpan, trace_api.Span):
     single dict operations guarantee (the spec asks for one writer at a time); never raises.
     """
 
+    # ``_exc_mode`` (bit 1: record exceptions, bit 2: set ERROR status) is only set when
+    # it differs from the default 3; ``__exit__`` reads it with a default.
     __slots__ = ("_exc_mode",)
 
-    _origin: Tracer
     _exc_mode: int
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # pragma: no cover - use a Tracer
@@ -313,32 +318,37 @@ class Span(ReadableSpan, trace_api.Span):
     # --- recording -------------------------------------------------------------------
 
     def set_attribute(self, key: str, value: AttributeValue) -> None:
+        # The common case in straight-line code: a non-empty str key, a str / int / float /
+        # bool value (strings cut to the length limit, ints within 64 bits), room left or
+        # the key already there. Everything else goes through the shared validator.
+        if type(key) is str and key and self._end_time is None:
+            val: Any = value
+            vtype = type(val)
+            if vtype is str:
+                settings = self._settings
+                if len(val) > settings.max_attr_len:
+                    val = val[: settings.max_attr_len]
+            elif vtype is int:
+                if not _INT64_MIN <= val <= _INT64_MAX:
+                    clean_attribute_value(key, val)  # logs the reason once
+                    return
+            elif vtype is not bool and vtype is not float:
+                val = clean_attribute_value(key, val, self._settings.max_attr_len)
+                if val is None:
+                    return
+            attributes = self._attributes
+            if len(attributes) < self._settings.max_attrs or key in attributes:
+                attributes[key] = val
+            else:
+                self._dropped_attributes += 1
+            return
+        self._refuse_attribute(key, value)
+
+    def _refuse_attribute(self, key: object, value: object) -> None:
         if self._end_time is not None:
             _logger.warning("Setting attribute on ended span.")
-            return
-        val: Any = value
-        vtype = type(val)
-        tracer = self._origin
-        if type(key) is not str or not key:
-            clean_attribute_value(key, val)  # logs the reason once
-            return
-        if vtype is str:
-            max_len = tracer._max_attr_len
-            if max_len is not None and len(val) > max_len:
-                val = val[:max_len]
-        elif vtype is bool or vtype is float or (vtype is int and _INT64_MIN <= val <= _INT64_MAX):
-            pass
         else:
-            val = clean_attribute_value(key, val, tracer._max_attr_len)
-            if val is None:
-                return
-        attributes = self._attributes
-        if attributes is _NO_ATTRIBUTES:
-            attributes = self._attributes = {}
-        if len(attributes) >= tracer._max_attrs and key not in attributes:
-            self._dropped_attributes += 1
-            return
-        attributes[key] = val
+            clean_attribute_value(key, value)  # logs the reason once
 
     def set_attributes(self, attributes: Mapping[str, AttributeValue]) -> None:
         if self._end_time is not None:
@@ -362,12 +372,12 @@ class Span(ReadableSpan, trace_api.Span):
         if self._end_time is not None:
             _logger.warning("Calling add_event() on an ended span.")
             return
-        tracer = self._origin
+        settings = self._settings
         event = _new_event(Event)
-        event._name = name
-        if attributes:
+        event._name = name if type(name) is str else _as_name(name)
+        if attributes is not None:  # clean_attributes reads a hostile __bool__ safely
             cleaned, dropped = clean_attributes(
-                attributes, tracer._max_event_attrs, tracer._max_attr_len_general
+                attributes, settings.max_event_attrs, settings.max_attr_len_general
             )
             event._attributes = cleaned
             event._dropped_attributes = dropped
@@ -377,12 +387,12 @@ class Span(ReadableSpan, trace_api.Span):
         event._timestamp = timestamp if timestamp is not None else time_ns()
         events = self._events
         if type(events) is tuple:
-            if tracer._max_events < 1:
+            if settings.max_events < 1:
                 self._dropped_events += 1
                 return
             self._events = [event]
             return
-        if len(events) >= tracer._max_events:
+        if len(events) >= settings.max_events:
             self._dropped_events += 1
             return
         events.append(event)  # type: ignore[union-attr]
@@ -393,11 +403,11 @@ class Span(ReadableSpan, trace_api.Span):
         if self._end_time is not None:
             _logger.warning("Calling add_link() on an ended span.")
             return
-        link = self._origin._make_link(context, attributes)
+        link = self._settings.make_link(context, attributes)
         if link is None:
             return
         links = self._links
-        if len(links) >= self._origin._max_links:
+        if len(links) >= self._settings.max_links:
             self._dropped_links += 1
             return
         if type(links) is tuple:
@@ -409,7 +419,7 @@ class Span(ReadableSpan, trace_api.Span):
         if self._end_time is not None:
             _logger.warning("Calling update_name() on an ended span.")
             return
-        self._name = name
+        self._name = name if type(name) is str else _as_name(name)
 
     def is_recording(self) -> bool:
         return self._end_time is None
@@ -470,7 +480,7 @@ class Span(ReadableSpan, trace_api.Span):
             "exception.stacktrace": stacktrace,
             "exception.escaped": bool(escaped),
         }
-        if attributes:
+        if attributes is not None:
             try:
                 event_attributes.update(attributes)
             except Exception:
@@ -486,7 +496,7 @@ class Span(ReadableSpan, trace_api.Span):
             return
         self._end_time = end_time if end_time is not None else time_ns()
         try:
-            self._origin._processor.on_end(self)
+            self._settings.processor.on_end(self)
         except Exception as exc:
             report_once(_logger, ("trace.on_end", type(exc)), "Span processor failed in on_end")
 
@@ -495,7 +505,7 @@ class Span(ReadableSpan, trace_api.Span):
 
     def __exit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
         if exc_val is not None and self._end_time is None and exc_type is not GeneratorExit:
-            mode = self._exc_mode
+            mode = getattr(self, "_exc_mode", 3)
             _record_error(self, exc_val, bool(mode & 1), bool(mode & 2))
         self.end()
 

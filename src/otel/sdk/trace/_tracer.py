@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import sys
 from _thread import allocate_lock  # threading.Lock itself, without importing threading
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
@@ -12,12 +11,14 @@ from types import TracebackType
 
 from otel import trace as trace_api
 from otel._fork import renew_lock_after_fork
-from otel._log import get_logger
+from otel._log import get_logger, safe_repr
 from otel._once import report_once
 from otel.attributes import AttributeValue, clean_attributes
 from otel.context import Context
 from otel.context._context import _CURRENT
 from otel.sdk._atexit import shutdown_at_exit
+from otel.sdk._self_metrics import enabled as self_metrics_enabled
+from otel.sdk._self_metrics import live_span_processor
 from otel.sdk.config import sdk_disabled
 from otel.sdk.resources import Resource
 from otel.sdk.trace._id_generator import IdGenerator, RandomIdGenerator, _getrandbits
@@ -29,8 +30,9 @@ from otel.sdk.trace._sampling import (
     Sampler,
     _get_from_env_or_default,
 )
-from otel.sdk.trace._span import _NO_ATTRIBUTES, Span
-from otel.sdk.util._instrumentation import InstrumentationScope
+from otel.sdk.trace._settings import SpanSettings
+from otel.sdk.trace._span import Span, _as_name
+from otel.sdk.util._instrumentation import InstrumentationScope, scope_text
 from otel.trace import Link, NonRecordingSpan, SpanContext, SpanKind
 from otel.trace._context_helpers import _SPAN_KEY
 from otel.trace._span_context import (
@@ -45,7 +47,6 @@ from otel.trace._tracer import _StartAsCurrentSpan
 _logger = get_logger("otel.sdk.trace")
 
 _INTERNAL = SpanKind.INTERNAL
-_UNLIMITED = sys.maxsize
 _new_span = Span.__new__
 _tuple_new = tuple.__new__
 
@@ -61,10 +62,6 @@ def _sampling_mode(sampler: Sampler) -> int:
     if isinstance(sampler, ParentBased) and sampler._is_default_on():
         return _PARENT_BASED_ALWAYS_ON
     return _GENERAL
-
-
-def _count(limit: int | None) -> int:
-    return _UNLIMITED if limit is None else limit
 
 
 def _trace_id_random(id_generator: object) -> bool:
@@ -101,17 +98,11 @@ class Tracer(trace_api.Tracer):
         "_gen_span",
         "_gen_trace",
         "_id_generator",
-        "_max_attr_len",
-        "_max_attr_len_general",
-        "_max_attrs",
-        "_max_event_attrs",
-        "_max_events",
-        "_max_link_attrs",
-        "_max_links",
         "_mode",
         "_processor",
         "_random_flag",
         "_sampler",
+        "_settings",
         "instrumentation_scope",
         "resource",
     )
@@ -141,13 +132,8 @@ class Tracer(trace_api.Tracer):
             self._gen_span = _guarded(id_generator.generate_span_id, 64)
         self._random_flag = 2 if _trace_id_random(id_generator) else 0
         self.instrumentation_scope = instrumentation_scope
-        self._max_attrs = _count(span_limits.max_span_attributes)
-        self._max_attr_len = span_limits.max_span_attribute_length
-        self._max_attr_len_general = span_limits.max_attribute_length
-        self._max_events = _count(span_limits.max_events)
-        self._max_event_attrs = _count(span_limits.max_event_attributes)
-        self._max_links = _count(span_limits.max_links)
-        self._max_link_attrs = _count(span_limits.max_link_attributes)
+        # what the spans read (limits, processor, resource, scope), shared by all of them
+        self._settings = SpanSettings(resource, instrumentation_scope, span_processor, span_limits)
 
     @property
     def sampler(self) -> Sampler:
@@ -168,7 +154,14 @@ class Tracer(trace_api.Tracer):
         record_exception: bool = True,
         set_status_on_exception: bool = True,
     ) -> trace_api.Span:
-        parent = (context if context is not None else _CURRENT.get()).get(_SPAN_KEY)
+        if type(name) is not str:
+            name = _as_name(name)
+        try:
+            parent = (context if context is not None else _CURRENT.get()).get(_SPAN_KEY)
+        except Exception:  # not a Context: start from the current one
+            _logger.warning("start_span needs a Context; got %r, used the current one", context)
+            context = None
+            parent = _CURRENT.get().get(_SPAN_KEY)
         parent_sc: SpanContext | None
         if parent is None:
             parent_sc = None
@@ -233,7 +226,7 @@ class Tracer(trace_api.Tracer):
         span._name = name
         span._context = span_context
         span._parent = parent_sc
-        span._origin = self
+        span._settings = self._settings
         span._kind = kind
         span._end_time = None
         span._status = UNSET_STATUS
@@ -241,17 +234,14 @@ class Tracer(trace_api.Tracer):
         span._links = ()
         span._dropped_events = 0
         span._dropped_links = 0
-        span._exc_mode = (
-            3
-            if record_exception and set_status_on_exception
-            else (1 if record_exception else 0) | (2 if set_status_on_exception else 0)
-        )
-        if attributes or extra:
+        if not (record_exception and set_status_on_exception):  # 3, the default, stays unset
+            span._exc_mode = (1 if record_exception else 0) | (2 if set_status_on_exception else 0)
+        if attributes is not None or extra is not None:  # hostile __bool__: checked inside
             self._set_initial_attributes(span, attributes, extra)
         else:
-            span._attributes = _NO_ATTRIBUTES  # replaced by a dict on the first set_attribute
+            span._attributes = {}
             span._dropped_attributes = 0
-        if links:
+        if links is not None:
             self._set_initial_links(span, links)
         span._start_time = start_time if start_time is not None else time_ns()
         processor = self._processor
@@ -292,40 +282,33 @@ class Tracer(trace_api.Tracer):
         attributes: Mapping[str, AttributeValue] | None,
         extra: Mapping[str, AttributeValue] | None,
     ) -> None:
-        if extra:
-            merged = dict(attributes) if attributes else {}
-            merged.update(extra)
-            attributes = merged
+        settings = self._settings
         try:
-            cleaned, dropped = clean_attributes(attributes, self._max_attrs, self._max_attr_len)
+            if extra:
+                merged = dict(attributes) if attributes else {}
+                merged.update(extra)
+                attributes = merged
+            cleaned, dropped = clean_attributes(
+                attributes, settings.max_attrs, settings.max_attr_len
+            )
         except Exception:
             _logger.warning("Invalid span attributes dropped: %r", attributes)
             cleaned, dropped = {}, 0
         span._attributes = cleaned
         span._dropped_attributes = dropped
 
-    def _make_link(
-        self, context: SpanContext, attributes: Mapping[str, AttributeValue] | None
-    ) -> Link | None:
-        if not isinstance(context, SpanContext):
-            _logger.warning("Link needs a SpanContext; got %r", context)
-            return None
-        if not context.is_valid and not attributes and not context.trace_state:
-            return None  # spec: keep invalid-context links only if they carry data
-        if attributes:
-            cleaned, dropped = clean_attributes(
-                attributes, self._max_link_attrs, self._max_attr_len_general
-            )
-            return Link(context, cleaned, dropped)
-        return Link(context)
-
     def _set_initial_links(self, span: Span, links: Sequence[Link]) -> None:
         kept: list[Link] = []
         dropped = 0
-        limit = self._max_links
+        settings = self._settings
+        limit = settings.max_links
         try:
             for link in links:
-                made = self._make_link(link.context, link.attributes)
+                try:
+                    made = settings.make_link(link.context, link.attributes)
+                except Exception:
+                    _logger.warning("Invalid link dropped: %r", link)
+                    continue
                 if made is None:
                     continue
                 if len(kept) >= limit:
@@ -369,18 +352,8 @@ class _CurrentSpanScope(_StartAsCurrentSpan):
             _CURRENT.reset(self._token)  # type: ignore[arg-type]
         except Exception:
             _logger.error("Failed to restore the context: span scope exited in another context")
-        self._token = None
         if self._end_on_exit:
-            span = self._span
-            if type(span) is Span and span._end_time is None:  # Span.end, inlined
-                span._end_time = time_ns()
-                try:
-                    span._origin._processor.on_end(span)
-                except Exception as exc:
-                    key = ("trace.on_end", type(exc))
-                    report_once(_logger, key, "Span processor failed in on_end")
-            else:
-                span.end()
+            self._span.end()
 
 
 _new_scope = _CurrentSpanScope.__new__
@@ -401,6 +374,8 @@ class TracerProvider(trace_api.TracerProvider):
         active_span_processor: SynchronousMultiSpanProcessor | None = None,
         id_generator: IdGenerator | None = None,
         span_limits: SpanLimits | None = None,
+        *,
+        meter_provider: object = None,
     ) -> None:
         self._disabled = sdk_disabled()
         self._active_span_processor = (
@@ -408,6 +383,8 @@ class TracerProvider(trace_api.TracerProvider):
             if active_span_processor is not None
             else SynchronousMultiSpanProcessor()
         )
+        if self_metrics_enabled():  # otel.sdk.span.*: a counting hook only when switched on
+            self._active_span_processor.add_span_processor(live_span_processor(meter_provider))  # type: ignore[arg-type]
         self._resource = resource if resource is not None else Resource.create()
         self.sampler = sampler if sampler is not None else _get_from_env_or_default()
         self.id_generator = id_generator if id_generator is not None else RandomIdGenerator()
@@ -433,6 +410,9 @@ class TracerProvider(trace_api.TracerProvider):
         schema_url, attributes)."""
         if self._disabled:
             return trace_api.NoOpTracer()
+        instrumenting_module_name = scope_text(instrumenting_module_name, "name")  # type: ignore[assignment]
+        instrumenting_library_version = scope_text(instrumenting_library_version, "version")
+        schema_url = scope_text(schema_url, "schema_url")
         if not instrumenting_module_name:
             _logger.error("get_tracer called with an invalid instrumenting_module_name")
             instrumenting_module_name = ""
@@ -444,12 +424,12 @@ class TracerProvider(trace_api.TracerProvider):
                 tuple(sorted(attributes.items())) if attributes else (),
             )
             hash(key)
-        except (TypeError, AttributeError):
+        except Exception:
             key = (
                 instrumenting_module_name,
                 instrumenting_library_version,
                 schema_url,
-                repr(attributes),
+                safe_repr(attributes),
             )
         tracer = self._tracers.get(key)
         if tracer is not None:

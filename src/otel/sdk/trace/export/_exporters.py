@@ -12,11 +12,12 @@ from collections.abc import Callable, Sequence
 from otel._fork import renew_lock_after_fork
 from otel._log import get_logger
 from otel._once import report_once
-from otel.context import Context
-from otel.sdk._batch import _DISCARD, BatchWorker, shutdown_exporter
+from otel.sdk import _console as console
+from otel.sdk._batch import BatchWorker, shutdown_exporter
+from otel.sdk._self_metrics import processor_counts
 from otel.sdk.config import env_int
 from otel.sdk.trace._processor import SpanProcessor
-from otel.sdk.trace._span import ReadableSpan, Span
+from otel.sdk.trace._span import ReadableSpan
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # ``typing`` stays off the import path
@@ -58,23 +59,23 @@ def _is_sampled(span: ReadableSpan) -> bool:
 class SimpleSpanProcessor(SpanProcessor):
     """Exports each sampled span synchronously as it ends (for debugging and tests)."""
 
-    def __init__(self, span_exporter: SpanExporter) -> None:
+    def __init__(self, span_exporter: SpanExporter, *, meter_provider: object = None) -> None:
         self.span_exporter = span_exporter
         self._lock = threading.Lock()
         renew_lock_after_fork(self)
-
-    def on_start(self, span: Span, parent_context: Context | None = None) -> None:
-        pass
+        self._self_metrics = processor_counts("simple_span_processor", "span", None, meter_provider)
 
     def on_end(self, span: ReadableSpan) -> None:
         if not span._context[3] & 1:
             return
+        ok = False
         try:
             with self._lock:
-                self.span_exporter.export((span,))
+                ok = self.span_exporter.export((span,)) is SpanExportResult.SUCCESS
         except Exception as exc:
             key = ("trace.export", type(self.span_exporter), type(exc))
             report_once(_logger, key, "Exception while exporting a span")
+        self._self_metrics.done(1, ok)
 
     def shutdown(self) -> None:
         try:
@@ -110,13 +111,23 @@ class BatchSpanProcessor(SpanProcessor):
         schedule_delay_millis: float | None = None,
         max_export_batch_size: int | None = None,
         export_timeout_millis: float | None = None,
+        *,
+        meter_provider: object = None,
     ) -> None:
         queue_size, explicit_queue = _setting(max_queue_size, OTEL_BSP_MAX_QUEUE_SIZE, 2048)
-        delay, _ = _setting(schedule_delay_millis, OTEL_BSP_SCHEDULE_DELAY, 5000)  # type: ignore[arg-type]
+        delay: float = (
+            schedule_delay_millis
+            if schedule_delay_millis is not None
+            else env_int(OTEL_BSP_SCHEDULE_DELAY, 5000, minimum=1)
+        )
         batch_size, explicit_batch = _setting(
             max_export_batch_size, OTEL_BSP_MAX_EXPORT_BATCH_SIZE, 512
         )
-        timeout, _ = _setting(export_timeout_millis, OTEL_BSP_EXPORT_TIMEOUT, 30000)  # type: ignore[arg-type]
+        timeout: float = (
+            export_timeout_millis
+            if export_timeout_millis is not None
+            else env_int(OTEL_BSP_EXPORT_TIMEOUT, 30000, minimum=1)
+        )
         if batch_size > queue_size and not (explicit_batch and explicit_queue):
             _logger.warning(
                 "max_export_batch_size %d exceeds max_queue_size %d; using %d",
@@ -137,8 +148,10 @@ class BatchSpanProcessor(SpanProcessor):
             name="otel.BatchSpanProcessor",
             logger=_logger,
         )
-        self._emit = self._worker.emit
         self._export_timeout_millis = timeout
+        self._self_metrics = processor_counts(
+            "batching_span_processor", "span", self._worker, meter_provider
+        )
 
     @property
     def max_queue_size(self) -> int:
@@ -162,28 +175,25 @@ class BatchSpanProcessor(SpanProcessor):
         return self._worker.dropped
 
     def _export(self, batch: list[ReadableSpan]) -> None:
-        result = self.span_exporter.export(batch)
+        result = SpanExportResult.FAILURE
+        try:
+            result = self.span_exporter.export(batch)
+        finally:
+            self._self_metrics.done(len(batch), result is SpanExportResult.SUCCESS)
         if result is SpanExportResult.FAILURE:
             _logger.debug("Exporter reported failure for %d spans", len(batch))
 
-    def on_start(self, span: Span, parent_context: Context | None = None) -> None:
-        pass
-
     def on_end(self, span: ReadableSpan) -> None:
-        # BatchWorker.emit, inlined (one frame less per span); keep the two in step
+        # BatchWorker.emit for sampled spans, its fast half inlined (one frame less per
+        # span); tests/sdk/test_batch_emit_copies.py binds the copy to the original.
         if span._context[3] & 1:
             worker = self._worker
             queue = worker._queue
             size = len(queue)
-            if size >= worker.max_queue_size:
-                if queue is not _DISCARD:
-                    with worker._drop_lock:
-                        worker._dropped += 1
-                return
-            queue.append(span)
-            if size >= worker._wake_at and not worker._signalled:
-                worker._signalled = True
-                worker._wake.set()
+            if size < worker._wake_at:
+                queue.append(span)
+            else:
+                worker._crowded(span, size)
 
     def force_flush(self, timeout_millis: int | None = None) -> bool:
         return self._worker.force_flush(
@@ -220,13 +230,27 @@ class ConsoleSpanExporter(SpanExporter):
         renew_lock_after_fork(self)
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        """Write every span; one that fails to format is skipped (logged), not the rest."""
+        failed = 0
         try:
             with self._lock:
                 for span in spans:
-                    self.out.write(self.formatter(span))
+                    try:
+                        text = self.formatter(span)
+                    except Exception:
+                        failed += 1
+                        key = ("console.format", type(span))
+                        report_once(_logger, key, "Console: a span failed to format")
+                        continue
+                    self.out.write(text)
                 self.out.flush()
+        except BrokenPipeError:  # the reader went away (``| head``): end quietly
+            console.silence(self.out)
         except Exception:
             _logger.exception("Console export failed")
+            return SpanExportResult.FAILURE
+        # the good spans are written: only a batch where every span failed is a failure
+        if failed and failed == len(spans):
             return SpanExportResult.FAILURE
         return SpanExportResult.SUCCESS
 

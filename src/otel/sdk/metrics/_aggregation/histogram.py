@@ -1,0 +1,200 @@
+"""Explicit-bucket histogram aggregation."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
+from time import time_ns
+from typing import Any
+
+from otel.context import Context
+from otel.sdk.metrics._aggregation._base import (
+    _CUMULATIVE,
+    _DELTA,
+    _EX_TRACE,
+    GIL_ATOMIC,
+    ReaderState,
+    _Entry,
+    _get_context,
+    _Snap,
+    _Stream,
+)
+from otel.sdk.metrics._aggregation._config import StreamConfig
+from otel.sdk.metrics._exemplar import ExemplarReservoir
+from otel.sdk.metrics._point import DataT, Histogram, HistogramDataPoint
+
+_INF = float("inf")
+
+
+class HistogramTotals:
+    """Bucket counts, sum, min and max of one series: what a collection takes from a live
+    cell, and what a reader state accumulates (``add`` folds one into another)."""
+
+    __slots__ = ("counts", "max", "min", "sum")
+
+    def __init__(
+        self, counts: list[int], total: int | float, low: int | float, high: int | float
+    ) -> None:
+        self.counts = counts
+        self.sum = total
+        self.min = low
+        self.max = high
+
+    def add(self, other: HistogramTotals) -> None:
+        mine = self.counts
+        for i, count in enumerate(other.counts):
+            if count:
+                mine[i] += count
+        self.sum += other.sum
+        if other.min < self.min:
+            self.min = other.min
+        if other.max > self.max:
+            self.max = other.max
+
+
+class _HistogramCell:
+    __slots__ = (
+        "attributes",
+        "counts",
+        "idle",
+        "max",
+        "min",
+        "reservoir",
+        "start",
+        "sum",
+        "touched",
+    )
+
+    def __init__(self, attributes: dict[str, Any], buckets: int) -> None:
+        self.attributes = attributes
+        self.counts = [0] * buckets
+        self.sum: int | float = 0
+        self.min: int | float = _INF
+        self.max: int | float = -_INF
+        self.touched = False
+        self.reservoir: ExemplarReservoir | None = None
+        self.start = time_ns()
+        self.idle = 0
+
+
+class HistogramStream(_Stream):
+    """Explicit-bucket histogram aggregation: bucket i holds (bounds[i-1], bounds[i]]."""
+
+    __slots__ = ("_bounds", "_record_min_max")
+
+    def __init__(
+        self, config: StreamConfig, *, boundaries: Sequence[float], record_min_max: bool
+    ) -> None:
+        super().__init__(config)
+        self._bounds = tuple(boundaries)
+        self._record_min_max = record_min_max
+
+    @property
+    def bounds(self) -> tuple[float, ...]:
+        """The bucket boundaries: bucket i holds (bounds[i-1], bounds[i]]."""
+        return self._bounds
+
+    def record(self, value: int | float, attributes: Any, context: Context | None) -> None:
+        try:
+            cell = self._cache[tuple(attributes.items()) if attributes else ()]
+        except (KeyError, TypeError, AttributeError):
+            cell = self._cell_for(attributes)
+        index = bisect_left(self._bounds, value)
+        if GIL_ATOMIC:
+            cell.counts[index] += 1
+            cell.sum += value
+            if value < cell.min:
+                cell.min = value
+            if value > cell.max:
+                cell.max = value
+        else:
+            lock = self._lock
+            lock.acquire()
+            cell.counts[index] += 1
+            cell.sum += value
+            if value < cell.min:
+                cell.min = value
+            if value > cell.max:
+                cell.max = value
+            lock.release()
+        mode = self._ex_mode
+        if mode and (mode != _EX_TRACE or (context if context is not None else _get_context())):
+            self._offer(cell, value, attributes, context)
+
+    def _new_cell(self, attributes: dict[str, Any]) -> _HistogramCell:
+        return _HistogramCell(attributes, len(self._bounds) + 1)
+
+    def _apply(self, cell: _HistogramCell, value: int | float) -> None:
+        cell.counts[bisect_left(self._bounds, value)] += 1
+        cell.sum += value
+        cell.min = min(cell.min, value)
+        cell.max = max(cell.max, value)
+        cell.touched = True
+
+    def _take(self, cells: dict[frozenset[tuple[str, Any]], Any]) -> list[_Snap]:
+        snaps: list[_Snap] = []
+        buckets = len(self._bounds) + 1
+        for key, cell in cells.items():
+            if cell.max > -_INF:  # any finite value recorded sets max: "touched"
+                fresh = [0] * buckets
+                # swap with no call or allocation in between: atomic against GIL recorders
+                counts = cell.counts
+                cell.counts = fresh
+                total = cell.sum
+                cell.sum = 0
+                low = cell.min
+                cell.min = _INF
+                high = cell.max
+                cell.max = -_INF
+                payload = HistogramTotals(counts, total, low, high)
+                snaps.append(
+                    (key, cell.attributes, payload, self._take_exemplars(cell), cell.start)
+                )
+        return snaps
+
+    def _new_entry(self, attributes: Mapping[str, Any], start: int) -> _Entry:
+        entry = _Entry(attributes, start)
+        entry.value = HistogramTotals([0] * (len(self._bounds) + 1), 0, _INF, -_INF)
+        return entry
+
+    def _merge(self, state: ReaderState, snaps: list[_Snap], now: int) -> None:
+        cumulative = state.temporality is _CUMULATIVE
+        for key, attributes, payload, exemplars, start in snaps:
+            entry = self._entry(
+                state, key, attributes, start if cumulative else state.last_collect_ns
+            )
+            entry.value.add(payload)
+            entry.touched = True
+            if exemplars:
+                entry.exemplars = exemplars
+
+    def _report(self, state: ReaderState, now: int) -> DataT | None:
+        points = []
+        delta = state.temporality is _DELTA
+        record_min_max = self._record_min_max
+        bounds = self._bounds
+        for entry in state.entries.values():
+            totals: HistogramTotals = entry.value
+            counts, total, low, high = totals.counts, totals.sum, totals.min, totals.max
+            count = sum(counts)
+            has = record_min_max and count > 0
+            points.append(
+                HistogramDataPoint(
+                    entry.attributes,
+                    state.last_collect_ns if delta else entry.start,
+                    now,
+                    count,
+                    total,
+                    list(counts),
+                    bounds,
+                    low if has else None,
+                    high if has else None,
+                    entry.exemplars,
+                )
+            )
+            entry.exemplars = []
+        if delta:
+            state.entries.clear()
+        if not points:
+            return None
+        return Histogram(points, state.temporality)

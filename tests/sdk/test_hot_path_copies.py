@@ -1,0 +1,131 @@
+"""Hot-path copies bound to their originals (issue 16 item 3).
+
+Where an inlined copy of another class's method is still worth its nanoseconds, this module
+runs the copy and the original through the same cases and asserts they leave the same
+state. Today: ``BatchSpanProcessor.on_end`` inlines the fast half of ``BatchWorker.emit``;
+the metric instruments inline their stream's ``record`` (see the metrics cases below).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from otel.sdk import _batch
+from otel.sdk.trace import TracerProvider
+from otel.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
+
+
+class _NoOpExporter(SpanExporter):
+    def export(self, spans: Any) -> SpanExportResult:
+        return SpanExportResult.SUCCESS
+
+
+class _CountingEvent:
+    def __init__(self) -> None:
+        self.sets = 0
+
+    def set(self) -> None:
+        self.sets += 1
+
+
+def _sampled_span() -> Any:
+    return TracerProvider(shutdown_on_exit=False).get_tracer("t").start_span("s")
+
+
+# queue length before the call, with max_queue_size=16, max_export_batch_size=4: the worker
+# is woken from 3 items on, the high-water mark (yield the GIL) is 8, 16 is full.
+QUEUED = [0, 2, 3, 5, 8, 9, 15, 16, "shut down"]
+
+
+def _state_after(call: Callable[[Any, Any], None], queued: int | str, monkeypatch: Any) -> Any:
+    yields: list[float] = []
+    monkeypatch.setattr(_batch, "_yield_gil", yields.append)
+    processor = BatchSpanProcessor(
+        _NoOpExporter(), max_queue_size=16, max_export_batch_size=4, schedule_delay_millis=60_000
+    )
+    worker = processor._worker
+    real_wake = worker._wake
+    try:
+        if queued == "shut down":
+            worker.shutdown(1000)
+        else:
+            worker._wake = _CountingEvent()  # type: ignore[assignment]
+            worker._queue.extend([object()] * int(queued))
+        wake = worker._wake
+        call(processor, _sampled_span())
+        return {
+            "queued": len(worker._queue),
+            "dropped": worker.dropped,
+            "signalled": worker._signalled,
+            "wake_sets": getattr(wake, "sets", None),
+            "yields": len(yields),
+        }
+    finally:
+        worker._queue.clear()
+        worker._wake = real_wake
+        processor.shutdown(1000)
+
+
+@pytest.mark.parametrize("queued", QUEUED)
+def test_batch_span_processor_on_end_does_what_batch_worker_emit_does(
+    queued: int | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = _state_after(lambda p, span: p._worker.emit(span), queued, monkeypatch)
+    copy = _state_after(lambda p, span: p.on_end(span), queued, monkeypatch)
+    assert copy == original
+
+
+# --- metric instruments inline their stream's ``record`` -------------------------------------
+
+_MEASUREMENTS = [
+    (3, None),
+    (2.5, {}),
+    (7, {"route": "/a", "code": 200}),
+    (0.125, {"route": "/a", "code": 200}),
+    (11, {"tags": ["x", "y"]}),  # unhashable value: the slow path, every time
+    (1, {"": "bad key", "ok": True}),
+]
+
+
+def _points(kind: str, measurements: list[Any], inline: bool) -> list[Any]:
+    from otel.sdk.metrics import MeterProvider
+    from otel.sdk.metrics.export import InMemoryMetricReader
+
+    reader = InMemoryMetricReader()
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    meter = provider.get_meter("copies")
+    instrument: Any = {
+        "counter": meter.create_counter,
+        "up_down_counter": meter.create_up_down_counter,
+        "histogram": meter.create_histogram,
+    }[kind]("m")
+    assert instrument._cache is not None  # the inline path is on by default
+    if not inline:
+        instrument._cache = None  # what remains is the stream's own record
+    record = instrument.record if kind == "histogram" else instrument.add
+    for value, attributes in measurements:
+        record(value, attributes)
+    data = reader.get_metrics_data()
+    provider.shutdown()
+    found = []
+    for resource_metrics in data.resource_metrics:
+        for scope_metrics in resource_metrics.scope_metrics:
+            for metric in scope_metrics.metrics:
+                for point in metric.data.data_points:
+                    fields = {
+                        name: getattr(point, name)
+                        for name in ("value", "count", "sum", "min", "max", "bucket_counts")
+                        if hasattr(point, name)
+                    }
+                    found.append((sorted(point.attributes.items()), fields))
+    return sorted(found, key=repr)
+
+
+@pytest.mark.parametrize("kind", ["counter", "up_down_counter", "histogram"])
+@pytest.mark.parametrize("count", range(1, len(_MEASUREMENTS) + 1))
+def test_instrument_inline_record_does_what_the_stream_record_does(kind: str, count: int) -> None:
+    measurements = _MEASUREMENTS[:count]
+    assert _points(kind, measurements, inline=True) == _points(kind, measurements, inline=False)
