@@ -33,6 +33,24 @@ def peer_binary(name: str) -> Path:
     return path
 
 
+def _udp_bound(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return True  # somebody (the peer) holds it
+    return False
+
+
+def wait_for_udp_port(port: int, timeout_s: float = 30.0) -> None:
+    """Wait (bounded) until a process binds UDP ``port`` on 127.0.0.1."""
+    deadline = time.monotonic() + timeout_s
+    while not _udp_bound(port):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"nothing bound UDP port {port} within {timeout_s} s")
+        time.sleep(0.05)
+
+
 def wait_for_ports(ports: list[int], process: subprocess.Popen[bytes], timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
     pending = list(ports)
@@ -73,39 +91,49 @@ def running_peer(
 
 @contextlib.contextmanager
 def running_collector(
-    config: dict[str, Any], tcp_ports: list[int], tmp_path: Path
+    config: dict[str, Any], tcp_ports: list[int], tmp_path: Path, *, binary: str = "otelcol"
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """The Collector with ``config`` (JSON is valid YAML), ready on ``tcp_ports``."""
-    binary = peer_binary("otelcol")
-    config_path = tmp_path / "otelcol.yaml"
+    """A Collector build (``otelcol``, or ``jaeger``, itself a Collector distribution) with
+    ``config`` (JSON is valid YAML), ready on ``tcp_ports``."""
+    path = peer_binary(binary)
+    config_path = tmp_path / f"{binary}.yaml"
     config_path.write_text(json.dumps(config, indent=2))
-    argv = [str(binary), "--config", str(config_path)]
-    with running_peer(argv, tcp_ports, tmp_path / "otelcol.log") as process:
+    argv = [str(path), "--config", str(config_path)]
+    with running_peer(argv, tcp_ports, tmp_path / f"{binary}.log") as process:
         yield process
 
 
+def otlphttp_exporter(endpoint: str) -> dict[str, Any]:
+    """The Collector's OTLP/HTTP exporter to ``endpoint``: protobuf, no compression or retry."""
+    return {
+        "endpoint": endpoint,
+        "encoding": "proto",
+        "compression": "none",
+        "retry_on_failure": {"enabled": False},
+    }
+
+
 def forwarding_config(
-    receivers: dict[str, Any], forward_to: str, signals: tuple[str, ...] = ("traces",)
+    receivers: dict[str, Any],
+    forward_to: str,
+    signals: tuple[str, ...] = ("traces",),
+    *,
+    exporters: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A config whose pipelines take ``receivers`` and forward over OTLP/HTTP protobuf."""
+    """A config whose pipelines take ``receivers`` and forward over OTLP/HTTP protobuf to
+    ``forward_to`` (or through ``exporters``, when given)."""
+    exporters = exporters or {"otlphttp": otlphttp_exporter(forward_to)}
     return {
         "receivers": receivers,
         "processors": {"batch": {"timeout": "50ms"}},
-        "exporters": {
-            "otlphttp": {
-                "endpoint": forward_to,
-                "encoding": "proto",
-                "compression": "none",
-                "retry_on_failure": {"enabled": False},
-            }
-        },
+        "exporters": exporters,
         "service": {
             "telemetry": {"metrics": {"level": "none"}, "logs": {"level": "warn"}},
             "pipelines": {
                 signal: {
                     "receivers": list(receivers),
                     "processors": ["batch"],
-                    "exporters": ["otlphttp"],
+                    "exporters": list(exporters),
                 }
                 for signal in signals
             },

@@ -1,11 +1,24 @@
-"""Interop tests use the OTLP test receiver of the exporter tests (decodes with
-opentelemetry-proto); the peer launchers are in tests/_support."""
+"""Interop tests share interop_kit.py (this folder) and the OTLP test receiver of the
+exporter tests (decodes with opentelemetry-proto); peer launchers are in tests/_support."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
-_OTLP_PEERS = str(Path(__file__).resolve().parents[1] / "exporter" / "otlp")
-if _OTLP_PEERS not in sys.path:
-    sys.path.insert(0, _OTLP_PEERS)
+import pytest
+
+_TESTS = Path(__file__).resolve().parents[1]
+for _path in (_TESTS / "exporter" / "otlp", _TESTS / "interop"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+from otlp_peers import Receiver, serving  # noqa: E402
+
+
+@pytest.fixture
+def forwarded() -> Iterator[Receiver]:
+    """Where a Collector forwards what it received (decoded with opentelemetry-proto)."""
+    with serving() as receiver:
+        yield receiver

@@ -4,104 +4,29 @@ scripts/build-peers.sh (tests/peers/collector/); each test runs its own on free 
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from otlp_peers import Receiver, serving
+from interop_kit import (
+    RESOURCE,
+    check_trace,
+    otlp_receiver_config,
+    record_trace,
+    wait_for,
+)
+from otlp_peers import Receiver
 
 from _support.otelcol import forwarding_config, running_collector
 from otel.exporter.otlp.proto.http import Compression
 from otel.sdk.logs import LoggerProvider
 from otel.sdk.logs.export import SimpleLogRecordProcessor
 from otel.sdk.metrics import MeterProvider
-from otel.sdk.resources import Resource
 from otel.sdk.trace import TracerProvider
-from otel.sdk.trace.export import SimpleSpanProcessor, SpanExporter
+from otel.sdk.trace.export import SpanExporter
 from otel.testing import free_port
-from otel.trace import SpanKind, Status, StatusCode
 
 pytestmark = pytest.mark.interop
-
-RESOURCE = Resource.create({"service.name": "collector-interop", "deployment.environment": "t"})
-
-
-@pytest.fixture
-def forwarded() -> Iterator[Receiver]:
-    """Where the Collector forwards what it received (decoded with opentelemetry-proto)."""
-    with serving() as receiver:
-        yield receiver
-
-
-def wait_for(predicate: Callable[[], bool], timeout_s: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("the Collector did not forward the data in time")
-        time.sleep(0.05)
-
-
-def otlp_receiver_config(http_port: int, grpc_port: int) -> dict[str, Any]:
-    return {
-        "otlp": {
-            "protocols": {
-                "http": {"endpoint": f"127.0.0.1:{http_port}"},
-                "grpc": {"endpoint": f"127.0.0.1:{grpc_port}"},
-            }
-        }
-    }
-
-
-def forwarded_spans(receiver: Receiver) -> dict[str, Any]:
-    spans = {}
-    for message in receiver.messages():
-        for resource_spans in getattr(message, "resource_spans", []):
-            for scope_spans in resource_spans.scope_spans:
-                for span in scope_spans.spans:
-                    spans[span.name] = (resource_spans.resource, scope_spans.scope, span)
-    return spans
-
-
-def record_trace(exporter: SpanExporter) -> tuple[int, int, int]:
-    """Export a parent and a child span through ``exporter``; return their ids."""
-    provider = TracerProvider(resource=RESOURCE)
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    tracer = provider.get_tracer("interop.scope", "1.2.3")
-    with tracer.start_as_current_span("parent", kind=SpanKind.SERVER) as parent:
-        parent.set_attributes({"s": "v", "i": 7, "f": 1.5, "b": True, "arr": [1, 2]})
-        with tracer.start_as_current_span("child", kind=SpanKind.CLIENT) as child:
-            child.add_event("evt", {"k": "v"})
-            child.set_status(Status(StatusCode.ERROR, "boom"))
-    provider.shutdown()
-    context = parent.get_span_context()
-    return context.trace_id, context.span_id, child.get_span_context().span_id
-
-
-def check_trace(receiver: Receiver, ids: tuple[int, int, int]) -> None:
-    trace_id, parent_id, child_id = ids
-    wait_for(lambda: {"parent", "child"} <= set(forwarded_spans(receiver)))
-    spans = forwarded_spans(receiver)
-    resource, scope, parent = spans["parent"]
-    _, _, child = spans["child"]
-    attributes = {kv.key: kv.value for kv in resource.attributes}
-    assert attributes["service.name"].string_value == "collector-interop"
-    assert (scope.name, scope.version) == ("interop.scope", "1.2.3")
-    assert int.from_bytes(parent.trace_id, "big") == trace_id
-    assert int.from_bytes(parent.span_id, "big") == parent_id
-    assert int.from_bytes(child.span_id, "big") == child_id
-    assert child.parent_span_id == parent.span_id
-    assert parent.kind == 2 and child.kind == 3  # SERVER, CLIENT
-    values = {kv.key: kv.value for kv in parent.attributes}
-    assert values["s"].string_value == "v"
-    assert values["i"].int_value == 7
-    assert values["f"].double_value == 1.5
-    assert values["b"].bool_value is True
-    assert [v.int_value for v in values["arr"].array_value.values] == [1, 2]
-    assert [e.name for e in child.events] == ["evt"]
-    assert child.status.code == 2 and child.status.message == "boom"
-    assert child.end_time_unix_nano >= child.start_time_unix_nano > 0
 
 
 @pytest.mark.parametrize(
