@@ -69,6 +69,8 @@ def span_name(method: str, route: str | None = None) -> str:
 def redact_url(url: str) -> str:
     """``url`` with ``user:password@`` replaced by ``REDACTED:REDACTED@`` and the values of
     signed-URL query parameters (``Signature``, ``sig``, ...) by ``REDACTED``."""
+    if "@" not in url and "?" not in url:
+        return url  # nothing that could need redacting
     try:
         scheme_end = url.find("://")
         if scheme_end >= 0:
