@@ -28,9 +28,7 @@ from otel.sdk.trace.export import BatchSpanProcessor
 
 PORT = int(os.environ.get("FLASK_EXAMPLE_PORT", "5000"))
 
-trace.set_tracer_provider(
-    TracerProvider(resource=Resource.create({SERVICE_NAME: "flask-example"}))
-)
+trace.set_tracer_provider(TracerProvider(resource=Resource.create({SERVICE_NAME: "flask-example"})))
 trace.get_tracer_provider().add_span_processor(  # type: ignore[attr-defined]
     BatchSpanProcessor(OTLPSpanExporter())
 )

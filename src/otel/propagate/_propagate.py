@@ -142,7 +142,10 @@ def inject(
 ) -> None:
     """Write ``context`` (default: current) into ``carrier`` with the global propagator."""
     try:
-        get_global_textmap().inject(carrier, context, setter)
+        textmap = _textmap
+        if textmap is None:
+            textmap = get_global_textmap()
+        textmap.inject(carrier, context, setter)
     except Exception:
         _logger.exception("Failed to inject context")
 
@@ -154,7 +157,10 @@ def extract(
 ) -> Context:
     """Read ``carrier`` with the global propagator into a Context based on ``context``."""
     try:
-        return get_global_textmap().extract(carrier, context, getter)
+        textmap = _textmap
+        if textmap is None:
+            textmap = get_global_textmap()
+        return textmap.extract(carrier, context, getter)
     except Exception:
         _logger.exception("Failed to extract context")
         return context if context is not None else Context()

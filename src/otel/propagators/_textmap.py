@@ -61,7 +61,8 @@ class DefaultGetter(Getter[Mapping[str, CarrierValT]]):
     """Reads an HTTP-header mapping; header names match case-insensitively.
 
     The exact key is tried first (one dict lookup, the common case); only when it is
-    missing are the carrier's keys compared ASCII-case-insensitively, and the values of
+    missing are the carrier's keys compared case-insensitively (first all at once in C,
+    to answer the usual "absent" quickly), and the values of
     every matching key are returned together. A value may be a ``str``, ``bytes``
     (decoded as latin-1, as HTTP does) or a list/tuple of them. Never raises.
     """
@@ -74,6 +75,12 @@ class DefaultGetter(Getter[Mapping[str, CarrierValT]]):
                     return [value]
                 return _as_str_list(value)
             lowered = key.lower()
+            try:
+                # The usual miss (no such header in any case) decided at C speed.
+                if lowered not in map(str.lower, carrier):
+                    return None
+            except TypeError:
+                pass  # a key that is not a str: compare one by one below
             size = len(key)
             found: list[str] | None = None
             for name in carrier:
@@ -112,6 +119,11 @@ class TextMapPropagator(abc.ABC):
     Implementations never raise from :meth:`extract` or :meth:`inject`: a malformed
     header means "nothing to extract", and an invalid span context injects nothing.
     """
+
+    # True (set in the class itself) when ``extract`` reads no header outside ``fields``
+    # and returns the Context unchanged when none of them is there: a composite of such
+    # propagators skips them all for a carrier without any of those headers.
+    _reads_only_fields: bool = False
 
     @abc.abstractmethod
     def extract(

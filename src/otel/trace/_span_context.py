@@ -13,6 +13,7 @@ from otel._log import get_logger, safe_repr
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
+    from typing import Any
 
 _logger = get_logger("otel.trace")
 
@@ -71,12 +72,18 @@ _VALUE_PATTERN = r"[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\
 _MEMBER_DELIMITER_PATTERN = r"[ \t]*,[ \t]*"
 _MAX_MEMBERS = 32
 
-# (key, value, member delimiter), compiled on first use: ``re`` stays off the import path
-# of the API until a tracestate is validated or parsed.
-_patterns: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]] | None = None
+# A whole header: list members (possibly empty) separated by commas, with optional
+# whitespace. One match validates every key and value at C speed; the members are then
+# cut out with str.split/partition (a valid value holds neither "," nor "=").
+_MEMBER = _KEY_PATTERN[:-2] + "=" + _VALUE_PATTERN[:-2]
+_HEADER_PATTERN = rf"[ \t]*(?:{_MEMBER})?[ \t]*(?:,[ \t]*(?:{_MEMBER})?[ \t]*)*\Z"
+
+# (key, value, member delimiter, whole header, one member), compiled on first use: ``re`` stays off
+# the import path of the API until a tracestate is validated or parsed.
+_patterns: tuple[re.Pattern[str], ...] | None = None
 
 
-def _regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _regexes() -> tuple[re.Pattern[str], ...]:
     global _patterns
     patterns = _patterns
     if patterns is None:
@@ -86,6 +93,8 @@ def _regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
             re.compile(_KEY_PATTERN),
             re.compile(_VALUE_PATTERN),
             re.compile(_MEMBER_DELIMITER_PATTERN),
+            re.compile(_HEADER_PATTERN),
+            re.compile(f"({_KEY_PATTERN[:-2]})=({_VALUE_PATTERN[:-2]})"),
         )
     return patterns
 
@@ -205,19 +214,21 @@ class TraceState(Mapping[str, str]):
         the result is then an empty TraceState. Empty members are skipped; of duplicated
         keys the first is kept (the W3C test suite accepts keeping one of them).
         """
-        entries: dict[str, str] = {}
+        patterns = _regexes()
+        valid_header = patterns[3].match
+        find_members = patterns[4].findall
+        pairs: list[tuple[str, str]] = []
         for header in header_list:
-            for member in _regexes()[2].split(header.strip(" \t")):
-                if not member:
-                    continue
-                key, sep, value = member.partition("=")
-                if not sep or not _valid_key(key) or not _valid_value(value):
-                    return DEFAULT_TRACE_STATE
-                if key in entries:
-                    continue
-                entries[key] = value
-                if len(entries) > _MAX_MEMBERS:
-                    return DEFAULT_TRACE_STATE
+            if valid_header(header) is None:
+                return DEFAULT_TRACE_STATE
+            pairs += find_members(header)
+        entries = dict(pairs)
+        if len(entries) != len(pairs):  # duplicated keys: the first one wins
+            entries = {}
+            for key, value in pairs:
+                entries.setdefault(key, value)
+        if len(entries) > _MAX_MEMBERS:
+            return DEFAULT_TRACE_STATE
         return cls._from_valid(entries) if entries else DEFAULT_TRACE_STATE
 
     def keys(self):  # type: ignore[no-untyped-def]
@@ -231,6 +242,39 @@ class TraceState(Mapping[str, str]):
 
 
 DEFAULT_TRACE_STATE = TraceState()
+
+_ENTRIES_SLOT: Any = TraceState.__dict__["_entries"]
+
+
+class _HeaderTraceState(TraceState):
+    """A TraceState extracted from ``tracestate`` headers, validated and parsed on first
+    use: extraction on the request path only keeps the header strings, the work happens
+    when the state is read (typically when a span is exported, off the request thread).
+    An invalid header reads as the empty state, as ``from_header`` would have returned.
+    Parsing twice from two threads gives the same result; either may be kept.
+    """
+
+    __slots__ = ("_headers",)
+    _headers: Sequence[str]
+
+    @classmethod
+    def of(cls, headers: Sequence[str]) -> TraceState:
+        state = object.__new__(cls)
+        state._headers = headers
+        return state
+
+    @property
+    def _entries(self) -> dict[str, str]:
+        try:
+            entries: dict[str, str] = _ENTRIES_SLOT.__get__(self, TraceState)
+        except AttributeError:
+            entries = TraceState.from_header(self._headers)._entries
+            _ENTRIES_SLOT.__set__(self, entries)
+        return entries
+
+    @_entries.setter
+    def _entries(self, entries: dict[str, str]) -> None:
+        _ENTRIES_SLOT.__set__(self, entries)
 
 
 class SpanContext(tuple):  # type: ignore[type-arg]

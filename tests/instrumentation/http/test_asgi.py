@@ -4,6 +4,7 @@ for WebSocket and lifespan scopes."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -37,7 +38,12 @@ def starlette_app() -> Any:
 
 @pytest.fixture
 def uvicorn_serve() -> Iterator[Any]:
-    """Run an ASGI app under uvicorn in a thread on a free port: ``base = serve(app)``."""
+    """Run an ASGI app under uvicorn in a thread on a free port: ``base = serve(app)``.
+
+    Importing uvicorn names logging level 5 "TRACE" process-wide; the names are put back
+    afterwards so other tests see stdlib logging as it was."""
+    level_names = dict(logging._levelToName)
+    name_levels = dict(logging._nameToLevel)
     uvicorn = peer("uvicorn")
     servers: list[tuple[Any, threading.Thread]] = []
 
@@ -54,10 +60,16 @@ def uvicorn_serve() -> Iterator[Any]:
             time.sleep(0.02)
         return f"http://127.0.0.1:{port}"
 
-    yield serve
-    for server, thread in servers:
-        server.should_exit = True
-        thread.join(timeout=10)
+    try:
+        yield serve
+    finally:
+        for server, thread in servers:
+            server.should_exit = True
+            thread.join(timeout=10)
+        logging._levelToName.clear()
+        logging._levelToName.update(level_names)
+        logging._nameToLevel.clear()
+        logging._nameToLevel.update(name_levels)
 
 
 def test_request_under_uvicorn_is_named_from_the_starlette_route(

@@ -164,3 +164,26 @@ def test_global_instrument_traces_apps_created_afterwards(
     later = make_app(flask)
     later.test_client().get("/users/9").close()
     assert len(capture_spans.spans) == 1
+
+
+def test_exporter_failure_never_changes_a_response(
+    flask: Any, requests: Any, serve: Any, capture_spans: CapturedSpans
+) -> None:
+    from otel.sdk.trace.export import SimpleSpanProcessor, SpanExporter
+
+    class Failing(SpanExporter):
+        def export(self, spans: Any) -> Any:
+            raise RuntimeError("backend down")
+
+        def shutdown(self) -> None:
+            pass
+
+    # Exports synchronously on the request thread, at the end of every request.
+    capture_spans.provider.add_span_processor(SimpleSpanProcessor(Failing()))
+    app = make_app(flask)
+    FlaskInstrumentor().instrument_app(app)
+    base = serve(app)
+    for _ in range(3):
+        answer = requests.get(f"{base}/users/5", timeout=10)
+        assert (answer.status_code, answer.text) == (200, "user 5")
+    assert len(wait_spans(capture_spans, 3)) == 3

@@ -65,6 +65,8 @@ def test_urls_are_redacted(url: str, expected: str) -> None:
         ("http://[::1]:9/x", ("http", "::1", 9)),
         ("https://[::1]/", ("https", "::1", 443)),
         ("/relative", ("", "", None)),
+        ("http://a@b@host:81/x", ("http", "host", 81)),
+        ("HTTP://H?q=1", ("http", "H", 80)),
     ],
 )
 def test_url_parts(url: str, expected: tuple[str, str, int | None]) -> None:

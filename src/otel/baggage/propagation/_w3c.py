@@ -9,6 +9,7 @@ malformed entry is ignored on its own; it does not spoil the rest of the header.
 
 from __future__ import annotations
 
+import codecs
 import re
 from urllib.parse import quote, unquote
 
@@ -27,6 +28,7 @@ from otel.propagators._textmap import (
 from otel.propagators._warn import baggage_text, warn_once
 
 _logger = get_logger("otel.baggage.propagation")
+_escape_decode = codecs.escape_decode
 
 _BAGGAGE = "baggage"
 _MAX_ENTRIES = 180
@@ -42,6 +44,12 @@ _MEMBER_RE = re.compile(
 )
 _PROPERTY_RE = re.compile(rf"({_TOKEN})(?:[ \t]*=[ \t]*({_VALUE}))?\Z")
 _PROPERTY_SPLIT_RE = re.compile(r"[ \t]*;[ \t]*")
+# The common header: "k=v,k2=v2" (whitespace only around commas, no properties, no empty
+# member). One match validates it all; the members are then cut with split/partition.
+_PAIR_RE = re.compile(rf"({_TOKEN})=({_VALUE})")
+_SIMPLE_HEADER_RE = re.compile(
+    rf"[ \t]*{_TOKEN}={_VALUE}(?:[ \t]*,[ \t]*{_TOKEN}={_VALUE})*[ \t]*\Z"
+)
 
 # Characters sent as they are; everything else is percent-encoded. "%" must be encoded;
 # "+", "=" and "%" are encoded too, so that decoders which treat "+" as a space (or split
@@ -86,15 +94,52 @@ def _parse(headers: list[str]) -> list[tuple[str, str, str | None]]:
                 continue
             key, value, properties = match.groups()
             if "%" in key:
-                key = unquote(key)
+                key = _unquote(key)
             if "%" in value:
-                value = unquote(value)
+                value = _unquote(value)
             parsed.append((key, value, _normalize_properties(properties) if properties else None))
             total += 1 + size
             if len(parsed) == _MAX_ENTRIES:
                 _logger.debug("Baggage entry limit (%d) reached; rest dropped", _MAX_ENTRIES)
                 return parsed
     return parsed
+
+
+def _simple_entries(headers: list[str]) -> dict[str, object] | None:
+    """The entries of the common header — one ``k=v,k2=v2`` value (whitespace only around
+    commas, no properties, no empty member, at most 4096 bytes so within every limit) —
+    found by two C-level regex passes; None for any other header (the full parser's job).
+    Of a repeated key the last value wins, as in the full parser."""
+    if len(headers) != 1:
+        return None
+    header = headers[0]
+    if len(header) > _MAX_ENTRY_BYTES or _SIMPLE_HEADER_RE.match(header) is None:
+        return None
+    pairs: list[tuple[str, str]] = _PAIR_RE.findall(header)
+    if len(pairs) > _MAX_ENTRIES:
+        return None
+    if "%" in header:
+        pairs = [
+            (_unquote(key) if "%" in key else key, _unquote(value) if "%" in value else value)
+            for key, value in pairs
+        ]
+    return dict(pairs)
+
+
+def _unquote(text: str) -> str:
+    """Percent-decode ``text`` as UTF-8 (invalid UTF-8 becomes U+FFFD), as ``unquote``.
+
+    ``text`` is a validated baggage key or value: ASCII without a backslash, so turning
+    each ``%`` into ``\\x`` and decoding the escapes in C is exact; a malformed escape
+    (``%zz``, a trailing ``%``) falls back to ``unquote``, which keeps it as it is.
+    """
+    if "\\" not in text and text.isascii():
+        try:
+            decoded: bytes = _escape_decode(text.replace("%", "\\x"))[0]
+            return decoded.decode("utf-8", "replace")
+        except ValueError:
+            pass
+    return unquote(text)
 
 
 def _encode_key(key: str) -> str:
@@ -112,6 +157,8 @@ def _encode_value(value: str) -> str:
 class W3CBaggagePropagator(TextMapPropagator):
     """Propagates baggage in the W3C ``baggage`` header."""
 
+    _reads_only_fields = True
+
     def extract(
         self,
         carrier: CarrierT,
@@ -128,6 +175,15 @@ class W3CBaggagePropagator(TextMapPropagator):
             headers = getter.get(carrier, _BAGGAGE)
             if not headers:
                 return context
+            simple = _simple_entries(headers)
+            if simple is not None:
+                existing = _entries(context)
+                metadata = _metadata(context)
+                if existing:
+                    simple = {**existing, **simple}
+                if metadata:
+                    metadata = {k: v for k, v in metadata.items() if k not in simple}
+                return _set_all(context, simple, metadata)
             parsed = _parse(headers)
             if not parsed:
                 return context

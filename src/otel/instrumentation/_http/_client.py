@@ -32,7 +32,8 @@ from otel.instrumentation._http._semconv import (
 from otel.instrumentation._http._telemetry import HttpTelemetry
 from otel.propagate import get_global_textmap
 from otel.propagators.textmap import Setter, default_setter
-from otel.trace import Span, SpanKind, StatusCode, set_span_in_context
+from otel.trace import Span, SpanKind, StatusCode
+from otel.trace._context_helpers import _SPAN_KEY
 
 _logger = logging.getLogger("otel.instrumentation")
 _CLIENT = SpanKind.CLIENT
@@ -107,7 +108,11 @@ class ClientRequest:
             if scheme:
                 metric_attributes["url.scheme"] = scheme
             span = telemetry.tracer.start_span(span_name(name), current, _CLIENT, attributes)
-            context = set_span_in_context(span, current)
+            # One Context serves both injection and the library call below: the span
+            # current, HTTP instrumentation suppressed (propagators ignore the key).
+            context = Context(current)
+            dict.__setitem__(context, _SPAN_KEY, span)
+            dict.__setitem__(context, _SUPPRESS_HTTP_INSTRUMENTATION_KEY, True)
             return cls(telemetry, span, context, metric_attributes)
         except Exception:
             _logger.exception("Failed to start tracing an HTTP client request")
@@ -131,9 +136,7 @@ class ClientRequest:
     def quiet(self) -> object:
         """Attach this request's context with HTTP instrumentation suppressed; returns the
         token for :meth:`restore`."""
-        context = Context(self._context)
-        dict.__setitem__(context, _SUPPRESS_HTTP_INSTRUMENTATION_KEY, True)
-        return attach(context)
+        return attach(self._context)
 
     @staticmethod
     def restore(token: object) -> None:

@@ -33,11 +33,23 @@ class _AppState:
         self.teardown = teardown
 
 
-def _report_route() -> None:
-    import flask
+_request_proxy: Any = None
 
+
+def _current_request() -> Any:
+    """The current ``flask.Request`` (resolving the proxy once per call, not per attribute)."""
+    global _request_proxy
+    proxy = _request_proxy
+    if proxy is None:
+        import flask
+
+        proxy = _request_proxy = flask.request
+    return proxy._get_current_object()
+
+
+def _report_route() -> None:
     try:
-        request = flask.request
+        request = _current_request()
         rule = request.url_rule
         if rule is not None:
             state = get_request(request.environ)
@@ -50,10 +62,8 @@ def _report_route() -> None:
 def _record_error(exc: BaseException | None) -> None:
     if exc is None:
         return
-    import flask
-
     try:
-        state = get_request(flask.request.environ)
+        state = get_request(_current_request().environ)
         if state is not None:
             state.record_exception(exc)
     except Exception:

@@ -27,7 +27,7 @@ from otel.trace._span_context import (
     _FLAGS,
     DEFAULT_TRACE_STATE,
     SpanContext,
-    TraceState,
+    _HeaderTraceState,
 )
 
 _logger = get_logger("otel.trace.propagation")
@@ -67,6 +67,8 @@ def _parse_traceparent(header: str) -> SpanContext | None:
 class TraceContextTextMapPropagator(TextMapPropagator):
     """Propagates the span context in W3C ``traceparent``/``tracestate`` headers."""
 
+    _reads_only_fields = True
+
     def extract(
         self,
         carrier: CarrierT,
@@ -89,11 +91,11 @@ class TraceContextTextMapPropagator(TextMapPropagator):
                 return context
             state_headers = getter.get(carrier, _TRACESTATE)
             if state_headers:
-                state = TraceState.from_header(state_headers)
-                if state:
-                    parsed = _tuple_new(
-                        SpanContext, (parsed[0], parsed[1], True, parsed[3], state, True)
-                    )
+                # Validated and parsed when first read (see _HeaderTraceState).
+                state = _HeaderTraceState.of(state_headers)
+                parsed = _tuple_new(
+                    SpanContext, (parsed[0], parsed[1], True, parsed[3], state, True)
+                )
             new = Context(context)
             dict.__setitem__(new, _SPAN_KEY, NonRecordingSpan(parsed))
             return new
