@@ -4,6 +4,7 @@ its own ``service.instance.id``; the reloader's watcher exports nothing."""
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -57,13 +58,17 @@ def _assert_each_worker_is_its_own_instance(receiver: Receiver, pids: set[str]) 
     assert len({next(iter(ids)) for ids in instance_ids}) == len(pids), by_pid
 
 
-@pytest.mark.parametrize("preload", [False, True], ids=["no-preload", "preload"])
+@pytest.mark.parametrize(
+    ("worker_class", "preload"),
+    [("sync", False), ("sync", True), ("gthread", True)],
+    ids=["sync", "sync-preload", "gthread-preload"],
+)
 def test_gunicorn_workers_each_export_with_their_own_instance_id(
-    receiver: Receiver, preload: bool
+    receiver: Receiver, preload: bool, worker_class: str
 ) -> None:
     port = free_port()
     args = [str(BIN / "otel"), "run", "--", str(BIN / "gunicorn"), "-w", "3",
-            "-b", f"127.0.0.1:{port}", "wsgi_app:app"]  # fmt: skip
+            "-k", worker_class, "-b", f"127.0.0.1:{port}", "wsgi_app:app"]  # fmt: skip
     if preload:
         args.insert(-1, "--preload")
     process = popen(args, otel_env(receiver, OTEL_SERVICE_NAME="gunicorn-app"))
@@ -136,3 +141,43 @@ def test_flask_run_with_reloader(receiver: Receiver) -> None:
     finally:
         output = stop(process)
     assert "Traceback" not in output, output
+
+
+def _uwsgi() -> str:
+    path = BIN / "uwsgi"
+    if not path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("uwsgi is not installed (pyproject test extra builds it with gcc)")
+        pytest.skip("uwsgi is not installed")
+    return str(path)
+
+
+def test_uwsgi_workers_each_export_with_their_own_instance_id(receiver: Receiver) -> None:
+    port = free_port()
+    args = [str(BIN / "otel"), "run", "--", _uwsgi(), "--http", f"127.0.0.1:{port}",
+            "--master", "--processes", "3", "--wsgi-file", "wsgi_app.py", "--callable", "app",
+            "--die-on-term", "--py-call-uwsgi-fork-hooks"]  # fmt: skip
+    process = popen(args, otel_env(receiver, OTEL_SERVICE_NAME="uwsgi-app"))
+    try:
+        wait_listening(port, process)
+        pids = _pids_serving(port, wanted=2)
+        assert len(pids) >= 2
+        _assert_each_worker_is_its_own_instance(receiver, pids)
+    finally:
+        output = stop(process)
+    assert "Traceback" not in output, output
+    assert "otel: under uWSGI" not in output
+
+
+def test_uwsgi_without_fork_hooks_option_says_what_to_add(receiver: Receiver) -> None:
+    port = free_port()
+    args = [str(BIN / "otel"), "run", "--", _uwsgi(), "--http", f"127.0.0.1:{port}",
+            "--master", "--processes", "1", "--wsgi-file", "wsgi_app.py", "--callable", "app",
+            "--die-on-term"]  # fmt: skip
+    process = popen(args, otel_env(receiver))
+    try:
+        wait_listening(port, process)
+        get(port)
+    finally:
+        output = stop(process)
+    assert output.count("otel: under uWSGI, start it with --py-call-uwsgi-fork-hooks") == 1

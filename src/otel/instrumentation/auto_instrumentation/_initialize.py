@@ -71,6 +71,12 @@ def initialize() -> None:
         _warn(f"SDK configuration failed: {type(exc).__name__}: {exc}")
         components = None
     _state["instrumented"] = instrument_installed()
+    try:
+        from otel.instrumentation.auto_instrumentation._uwsgi import prepare_uwsgi_workers
+
+        prepare_uwsgi_workers()
+    except Exception as exc:  # pragma: no cover - never stop the program
+        _warn(f"uWSGI preparation failed: {exc}")
     if components is not None:
         from otel.instrumentation.auto_instrumentation._reloader import watch_werkzeug_reloader
 
