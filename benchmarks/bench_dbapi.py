@@ -7,8 +7,9 @@ no-op exporter, and a MeterProvider with a reader (otel records
 metric, so otel does strictly more work here). The "added" cases subtract the cost of
 the same call on an uninstrumented connection, measured in the same process.
 
-Run: ``.venv/bin/python benchmarks/_harness.py dbapi`` (``make bench`` creates the
-official venv with opentelemetry-instrumentation-dbapi/-sqlite3 pinned).
+Run: ``.venv/bin/python benchmarks/_harness.py dbapi``. The official side runs in
+``benchmarks/.venv-official-dbapi`` (``scripts/setup.sh`` creates it from
+``requirements-official-dbapi.txt``: the official instrumentation 0.66b1 needs SDK 1.45.1).
 
 Target (issue 11): added cost per ``execute`` <= 1/5 of the official added cost.
 """
@@ -20,6 +21,8 @@ from collections.abc import Callable
 from typing import Any
 
 from _harness import Case, _time_callable
+
+OFFICIAL_VENV = ".venv-official-dbapi"
 
 QUERY = "SELECT id, name FROM items WHERE id = ?"
 _CONNECT = sqlite3.connect  # the original, before any instrumentor replaces it

@@ -1,0 +1,294 @@
+"""``otel view`` benchmarks (standalone, not side by side: the official SDK has no viewer).
+
+    .venv/bin/python benchmarks/viewer.py ingest           # OTLP/HTTP protobuf, 512-span batches
+    .venv/bin/python benchmarks/viewer.py query --spans 1000000   # search and fetch at scale
+
+``ingest`` starts ``otel view`` as a separate process on a fresh SQLite file, sends
+pre-encoded ``ExportTraceServiceRequest`` batches of 512 spans (6 attributes each, 8 spans per
+trace, 4 services) from ``--senders`` threads over kept-alive connections, and reports spans/s
+acknowledged (every 200 means committed) and bytes on disk per span.
+``query`` fills a store directly through ``SQLiteStore.ingest`` (same writer path, no HTTP)
+up to ``--spans`` spans, including one 10,000-span trace, then times a trace search with a
+service + attribute + duration filter and the fetch of the 10,000-span trace through the
+JSON API handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from otel.exporter.otlp._proto._model import Resource, Scope, Span  # noqa: E402
+
+SERVICES = ["frontend", "checkout", "payments", "inventory"]
+ROUTES = ["/users", "/cart", "/pay", "/stock", "/search", "/login"]
+
+
+def _free_port() -> int:
+    from otel.testing import free_port
+
+    return free_port()
+
+
+def build_batches(count: int, per_batch: int = 512) -> list[bytes]:
+    from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+    from opentelemetry.proto.common.v1.common_pb2 import AnyValue
+
+    rng = random.Random(1)
+    now = time.time_ns()
+    batches = []
+    for _ in range(count):
+        req = ExportTraceServiceRequest()
+        for service in SERVICES:
+            rs = req.resource_spans.add()
+            rs.resource.attributes.add(key="service.name", value=AnyValue(string_value=service))
+            rs.resource.attributes.add(key="host.name", value=AnyValue(string_value="bench-host"))
+            ss = rs.scope_spans.add()
+            ss.scope.name = "bench"
+            for i in range(per_batch // len(SERVICES)):
+                if i % 8 == 0:
+                    trace_id = rng.getrandbits(128).to_bytes(16, "big")
+                    start = now - rng.randrange(3_600_000_000_000)
+                sp = ss.spans.add(
+                    trace_id=trace_id,
+                    span_id=rng.getrandbits(64).to_bytes(8, "big"),
+                    parent_span_id=rng.getrandbits(64).to_bytes(8, "big") if i % 8 else b"",
+                    name=f"GET {ROUTES[i % len(ROUTES)]}",
+                    kind=2,
+                    start_time_unix_nano=start,
+                    end_time_unix_nano=start + rng.randrange(100_000, 500_000_000),
+                )
+                for key, value in (
+                    ("http.method", AnyValue(string_value="GET")),
+                    ("http.route", AnyValue(string_value=ROUTES[i % len(ROUTES)])),
+                    ("http.status_code", AnyValue(int_value=200 if i % 10 else 500)),
+                    ("user.id", AnyValue(int_value=rng.randrange(10_000))),
+                    ("net.peer.name", AnyValue(string_value=f"10.0.0.{i % 50}")),
+                    ("cache.hit", AnyValue(bool_value=bool(i % 2))),
+                ):
+                    sp.attributes.add(key=key, value=value)
+                sp.status.code = 2 if i % 10 == 0 else 0
+        batches.append(req.SerializeToString())
+    return batches
+
+
+def bench_ingest(batches: int, senders: int) -> None:
+    payloads = build_batches(batches)
+    spans = batches * 512
+    tmp = tempfile.mkdtemp(prefix="otel-view-bench-")
+    db = os.path.join(tmp, "view.sqlite3")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "otel",
+            "view",
+            "--db",
+            db,
+            "--ui-port",
+            "0",
+            "--otlp-http-port",
+            str(port),
+            "--otlp-grpc-port",
+            "0",
+            "--jaeger-udp-port",
+            "0",
+            "--zipkin-port",
+            "0",
+            "--retention",
+            "3650d",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert proc.stdout is not None
+    while "store" not in proc.stdout.readline():
+        pass
+    queue = list(payloads)
+    lock = threading.Lock()
+    statuses: list[int] = []
+
+    def sender() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while True:
+            with lock:
+                if not queue:
+                    break
+                body = queue.pop()
+            while True:
+                conn.request("POST", "/v1/traces", body, {"Content-Type": "application/x-protobuf"})
+                resp = conn.getresponse()
+                resp.read()
+                if resp.status != 503:
+                    break
+                time.sleep(0.05)
+            statuses.append(resp.status)
+        conn.close()
+
+    threads = [threading.Thread(target=sender) for _ in range(senders)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    proc.terminate()
+    proc.wait(30)
+    size = sum(os.path.getsize(os.path.join(tmp, f)) for f in os.listdir(tmp))
+    ok = statuses.count(200)
+    print(
+        f"ingest: {spans} spans in {elapsed:.2f} s = {spans / elapsed:,.0f} spans/s "
+        f"({ok}/{len(statuses)} requests 200, {senders} senders)"
+    )
+    print(f"disk: {size / spans:.0f} bytes per span (database + WAL, {size / 1e6:.1f} MB)")
+
+
+def _span(
+    trace_id: bytes,
+    span_id: int,
+    parent: int,
+    service: str,
+    start: int,
+    duration: int,
+    resources: dict[str, Resource],
+    scope: Scope,
+    rng: random.Random,
+) -> Span:
+    sp = Span(resources[service], scope)
+    sp.trace_id = trace_id
+    sp.span_id = span_id.to_bytes(8, "big")
+    sp.parent_span_id = parent.to_bytes(8, "big") if parent else b""
+    route = ROUTES[span_id % len(ROUTES)]
+    sp.name = f"GET {route}"
+    sp.kind = 2
+    sp.start_time_unix_nano = start
+    sp.end_time_unix_nano = start + duration
+    sp.attributes = {
+        "http.method": "GET",
+        "http.route": route,
+        "http.status_code": 200 if span_id % 10 else 500,
+        "user.id": rng.randrange(10_000),
+        "net.peer.name": f"10.0.0.{span_id % 50}",
+        "cache.hit": bool(span_id % 2),
+    }
+    sp.status_code = 2 if span_id % 10 == 0 else 0
+    return sp
+
+
+def bench_query(total: int, db: str | None) -> None:
+    from otel.viewer import _query
+    from otel.viewer._store._interface import Retention
+    from otel.viewer._store._sqlite import SQLiteStore
+
+    path = db or os.path.join(tempfile.mkdtemp(prefix="otel-view-bench-"), "view.sqlite3")
+    store = SQLiteStore(path, Retention(max_age_seconds=3650 * 86400, max_bytes=1 << 40))
+    rng = random.Random(2)
+    resources = {s: Resource({"service.name": s}) for s in SERVICES}
+    scope = Scope("bench")
+    now = time.time_ns()
+    big_trace = rng.getrandbits(128).to_bytes(16, "big")
+    existing = store.trace_summaries([big_trace])
+    have = existing[0]["span_count"] if existing else 0
+    if have < 10_000:
+        big = [
+            _span(
+                big_trace,
+                i + 1,
+                1 if i else 0,
+                SERVICES[i % 4],
+                now - 10_000_000_000 + i * 1000,
+                1_000_000,
+                resources,
+                scope,
+                rng,
+            )
+            for i in range(10_000)
+        ]
+        store.ingest(spans=big)
+    with store._reader() as c:
+        stored = c.execute("SELECT count(*) FROM spans").fetchone()[0]
+    print(f"store has {stored:,} spans; filling to {total:,}")
+    t0 = time.perf_counter()
+    next_id = 10_001 + stored
+    while stored < total:
+        batch = []
+        for _ in range(min(5_000, total - stored) // 8 or 1):
+            trace_id = rng.getrandbits(128).to_bytes(16, "big")
+            start = now - rng.randrange(86_400_000_000_000)
+            for k in range(8):
+                batch.append(
+                    _span(
+                        trace_id,
+                        next_id,
+                        next_id - k if k else 0,
+                        SERVICES[k % 4],
+                        start + k * 1000,
+                        rng.randrange(100_000, 500_000_000),
+                        resources,
+                        scope,
+                        rng,
+                    )
+                )
+                next_id += 1
+        store.ingest(spans=batch)
+        stored += len(batch)
+    if time.perf_counter() - t0 > 1:
+        print(f"filled in {time.perf_counter() - t0:.0f} s")
+
+    def timed(fn, repeat: int = 7) -> float:  # type: ignore[no-untyped-def]
+        times = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - t) * 1000)
+        return statistics.median(times)
+
+    search = "service=payments&attr=http.status_code=500&min_duration_ms=100&limit=20"
+    status, answer = _query.handle_get(store, "/api/traces", search)
+    assert status == 200 and answer["traces"], answer
+    ms = timed(lambda: _query.handle_get(store, "/api/traces", search))
+    print(f"search ({search}) over {stored:,} spans: {ms:.1f} ms median")
+    ms2 = timed(lambda: _query.handle_get(store, "/api/traces", "service=checkout&limit=20"))
+    print(f"search (service only, newest 20): {ms2:.1f} ms median")
+    status, answer = _query.handle_get(store, f"/api/traces/{big_trace.hex()}", "")
+    assert status == 200 and len(answer["spans"]) == 10_000
+    ms3 = timed(lambda: _query.handle_get(store, f"/api/traces/{big_trace.hex()}", ""), 5)
+    print(f"fetch a 10,000-span trace (JSON-ready): {ms3:.1f} ms median")
+    store.close()
+    size = sum(
+        os.path.getsize(os.path.join(os.path.dirname(path), f))
+        for f in os.listdir(os.path.dirname(path))
+    )
+    print(f"disk: {size / stored:.0f} bytes per span")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("what", choices=["ingest", "query"])
+    parser.add_argument("--batches", type=int, default=200)
+    parser.add_argument("--senders", type=int, default=2)
+    parser.add_argument("--spans", type=int, default=1_000_000)
+    parser.add_argument("--db", default=None, help="reuse a query database between runs")
+    args = parser.parse_args()
+    if args.what == "ingest":
+        bench_ingest(args.batches, args.senders)
+    else:
+        bench_query(args.spans, args.db)
+
+
+if __name__ == "__main__":
+    main()

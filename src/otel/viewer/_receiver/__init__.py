@@ -1,0 +1,1 @@
+"""Receivers: bytes in (OTLP, Zipkin, Jaeger), decoded telemetry into the ``Store``."""

@@ -1,0 +1,55 @@
+"""Per-item limits every receiver applies before storing: an item with too many attributes or
+a too long attribute value is rejected (reported through partial success), never stored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from otel.exporter.otlp._proto._decode_request import Decoded
+
+MAX_ATTRIBUTES = 1024
+MAX_VALUE_LENGTH = 256 * 1024
+
+
+def _too_big(attributes: dict[str, Any]) -> str | None:
+    if len(attributes) > MAX_ATTRIBUTES:
+        return f"more than {MAX_ATTRIBUTES} attributes"
+    for key, value in attributes.items():
+        if isinstance(value, str) and len(value) > MAX_VALUE_LENGTH:
+            return f"attribute {key!r:.64} longer than {MAX_VALUE_LENGTH} characters"
+    return None
+
+
+def item_problem(item: Any) -> str | None:
+    """Why ``item`` (a span, log record or metric) breaks the limits, or None."""
+    problem = _too_big(item.resource.attributes)
+    if problem is None and hasattr(item, "attributes"):
+        problem = _too_big(item.attributes)
+    if problem is None and hasattr(item, "points"):
+        for point in item.points:
+            problem = _too_big(point.attributes)
+            if problem:
+                break
+    if problem is None and hasattr(item, "events"):
+        for event in item.events:
+            problem = _too_big(event.attributes)
+            if problem:
+                break
+    body = getattr(item, "body", None)
+    if problem is None and isinstance(body, str) and len(body) > MAX_VALUE_LENGTH:
+        problem = f"log body longer than {MAX_VALUE_LENGTH} characters"
+    return problem
+
+
+def apply_limits(decoded: Decoded) -> Decoded:
+    kept = []
+    rejected = decoded.rejected
+    message = decoded.error_message
+    for item in decoded.items:
+        problem = item_problem(item)
+        if problem is None:
+            kept.append(item)
+        else:
+            rejected += 1
+            message = message or problem
+    return Decoded(kept, rejected, message)

@@ -1,0 +1,1 @@
+"""Stores behind the ``Store`` protocol: SQLite (default) and in-memory."""

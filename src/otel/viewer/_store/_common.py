@@ -1,0 +1,193 @@
+"""Helpers both stores share: attribute text form, span (de)serialisation, trace summaries."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from otel.exporter.otlp._proto._model import Event, Link, Resource, Scope, Span
+
+#: attribute values longer than this are not indexed for search
+MAX_INDEXED_VALUE = 256
+STATUS_ERROR = 2
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def attr_text(value: Any) -> str | None:
+    """How an attribute value is compared with ``attr=key=value`` filters (None: not
+    searchable)."""
+    t = type(value)
+    if t is str:
+        return value if len(value) <= MAX_INDEXED_VALUE else None
+    if t is bool:
+        return "true" if value else "false"
+    if t is int or t is float:
+        return repr(value)
+    return None
+
+
+def dumps(obj: Any) -> str:
+    return _dumps(obj)
+
+
+def resource_key(resource: Resource) -> str:
+    return _dumps([resource.attributes, resource.dropped_attributes_count, resource.schema_url])
+
+
+def resource_from(text: str) -> Resource:
+    attributes, dropped, schema_url = json.loads(text)
+    return Resource(attributes, dropped, schema_url)
+
+
+def scope_key(scope: Scope) -> str:
+    return _dumps(
+        [
+            scope.name,
+            scope.version,
+            scope.attributes,
+            scope.dropped_attributes_count,
+            scope.schema_url,
+        ]
+    )
+
+
+def scope_from(text: str) -> Scope:
+    return Scope(*json.loads(text))
+
+
+def span_body(span: Span) -> str:
+    """The parts of a span that are not columns, as compact JSON."""
+    body: dict[str, Any] = {}
+    if span.attributes:
+        body["a"] = span.attributes
+    if span.events:
+        body["e"] = [
+            [e.time_unix_nano, e.name, e.attributes, e.dropped_attributes_count]
+            for e in span.events
+        ]
+    if span.links:
+        body["l"] = [
+            [
+                ln.trace_id.hex(),
+                ln.span_id.hex(),
+                ln.trace_state,
+                ln.attributes,
+                ln.dropped_attributes_count,
+                ln.flags,
+            ]
+            for ln in span.links
+        ]
+    if span.status_message:
+        body["m"] = span.status_message
+    if span.trace_state:
+        body["s"] = span.trace_state
+    if span.flags:
+        body["f"] = span.flags
+    if span.dropped_attributes_count:
+        body["da"] = span.dropped_attributes_count
+    if span.dropped_events_count:
+        body["de"] = span.dropped_events_count
+    if span.dropped_links_count:
+        body["dl"] = span.dropped_links_count
+    return _dumps(body) if body else ""
+
+
+def fill_span(span: Span, body: str) -> Span:
+    """Set the fields ``span_body`` saved back on ``span``."""
+    if not body:
+        return span
+    b = json.loads(body)
+    span.attributes = b.get("a", {})
+    span.events = [Event(*e) for e in b.get("e", ())]
+    span.links = [
+        Link(bytes.fromhex(t), bytes.fromhex(s), ts, a, d, f)
+        for t, s, ts, a, d, f in b.get("l", ())
+    ]
+    span.status_message = b.get("m", "")
+    span.trace_state = b.get("s", "")
+    span.flags = b.get("f", 0)
+    span.dropped_attributes_count = b.get("da", 0)
+    span.dropped_events_count = b.get("de", 0)
+    span.dropped_links_count = b.get("dl", 0)
+    return span
+
+
+class TraceAccumulator:
+    """The summary of one trace, updated span by span (both stores keep one per trace)."""
+
+    __slots__ = (
+        "end",
+        "error_count",
+        "root_name",
+        "root_service",
+        "services",
+        "span_count",
+        "start",
+    )
+
+    def __init__(self) -> None:
+        self.root_service: str | None = None
+        self.root_name: str | None = None
+        self.services: set[str] = set()
+        self.span_count = 0
+        self.error_count = 0
+        self.start = 0
+        self.end = 0
+
+    def add(self, service: str, span: Span) -> None:
+        self.services.add(service)
+        self.span_count += 1
+        if span.status_code == STATUS_ERROR:
+            self.error_count += 1
+        start = span.start_time_unix_nano
+        end = max(span.end_time_unix_nano, start)
+        if self.span_count == 1 or start < self.start:
+            self.start = start
+        if end > self.end:
+            self.end = end
+        if not span.parent_span_id:
+            self.root_service = service
+            self.root_name = span.name
+
+    def merge_row(self, row: tuple[Any, ...]) -> None:
+        """Fold in a stored summary row (root_service, root_name, services, span_count,
+        error_count, start, end)."""
+        root_service, root_name, services, count, errors, start, end = row
+        if self.root_service is None:
+            self.root_service, self.root_name = root_service, root_name
+        self.services.update(json.loads(services))
+        if self.span_count == 0 or start < self.start:
+            self.start = start
+        self.end = max(self.end, end)
+        self.span_count += count
+        self.error_count += errors
+
+    def row(self) -> tuple[Any, ...]:
+        return (
+            self.root_service,
+            self.root_name,
+            _dumps(sorted(self.services)),
+            self.span_count,
+            self.error_count,
+            self.start,
+            self.end,
+        )
+
+
+def summary(trace_id: bytes, row: Iterable[Any]) -> dict[str, Any]:
+    """The API's trace summary object from a stored summary row."""
+    root_service, root_name, services, count, errors, start, end = row
+    if root_service is None:  # root not (yet) received: the earliest span stands in
+        root_service = ""
+        root_name = ""
+    return {
+        "trace_id": trace_id.hex(),
+        "root_service": root_service,
+        "root_name": root_name,
+        "services": json.loads(services) if isinstance(services, str) else sorted(services),
+        "span_count": count,
+        "error_count": errors,
+        "start_unix_nano": start,
+        "duration_nano": max(0, end - start),
+    }

@@ -1,0 +1,707 @@
+"""SQLite store: WAL, one writer thread committing in batches, readers on their own connections.
+
+Receivers call ``ingest`` from their own threads: the telemetry is queued (bounded; a full
+queue raises ``StoreBusy`` at once) and the caller waits until the writer thread has
+committed the batch holding it. Queries run on a small pool of read connections and never
+wait for the writer (WAL). Retention runs on the writer thread in small chunks between
+batches, so deleting old data never stalls ingest for long.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from otel.exporter.otlp._proto._model import LogRecord, Metric, MetricPoint, Span
+from otel.viewer._store._common import (
+    TraceAccumulator,
+    attr_text,
+    dumps,
+    fill_span,
+    resource_from,
+    resource_key,
+    scope_from,
+    scope_key,
+    span_body,
+    summary,
+)
+from otel.viewer._store._interface import (
+    Edge,
+    LogQuery,
+    MetricInfo,
+    Retention,
+    Series,
+    StoreBusy,
+    StoreError,
+    TraceListener,
+    TraceQuery,
+    TraceSummary,
+)
+from otel.viewer._store._schema import ATTR_SHIFT, MAX_INDEXED_ATTRIBUTES, SCHEMA
+
+_log = logging.getLogger("otel.viewer")
+
+_MAX_QUEUED_REQUESTS = 256
+_MAX_BATCH_ROWS = 20_000
+_RETENTION_INTERVAL_S = 10.0
+_RETENTION_CHUNK = 5_000
+_READERS = 4
+
+
+class _Waiter:
+    __slots__ = ("error", "event")
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.error: BaseException | None = None
+
+
+_Item = tuple[Sequence[Span], Sequence[Metric], Sequence[LogRecord], _Waiter]
+
+
+class SQLiteStore:
+    """The default store. ``path`` is a file (created with its directory) or ``":memory:"``
+    is refused (use ``MemoryStore``). Thread-safe; ``close`` is bounded by its timeout."""
+
+    def __init__(self, path: str, retention: Retention | None = None) -> None:
+        directory = os.path.dirname(os.path.abspath(path))
+        os.makedirs(directory, exist_ok=True)
+        self._path = path
+        self._retention = retention or Retention()
+        self._queue: queue.Queue[_Item | None] = queue.Queue(_MAX_QUEUED_REQUESTS)
+        self._listeners: list[TraceListener] = []
+        self._closed = False
+        self._writer_conn = self._connect()
+        with self._writer_conn:
+            self._writer_conn.executescript(SCHEMA)
+        self._resource_ids: dict[str, int] = {}
+        self._scope_ids: dict[str, int] = {}
+        self._readers: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
+        self._reader_count = 0
+        self._reader_lock = threading.Lock()
+        self._last_retention = 0.0
+        self._thread = threading.Thread(target=self._run, name="otel-view-writer", daemon=True)
+        self._thread.start()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA busy_timeout=10000")
+        conn.execute("PRAGMA cache_size=-65536")
+        return conn
+
+    # ------------------------------------------------------------------ writing
+
+    def ingest(
+        self,
+        spans: Sequence[Span] = (),
+        metrics: Sequence[Metric] = (),
+        logs: Sequence[LogRecord] = (),
+        timeout_millis: float = 30_000,
+    ) -> None:
+        if self._closed:
+            raise StoreError("the store is closed")
+        if not spans and not metrics and not logs:
+            return
+        waiter = _Waiter()
+        try:
+            self._queue.put_nowait((spans, metrics, logs, waiter))
+        except queue.Full:
+            raise StoreBusy("the store is behind, retry later") from None
+        if not waiter.event.wait(timeout_millis / 1000):
+            raise StoreBusy("the store did not commit in time, retry later")
+        if waiter.error is not None:
+            raise StoreError(f"commit failed: {waiter.error}")
+
+    def _run(self) -> None:
+        conn = self._writer_conn
+        while True:
+            try:
+                first = self._queue.get(timeout=1.0)
+            except queue.Empty:
+                self._maybe_retain(conn)
+                continue
+            if first is None:
+                break
+            batch = [first]
+            rows = len(first[0]) + len(first[1]) + len(first[2])
+            stop = False
+            while rows < _MAX_BATCH_ROWS:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    stop = True
+                    break
+                batch.append(item)
+                rows += len(item[0]) + len(item[1]) + len(item[2])
+            self._commit(conn, batch)
+            if stop:
+                break
+            self._maybe_retain(conn)
+        conn.close()
+
+    def _commit(self, conn: sqlite3.Connection, batch: list[_Item]) -> None:
+        changed: set[bytes] = set()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                spans = [s for item in batch for s in item[0]]
+                if spans:
+                    self._write_spans(conn, spans, changed)
+                for item in batch:
+                    if item[1]:
+                        self._write_metrics(conn, item[1])
+                    if item[2]:
+                        self._write_logs(conn, item[2])
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                self._resource_ids.clear()
+                self._scope_ids.clear()
+                raise
+        except Exception as exc:
+            _log.warning("otel view: commit failed: %s", exc)
+            for item in batch:
+                item[3].error = exc
+                item[3].event.set()
+            return
+        for item in batch:
+            item[3].event.set()
+        if changed:
+            for listener in list(self._listeners):
+                try:
+                    listener(changed)
+                except Exception:
+                    _log.exception("otel view: trace listener failed")
+
+    def _id_of(self, conn: sqlite3.Connection, table: str, cache: dict[str, int], key: str) -> int:
+        found = cache.get(key)
+        if found is None:
+            row = conn.execute(f"SELECT id FROM {table} WHERE body = ?", (key,)).fetchone()
+            if row is None:
+                cursor = conn.execute(f"INSERT INTO {table} (body) VALUES (?)", (key,))
+                found = int(cursor.lastrowid or 0)
+            else:
+                found = int(row[0])
+            if len(cache) > 10_000:
+                cache.clear()
+            cache[key] = found
+        return found
+
+    def _write_spans(
+        self, conn: sqlite3.Connection, spans: list[Span], changed: set[bytes]
+    ) -> None:
+        row = conn.execute("SELECT max(id) FROM spans").fetchone()
+        next_id = (row[0] or 0) + 1
+        span_rows = []
+        attr_rows = []
+        traces: dict[bytes, TraceAccumulator] = {}
+        resources: dict[int, tuple[int, str]] = {}
+        scopes: dict[int, int] = {}
+        for span in spans:
+            res = resources.get(id(span.resource))
+            if res is None:
+                r = span.resource
+                res = resources[id(r)] = (
+                    self._id_of(conn, "resources", self._resource_ids, resource_key(r)),
+                    r.service,
+                )
+            scope_id = scopes.get(id(span.scope))
+            if scope_id is None:
+                scope_id = scopes[id(span.scope)] = self._id_of(
+                    conn, "scopes", self._scope_ids, scope_key(span.scope)
+                )
+            start = span.start_time_unix_nano
+            end = span.end_time_unix_nano
+            service = res[1]
+            span_rows.append(
+                (
+                    next_id,
+                    span.trace_id,
+                    span.span_id,
+                    span.parent_span_id or None,
+                    service,
+                    span.name,
+                    span.kind,
+                    start,
+                    end,
+                    max(0, end - start),
+                    span.status_code,
+                    res[0],
+                    scope_id,
+                    span_body(span),
+                )
+            )
+            base = next_id << ATTR_SHIFT
+            n = 0
+            for key, value in span.attributes.items():
+                text = attr_text(value)
+                if text is not None and n < MAX_INDEXED_ATTRIBUTES:
+                    attr_rows.append((base + n, key, text))
+                    n += 1
+            next_id += 1
+            acc = traces.get(span.trace_id)
+            if acc is None:
+                acc = traces[span.trace_id] = TraceAccumulator()
+            acc.add(service, span)
+        conn.executemany("INSERT INTO spans VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", span_rows)
+        if attr_rows:
+            conn.executemany("INSERT INTO span_attrs VALUES (?,?,?)", attr_rows)
+        self._update_traces(conn, traces)
+        changed.update(traces)
+
+    def _update_traces(
+        self, conn: sqlite3.Connection, traces: dict[bytes, TraceAccumulator]
+    ) -> None:
+        ids = list(traces)
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start : chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in conn.execute(
+                "SELECT trace_id, root_service, root_name, services, span_count, error_count,"
+                f" start, end FROM traces WHERE trace_id IN ({marks})",
+                chunk,
+            ):
+                traces[row[0]].merge_row(row[1:])
+        conn.executemany(
+            "INSERT OR REPLACE INTO traces VALUES (?,?,?,?,?,?,?,?)",
+            [(tid, *acc.row()) for tid, acc in traces.items()],
+        )
+
+    def _write_logs(self, conn: sqlite3.Connection, logs: Sequence[LogRecord]) -> None:
+        rows = []
+        for rec in logs:
+            rows.append(
+                (
+                    rec.time_unix_nano or rec.observed_time_unix_nano,
+                    rec.observed_time_unix_nano,
+                    rec.resource.service,
+                    rec.severity_number,
+                    rec.severity_text,
+                    dumps(rec.body),
+                    dumps(rec.attributes) if rec.attributes else "",
+                    rec.trace_id or None,
+                    rec.span_id or None,
+                    rec.flags,
+                    rec.event_name,
+                    self._id_of(conn, "resources", self._resource_ids, resource_key(rec.resource)),
+                    self._id_of(conn, "scopes", self._scope_ids, scope_key(rec.scope)),
+                )
+            )
+        conn.executemany(
+            "INSERT INTO logs (time, observed_time, service, severity_number, severity_text, body,"
+            " attributes, trace_id, span_id, flags, event_name, resource_id, scope_id)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+
+    def _write_metrics(self, conn: sqlite3.Connection, metrics: Sequence[Metric]) -> None:
+        rows = []
+        for metric in metrics:
+            service = metric.resource.service
+            conn.execute(
+                "INSERT INTO metrics (name, service, type, unit, description, is_monotonic,"
+                " temporality) VALUES (?,?,?,?,?,?,?) ON CONFLICT (name, service) DO UPDATE SET"
+                " type=excluded.type, unit=excluded.unit, description=excluded.description,"
+                " is_monotonic=excluded.is_monotonic, temporality=excluded.temporality",
+                (
+                    metric.name,
+                    service,
+                    metric.type,
+                    metric.unit,
+                    metric.description,
+                    int(metric.is_monotonic),
+                    metric.temporality,
+                ),
+            )
+            metric_id = conn.execute(
+                "SELECT id FROM metrics WHERE name = ? AND service = ?", (metric.name, service)
+            ).fetchone()[0]
+            for p in metric.points:
+                rows.append(
+                    (
+                        metric_id,
+                        p.time_unix_nano,
+                        p.start_time_unix_nano,
+                        dumps(p.attributes),
+                        p.value,
+                        dumps(p.data) if p.data is not None else None,
+                        p.flags,
+                    )
+                )
+        conn.executemany(
+            "INSERT INTO metric_points (metric_id, time, start, attributes, value, data, flags)"
+            " VALUES (?,?,?,?,?,?,?)",
+            rows,
+        )
+
+    # ------------------------------------------------------------------ retention
+
+    def _maybe_retain(self, conn: sqlite3.Connection) -> None:
+        now = time.monotonic()
+        if now - self._last_retention < _RETENTION_INTERVAL_S:
+            return
+        self._last_retention = now
+        try:
+            self.retain_now(conn)
+        except sqlite3.Error as exc:
+            _log.warning("otel view: retention failed: %s", exc)
+
+    def retain_now(self, conn: sqlite3.Connection | None = None, max_chunks: int = 20) -> int:
+        """Delete data older than the retention age, then the oldest data while the database
+        is over its size; at most ``max_chunks`` chunks per call. Returns spans deleted.
+        Called on the writer thread (or before it starts, in tests)."""
+        conn = conn or self._writer_conn
+        cutoff = time.time_ns() - int(self._retention.max_age_seconds * 1e9)
+        deleted = 0
+        for _ in range(max_chunks):
+            n = self._delete_before(conn, cutoff)
+            deleted += n
+            if n < _RETENTION_CHUNK:
+                break
+        for _ in range(max_chunks):
+            if self.size_bytes(conn) <= self._retention.max_bytes:
+                break
+            row = conn.execute(
+                "SELECT start FROM spans ORDER BY start LIMIT 1 OFFSET ?", (_RETENTION_CHUNK,)
+            ).fetchone()
+            if row is None:
+                row = conn.execute("SELECT max(start) + 1 FROM spans").fetchone()
+            if row is None or row[0] is None:
+                break
+            n = self._delete_before(conn, int(row[0]))
+            deleted += n
+            if n == 0:
+                break
+        return deleted
+
+    def _delete_before(self, conn: sqlite3.Connection, cutoff: int) -> int:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM spans WHERE start < ? ORDER BY start LIMIT ?",
+                    (cutoff, _RETENTION_CHUNK),
+                )
+            ]
+            conn.executemany("DELETE FROM spans WHERE id = ?", [(i,) for i in ids])
+            conn.executemany(
+                "DELETE FROM span_attrs WHERE id >= ? AND id < ?",
+                [(i << ATTR_SHIFT, (i + 1) << ATTR_SHIFT) for i in ids],
+            )
+            conn.execute("DELETE FROM traces WHERE end < ?", (cutoff,))
+            conn.execute(
+                "DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE time < ? LIMIT ?)",
+                (cutoff, _RETENTION_CHUNK),
+            )
+            conn.execute(
+                "DELETE FROM metric_points WHERE id IN"
+                " (SELECT id FROM metric_points WHERE time < ? LIMIT ?)",
+                (cutoff, _RETENTION_CHUNK),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return len(ids)
+
+    def size_bytes(self, conn: sqlite3.Connection | None = None) -> int:
+        """Bytes in use by the database (free pages not counted)."""
+        with self._reader() if conn is None else _same(conn) as c:
+            page_size = c.execute("PRAGMA page_size").fetchone()[0]
+            pages = c.execute("PRAGMA page_count").fetchone()[0]
+            free = c.execute("PRAGMA freelist_count").fetchone()[0]
+        return int((pages - free) * page_size)
+
+    # ------------------------------------------------------------------ reading
+
+    @contextmanager
+    def _reader(self) -> Iterator[sqlite3.Connection]:
+        try:
+            conn = self._readers.get_nowait()
+        except queue.Empty:
+            conn = self._connect()
+            conn.execute("PRAGMA query_only=ON")
+        try:
+            yield conn
+        finally:
+            if self._readers.qsize() < _READERS and not self._closed:
+                self._readers.put(conn)
+            else:
+                conn.close()
+
+    def services(self) -> list[str]:
+        with self._reader() as c:
+            rows = c.execute(
+                "SELECT DISTINCT service FROM spans UNION SELECT DISTINCT service FROM logs"
+                " UNION SELECT DISTINCT service FROM metrics ORDER BY 1"
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def find_traces(self, query: TraceQuery) -> list[TraceSummary]:
+        where: list[str] = []
+        params: list[Any] = []
+        if query.service is not None:
+            where.append("s.service = ?")
+            params.append(query.service)
+        if query.span_name is not None:
+            where.append("s.name = ?")
+            params.append(query.span_name)
+        if query.min_duration_nano is not None:
+            where.append("s.duration >= ?")
+            params.append(query.min_duration_nano)
+        if query.max_duration_nano is not None:
+            where.append("s.duration <= ?")
+            params.append(query.max_duration_nano)
+        if query.since_unix_nano is not None:
+            where.append("s.start >= ?")
+            params.append(query.since_unix_nano)
+        if query.until_unix_nano is not None:
+            where.append("s.start <= ?")
+            params.append(query.until_unix_nano)
+        for key, value in query.attributes:
+            where.append(
+                f"EXISTS (SELECT 1 FROM span_attrs a WHERE a.key = ? AND a.value = ?"
+                f" AND a.id >= s.id << {ATTR_SHIFT} AND a.id < (s.id + 1) << {ATTR_SHIFT})"
+            )
+            params.extend((key, value))
+        if query.errors:
+            where.append("s.trace_id IN (SELECT trace_id FROM traces WHERE error_count > 0)")
+        sql = "SELECT s.trace_id FROM spans s"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY s.start DESC"
+        found: list[bytes] = []
+        seen: set[bytes] = set()
+        with self._reader() as c:
+            for (trace_id,) in c.execute(sql, params):
+                if trace_id not in seen:
+                    seen.add(trace_id)
+                    found.append(trace_id)
+                    if len(found) >= query.limit:
+                        break
+            out = self._summaries(c, found)
+        out.sort(key=lambda t: t["start_unix_nano"], reverse=True)
+        return out
+
+    def _summaries(self, c: sqlite3.Connection, trace_ids: Sequence[bytes]) -> list[TraceSummary]:
+        out = []
+        for start in range(0, len(trace_ids), 500):
+            chunk = list(trace_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for row in c.execute(
+                "SELECT trace_id, root_service, root_name, services, span_count, error_count,"
+                f" start, end FROM traces WHERE trace_id IN ({marks})",
+                chunk,
+            ):
+                out.append(summary(row[0], row[1:]))
+        return out
+
+    def trace_summaries(self, trace_ids: Sequence[bytes]) -> list[TraceSummary]:
+        with self._reader() as c:
+            return self._summaries(c, trace_ids)
+
+    def get_trace(self, trace_id: bytes) -> list[Span]:
+        with self._reader() as c:
+            rows = c.execute(
+                "SELECT s.span_id, s.parent_span_id, s.name, s.kind, s.start, s.end,"
+                " s.status_code, s.body, r.body, sc.body FROM spans s"
+                " JOIN resources r ON r.id = s.resource_id JOIN scopes sc ON sc.id = s.scope_id"
+                " WHERE s.trace_id = ? ORDER BY s.start",
+                (trace_id,),
+            ).fetchall()
+        resources: dict[str, Any] = {}
+        scopes: dict[str, Any] = {}
+        spans = []
+        for sid, parent, name, kind, start, end, code, body, res, sc in rows:
+            resource = resources.get(res)
+            if resource is None:
+                resource = resources[res] = resource_from(res)
+            scope = scopes.get(sc)
+            if scope is None:
+                scope = scopes[sc] = scope_from(sc)
+            span = Span(resource, scope)
+            span.trace_id = trace_id
+            span.span_id = sid
+            span.parent_span_id = parent or b""
+            span.name = name
+            span.kind = kind
+            span.start_time_unix_nano = start
+            span.end_time_unix_nano = end
+            span.status_code = code
+            spans.append(fill_span(span, body))
+        return spans
+
+    def find_logs(self, query: LogQuery) -> list[LogRecord]:
+        where: list[str] = []
+        params: list[Any] = []
+        for column, value in (
+            ("l.service = ?", query.service),
+            ("l.trace_id = ?", query.trace_id),
+            ("l.span_id = ?", query.span_id),
+            ("l.severity_number >= ?", query.severity_min),
+            ("l.time >= ?", query.since_unix_nano),
+            ("l.time <= ?", query.until_unix_nano),
+        ):
+            if value is not None:
+                where.append(column)
+                params.append(value)
+        if query.text:
+            where.append(
+                "(instr(lower(l.body), lower(?)) > 0 OR instr(lower(l.attributes), lower(?)) > 0)"
+            )
+            params.extend((query.text, query.text))
+        sql = (
+            "SELECT l.time, l.observed_time, l.severity_number, l.severity_text, l.body,"
+            " l.attributes, l.trace_id, l.span_id, l.flags, l.event_name, r.body, sc.body"
+            " FROM logs l JOIN resources r ON r.id = l.resource_id"
+            " JOIN scopes sc ON sc.id = l.scope_id"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY l.time DESC, l.id DESC LIMIT ?"
+        params.append(query.limit)
+        with self._reader() as c:
+            rows = c.execute(sql, params).fetchall()
+        out = []
+        for t, obs, sev, sev_text, body, attrs, tid, sid, flags, event, res, sc in rows:
+            rec = LogRecord(resource_from(res), scope_from(sc))
+            rec.time_unix_nano = t
+            rec.observed_time_unix_nano = obs
+            rec.severity_number = sev
+            rec.severity_text = sev_text
+            rec.body = json.loads(body)
+            rec.attributes = json.loads(attrs) if attrs else {}
+            rec.trace_id = tid or b""
+            rec.span_id = sid or b""
+            rec.flags = flags
+            rec.event_name = event
+            out.append(rec)
+        return out
+
+    def metrics(self) -> list[MetricInfo]:
+        with self._reader() as c:
+            rows = c.execute(
+                "SELECT name, type, unit, description, service, is_monotonic, temporality"
+                " FROM metrics ORDER BY name, service"
+            ).fetchall()
+        out: dict[str, MetricInfo] = {}
+        for name, kind, unit, desc, service, mono, temporality in rows:
+            info = out.get(name)
+            if info is None:
+                out[name] = MetricInfo(name, kind, unit, desc, [service], bool(mono), temporality)
+            else:
+                info.services.append(service)
+        return list(out.values())
+
+    def metric_series(
+        self,
+        name: str,
+        service: str | None,
+        since_unix_nano: int | None,
+        until_unix_nano: int | None,
+        attributes: Sequence[tuple[str, str]] = (),
+    ) -> tuple[MetricInfo, list[Series]] | None:
+        infos = [m for m in self.metrics() if m.name == name]
+        if not infos:
+            return None
+        info = infos[0]
+        sql = (
+            "SELECT m.service, p.attributes, p.time, p.start, p.value, p.data, p.flags"
+            " FROM metric_points p JOIN metrics m ON m.id = p.metric_id WHERE m.name = ?"
+        )
+        params: list[Any] = [name]
+        for clause, value in (
+            (" AND m.service = ?", service),
+            (" AND p.time >= ?", since_unix_nano),
+            (" AND p.time <= ?", until_unix_nano),
+        ):
+            if value is not None:
+                sql += clause
+                params.append(value)
+        sql += " ORDER BY p.time, p.id"
+        with self._reader() as c:
+            rows = c.execute(sql, params).fetchall()
+        series: dict[tuple[str, str], Series] = {}
+        for svc, attrs, t, start, value, data, flags in rows:
+            s = series.get((svc, attrs))
+            if s is None:
+                parsed = json.loads(attrs)
+                if any(attr_text(parsed.get(k)) != v for k, v in attributes):
+                    series[(svc, attrs)] = s = Series(svc, parsed, [])
+                    s.points = _SKIP
+                else:
+                    series[(svc, attrs)] = s = Series(svc, parsed, [])
+            if s.points is _SKIP:
+                continue
+            point = MetricPoint()
+            point.attributes = s.attributes
+            point.time_unix_nano = t
+            point.start_time_unix_nano = start
+            point.value = value
+            point.data = json.loads(data) if data else None
+            point.flags = flags
+            s.points.append(point)
+        return info, [s for s in series.values() if s.points is not _SKIP]
+
+    def dependencies(self, since_unix_nano: int | None, until_unix_nano: int | None) -> list[Edge]:
+        sql = (
+            "SELECT p.service, c.service, count(*), sum(c.status_code = 2) FROM spans c"
+            " JOIN spans p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id"
+            " WHERE p.service != c.service"
+        )
+        params: list[Any] = []
+        if since_unix_nano is not None:
+            sql += " AND c.start >= ?"
+            params.append(since_unix_nano)
+        if until_unix_nano is not None:
+            sql += " AND c.start <= ?"
+            params.append(until_unix_nano)
+        sql += " GROUP BY p.service, c.service ORDER BY 1, 2"
+        with self._reader() as c:
+            rows = c.execute(sql, params).fetchall()
+        return [Edge(a, b, n, int(e or 0)) for a, b, n, e in rows]
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def add_listener(self, listener: TraceListener) -> None:
+        self._listeners.append(listener)
+
+    def close(self, timeout_millis: float = 10_000) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        deadline = time.monotonic() + timeout_millis / 1000
+        while True:
+            try:
+                self._queue.put(None, timeout=max(0.01, deadline - time.monotonic()))
+                break
+            except queue.Full:
+                if time.monotonic() >= deadline:
+                    break
+        self._thread.join(max(0.0, deadline - time.monotonic()))
+        while True:
+            try:
+                self._readers.get_nowait().close()
+            except queue.Empty:
+                break
+
+
+_SKIP: list[MetricPoint] = []
+
+
+@contextmanager
+def _same(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    yield conn

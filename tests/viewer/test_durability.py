@@ -1,0 +1,135 @@
+"""Durability and retention of the SQLite store."""
+
+from __future__ import annotations
+
+import http.client
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from viewer_kit import read_until, stop
+from viewer_protos import trace_request
+
+from otel.testing import free_port
+from otel.viewer._store._interface import Retention
+from otel.viewer._store._sqlite import SQLiteStore
+
+pytestmark = pytest.mark.interop
+
+
+def _spawn(db: Path, http_port: int, ui_port: int) -> subprocess.Popen[str]:
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "otel",
+            "view",
+            "--db",
+            str(db),
+            "--ui-port",
+            str(ui_port),
+            "--otlp-http-port",
+            str(http_port),
+            "--otlp-grpc-port",
+            "0",
+            "--jaeger-udp-port",
+            "0",
+            "--zipkin-port",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    read_until(proc, "UI")
+    return proc
+
+
+def test_every_acknowledged_span_survives_kill_9(tmp_path: Path) -> None:
+    db = tmp_path / "view.sqlite3"
+    http_port, ui_port = free_port(), free_port()
+    proc = _spawn(db, http_port, ui_port)
+    acknowledged: list[str] = []
+    stop_sending = threading.Event()
+
+    def sender() -> None:
+        n = 0
+        while not stop_sending.is_set():
+            n += 1
+            trace_id = n.to_bytes(16, "big")
+            body = trace_request(trace_id=trace_id).SerializeToString()
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", http_port, timeout=5)
+                conn.request("POST", "/v1/traces", body, {"Content-Type": "application/x-protobuf"})
+                if conn.getresponse().status == 200:
+                    acknowledged.append(trace_id.hex())
+                conn.close()
+            except OSError:
+                return
+
+    thread = threading.Thread(target=sender)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while len(acknowledged) < 30 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    assert proc.stdout is not None
+    proc.stdout.close()
+    stop_sending.set()
+    thread.join(10)
+    assert len(acknowledged) >= 30
+
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    conn.close()
+    store = SQLiteStore(str(db))
+    try:
+        stored = {
+            s["trace_id"]: s["span_count"]
+            for s in store.trace_summaries([bytes.fromhex(t) for t in acknowledged])
+        }
+    finally:
+        store.close()
+    assert all(stored.get(t) == 2 for t in acknowledged), [
+        t for t in acknowledged if stored.get(t) != 2
+    ]
+    restarted = _spawn(db, free_port(), free_port())
+    assert stop(restarted) == 0
+
+
+def _old_and_new(store: SQLiteStore, old_ns: int) -> None:
+    from otel.exporter.otlp._proto._decode_request import decode_trace_request
+
+    old = decode_trace_request(
+        trace_request(trace_id=b"\x01" * 16, start_ns=old_ns).SerializeToString()
+    )
+    new = decode_trace_request(trace_request(trace_id=b"\x02" * 16).SerializeToString())
+    store.ingest(spans=old.items + new.items)
+
+
+def test_retention_by_age_deletes_old_traces_and_keeps_new(tmp_path: Path) -> None:
+    store = SQLiteStore(str(tmp_path / "v.db"), Retention(max_age_seconds=3600, max_bytes=1 << 40))
+    try:
+        _old_and_new(store, time.time_ns() - 2 * 3600 * 10**9)
+        store.retain_now(store._connect())
+        assert store.get_trace(b"\x01" * 16) == []
+        assert len(store.get_trace(b"\x02" * 16)) == 2
+        assert store.trace_summaries([b"\x01" * 16]) == []
+    finally:
+        store.close()
+
+
+def test_retention_by_size_deletes_the_oldest_first(tmp_path: Path) -> None:
+    store = SQLiteStore(str(tmp_path / "v.db"), Retention(max_age_seconds=1e9, max_bytes=1))
+    try:
+        _old_and_new(store, time.time_ns() - 3600 * 10**9)
+        store.retain_now(store._connect(), max_chunks=1)
+        assert store.get_trace(b"\x01" * 16) == []
+    finally:
+        store.close()
