@@ -68,7 +68,7 @@ def test_gunicorn_workers_each_export_with_their_own_instance_id(
 ) -> None:
     port = free_port()
     args = [str(BIN / "otel"), "run", "--", str(BIN / "gunicorn"), "-w", "3",
-            "-k", worker_class, "-b", f"127.0.0.1:{port}", "wsgi_app:app"]  # fmt: skip
+            "-k", worker_class, "-b", f"127.0.0.1:{port}", "flask_app:app"]  # fmt: skip
     if preload:
         args.insert(-1, "--preload")
     process = popen(args, otel_env(receiver, OTEL_SERVICE_NAME="gunicorn-app"))
@@ -77,7 +77,7 @@ def test_gunicorn_workers_each_export_with_their_own_instance_id(
         pids = _pids_serving(port, wanted=2)
         assert len(pids) >= 2
         _assert_each_worker_is_its_own_instance(receiver, pids)
-        assert wait_for(lambda: "db.client.operation.duration" in metric_names(receiver))
+        _assert_server_spans_and_metrics(receiver)
     finally:
         output = stop(process)
     assert "Traceback" not in output, output
@@ -93,9 +93,19 @@ def test_uvicorn_workers_export_starlette_requests(receiver: Receiver) -> None:
         pids = _pids_serving(port, wanted=2)
         assert pids
         _assert_each_worker_is_its_own_instance(receiver, pids)
+        _assert_server_spans_and_metrics(receiver)
     finally:
         output = stop(process)
     assert "Traceback" not in output, output
+
+
+def _assert_server_spans_and_metrics(receiver: Receiver) -> None:
+    """The framework's own instrumentation ran too: SERVER spans named from the route."""
+    assert wait_for(lambda: "GET /" in {span.name for _, span in spans_of(receiver)})
+    assert wait_for(
+        lambda: {"http.server.request.duration", "db.client.operation.duration"}
+        <= metric_names(receiver)
+    )
 
 
 def _import_time_spans(receiver: Receiver) -> list[tuple[dict[str, Any], Any]]:
@@ -112,6 +122,7 @@ def _assert_only_the_serving_child_exports(receiver: Receiver, port: int) -> Non
     pid = get(port)
     assert wait_for(lambda: pid in _query_spans(receiver), timeout=20)
     (instance,) = _query_spans(receiver)[pid]
+    _assert_server_spans_and_metrics(receiver)
     # The watcher imported the app too; its import-time span must not be exported.
     assert wait_for(lambda: _import_time_spans(receiver), timeout=10)
     imported = _import_time_spans(receiver)
