@@ -103,8 +103,10 @@ def _assert_server_spans_and_metrics(receiver: Receiver) -> None:
     """The framework's own instrumentation ran too: SERVER spans named from the route."""
     assert wait_for(lambda: "GET /" in {span.name for _, span in spans_of(receiver)})
     assert wait_for(
-        lambda: {"http.server.request.duration", "db.client.operation.duration"}
-        <= metric_names(receiver)
+        lambda: (
+            {"http.server.request.duration", "db.client.operation.duration"}
+            <= metric_names(receiver)
+        )
     )
 
 
