@@ -76,3 +76,19 @@ def test_instrument_app_traces_one_app(spans: CapturedSpans) -> None:
     StarletteInstrumentor.instrument_app(app)  # twice: still one span per request
     _get(app, "/users/bob")
     assert [span.kind for span in spans.spans].count(SpanKind.SERVER) == 1
+
+
+def test_subclass_with_its_own_stack_builder_is_traced_like_fastapi(spans: CapturedSpans) -> None:
+    StarletteInstrumentor().instrument()
+    try:
+
+        class OwnStack(Starlette):  # FastAPI overrides build_middleware_stack this way
+            def build_middleware_stack(self) -> Any:
+                return super().build_middleware_stack()
+
+        app = OwnStack(routes=[Route("/users/{name}", user)])
+        assert _get(app, "/users/eve") == "eve"
+    finally:
+        StarletteInstrumentor().uninstrument()
+    assert [span.kind for span in spans.spans].count(SpanKind.SERVER) == 1
+    assert "__init_subclass__" not in Starlette.__dict__
