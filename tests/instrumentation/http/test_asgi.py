@@ -4,6 +4,7 @@ for WebSocket and lifespan scopes."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -38,6 +39,9 @@ def starlette_app() -> Any:
 @pytest.fixture
 def uvicorn_serve() -> Iterator[Any]:
     """Run an ASGI app under uvicorn in a thread on a free port: ``base = serve(app)``."""
+    # Importing uvicorn names logging level 5 "TRACE" for the whole process; put the
+    # level names back afterwards so later tests see stdlib logging as it was.
+    level_names = dict(logging._levelToName), dict(logging._nameToLevel)
     uvicorn = peer("uvicorn")
     servers: list[tuple[Any, threading.Thread]] = []
 
@@ -58,6 +62,10 @@ def uvicorn_serve() -> Iterator[Any]:
     for server, thread in servers:
         server.should_exit = True
         thread.join(timeout=10)
+    logging._levelToName.clear()
+    logging._levelToName.update(level_names[0])
+    logging._nameToLevel.clear()
+    logging._nameToLevel.update(level_names[1])
 
 
 def test_request_under_uvicorn_is_named_from_the_starlette_route(
