@@ -26,10 +26,18 @@ from zerocode_kit import (
 
 
 def _pids_serving(port: int, wanted: int, attempts: int = 400) -> set[str]:
-    """Request until ``wanted`` distinct worker pids answered (bounded)."""
+    """Request until ``wanted`` distinct worker pids answered (bounded). A request that
+    times out is retried (twice at most): on this shared 2-core machine a gthread worker
+    has been seen not to answer one request within 20 s under full load."""
     pids: set[str] = set()
+    timeouts = 0
     for _ in range(attempts):
-        pids.add(get(port))
+        try:
+            pids.add(get(port))
+        except TimeoutError:
+            timeouts += 1
+            if timeouts > 2:
+                raise
         if len(pids) >= wanted:
             break
     return pids
