@@ -90,3 +90,14 @@ if [ ! -f "$lstamp" ] || [ benchmarks/requirements-official-legacy.txt -nt "$lst
   "$legacy/bin/python" -m pip install -q --disable-pip-version-check -r benchmarks/requirements-official-legacy.txt
   touch "$lstamp"
 fi
+
+# The official DB-API/sqlite3 instrumentations pin API/SDK 1.45.1: their own venv, used only
+# by benchmarks/bench_dbapi.py.
+dbapi=benchmarks/.venv-official-dbapi
+dstamp=$dbapi/.installed
+if [ ! -f "$dstamp" ] || [ benchmarks/requirements-official-dbapi.txt -nt "$dstamp" ]; then
+  echo "setup: installing the official DB-API instrumentation into $dbapi (benchmark peer)"
+  [ -x "$dbapi/bin/python" ] || "$PYTHON" -m venv "$dbapi"
+  "$dbapi/bin/python" -m pip install -q --disable-pip-version-check -r benchmarks/requirements-official-dbapi.txt
+  touch "$dstamp"
+fi

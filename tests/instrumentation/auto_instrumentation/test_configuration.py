@@ -173,3 +173,39 @@ def test_program_options_are_not_taken_for_otel_options(monkeypatch: pytest.Monk
 
 def test_no_program_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _cli.main(_parse([], monkeypatch)) == 2
+
+
+@pytest.mark.parametrize(
+    ("signal", "name"),
+    [
+        ("traces", "jaeger"),
+        ("traces", "zipkin"),
+        ("traces", "otlp"),
+        ("metrics", "prometheus"),
+        ("metrics", "console"),
+        ("logs", "otlp"),
+        ("logs", "console"),
+    ],
+)
+def test_every_documented_exporter_name_starts(
+    clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], signal: str, name: str
+) -> None:
+    for other in ("traces", "metrics", "logs"):
+        clean_env.setenv(f"OTEL_{other.upper()}_EXPORTER", name if other == signal else "none")
+    clean_env.setenv("OTEL_EXPORTER_PROMETHEUS_HOST", "127.0.0.1")
+    clean_env.setenv("OTEL_EXPORTER_PROMETHEUS_PORT", str(_free_port()))
+    components = configure_sdk()
+    try:
+        assert capsys.readouterr().err == ""
+        if name != "prometheus":
+            assert len(components.gates) == 1
+    finally:
+        _shutdown(components)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

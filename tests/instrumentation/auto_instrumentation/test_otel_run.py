@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from zerocode_kit import (
     APPS,
     BIN,
@@ -103,3 +104,22 @@ def test_exit_code_of_the_program_is_kept(receiver: Receiver) -> None:
         otel_env(receiver),
     )
     assert done.returncode == 3
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_multiprocessing_children_each_deliver_their_spans(receiver: Receiver, method: str) -> None:
+    env = otel_env(receiver, OTEL_BSP_SCHEDULE_DELAY="60000")  # only the exit flush sends
+    done = run(
+        [str(BIN / "otel"), "run", "--", sys.executable, "multiprocessing_app.py", method], env
+    )
+    assert done.returncode == 0, done.stderr
+    pids = set(done.stdout.split())
+    assert len(pids) == 3
+    by_pid: dict[str, set[str]] = {}
+    for resource, span in spans_of(receiver):
+        text = str(attributes(span).get("db.query.text", ""))
+        pid = "".join(ch for ch in text.split(",")[0] if ch.isdigit())
+        if pid:
+            by_pid.setdefault(pid, set()).add(str(resource["service.instance.id"]))
+    assert set(by_pid) == pids
+    assert len({next(iter(ids)) for ids in by_pid.values()}) == 3

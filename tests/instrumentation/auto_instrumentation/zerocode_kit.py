@@ -114,7 +114,7 @@ def wait_for(predicate: Callable[[], object], timeout: float = 20.0) -> bool:
     return bool(predicate())
 
 
-def get(port: int, path: str = "/", timeout: float = 5.0) -> str:
+def get(port: int, path: str = "/", timeout: float = 20.0) -> str:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as response:
         return str(response.read().decode())
 

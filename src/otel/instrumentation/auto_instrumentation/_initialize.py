@@ -2,8 +2,9 @@
 
 ``initialize()``: configure the SDK from the OTEL_* variables
 (``otel.sdk._configuration``), instrument every installed library of the registry except
-those in ``OTEL_PYTHON_DISABLED_INSTRUMENTATIONS``, and prepare for the werkzeug reloader
-(its watching parent process stops exporting, so only the serving child reports). Runs
+those in ``OTEL_PYTHON_DISABLED_INSTRUMENTATIONS`` (each when the program imports it),
+and prepare for the werkzeug reloader (its watching parent process stops exporting, so
+only the serving child reports). Runs
 once per process; never raises (problems are one line each on stderr).
 """
 
@@ -13,9 +14,12 @@ import importlib
 import importlib.util
 import os
 import sys
+from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 from otel.instrumentation._registry import INSTRUMENTATIONS
+from otel.instrumentation.auto_instrumentation._hooks import when_imported
 
 _state: dict[str, Any] = {}
 
@@ -36,25 +40,43 @@ def disabled_instrumentations() -> set[str]:
     return {name.strip().lower() for name in raw.split(",") if name.strip()}
 
 
-def instrument_installed() -> list[str]:
-    """Instrument every registry entry whose library is installed; the names applied."""
-    disabled = disabled_instrumentations()
-    applied: list[str] = []
-    for name, (target, library) in INSTRUMENTATIONS.items():
-        if name in disabled or not _installed(library):
-            continue
-        module_name, _, class_name = target.partition(":")
+def _instrumentor(name: str, target: str) -> Callable[[ModuleType], None]:
+    module_name, _, class_name = target.partition(":")
+
+    def instrument(_library: ModuleType) -> None:
         try:
             module = importlib.import_module(module_name)
         except ImportError:
-            continue  # this otel build has no such instrumentation
+            return  # this otel build has no such instrumentation
         try:
             getattr(module, class_name)().instrument()
         except Exception as exc:
             _warn(f"instrumenting {name} failed: {type(exc).__name__}: {exc}")
-            continue
+            return
         applied.append(name)
-    return applied
+
+    return instrument
+
+
+#: Names of the instrumentations applied so far in this process.
+applied: list[str] = []
+
+
+def instrument_installed() -> list[str]:
+    """Instrument every registry entry whose library is installed, when it is imported.
+
+    A library the program has already imported is instrumented at once; the others as
+    soon as the program imports them (a post-import hook), so a library the program
+    never uses is never imported. Returns the names applied so far.
+    """
+    disabled = disabled_instrumentations()
+    for name, (target, library) in INSTRUMENTATIONS.items():
+        if name in disabled:
+            continue
+        if library not in sys.modules and not _installed(library):
+            continue
+        when_imported(library, _instrumentor(name, target))
+    return list(applied)
 
 
 def initialize() -> None:
@@ -71,6 +93,12 @@ def initialize() -> None:
         _warn(f"SDK configuration failed: {type(exc).__name__}: {exc}")
         components = None
     _state["instrumented"] = instrument_installed()
+    try:
+        from otel.instrumentation.auto_instrumentation._uwsgi import prepare_uwsgi_workers
+
+        prepare_uwsgi_workers()
+    except Exception as exc:  # pragma: no cover - never stop the program
+        _warn(f"uWSGI preparation failed: {exc}")
     if components is not None:
         from otel.instrumentation.auto_instrumentation._reloader import watch_werkzeug_reloader
 

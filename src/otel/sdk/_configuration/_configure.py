@@ -17,7 +17,8 @@ stderr and skipped; nothing here raises. ``OTEL_SDK_DISABLED=true`` configures n
 After ``os.fork()`` the child gets its own ``service.instance.id`` (and ``process.pid``
 when present) in every provider's resource, so prefork servers (gunicorn ``--preload``)
 report each worker as its own instance; the batch processors and the periodic reader
-restart their threads themselves.
+restart their threads themselves. A ``multiprocessing`` child started by fork exits with
+``os._exit`` (no atexit): it flushes everything at its end, within 5 s.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
@@ -171,6 +173,42 @@ def _refresh_resources_after_fork(components: SdkComponents) -> None:
                 logger._resource = new
 
 
+#: What a ``multiprocessing`` child may spend flushing at its exit, all signals together.
+MULTIPROCESSING_FLUSH_MILLIS = 5000.0
+
+
+def flush_all(components: SdkComponents, budget_millis: float) -> None:
+    """Force-flush traces, logs and metrics within ``budget_millis`` in total."""
+    deadline = time.monotonic() + budget_millis / 1e3
+    for provider in (
+        components.tracer_provider,
+        components.logger_provider,
+        components.meter_provider,
+    ):
+        left = (deadline - time.monotonic()) * 1e3
+        if provider is None or left <= 0:
+            continue
+        try:
+            provider.force_flush(int(left))
+        except Exception:  # pragma: no cover - a flush never breaks the exit
+            pass
+
+
+def _flush_at_multiprocessing_exit(components: SdkComponents) -> None:
+    """A ``multiprocessing`` child started by fork ends with ``os._exit``: no atexit, so
+    what its batch processors hold would be lost. When ``multiprocessing`` is in use,
+    register (after its own fork handling, which clears finalizers) a finalizer that
+    flushes; ``multiprocessing`` runs it before ``os._exit``."""
+    util = sys.modules.get("multiprocessing.util")
+    if util is None:
+        return
+
+    def register_finalizer(alive: SdkComponents) -> None:
+        util.Finalize(alive, flush_all, args=(alive, MULTIPROCESSING_FLUSH_MILLIS), exitpriority=0)
+
+    util.register_after_fork(components, register_finalizer)
+
+
 def configure_sdk() -> SdkComponents:
     """Build and set the global providers from the environment; never raises."""
     components = SdkComponents()
@@ -196,6 +234,7 @@ def configure_sdk() -> SdkComponents:
             if alive is not None:
                 try:
                     _refresh_resources_after_fork(alive)
+                    _flush_at_multiprocessing_exit(alive)
                 except Exception:  # pragma: no cover - never break the child
                     pass
 
