@@ -45,7 +45,12 @@ from otel.viewer._store._interface import (
     TraceQuery,
     TraceSummary,
 )
-from otel.viewer._store._schema import ATTR_SHIFT, MAX_INDEXED_ATTRIBUTES, SCHEMA
+from otel.viewer._store._schema import (
+    ATTR_PURGE_SLICES,
+    MAX_INDEXED_ATTRIBUTES,
+    SCHEMA,
+    attr_hash,
+)
 
 _log = logging.getLogger("otel.viewer")
 
@@ -54,6 +59,7 @@ _MAX_BATCH_ROWS = 20_000
 _RETENTION_INTERVAL_S = 10.0
 _RETENTION_CHUNK = 5_000
 _READERS = 4
+_RARE_ATTRIBUTE_ROWS = 2_000
 
 
 class _Waiter:
@@ -84,6 +90,8 @@ class SQLiteStore:
             self._writer_conn.executescript(SCHEMA)
         self._resource_ids: dict[str, int] = {}
         self._scope_ids: dict[str, int] = {}
+        self._hashes: dict[tuple[str, str], int] = {}
+        self._purge_slice = 0
         self._readers: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
         self._reader_count = 0
         self._reader_lock = threading.Lock()
@@ -202,13 +210,19 @@ class SQLiteStore:
     def _write_spans(
         self, conn: sqlite3.Connection, spans: list[Span], changed: set[bytes]
     ) -> None:
-        row = conn.execute("SELECT max(id) FROM spans").fetchone()
+        row = conn.execute(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'spans'), 0),"
+            " coalesce((SELECT max(id) FROM spans), 0))"
+        ).fetchone()
         next_id = (row[0] or 0) + 1
         span_rows = []
         attr_rows = []
         traces: dict[bytes, TraceAccumulator] = {}
         resources: dict[int, tuple[int, str]] = {}
         scopes: dict[int, int] = {}
+        hashes = self._hashes
+        if len(hashes) > 100_000:
+            hashes.clear()
         for span in spans:
             res = resources.get(id(span.resource))
             if res is None:
@@ -243,12 +257,14 @@ class SQLiteStore:
                     span_body(span),
                 )
             )
-            base = next_id << ATTR_SHIFT
             n = 0
             for key, value in span.attributes.items():
                 text = attr_text(value)
                 if text is not None and n < MAX_INDEXED_ATTRIBUTES:
-                    attr_rows.append((base + n, key, text))
+                    h = hashes.get((key, text))
+                    if h is None:
+                        h = hashes[(key, text)] = attr_hash(key, text)
+                    attr_rows.append((h, next_id))
                     n += 1
             next_id += 1
             acc = traces.get(span.trace_id)
@@ -257,7 +273,7 @@ class SQLiteStore:
             acc.add(service, span)
         conn.executemany("INSERT INTO spans VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", span_rows)
         if attr_rows:
-            conn.executemany("INSERT INTO span_attrs VALUES (?,?,?)", attr_rows)
+            conn.executemany("INSERT OR IGNORE INTO span_attrs VALUES (?,?)", attr_rows)
         self._update_traces(conn, traces)
         changed.update(traces)
 
@@ -370,6 +386,8 @@ class SQLiteStore:
             deleted += n
             if n < _RETENTION_CHUNK:
                 break
+        if deleted:
+            self._purge_attrs(conn, ATTR_PURGE_SLICES if max_chunks > 1 else 1)
         for _ in range(max_chunks):
             if self.size_bytes(conn) <= self._retention.max_bytes:
                 break
@@ -386,6 +404,27 @@ class SQLiteStore:
                 break
         return deleted
 
+    def _purge_attrs(self, conn: sqlite3.Connection, slices: int) -> None:
+        """Drop ``span_attrs`` rows of spans older than the oldest live one, ``slices`` slices
+        of the hash space per call (each a short range scan), round robin."""
+        row = conn.execute("SELECT min(id) FROM spans").fetchone()
+        oldest = row[0] if row and row[0] is not None else 1 << 62
+        width = (1 << 64) // ATTR_PURGE_SLICES
+        for _ in range(slices):
+            low = -(1 << 63) + self._purge_slice * width
+            high = low + width if self._purge_slice < ATTR_PURGE_SLICES - 1 else 1 << 63
+            self._purge_slice = (self._purge_slice + 1) % ATTR_PURGE_SLICES
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute(
+                    "DELETE FROM span_attrs WHERE h >= ? AND h < ? AND span < ?",
+                    (low, min(high, (1 << 63) - 1), oldest),
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
     def _delete_before(self, conn: sqlite3.Connection, cutoff: int) -> int:
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -397,10 +436,6 @@ class SQLiteStore:
                 )
             ]
             conn.executemany("DELETE FROM spans WHERE id = ?", [(i,) for i in ids])
-            conn.executemany(
-                "DELETE FROM span_attrs WHERE id >= ? AND id < ?",
-                [(i << ATTR_SHIFT, (i + 1) << ATTR_SHIFT) for i in ids],
-            )
             conn.execute("DELETE FROM traces WHERE end < ?", (cutoff,))
             conn.execute(
                 "DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE time < ? LIMIT ?)",
@@ -471,12 +506,14 @@ class SQLiteStore:
         if query.until_unix_nano is not None:
             where.append("s.start <= ?")
             params.append(query.until_unix_nano)
-        for key, value in query.attributes:
-            where.append(
-                f"EXISTS (SELECT 1 FROM span_attrs a WHERE a.key = ? AND a.value = ?"
-                f" AND a.id >= s.id << {ATTR_SHIFT} AND a.id < (s.id + 1) << {ATTR_SHIFT})"
-            )
-            params.extend((key, value))
+        hashes = [attr_hash(key, value) for key, value in query.attributes]
+        driver = self._rare_attribute(hashes)
+        for h in hashes:
+            if h == driver:
+                where.append("s.id IN (SELECT span FROM span_attrs WHERE h = ?)")
+            else:
+                where.append("EXISTS (SELECT 1 FROM span_attrs a WHERE a.h = ? AND a.span = s.id)")
+            params.append(h)
         if query.errors:
             where.append("s.trace_id IN (SELECT trace_id FROM traces WHERE error_count > 0)")
         sql = "SELECT s.trace_id FROM spans s"
@@ -495,6 +532,20 @@ class SQLiteStore:
             out = self._summaries(c, found)
         out.sort(key=lambda t: t["start_unix_nano"], reverse=True)
         return out
+
+    def _rare_attribute(self, hashes: list[int]) -> int | None:
+        """The attribute filter matching fewest spans, when it matches few enough to drive
+        the search (else None: walk the spans newest first and check attributes per span)."""
+        best: tuple[int, int] | None = None
+        with self._reader() as c:
+            for h in hashes:
+                n = c.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM span_attrs WHERE h = ? LIMIT ?)",
+                    (h, _RARE_ATTRIBUTE_ROWS),
+                ).fetchone()[0]
+                if n < _RARE_ATTRIBUTE_ROWS and (best is None or n < best[0]):
+                    best = (n, h)
+        return best[1] if best else None
 
     def _summaries(self, c: sqlite3.Connection, trace_ids: Sequence[bytes]) -> list[TraceSummary]:
         out = []
