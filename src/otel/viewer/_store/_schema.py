@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS spans (
     scope_id INTEGER NOT NULL,
     body TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS spans_trace ON spans (trace_id);
+CREATE INDEX IF NOT EXISTS spans_trace_span ON spans (trace_id, span_id);
 CREATE INDEX IF NOT EXISTS spans_service_start ON spans (service, start);
 CREATE INDEX IF NOT EXISTS spans_name_start ON spans (name, start);
 CREATE INDEX IF NOT EXISTS spans_service_duration ON spans (service, duration);
