@@ -82,14 +82,27 @@ class SQLiteReader:
         hashes = [attr_hash(key, value) for key, value in query.attributes]
         driver = self._rare_attribute(hashes)
         for h in hashes:
-            if h == driver:
-                where.append("s.id IN (SELECT span FROM span_attrs WHERE h = ?)")
-            else:
+            if h != driver:
                 where.append("EXISTS (SELECT 1 FROM span_attrs a WHERE a.h = ? AND a.span = s.id)")
-            params.append(h)
+                params.append(h)
         if query.errors:
             where.append("s.trace_id IN (SELECT trace_id FROM traces WHERE error_count > 0)")
-        sql = "SELECT s.trace_id FROM spans s"
+        if driver is not None:
+            # few spans carry the rarest attribute: start from them, sort what matches
+            sql = "SELECT s.trace_id FROM span_attrs d CROSS JOIN spans s ON s.id = d.span"
+            where.insert(0, "d.h = ?")
+            params.insert(0, driver)
+        else:
+            # walk the spans newest first along the index that orders them, stop at `limit`
+            # traces (the planner would otherwise pick the duration index and sort everything)
+            index = (
+                "spans_service_start"
+                if query.service is not None
+                else "spans_name_start"
+                if query.span_name is not None
+                else "spans_start"
+            )
+            sql = f"SELECT s.trace_id FROM spans s INDEXED BY {index}"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY s.start DESC"
