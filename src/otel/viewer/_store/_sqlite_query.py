@@ -162,7 +162,11 @@ class SQLiteReader:
         resources: dict[str, Any] = {}
         scopes: dict[str, Any] = {}
         spans = []
-        for sid, parent, name, kind, start, end, code, body, res, sc in rows:
+        # one JSON parse for every span body of the trace (10,000 small parses cost 2x more)
+        bodies = json.loads("[" + ",".join(row[7] or "{}" for row in rows) + "]")
+        for (sid, parent, name, kind, start, end, code, _, res, sc), body in zip(
+            rows, bodies, strict=True
+        ):
             resource = resources.get(res)
             if resource is None:
                 resource = resources[res] = resource_from(res)
@@ -294,10 +298,12 @@ class SQLiteReader:
         return info, [s for s in series.values() if s.points is not _SKIP]
 
     def dependencies(self, since_unix_nano: int | None, until_unix_nano: int | None) -> list[Edge]:
+        # children first (by start time when bounded), each parent found by its key
         sql = (
             "SELECT p.service, c.service, count(*), sum(c.status_code = 2) FROM spans c"
-            " JOIN spans p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id"
-            " WHERE p.service != c.service"
+            + (" INDEXED BY spans_start" if since_unix_nano is not None else "")
+            + " CROSS JOIN spans p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id"
+            " WHERE c.parent_span_id IS NOT NULL AND p.service != c.service"
         )
         params: list[Any] = []
         if since_unix_nano is not None:
