@@ -43,7 +43,6 @@ CREATE TABLE IF NOT EXISTS spans (
 CREATE INDEX IF NOT EXISTS spans_trace_span ON spans (trace_id, span_id);
 CREATE INDEX IF NOT EXISTS spans_service_start ON spans (service, start);
 CREATE INDEX IF NOT EXISTS spans_name_start ON spans (name, start);
-CREATE INDEX IF NOT EXISTS spans_service_duration ON spans (service, duration);
 CREATE INDEX IF NOT EXISTS spans_start ON spans (start);
 -- one row per searchable attribute of a span: (hash of key and value, spans.id); span ids
 -- are never reused (AUTOINCREMENT), so rows left by deleted spans match nothing until purged
@@ -62,7 +61,7 @@ CREATE TABLE IF NOT EXISTS traces (
     start INTEGER NOT NULL,
     end INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS traces_start ON traces (start);
+CREATE INDEX IF NOT EXISTS traces_end ON traces (end);
 CREATE TABLE IF NOT EXISTS logs (
     id INTEGER PRIMARY KEY,
     time INTEGER NOT NULL,
