@@ -99,6 +99,16 @@ def _child(module_name: str, impl: str, only: str | None) -> None:
         print(json.dumps({"case": case.name, "value": value, "unit": case.unit}), flush=True)
 
 
+def _official_python(module_name: str) -> Path:
+    """The official side's interpreter: a module may name its own venv with a line
+    ``OFFICIAL_VENV = ".venv-official-legacy"`` (peers that pin older OpenTelemetry releases)."""
+    source = (HERE / f"{module_name}.py").read_text()
+    for line in source.splitlines():
+        if line.startswith("OFFICIAL_VENV = "):
+            return HERE / line.split("=", 1)[1].strip().strip("\"'") / "bin" / "python"
+    return OFFICIAL_PYTHON
+
+
 def _run_child(python: Path, module_name: str, impl: str, only: str | None) -> dict[str, dict]:
     cmd = [str(python), str(Path(__file__)), "--child", module_name, "--impl", impl]
     if only:
@@ -146,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         print(f"\n## {name}\n{header}\n{'-' * len(header)}", flush=True)
         ours = _run_child(OTEL_PYTHON, name, "otel", args.only)
-        theirs = _run_child(OFFICIAL_PYTHON, name, "official", args.only)
+        theirs = _run_child(_official_python(name), name, "official", args.only)
         for case_name in list(ours) + [c for c in theirs if c not in ours]:
             o, t = ours.get(case_name), theirs.get(case_name)
             ratio = "-"

@@ -6,7 +6,10 @@ cd "$(dirname "$0")/.."
 
 # Debian packages used by tests against real peers. Add to this list, never install by hand.
 # openssl: the OTLP TLS tests make a throw-away CA with it.
-SYSTEM_PACKAGES=(openssl ${OTEL_SYSTEM_PACKAGES:-})
+# postgresql: the psycopg instrumentation tests run a real PostgreSQL server.
+# prometheus: the real Prometheus server and promtool the Prometheus exporter tests run
+#   (tests start their own server; the Debian service is never used).
+SYSTEM_PACKAGES=(openssl postgresql prometheus ${OTEL_SYSTEM_PACKAGES:-})
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
@@ -40,6 +43,48 @@ if [ ! -f "$ostamp" ] || [ benchmarks/requirements-official.txt -nt "$ostamp" ];
   [ -x "$official/bin/python" ] || "$PYTHON" -m venv "$official"
   "$official/bin/python" -m pip install -q --disable-pip-version-check -r benchmarks/requirements-official.txt
   touch "$ostamp"
+fi
+
+# Test-only peer code extracted from pinned wheels (never installed, never imported by otel):
+# Jaeger's generated Thrift IDL types (decode our Jaeger datagrams with the `thrift` package)
+# and Zipkin's compiled zipkin.proto (decode our Zipkin protobuf bodies). Into ignored dirs.
+peers=tests/peers
+if [ ! -f "$peers/.jaeger-gen/.installed" ] || [ ! -f "$peers/.zipkin-gen/.installed" ]; then
+  echo "setup: extracting Jaeger Thrift and Zipkin protobuf IDL code for the exporter tests"
+  tmp=$(mktemp -d)
+  .venv/bin/python -m pip download -q --disable-pip-version-check --no-deps -d "$tmp" \
+    opentelemetry-exporter-jaeger-thrift==1.21.0 opentelemetry-exporter-zipkin-proto-http==1.21.0
+  rm -rf "$peers/.jaeger-gen" "$peers/.zipkin-gen"
+  mkdir -p "$peers/.jaeger-gen" "$peers/.zipkin-gen"
+  .venv/bin/python - "$tmp" "$peers" <<'PY'
+import pathlib, sys, zipfile
+tmp, peers = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+for wheel in tmp.glob("*.whl"):
+    with zipfile.ZipFile(wheel) as zf:
+        for name in zf.namelist():
+            if "/jaeger/thrift/gen/" in name and name.endswith(".py"):
+                rel = name.split("/thrift/gen/", 1)[1]
+                out = peers / ".jaeger-gen" / rel
+            elif name.endswith("/zipkin_pb2.py"):
+                out = peers / ".zipkin-gen" / "zipkin_pb2.py"
+            else:
+                continue
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(zf.read(name))
+PY
+  touch "$peers/.jaeger-gen/.installed" "$peers/.zipkin-gen/.installed"
+  rm -rf "$tmp"
+fi
+
+# The last official Jaeger exporter and the Zipkin JSON exporter pin older OpenTelemetry
+# releases: they get their own venv, used only by benchmarks/bench_jaeger_zipkin.py.
+legacy=benchmarks/.venv-official-legacy
+lstamp=$legacy/.installed
+if [ ! -f "$lstamp" ] || [ benchmarks/requirements-official-legacy.txt -nt "$lstamp" ]; then
+  echo "setup: installing the official Jaeger/Zipkin exporters into $legacy (benchmark peer)"
+  [ -x "$legacy/bin/python" ] || "$PYTHON" -m venv "$legacy"
+  "$legacy/bin/python" -m pip install -q --disable-pip-version-check -r benchmarks/requirements-official-legacy.txt
+  touch "$lstamp"
 fi
 
 # The official OpenTelemetry JavaScript SDK: a test peer of `otel view` (tests/viewer), installed

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, settings
 
+from _support.peers import require_official_python
 from otel.testing import reset_globals
 
 # Property tests: wall-clock limits make them flaky on a busy 2-core machine, and CI must be
@@ -24,3 +25,12 @@ def _fresh_otel_globals() -> Iterator[None]:
     reset_globals()
     yield
     reset_globals()
+
+
+@pytest.fixture(scope="session")
+def official_python() -> str:
+    """The official SDK's interpreter, with every oracle package importable.
+
+    Locally a missing package skips the test; under CI=true it fails it.
+    """
+    return require_official_python()

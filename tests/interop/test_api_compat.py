@@ -39,6 +39,8 @@ from typing import Any
 
 import pytest
 
+from _support.peers import peer_missing, require_official_python
+
 pytestmark = pytest.mark.interop
 
 HERE = Path(__file__).resolve().parent
@@ -107,7 +109,8 @@ STDLIB_IMPORTS = frozenset(
 # A dotted name "Class.member" excludes one member; "Class.method(param)" one parameter.
 _OTLP_HTTP = "opentelemetry.exporter.otlp.proto.http."
 _SELF_METRICS = (
-    "SDK self-observability metrics (OTEL_PYTHON_SDK_INTERNAL_METRICS_ENABLED); not in otel"
+    "the switch constant, imported for own use; otel reads the same variable "
+    "(otel.sdk.self_metrics.ENABLED_ENV)"
 )
 _EXPERIMENTAL_ENABLED = "experimental Logger.enabled() plumbing (spec status Development)"
 # The official log record processors, by module (experimental and log-model entries below).
@@ -188,17 +191,6 @@ EXCLUDED: dict[tuple[str, str], str] = {
     },
     # --- deprecated ---
     ("opentelemetry.sdk.util.instrumentation", "InstrumentationInfo"): "deprecated since 1.11",
-    # --- SDK self-observability metrics: meter_provider= on SDK components ---
-    ("opentelemetry.sdk.trace", "TracerProvider(meter_provider)"): _SELF_METRICS,
-    ("opentelemetry.sdk.trace.export", "BatchSpanProcessor(meter_provider)"): _SELF_METRICS,
-    ("opentelemetry.sdk.trace.export", "SimpleSpanProcessor(meter_provider)"): _SELF_METRICS,
-    ("opentelemetry.sdk._logs", "LoggerProvider(meter_provider)"): _SELF_METRICS,
-    ("opentelemetry.sdk._logs.export", "BatchLogRecordProcessor(meter_provider)"): _SELF_METRICS,
-    ("opentelemetry.sdk._logs.export", "SimpleLogRecordProcessor(meter_provider)"): _SELF_METRICS,
-    (_OTLP_HTTP + "trace_exporter", "OTLPSpanExporter(meter_provider)"): _SELF_METRICS,
-    (_OTLP_HTTP + "metric_exporter", "OTLPMetricExporter(meter_provider)"): _SELF_METRICS,
-    (_OTLP_HTTP + "metric_exporter", "OTLPMetricExporter.set_meter_provider"): _SELF_METRICS,
-    (_OTLP_HTTP + "_log_exporter", "OTLPLogExporter(meter_provider)"): _SELF_METRICS,
     # --- internals: constructed or called only by the SDK itself ---
     ("opentelemetry.sdk.trace", "Tracer(instrumentation_info)"): "made by get_tracer only",
     ("opentelemetry.sdk.trace", "Tracer(instrumentation_scope)"): "made by get_tracer only",
@@ -273,11 +265,10 @@ def _ours(official: str) -> str:
 
 @functools.cache
 def _official_surface() -> dict[str, Any]:
-    if not OFFICIAL_PYTHON.exists():
-        pytest.skip(f"official SDK venv missing ({OFFICIAL_PYTHON}); run `make setup`")
+    require_official_python()
     proc = subprocess.run(
         [
-            str(OFFICIAL_PYTHON),
+            require_official_python(),
             str(HERE / "_api_surface.py"),
             *(f"{m}:{','.join(EXTRA_NAMES[m])}" if m in EXTRA_NAMES else m for m in MODULES),
         ],
@@ -432,7 +423,7 @@ def _compare_module(module: str, official: dict[str, Any], ours: Any) -> list[st
 def test_public_api_matches_official(module: str) -> None:
     surface = _official_surface()[module]
     if surface.get("__error__", "").startswith("ModuleNotFoundError"):
-        pytest.skip(f"{module} not installed in the official venv: {surface['__error__']}")
+        peer_missing(f"{module} not installed in the official venv: {surface['__error__']}")
     if "__error__" in surface:
         pytest.fail(f"official {module} could not be described: {surface['__error__']}")
     ours = importlib.import_module(_ours(module))

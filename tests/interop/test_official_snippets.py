@@ -21,9 +21,6 @@ import pytest
 
 pytestmark = pytest.mark.interop
 
-OFFICIAL_PYTHON = (
-    Path(__file__).resolve().parents[2] / "benchmarks" / ".venv-official" / "bin" / "python"
-)
 
 # opentelemetry.io, Python "Getting Started" / "Instrumentation": acquire a tracer, nested spans.
 TRACING = """
@@ -140,6 +137,253 @@ with tracer.start_as_current_span("foo"):
 logger_provider.shutdown()
 """
 
+# opentelemetry-python docs/examples/error_handler/example.py
+ERROR_HANDLER = """
+from opentelemetry.sdk.error_handler import GlobalErrorHandler
+
+# ZeroDivisionError to be handled by ErrorHandler0
+with GlobalErrorHandler():
+    1 / 0
+
+print()
+
+# IndexError to be handled by ErrorHandler1
+with GlobalErrorHandler():
+    [1][2]
+
+print()
+
+# KeyError to be handled by ErrorHandler1
+with GlobalErrorHandler():
+    {1: 2}[2]
+
+print()
+
+# AssertionError to be handled by DefaultErrorHandler
+with GlobalErrorHandler():
+    assert False
+
+print()
+
+# No error raised
+with GlobalErrorHandler():
+    print("No error raised")
+"""
+
+
+# opentelemetry-python docs/examples/metrics/sdk-metrics/sdk_metrics.py
+SDK_METRICS = """
+import os
+import time
+
+from opentelemetry import _logs, metrics, trace
+from opentelemetry.exporter.otlp.proto.http._log_exporter import (
+    OTLPLogExporter,
+)
+from opentelemetry.exporter.otlp.proto.http.metric_exporter import (
+    OTLPMetricExporter,
+)
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import (
+    OTLPSpanExporter,
+)
+from opentelemetry.sdk._logs import LoggerProvider
+from opentelemetry.sdk._logs.export import SimpleLogRecordProcessor
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+
+os.environ.setdefault("OTEL_PYTHON_SDK_INTERNAL_METRICS_ENABLED", "true")
+
+resource = Resource.create({"service.name": "sdk-metrics-example"})
+
+meter_provider = MeterProvider(resource=resource)
+metrics.set_meter_provider(meter_provider)
+
+# Pass the metrics provider into each SDK component that should report
+# internal health metrics.
+metric_exporter = OTLPMetricExporter(meter_provider=meter_provider)
+metric_reader = PeriodicExportingMetricReader(
+    metric_exporter,
+    export_interval_millis=250,  # Intentionally low for example purposes only
+)
+meter_provider.add_metric_reader(metric_reader)
+
+tracer_provider = TracerProvider(
+    resource=resource,
+    meter_provider=meter_provider,
+)
+tracer_provider.add_span_processor(
+    SimpleSpanProcessor(
+        OTLPSpanExporter(meter_provider=meter_provider),
+        meter_provider=meter_provider,
+    )
+)
+trace.set_tracer_provider(tracer_provider)
+
+logger_provider = LoggerProvider(
+    resource=resource,
+    meter_provider=meter_provider,
+)
+logger_provider.add_log_record_processor(
+    SimpleLogRecordProcessor(
+        OTLPLogExporter(meter_provider=meter_provider),
+        meter_provider=meter_provider,
+    )
+)
+_logs.set_logger_provider(logger_provider)
+
+tracer = trace.get_tracer(__name__)
+logger = _logs.get_logger(__name__)
+
+with tracer.start_as_current_span("example-span"):
+    logger.emit(body="example log record")
+    # Let the periodic reader export at least once so exporter self-metrics
+    # are available for the final metrics export.
+    time.sleep(0.5)
+
+tracer_provider.force_flush()
+logger_provider.force_flush()
+meter_provider.force_flush()
+
+tracer_provider.shutdown()
+logger_provider.shutdown()
+meter_provider.shutdown()
+"""
+
+
+# opentelemetry-python docs/examples/metrics/reader/preferred_exemplarfilter.py
+PREFERRED_EXEMPLAR_FILTER = """
+import time
+
+from opentelemetry import trace
+from opentelemetry.metrics import get_meter_provider, set_meter_provider
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics._internal.exemplar import AlwaysOnExemplarFilter
+from opentelemetry.sdk.metrics.export import (
+    ConsoleMetricExporter,
+    PeriodicExportingMetricReader,
+)
+from opentelemetry.sdk.trace import TracerProvider
+
+# Create an ExemplarFilter instance
+# Available values are AlwaysOffExemplarFilter, AlwaysOnExemplarFilter
+# and TraceBasedExemplarFilter.
+# The default value is `TraceBasedExemplarFilter`.
+# You can also use the environment variable `OTEL_METRICS_EXEMPLAR_FILTER`
+# to change the default value.
+# You can also define your own filter by implementing the abstract class
+# `ExemplarFilter`
+exemplar_filter = AlwaysOnExemplarFilter()
+
+exporter = ConsoleMetricExporter()
+
+reader = PeriodicExportingMetricReader(
+    exporter,
+    export_interval_millis=5_000,
+)
+
+# Set up the MeterProvider with the ExemplarFilter
+provider = MeterProvider(
+    metric_readers=[reader],
+    exemplar_filter=exemplar_filter,  # Pass the ExemplarFilter to the MeterProvider
+)
+set_meter_provider(provider)
+
+meter = get_meter_provider().get_meter("exemplar-filter-example", "0.1.2")
+counter = meter.create_counter("my-counter")
+
+# Create a trace and span as the default exemplar filter `TraceBasedExemplarFilter`
+# will only store exemplar if a context exists
+trace.set_tracer_provider(TracerProvider())
+tracer = trace.get_tracer(__name__)
+with tracer.start_as_current_span("foo"):
+    for value in range(10):
+        counter.add(value)
+        time.sleep(2.0)
+"""
+
+
+# opentelemetry-python docs/examples/metrics/views/change_reservoir_factory.py
+CHANGE_RESERVOIR_FACTORY = """
+import random
+import time
+
+from opentelemetry import trace
+from opentelemetry.metrics import get_meter_provider, set_meter_provider
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics._internal.aggregation import (
+    DefaultAggregation,
+    _Aggregation,
+    _ExplicitBucketHistogramAggregation,
+)
+from opentelemetry.sdk.metrics._internal.exemplar import (
+    AlignedHistogramBucketExemplarReservoir,
+    ExemplarReservoirBuilder,
+    SimpleFixedSizeExemplarReservoir,
+)
+from opentelemetry.sdk.metrics.export import (
+    ConsoleMetricExporter,
+    PeriodicExportingMetricReader,
+)
+from opentelemetry.sdk.metrics.view import View
+from opentelemetry.sdk.trace import TracerProvider
+
+
+# Create a custom reservoir factory with specified parameters
+def custom_reservoir_factory(
+    aggregationType: type[_Aggregation],
+) -> ExemplarReservoirBuilder:
+    if issubclass(aggregationType, _ExplicitBucketHistogramAggregation):
+        return AlignedHistogramBucketExemplarReservoir
+    else:
+        # Custom reservoir must accept `**kwargs` that may set the `size` for
+        # _ExponentialBucketHistogramAggregation or the `boundaries` for
+        # _ExplicitBucketHistogramAggregation
+        return lambda **kwargs: SimpleFixedSizeExemplarReservoir(
+            size=10,
+            **{k: v for k, v in kwargs.items() if k != "size"},
+        )
+
+
+# Create a view with the custom reservoir factory
+change_reservoir_factory_view = View(
+    instrument_name="my.counter",
+    name="name",
+    aggregation=DefaultAggregation(),
+    exemplar_reservoir_factory=custom_reservoir_factory,
+)
+
+# Use console exporter for the example
+exporter = ConsoleMetricExporter()
+
+# Create a metric reader with stdout exporter
+reader = PeriodicExportingMetricReader(exporter, export_interval_millis=1_000)
+provider = MeterProvider(
+    metric_readers=[
+        reader,
+    ],
+    views=[
+        change_reservoir_factory_view,
+    ],
+)
+set_meter_provider(provider)
+
+meter = get_meter_provider().get_meter("reservoir-factory-change", "0.1.2")
+
+my_counter = meter.create_counter("my.counter")
+
+# Create a trace and span as the default exemplar filter `TraceBasedExemplarFilter`
+# will only store exemplar if a context exists
+trace.set_tracer_provider(TracerProvider())
+tracer = trace.get_tracer(__name__)
+with tracer.start_as_current_span("foo"):
+    while 1:
+        my_counter.add(random.randint(1, 10))
+        time.sleep(random.random())
+"""
+
 
 def _json_documents(text: str) -> list[dict[str, Any]]:
     """Every top-level JSON object in ``text`` (pretty-printed or one per line)."""
@@ -157,22 +401,54 @@ def _json_documents(text: str) -> list[dict[str, Any]]:
     return documents
 
 
-def _run(python: str, source: str, tmp_path: Path) -> tuple[str, float]:
+# Examples that sleep between measurements (or loop forever) run unchanged, with
+# ``time.sleep`` bounded: each sleep at most CAP seconds, and after MAX sleeps the
+# program exits normally (SystemExit(0)), so its providers flush at exit as usual.
+_BOUNDED_SLEEP = """
+import runpy, sys, time
+_sleep, _calls = time.sleep, [0]
+def _bounded_sleep(seconds):
+    _calls[0] += 1
+    if _calls[0] > {max_sleeps}:
+        raise SystemExit(0)
+    _sleep(min(seconds, {cap}))
+time.sleep = _bounded_sleep
+runpy.run_path(sys.argv[1], run_name="__main__")
+"""
+
+
+def _run(
+    python: str,
+    source: str,
+    tmp_path: Path,
+    *,
+    env: dict[str, str] | None = None,
+    max_sleeps: int | None = None,
+    sleep_cap: float = 0.05,
+    stderr_tracebacks: bool = False,
+) -> tuple[str, float]:
     script = tmp_path / "snippet.py"
     script.write_text(source)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "PYTHONWARN"))}
+    run_env = {k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "PYTHONWARN"))}
+    run_env.update(env or {})
+    command = [python, str(script)]
+    if max_sleeps is not None:
+        prelude = _BOUNDED_SLEEP.format(max_sleeps=max_sleeps, cap=sleep_cap)
+        command = [python, "-c", prelude, str(script)]
     started = time.monotonic()
     proc = subprocess.run(
-        [python, str(script)],
+        command,
         capture_output=True,
         text=True,
         timeout=30,
         cwd=tmp_path,
-        env=env,
+        env=run_env,
         check=False,
     )
     elapsed = time.monotonic() - started
     assert proc.returncode == 0, proc.stderr
+    if stderr_tracebacks:
+        return proc.stdout + "\n--- stderr ---\n" + proc.stderr, elapsed
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc.stdout, elapsed
 
@@ -225,27 +501,126 @@ def check_logs(stdout: str) -> None:
     assert resource["service.instance.id"] == "instance-12"
 
 
-SNIPPETS: dict[str, tuple[str, Callable[[str], None]]] = {
-    "tracing": (TRACING, check_tracing),
-    "metrics": (METRICS, check_metrics),
-    "logs": (LOGS, check_logs),
+def check_error_handler(output: str) -> None:
+    stdout, stderr = output.split("\n--- stderr ---\n")
+    assert stdout == "\n\n\n\nNo error raised\n"
+    # no plugin installed: each error is logged with its traceback, none escapes
+    for error in ("ZeroDivisionError", "IndexError", "KeyError: 2", "AssertionError"):
+        assert error in stderr, stderr
+
+
+def _metric_documents(stdout: str) -> dict[str, list[dict[str, Any]]]:
+    """metric name -> its data points, over every console export in ``stdout``."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for document in _json_documents(stdout):
+        for resource_metrics in document.get("resource_metrics", ()):
+            for scope_metrics in resource_metrics["scope_metrics"]:
+                for metric in scope_metrics["metrics"]:
+                    found.setdefault(metric["name"], []).extend(metric["data"]["data_points"])
+    return found
+
+
+def check_preferred_exemplar_filter(stdout: str) -> None:
+    points = _metric_documents(stdout)["my-counter"]
+    last = points[-1]
+    assert last["value"] == sum(range(10))
+    # AlwaysOnExemplarFilter: measurements made inside the span carry its trace
+    assert last["exemplars"], last
+    assert all(not _no_trace(e["trace_id"]) for e in last["exemplars"])
+
+
+def check_change_reservoir_factory(stdout: str) -> None:
+    points = _metric_documents(stdout)["name"]  # the view renames my.counter
+    # the factory's reservoir keeps up to 10 exemplars (the default for a sum keeps 1)
+    assert max(len(p["exemplars"]) for p in points) > 1
+    assert all(not _no_trace(e["trace_id"]) for p in points for e in p["exemplars"])
+
+
+# name -> (official source, check, options for _run)
+SNIPPETS: dict[str, tuple[str, Callable[[str], None], dict[str, Any]]] = {
+    "tracing": (TRACING, check_tracing, {}),
+    "metrics": (METRICS, check_metrics, {}),
+    "logs": (LOGS, check_logs, {}),
+    "error_handler": (ERROR_HANDLER, check_error_handler, {"stderr_tracebacks": True}),
+    "preferred_exemplarfilter": (
+        PREFERRED_EXEMPLAR_FILTER,
+        check_preferred_exemplar_filter,
+        {"max_sleeps": 100},
+    ),
+    "change_reservoir_factory": (
+        CHANGE_RESERVOIR_FACTORY,
+        check_change_reservoir_factory,
+        {"max_sleeps": 30, "sleep_cap": 0.05},
+    ),
 }
 
 
 @pytest.mark.parametrize("name", SNIPPETS)
 def test_official_snippet_runs_with_otel_imports(name: str, tmp_path: Path) -> None:
-    source, check = SNIPPETS[name]
+    source, check, options = SNIPPETS[name]
     swapped = source.replace("opentelemetry", "otel")
     assert "opentelemetry" not in swapped
-    stdout, elapsed = _run(sys.executable, swapped, tmp_path)
+    stdout, elapsed = _run(sys.executable, swapped, tmp_path, **options)
     check(stdout)
     assert elapsed < 10, f"{name} snippet took {elapsed:.1f} s"
 
 
 @pytest.mark.parametrize("name", SNIPPETS)
-def test_snippet_passes_the_same_checks_with_the_official_sdk(name: str, tmp_path: Path) -> None:
-    if not OFFICIAL_PYTHON.exists():
-        pytest.skip(f"official SDK venv missing ({OFFICIAL_PYTHON}); run `make setup`")
-    source, check = SNIPPETS[name]
-    stdout, _ = _run(str(OFFICIAL_PYTHON), source, tmp_path)
+def test_snippet_passes_the_same_checks_with_the_official_sdk(
+    name: str, tmp_path: Path, official_python: str
+) -> None:
+    source, check, options = SNIPPETS[name]
+    stdout, _ = _run(official_python, source, tmp_path, **options)
     check(stdout)
+
+
+# The self-metrics every SDK reports in the sdk-metrics example (the official one names
+# its scope "opentelemetry-sdk", otel "otel.sdk"; the metric names are the semconv ones).
+SELF_METRICS_REPORTED = {
+    "otel.sdk.span.live",
+    "otel.sdk.log.created",
+    "otel.sdk.processor.log.processed",
+    "otel.sdk.exporter.log.exported",
+    "otel.sdk.exporter.log.inflight",
+}
+# (the metric exporter's own counts appear only when a periodic export ran before the
+# last one, which a loaded machine does not guarantee in the example's 0.5 s)
+
+
+def _exported_self_metrics(python: str, source: str, tmp_path: Path) -> dict[str, Any]:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "exporter" / "otlp"))
+    try:
+        from conftest import _serving  # the OTLP/HTTP receiver decoding with opentelemetry-proto
+    finally:
+        sys.path.pop(0)
+    with _serving() as receiver:
+        _run(python, source, tmp_path, env={"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.base})
+        requests = list(receiver.requests)
+    paths = {request.path for request in requests}
+    assert {"/v1/traces", "/v1/logs", "/v1/metrics"} <= paths, paths
+    found: dict[str, Any] = {}
+    for request in requests:
+        if request.path != "/v1/metrics":
+            continue
+        for resource_metrics in request.message.resource_metrics:
+            for scope_metrics in resource_metrics.scope_metrics:
+                for metric in scope_metrics.metrics:
+                    found[metric.name] = metric
+    return found
+
+
+def test_sdk_metrics_example_exports_self_metrics_with_otel(tmp_path: Path) -> None:
+    swapped = SDK_METRICS.replace("opentelemetry", "otel")
+    found = _exported_self_metrics(sys.executable, swapped, tmp_path)
+    assert set(found) >= SELF_METRICS_REPORTED, sorted(found)
+    # and the ones otel adds: span processor and span exporter counts
+    assert {"otel.sdk.processor.span.processed", "otel.sdk.exporter.span.exported"} <= set(found)
+    live = found["otel.sdk.span.live"].sum.data_points
+    assert [p.as_int for p in live] == [0]  # the one span has ended by the last export
+
+
+def test_sdk_metrics_example_exports_the_same_self_metrics_with_the_official_sdk(
+    tmp_path: Path, official_python: str
+) -> None:
+    found = _exported_self_metrics(official_python, SDK_METRICS, tmp_path)
+    assert set(found) >= SELF_METRICS_REPORTED, sorted(found)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from _support.peers import peer_missing, require_official_python
 from otel import baggage
 from otel.baggage.propagation import W3CBaggagePropagator
 from otel.context import Context
@@ -87,17 +88,15 @@ json.dump(out, sys.stdout)
 
 
 def run_peer(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    if not OFFICIAL_PYTHON.exists():
-        pytest.skip("benchmarks/.venv-official is not installed (make bench creates it)")
     result = subprocess.run(
-        [str(OFFICIAL_PYTHON), "-c", PEER],
+        [require_official_python(), "-c", PEER],
         input=json.dumps(cases),
         capture_output=True,
         text=True,
         timeout=60,
     )
     if "ModuleNotFoundError" in result.stderr:
-        pytest.skip(
+        peer_missing(
             f"official propagator packages missing: {result.stderr.strip().splitlines()[-1]}"
         )
     assert result.returncode == 0, result.stderr

@@ -7,7 +7,7 @@ logged once per key; nothing here raises into user code.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from otel._log import get_logger
 from otel._once import FirstSeen
@@ -66,8 +66,17 @@ def clean_attribute_value(
 ) -> AttributeValue | None:
     """Return ``value`` made valid (sequences become tuples, strings truncated), or None.
 
-    None means "drop this attribute"; the reason is logged once per key.
+    None means "drop this attribute"; the reason is logged once per key. Never raises,
+    even for a value whose iteration, ``__len__`` or ``__str__`` raises.
     """
+    try:
+        return _clean_value(key, value, max_len)
+    except Exception:
+        _warn_once(key, "the value could not be read")
+        return None
+
+
+def _clean_value(key: object, value: object, max_len: int | None) -> AttributeValue | None:
     if not isinstance(key, str) or not key:
         _warn_once(key, "the key must be a non-empty str")
         return None
@@ -132,16 +141,35 @@ def clean_attributes(
     """Validate a whole mapping: return ``(valid attributes, dropped count)``.
 
     Invalid entries are dropped (logged once per key) and are not counted as dropped by
-    the limit; entries past ``max_count`` are dropped and counted, first ones kept.
+    the limit; entries past ``max_count`` are dropped and counted, first ones kept. Never
+    raises: a mapping whose ``__bool__``, ``__len__`` or ``items()`` raises is dropped
+    whole (what was read before the error is kept).
     """
     result: dict[str, AttributeValue] = {}
-    if not attributes:
-        return result, 0
     try:
+        if not attributes:
+            return result, 0
         items = attributes.items()
     except AttributeError:
         _warn_once(f"<{type(attributes).__name__}>", "attributes must be a mapping")
         return result, 0
+    except Exception:
+        _warn_once(f"<{type(attributes).__name__}>", "the attributes could not be read")
+        return result, 0
+    try:
+        dropped = _clean_items(items, result, max_count, max_value_len)
+    except Exception:
+        _warn_once(f"<{type(attributes).__name__}>", "the attributes could not be read")
+        return result, 0
+    return result, dropped
+
+
+def _clean_items(
+    items: Iterable[tuple[object, object]],
+    result: dict[str, AttributeValue],
+    max_count: int | None,
+    max_value_len: int | None,
+) -> int:
     dropped = 0
     for key, value in items:
         if type(key) is str and key and type(value) in _PRIMITIVES and type(value) is not int:
@@ -154,5 +182,5 @@ def clean_attributes(
         if max_count is not None and len(result) >= max_count and key not in result:
             dropped += 1
             continue
-        result[key] = cleaned
-    return result, dropped
+        result[key] = cleaned  # type: ignore[index]
+    return dropped

@@ -7,14 +7,14 @@ opaque string, kept so that extracted properties are injected again unchanged.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from otel._log import get_logger
 from otel.context import Context, create_key
 from otel.context._context import _CURRENT
 
-_logger = logging.getLogger("otel.baggage")
+_logger = get_logger("otel.baggage")
 
 _BAGGAGE_KEY = create_key("baggage")
 _METADATA_KEY = create_key("baggage-metadata")
@@ -22,16 +22,31 @@ _EMPTY: Mapping[str, object] = MappingProxyType({})
 
 
 def _context(context: Context | None) -> Context:
-    return context if context is not None else _CURRENT.get()
+    if context is None:
+        return _CURRENT.get()
+    if isinstance(context, dict):  # Context is a dict subclass
+        return context
+    _logger.warning("Baggage needs a Context; got %r, used an empty one", context)
+    return Context()
+
+
+def _hashable(name: object) -> bool:
+    try:
+        hash(name)
+        name == name  # noqa: B015 - a name whose __eq__ raises is unusable too
+    except Exception:
+        _logger.warning("Baggage name %r is not hashable; ignored", name)
+        return False
+    return True
 
 
 def _entries(context: Context) -> dict[str, object]:
-    entries = context.get(_BAGGAGE_KEY)
+    entries = dict.get(context, _BAGGAGE_KEY)
     return entries if isinstance(entries, dict) else {}
 
 
 def _metadata(context: Context) -> dict[str, str]:
-    metadata = context.get(_METADATA_KEY)
+    metadata = dict.get(context, _METADATA_KEY)
     return metadata if isinstance(metadata, dict) else {}
 
 
@@ -45,34 +60,29 @@ def _with(context: Context, entries: dict[str, object], metadata: dict[str, str]
     return new
 
 
-def _unhashable(name: object, context: Context) -> Context:
-    _logger.warning("Baggage name %r is not hashable; ignored", name)
-    return context
-
-
 def get_all(context: Context | None = None) -> Mapping[str, object]:
-    """All baggage in ``context`` (default: current) as a read-only mapping."""
-    entries = _context(context).get(_BAGGAGE_KEY)
+    """All baggage in ``context`` (default: current) as a read-only mapping.
+
+    Like every function here, never raises: a name that cannot be hashed or compared is
+    ignored with a warning, and an argument that is not a Context counts as an empty one.
+    """
+    entries = dict.get(_context(context), _BAGGAGE_KEY)
     return MappingProxyType(entries) if isinstance(entries, dict) and entries else _EMPTY
 
 
 def get_baggage(name: str, context: Context | None = None) -> object | None:
     """The value of baggage entry ``name`` in ``context`` (default: current), or None."""
-    entries = _context(context).get(_BAGGAGE_KEY)
-    if not isinstance(entries, dict):
+    entries = dict.get(_context(context), _BAGGAGE_KEY)
+    if not isinstance(entries, dict) or not _hashable(name):
         return None
-    try:
-        return entries.get(name)
-    except TypeError:  # unhashable name
-        return None
+    return entries.get(name)
 
 
 def get_baggage_metadata(name: str, context: Context | None = None) -> str | None:
     """The metadata (W3C properties, e.g. ``"ttl=30;internal"``) of entry ``name``, or None."""
-    try:
-        return _metadata(_context(context)).get(name)
-    except TypeError:  # unhashable name
+    if not _hashable(name):
         return None
+    return _metadata(_context(context)).get(name)
 
 
 def set_baggage(
@@ -88,11 +98,10 @@ def set_baggage(
     setting an entry again without it drops the old entry's metadata.
     """
     context = _context(context)
+    if not _hashable(name):
+        return context
     entries = dict(_entries(context))
-    try:
-        entries[name] = value
-    except TypeError:
-        return _unhashable(name, context)
+    entries[name] = value
     metadata_map = _metadata(context)
     if metadata is not None or name in metadata_map:
         metadata_map = dict(metadata_map)
@@ -106,11 +115,10 @@ def set_baggage(
 def remove_baggage(name: str, context: Context | None = None) -> Context:
     """A new Context, based on ``context`` (default: current), without entry ``name``."""
     context = _context(context)
+    if not _hashable(name):
+        return context
     entries = dict(_entries(context))
-    try:
-        entries.pop(name, None)
-    except TypeError:
-        return _unhashable(name, context)
+    entries.pop(name, None)
     metadata_map = _metadata(context)
     if name in metadata_map:
         metadata_map = dict(metadata_map)

@@ -9,12 +9,13 @@ Calls are serialised by a per-class lock (instrumenting is rare; recording never
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Collection
 from typing import Any
 
-_logger = logging.getLogger("otel.instrumentation")
+from otel._log import get_logger
+
+_logger = get_logger("otel.instrumentation")
 
 
 class BaseInstrumentor:

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import types
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Generator, Iterable, Sequence
 from typing import TYPE_CHECKING, TypeAlias
 
+from otel._log import get_logger
 from otel._once import FirstSeen
 from otel.attributes import Attributes
 
 if TYPE_CHECKING:
     from otel.context import Context
 
-_logger = logging.getLogger("otel.metrics")
+_logger = get_logger("otel.metrics")
 
 # Spec: an ASCII letter then up to 254 of letters, digits, "_", ".", "-", "/".
 _NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_./\-]{0,254}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 import threading
 from abc import ABC, abstractmethod
@@ -10,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from otel._fork import renew_lock_after_fork
+from otel._log import get_logger
 from otel.attributes import Attributes
 from otel.metrics._instruments import (
     Asynchronous,
@@ -31,7 +31,7 @@ from otel.metrics._instruments import (
     UpDownCounter,
 )
 
-_logger = logging.getLogger("otel.metrics")
+_logger = get_logger("otel.metrics")
 
 
 class Meter(ABC):

@@ -8,13 +8,13 @@ or ``none``, default ``tracecontext,baggage``. Unknown names are logged and skip
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 import threading
 from collections.abc import Callable
 
 from otel._fork import renew_lock_after_fork
+from otel._log import get_logger
 from otel.context import Context
 from otel.propagators._composite import CompositePropagator
 from otel.propagators._textmap import (
@@ -26,7 +26,7 @@ from otel.propagators._textmap import (
     default_setter,
 )
 
-_logger = logging.getLogger("otel.propagate")
+_logger = get_logger("otel.propagate")
 
 _ENV = "OTEL_PROPAGATORS"
 _DEFAULT_NAMES = ("tracecontext", "baggage")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
+from otel._log import get_logger
 from otel.context import Context
 from otel.propagators._textmap import (
     CarrierT,
@@ -15,7 +15,7 @@ from otel.propagators._textmap import (
     default_setter,
 )
 
-_logger = logging.getLogger("otel.propagators")
+_logger = get_logger("otel.propagators")
 
 
 class CompositePropagator(TextMapPropagator):

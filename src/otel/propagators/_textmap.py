@@ -8,13 +8,13 @@ mapping of header name to one value (``str``) or many (a list of ``str``). A
 from __future__ import annotations
 
 import abc
-import logging
 from collections.abc import Mapping, MutableMapping
 from typing import Any, Generic, TypeVar, Union
 
+from otel._log import get_logger
 from otel.context import Context
 
-_logger = logging.getLogger("otel.propagators")
+_logger = get_logger("otel.propagators")
 
 CarrierT = TypeVar("CarrierT")
 CarrierValT = Union[list[str], str]  # noqa: UP007 - a runtime alias, kept for 3.10

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import logging
-
+from otel._log import LazyLogger
 from otel._once import FirstSeen
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import logging
 
 _seen = FirstSeen(1024)
 
 
-def warn_once(logger: logging.Logger, key: str, message: str, *args: object) -> None:
+def warn_once(logger: logging.Logger | LazyLogger, key: str, message: str, *args: object) -> None:
     """Log ``message`` at WARNING the first time ``key`` is seen for ``logger``.
 
     The set of remembered keys is bounded; once full, further new keys are logged at
@@ -29,7 +32,7 @@ def _reset_warnings() -> None:
     _seen.clear()
 
 
-def baggage_text(logger: logging.Logger, name: str, value: object) -> str | None:
+def baggage_text(logger: logging.Logger | LazyLogger, name: str, value: object) -> str | None:
     """A baggage value as the text to send, or None (warned once) when ``str()`` fails."""
     if isinstance(value, str):
         return value

@@ -17,6 +17,42 @@ from otel.sdk.metrics.export import (
 from otel.sdk.metrics.view import View
 
 
+def metrics_by_name(source: MetricsData | InMemoryMetricReader | None) -> dict[str, Metric]:
+    """Every metric in ``source`` by name (first scope that has it).
+
+    ``source`` is a collection (``MetricsData``) or an in-memory reader, which is collected
+    now; None (a reader after shutdown) gives ``{}``.
+    """
+    data = source.get_metrics_data() if isinstance(source, InMemoryMetricReader) else source
+    found: dict[str, Metric] = {}
+    if data is None:
+        return found
+    for resource_metrics in data.resource_metrics:
+        for scope_metrics in resource_metrics.scope_metrics:
+            for metric in scope_metrics.metrics:
+                found.setdefault(metric.name, metric)
+    return found
+
+
+def data_points(source: MetricsData | InMemoryMetricReader | None, name: str) -> list[Any]:
+    """The data points of metric ``name`` in ``source`` ([] when absent)."""
+    metric = metrics_by_name(source).get(name)
+    return [] if metric is None else list(metric.data.data_points)
+
+
+def point_values(
+    source: MetricsData | InMemoryMetricReader | None, name: str
+) -> dict[tuple[tuple[str, Any], ...], Any]:
+    """``{sorted attribute items: value}`` of metric ``name`` (sums and gauges: ``value``;
+    histograms: ``(count, sum)``), the shape most assertions want."""
+    values: dict[tuple[tuple[str, Any], ...], Any] = {}
+    for point in data_points(source, name):
+        key = tuple(sorted(dict(point.attributes or {}).items()))
+        value = getattr(point, "value", None)
+        values[key] = (point.count, point.sum) if value is None else value
+    return values
+
+
 class CapturedMetrics:
     """A MeterProvider wired to an in-memory reader, with lookup helpers for assertions."""
 
@@ -43,20 +79,15 @@ class CapturedMetrics:
 
     def metrics(self) -> dict[str, Metric]:
         """Collect now; every metric by name (first scope that has it)."""
-        found: dict[str, Metric] = {}
-        data = self.collect()
-        if data is None:
-            return found
-        for resource_metrics in data.resource_metrics:
-            for scope_metrics in resource_metrics.scope_metrics:
-                for metric in scope_metrics.metrics:
-                    found.setdefault(metric.name, metric)
-        return found
+        return metrics_by_name(self.collect())
 
     def points(self, name: str) -> list[Any]:
         """Collect now; the data points of metric ``name`` ([] when absent)."""
-        metric = self.metrics().get(name)
-        return [] if metric is None else list(metric.data.data_points)
+        return data_points(self.collect(), name)
+
+    def values(self, name: str) -> dict[tuple[tuple[str, Any], ...], Any]:
+        """Collect now; :func:`point_values` of metric ``name``."""
+        return point_values(self.collect(), name)
 
     def shutdown(self) -> None:
         self.meter_provider.shutdown()

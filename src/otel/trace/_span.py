@@ -7,6 +7,7 @@ import enum
 from collections.abc import Mapping
 from types import TracebackType
 
+from otel._log import safe_repr
 from otel.attributes import AttributeValue
 from otel.trace._span_context import INVALID_SPAN_CONTEXT, SpanContext
 from otel.trace._status import Status, StatusCode
@@ -52,7 +53,11 @@ class Link:
         return self._dropped_attributes
 
     def __repr__(self) -> str:
-        return f"Link({self._context!r}, {dict(self._attributes)!r})"
+        try:
+            attributes = safe_repr(dict(self._attributes))
+        except Exception:
+            attributes = safe_repr(self._attributes)
+        return f"Link({safe_repr(self._context)}, {attributes})"
 
 
 class Span(abc.ABC):

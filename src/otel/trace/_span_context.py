@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from operator import itemgetter
 
-from otel._log import get_logger
+from otel._log import get_logger, safe_repr
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -281,10 +281,11 @@ class SpanContext(tuple):  # type: ignore[type-arg]
         raise AttributeError("SpanContext is immutable")
 
     def __repr__(self) -> str:
+        # never raises: a context built by hand may hold ids that are not ints
         return (
-            f"SpanContext(trace_id=0x{format_trace_id(self[0])}, "
-            f"span_id=0x{format_span_id(self[1])}, trace_flags=0x{int(self[3]):02x}, "
-            f"trace_state={self[4]!r}, is_remote={self[2]})"
+            f"SpanContext(trace_id={_hex_id(self[0], 32)}, "
+            f"span_id={_hex_id(self[1], 16)}, trace_flags={_hex_id(self[3], 2)}, "
+            f"trace_state={safe_repr(self[4])}, is_remote={safe_repr(self[2])})"
         )
 
 
@@ -299,6 +300,12 @@ def _new_valid_span_context(
 
 
 INVALID_SPAN_CONTEXT = SpanContext(INVALID_TRACE_ID, INVALID_SPAN_ID, False)
+
+
+def _hex_id(value: object, digits: int) -> str:
+    if isinstance(value, int):
+        return f"0x{int(value):0{digits}x}"
+    return safe_repr(value)
 
 
 def format_trace_id(trace_id: int) -> str:

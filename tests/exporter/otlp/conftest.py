@@ -2,42 +2,22 @@
 
 from __future__ import annotations
 
-import contextlib
-import http.server
 import socket
 import ssl
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from _support.peers import peer_missing
+
 _here = str(Path(__file__).parent)
 if _here not in sys.path:
     sys.path.insert(0, _here)
 
-from otlp_peers import Receiver, _Handler  # noqa: E402
-
-
-@contextlib.contextmanager
-def _serving(context: ssl.SSLContext | None = None) -> Iterator[Receiver]:
-    """The OTLP/HTTP receiver on a loopback port (behind TLS when ``context`` is given)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
-    if context is not None:
-        server.socket = context.wrap_socket(server.socket, server_side=True)
-    receiver = Receiver(port=server.server_address[1])
-    server.receiver = receiver  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.daemon = True
-    thread.start()
-    try:
-        yield receiver
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+from otlp_peers import Receiver  # noqa: E402
+from otlp_peers import serving as _serving  # noqa: E402
 
 
 @pytest.fixture
@@ -51,7 +31,7 @@ def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """First retry after 10 ms; afterwards the cores in ``otlp_testkit.OPEN_CORES`` are shut."""
     import otlp_testkit
 
-    from otel.exporter.otlp import _retry
+    from otel.exporter._transport import _retry
 
     monkeypatch.setattr(_retry, "INITIAL_BACKOFF_S", 0.01)
     yield
@@ -98,7 +78,7 @@ def certificates(tmp_path_factory: pytest.TempPathFactory) -> object:
 
     made = make_certificates(tmp_path_factory.mktemp("otlp-tls"))
     if made is None:
-        pytest.skip("the openssl command is needed to make test certificates")
+        peer_missing("the openssl command is needed to make test certificates")
     return made
 
 

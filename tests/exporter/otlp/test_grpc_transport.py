@@ -12,8 +12,8 @@ import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceResponse
 from otlp_grpc_peer import Failure, GrpcReceiver
 
+from otel.exporter._transport import ExportCore, ExportOutcome
 from otel.exporter.otlp._config import Compression
-from otel.exporter.otlp._exporter import ExportCore
 from otel.exporter.otlp._grpc import GrpcSender, import_grpc, parse_target
 from otel.exporter.otlp._proto._encode_logs import encode_logs
 from otel.exporter.otlp._proto._encode_metrics import encode_metrics
@@ -42,7 +42,7 @@ def make_core(
 
 
 def send_spans(core: ExportCore) -> bool:
-    return core.send(lambda: encode_spans([k.full_span()]), 1)
+    return core.send(lambda: encode_spans([k.full_span()]), 1) is ExportOutcome.SUCCESS
 
 
 def test_traces_arrive_decoded_by_the_real_server(grpc_receiver: GrpcReceiver) -> None:
@@ -55,8 +55,9 @@ def test_traces_arrive_decoded_by_the_real_server(grpc_receiver: GrpcReceiver) -
 
 def test_metrics_and_logs_use_their_services(grpc_receiver: GrpcReceiver) -> None:
     data = k.metrics_data()
-    assert make_core(grpc_receiver.endpoint, "metrics").send(lambda: encode_metrics(data), 5)
-    assert make_core(grpc_receiver.endpoint, "logs").send(lambda: encode_logs([k.log_data()]), 1)
+    metrics = make_core(grpc_receiver.endpoint, "metrics").send(lambda: encode_metrics(data), 5)
+    logs = make_core(grpc_receiver.endpoint, "logs").send(lambda: encode_logs([k.log_data()]), 1)
+    assert metrics is logs is ExportOutcome.SUCCESS
     metrics_request, logs_request = grpc_receiver.requests
     metric_names = [m.name for m in metrics_request.resource_metrics[0].scope_metrics[0].metrics]
     assert metric_names == ["requests", "queue.depth", "temperature", "latency", "size"]

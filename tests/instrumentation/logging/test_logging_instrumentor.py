@@ -91,8 +91,9 @@ def test_service_name_comes_from_tracer_provider_resource() -> None:
 
 
 def test_service_name_follows_global_tracer_provider() -> None:
-    sdk_trace = pytest.importorskip("otel.sdk.trace")
-    resources = pytest.importorskip("otel.sdk.resources")
+    import otel.sdk.resources as resources
+    import otel.sdk.trace as sdk_trace
+
     LoggingInstrumentor().instrument()
     set_tracer_provider(
         sdk_trace.TracerProvider(resource=resources.Resource({"service.name": "global-svc"}))

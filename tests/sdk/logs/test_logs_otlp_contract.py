@@ -6,14 +6,15 @@ import logging
 
 import pytest
 
+from _support.peers import import_peer
+from otel.exporter.otlp._proto import _encode_logs as encode
 from otel.logs import SeverityNumber
 from otel.sdk.logs import LoggerProvider, LoggingHandler
 from otel.sdk.logs.export import InMemoryLogExporter, SimpleLogRecordProcessor
 from otel.sdk.resources import Resource
 from otel.trace import NonRecordingSpan, SpanContext, TraceFlags, use_span
 
-logs_service = pytest.importorskip("opentelemetry.proto.collector.logs.v1.logs_service_pb2")
-encode = pytest.importorskip("otel.exporter.otlp._proto._encode_logs")
+logs_service = import_peer("opentelemetry.proto.collector.logs.v1.logs_service_pb2")
 
 pytestmark = pytest.mark.interop
 

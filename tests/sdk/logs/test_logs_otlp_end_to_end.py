@@ -11,8 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
-logs_service = pytest.importorskip("opentelemetry.proto.collector.logs.v1.logs_service_pb2")
-pytest.importorskip("otel.exporter.otlp.proto.http._log_exporter")
+from _support.peers import import_peer
+
+logs_service = import_peer("opentelemetry.proto.collector.logs.v1.logs_service_pb2")
 
 pytestmark = pytest.mark.interop
 

@@ -9,10 +9,10 @@ malformed entry is ignored on its own; it does not spoil the rest of the header.
 
 from __future__ import annotations
 
-import logging
 import re
 from urllib.parse import quote, unquote
 
+from otel._log import get_logger
 from otel.baggage._baggage import _entries, _metadata, _set_all, get_all
 from otel.context import Context
 from otel.context._context import _CURRENT
@@ -26,7 +26,7 @@ from otel.propagators._textmap import (
 )
 from otel.propagators._warn import baggage_text, warn_once
 
-_logger = logging.getLogger("otel.baggage.propagation")
+_logger = get_logger("otel.baggage.propagation")
 
 _BAGGAGE = "baggage"
 _MAX_ENTRIES = 180

@@ -22,6 +22,8 @@ _logger = logging.getLogger("otel.exporter.otlp")
 TRACES = "traces"
 METRICS = "metrics"
 LOGS = "logs"
+#: what one exported item of each signal is called in log lines
+ITEMS = {TRACES: "spans", METRICS: "metric data points", LOGS: "log records"}
 
 DEFAULT_HTTP_BASE = "http://localhost:4318/"
 DEFAULT_GRPC_ENDPOINT = "http://localhost:4317"

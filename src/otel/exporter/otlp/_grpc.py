@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import importlib
 import logging
+import time
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from otel import __version__
+from otel.exporter._transport import Attempt
 from otel.exporter.otlp._config import Compression
 from otel.exporter.otlp._proto import _decode
-from otel.exporter.otlp._retry import Attempt
 
 _logger = logging.getLogger("otel.exporter.otlp")
 
@@ -89,6 +90,7 @@ class GrpcSender:
     ) -> None:
         grpc = import_grpc()
         self._grpc = grpc
+        self._signal = signal
         self.endpoint = endpoint
         target, tls = parse_target(endpoint, insecure)
         if credentials is not None:
@@ -137,10 +139,15 @@ class GrpcSender:
     def prepare(self, body: bytes) -> bytes:
         return body  # the channel compresses
 
-    def attempt(self, body: bytes, timeout: float, signal: str) -> Attempt:
+    def attempt(self, body: bytes, deadline: float) -> Attempt:
+        """One call whose gRPC deadline is what is left of the export's deadline."""
         grpc = self._grpc
         if self._call is None:
             return Attempt(False, False, None, self.config_error)
+        timeout = deadline - time.monotonic()
+        if timeout <= 0:
+            return Attempt(False, True, None, "timed out")
+        signal = self._signal
         try:
             response = self._call(body, timeout=timeout, metadata=self._metadata)
         except grpc.RpcError as err:

@@ -5,11 +5,12 @@ Our own protobuf bytes go through a generic unary call, so no generated classes 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from otel.exporter._transport import ExportCore
 from otel.exporter.otlp import _config
-from otel.exporter.otlp._exporter import ExportCore
 from otel.exporter.otlp._grpc import GrpcSender
 from otel.exporter.otlp._signals import (
     LogExporterBase,
@@ -21,15 +22,50 @@ from otel.sdk.metrics.export import AggregationTemporality, MetricExporter
 
 __all__ = ["OTLPLogExporter", "OTLPMetricExporter", "OTLPSpanExporter"]
 
+_logger = logging.getLogger("otel.exporter.otlp")
 
-class _GrpcExporter:
-    """The official OTLP/gRPC span and log constructor, once; ``_signal`` picks the signal.
 
-    Every argument not given comes from ``OTEL_EXPORTER_OTLP_[<SIGNAL>_]*``.
-    """
+def grpc_core(
+    signal: str,
+    endpoint: str | None,
+    insecure: bool | None,
+    credentials: Any,
+    headers: Mapping[str, str] | Sequence[tuple[str, str]] | str | None,
+    timeout: float | None,
+    compression: Any,
+    channel_options: Sequence[tuple[str, Any]] | None,
+    certificate_file: str | None,
+    client_key_file: str | None,
+    client_certificate_file: str | None,
+) -> tuple[ExportCore, bool]:
+    """``(core, False)`` for one signal; every argument not given comes from the env."""
+    resolved_headers: Mapping[str, str] | Sequence[tuple[str, str]]
+    if headers is None or isinstance(headers, (str, Mapping)):
+        resolved_headers = _config.headers(signal, headers)
+    else:
+        resolved_headers = list(headers)
+    sender = GrpcSender(
+        signal,
+        _config.grpc_endpoint(signal, endpoint),
+        insecure=_config.insecure(signal, insecure),
+        headers=resolved_headers,
+        compression=_config.compression(signal, compression),
+        credentials=credentials,
+        certificate_file=_config.file_option(signal, "CERTIFICATE", certificate_file),
+        client_key_file=_config.file_option(signal, "CLIENT_KEY", client_key_file),
+        client_certificate_file=_config.file_option(
+            signal, "CLIENT_CERTIFICATE", client_certificate_file
+        ),
+        channel_options=channel_options,
+    )
+    core = ExportCore(
+        _config.ITEMS[signal], sender, _config.timeout_seconds(signal, timeout), logger=_logger
+    )
+    return core, False
 
-    _signal: str
-    _core: ExportCore
+
+class OTLPSpanExporter(SpanExporterBase):
+    """Spans over OTLP/gRPC (needs ``otel[grpc]``)."""
 
     def __init__(
         self,
@@ -44,46 +80,68 @@ class _GrpcExporter:
         certificate_file: str | None = None,
         client_key_file: str | None = None,
         client_certificate_file: str | None = None,
+        meter_provider: Any = None,
     ) -> None:
-        signal = self._signal
-        resolved_headers: Mapping[str, str] | Sequence[tuple[str, str]]
-        if headers is None or isinstance(headers, (str, Mapping)):
-            resolved_headers = _config.headers(signal, headers)
-        else:
-            resolved_headers = list(headers)
-        sender = GrpcSender(
-            signal,
-            _config.grpc_endpoint(signal, endpoint),
-            insecure=_config.insecure(signal, insecure),
-            headers=resolved_headers,
-            compression=_config.compression(signal, compression),
-            credentials=credentials,
-            certificate_file=_config.file_option(signal, "CERTIFICATE", certificate_file),
-            client_key_file=_config.file_option(signal, "CLIENT_KEY", client_key_file),
-            client_certificate_file=_config.file_option(
-                signal, "CLIENT_CERTIFICATE", client_certificate_file
+        self._compose(
+            *grpc_core(
+                _config.TRACES,
+                endpoint,
+                insecure,
+                credentials,
+                headers,
+                timeout,
+                compression,
+                channel_options,
+                certificate_file,
+                client_key_file,
+                client_certificate_file,
             ),
-            channel_options=channel_options,
+            signal=_config.TRACES,
+            transport="grpc",
+            meter_provider=meter_provider,
         )
-        self._core = ExportCore(signal, sender, _config.timeout_seconds(signal, timeout))
 
 
-class OTLPSpanExporter(_GrpcExporter, SpanExporterBase):
-    """Spans over OTLP/gRPC (needs ``otel[grpc]``)."""
-
-    _signal = _config.TRACES
-
-
-class OTLPLogExporter(_GrpcExporter, LogExporterBase):
+class OTLPLogExporter(LogExporterBase):
     """Log records over OTLP/gRPC (needs ``otel[grpc]``)."""
 
-    _signal = _config.LOGS
+    def __init__(
+        self,
+        endpoint: str | None = None,
+        insecure: bool | None = None,
+        credentials: Any = None,
+        headers: Mapping[str, str] | Sequence[tuple[str, str]] | str | None = None,
+        timeout: float | None = None,
+        compression: Any = None,
+        channel_options: Sequence[tuple[str, Any]] | None = None,
+        *,
+        certificate_file: str | None = None,
+        client_key_file: str | None = None,
+        client_certificate_file: str | None = None,
+        meter_provider: Any = None,
+    ) -> None:
+        self._compose(
+            *grpc_core(
+                _config.LOGS,
+                endpoint,
+                insecure,
+                credentials,
+                headers,
+                timeout,
+                compression,
+                channel_options,
+                certificate_file,
+                client_key_file,
+                client_certificate_file,
+            ),
+            signal=_config.LOGS,
+            transport="grpc",
+            meter_provider=meter_provider,
+        )
 
 
-class OTLPMetricExporter(_GrpcExporter, MetricExporterBase):
+class OTLPMetricExporter(MetricExporterBase):
     """Metrics over OTLP/gRPC (needs ``otel[grpc]``)."""
-
-    _signal = _config.METRICS
 
     def __init__(
         self,
@@ -101,20 +159,26 @@ class OTLPMetricExporter(_GrpcExporter, MetricExporterBase):
         certificate_file: str | None = None,
         client_key_file: str | None = None,
         client_certificate_file: str | None = None,
+        meter_provider: Any = None,
     ) -> None:
         temporality, aggregation = metric_preferences(preferred_temporality, preferred_aggregation)
         MetricExporter.__init__(self, temporality, aggregation)
         self._max_points = int(max_export_batch_size or 0)
-        _GrpcExporter.__init__(
-            self,
-            endpoint,
-            insecure,
-            credentials,
-            headers,
-            timeout,
-            compression,
-            channel_options,
-            certificate_file=certificate_file,
-            client_key_file=client_key_file,
-            client_certificate_file=client_certificate_file,
+        self._compose(
+            *grpc_core(
+                _config.METRICS,
+                endpoint,
+                insecure,
+                credentials,
+                headers,
+                timeout,
+                compression,
+                channel_options,
+                certificate_file,
+                client_key_file,
+                client_certificate_file,
+            ),
+            signal=_config.METRICS,
+            transport="grpc",
+            meter_provider=meter_provider,
         )

@@ -13,11 +13,12 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from otel.exporter._transport import ExportCore, ExportOutcome, encode_keeping_good
 from otel.exporter.otlp import _config, _json
-from otel.exporter.otlp._exporter import ExportCore, encode_keeping_good
 from otel.exporter.otlp._proto._encode_logs import encode_logs
 from otel.exporter.otlp._proto._encode_metrics import encode_metrics
 from otel.exporter.otlp._proto._encode_trace import encode_spans
+from otel.sdk._self_metrics import NO_EXPORT_COUNTS, ExportCounts, NoExportCounts, exporter_counts
 from otel.sdk.logs.export import LogExporter, LogExportResult
 from otel.sdk.metrics.export import (
     AggregationTemporality,
@@ -33,23 +34,46 @@ T = TypeVar("T")
 
 
 class _Common:
-    _core: ExportCore
-    _json = False
+    """Codec choice + export core + self-metric counts, given by the concrete constructor."""
+
+    # otel.sdk.exporter.<signal>.* counts (SDK self-metrics, issue 14)
+    _self_metrics: ExportCounts | NoExportCounts = NO_EXPORT_COUNTS
+
+    def _compose(
+        self,
+        core: ExportCore,
+        json: bool,
+        *,
+        signal: str,
+        transport: str,
+        meter_provider: Any = None,
+    ) -> None:
+        self._core = core
+        self._json = json
+        self._signal = signal
+        self._self_metrics_transport = "http_json" if json else transport
+        self._self_metrics = exporter_counts(signal, self._self_metrics_transport, meter_provider)
 
     @property
     def _endpoint(self) -> str:
-        return self._core.transport.endpoint
+        return self._core.sender.endpoint
 
     @property
     def _timeout(self) -> float:
         return self._core.timeout_s
 
     def _deliver(self, encode: Callable[[], bytes], count: int, timeout_s: float | None) -> bool:
+        counts = self._self_metrics
+        counts.start(count)
+        ok = False
         try:
-            return self._core.send(encode, count, timeout_s)
+            ok = self._core.send(encode, count, timeout_s) is ExportOutcome.SUCCESS
+            return ok
         except Exception:
             _logger.exception("OTLP %s export failed unexpectedly", self._core.signal)
             return False
+        finally:
+            counts.done(count, None if ok else "export_failed")
 
     def _deliver_batch(
         self,
@@ -62,7 +86,9 @@ class _Common:
         if not items:
             return True
         encode = encode_json if self._json else encode_proto
-        return self._deliver(lambda: encode_keeping_good(encode, items, what), len(items), None)
+        return self._deliver(
+            lambda: encode_keeping_good(encode, items, what, _logger), len(items), None
+        )
 
     def shutdown(self) -> None:
         self._core.shutdown()
@@ -186,6 +212,12 @@ class MetricExporterBase(_Common, MetricExporter):
 
     def force_flush(self, timeout_millis: float = 10_000) -> bool:
         return True
+
+    def set_meter_provider(self, meter_provider: Any) -> None:
+        """Report this exporter's self-metrics through ``meter_provider`` (official name)."""
+        self._self_metrics = exporter_counts(
+            self._signal, self._self_metrics_transport, meter_provider
+        )
 
     def shutdown(self, timeout_millis: float = 30_000, **kwargs: Any) -> None:
         self._core.shutdown()

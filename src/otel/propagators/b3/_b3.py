@@ -10,9 +10,9 @@ anything else means "no remote parent" and the Context is returned unchanged.
 
 from __future__ import annotations
 
-import logging
 import re
 
+from otel._log import get_logger
 from otel.context import Context, create_key
 from otel.propagators._remote import is_debug, with_remote_parent
 from otel.propagators._textmap import (
@@ -26,7 +26,7 @@ from otel.propagators._textmap import (
 from otel.trace._context_helpers import get_current_span
 from otel.trace._span_context import DEFAULT_TRACE_STATE, SpanContext, trace_flags
 
-_logger = logging.getLogger("otel.propagators.b3")
+_logger = get_logger("otel.propagators.b3")
 
 SINGLE_HEADER_KEY = "b3"
 TRACE_ID_KEY = "x-b3-traceid"

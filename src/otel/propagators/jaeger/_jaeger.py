@@ -11,10 +11,10 @@ read too. A malformed ``uber-trace-id`` means "no remote parent".
 
 from __future__ import annotations
 
-import logging
 import re
 from urllib.parse import quote, unquote
 
+from otel._log import get_logger
 from otel.baggage._baggage import _entries, _metadata, _set_all, get_all
 from otel.context import Context, create_key
 from otel.propagators._remote import is_debug, with_remote_parent
@@ -30,7 +30,7 @@ from otel.propagators._warn import baggage_text, warn_once
 from otel.trace._context_helpers import get_current_span
 from otel.trace._span_context import DEFAULT_TRACE_STATE, SpanContext, trace_flags
 
-_logger = logging.getLogger("otel.propagators.jaeger")
+_logger = get_logger("otel.propagators.jaeger")
 
 TRACE_ID_KEY = "uber-trace-id"
 BAGGAGE_PREFIX = "uberctx-"

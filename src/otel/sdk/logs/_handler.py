@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 import time
 from typing import Any
 
@@ -29,6 +30,45 @@ from otel.sdk.logs._record import exception_attributes
 from otel.trace import get_current_span
 
 _logger = logging.getLogger("otel.sdk.logs")
+
+
+class _LastPrinted(threading.local):
+    record: logging.LogRecord | None = None
+
+
+_last_printed = _LastPrinted()
+
+
+def _last_resort(record: logging.LogRecord) -> None:
+    """Print otel's own diagnostic to stderr when no handler but ours would show it.
+
+    ``LoggingHandler`` never sends ``otel.*`` records into the pipeline (they would feed
+    on themselves when export fails). If the application configured no other handler for
+    them (e.g. only a ``LoggingHandler`` on the root logger), they would be lost: they go
+    to ``logging.lastResort`` (stderr, WARNING and above) instead, once per record even
+    with several ``LoggingHandler``s. That handler only writes to a stream: no recursion.
+    """
+    name = record.name
+    if not isinstance(name, str) or not (name == "otel" or name.startswith("otel.")):
+        return
+    if _last_printed.record is record:
+        return
+    try:
+        logger: logging.Logger | None = logging.getLogger(name)
+        while logger is not None:
+            for handler in logger.handlers:
+                if not isinstance(handler, LoggingHandler) and record.levelno >= handler.level:
+                    return  # the application shows it
+            if not logger.propagate:
+                break
+            logger = logger.parent
+        last = logging.lastResort
+        if last is not None and record.levelno >= last.level:
+            _last_printed.record = record
+            last.handle(record)
+    except Exception:  # diagnostics of last resort must not fail the caller
+        pass
+
 
 #: Attributes every stdlib LogRecord has (plus what formatters and otel's correlation
 #: instrumentation add): everything else in ``record.__dict__`` came from ``extra=``.
@@ -108,6 +148,7 @@ class LoggingHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         guard = GUARD
         if guard.busy:
+            _last_resort(record)
             return
         guard.busy = True
         try:
@@ -117,6 +158,7 @@ class LoggingHandler(logging.Handler):
             if type(logger) is ProxyLogger:
                 logger = logger._delegate
             if logger is None:
+                _last_resort(record)
                 return
             if type(logger) is Logger:
                 if logger._multi._processors:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import atexit
-import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
 from time import time_ns
 from typing import Any
 
+from otel._log import get_logger
 from otel.attributes import clean_attributes
 from otel.context import Context
 from otel.logs import AnyValue, NoOpLogger, SeverityNumber
@@ -18,14 +18,16 @@ from otel.logs import LoggerProvider as APILoggerProvider
 from otel.logs import LogRecord as APILogRecord
 from otel.sdk._atexit import shutdown_at_exit
 from otel.sdk._fork import renew_lock_after_fork
+from otel.sdk._self_metrics import created_log_processor
+from otel.sdk._self_metrics import enabled as self_metrics_enabled
 from otel.sdk.config import sdk_disabled
 from otel.sdk.logs._guard import report_once
 from otel.sdk.logs._record import LogData, LogLimits, LogRecord, _span_ids
 from otel.sdk.resources import Resource
-from otel.sdk.util.instrumentation import InstrumentationScope
+from otel.sdk.util._instrumentation import InstrumentationScope, scope_text
 from otel.trace import get_current_span
 
-_logger = logging.getLogger("otel.sdk.logs")
+_logger = get_logger("otel.sdk.logs")
 
 
 class LogRecordProcessor:
@@ -363,6 +365,7 @@ class LoggerProvider(APILoggerProvider):
         multi_log_record_processor: SynchronousMultiLogRecordProcessor | None = None,
         *,
         log_record_limits: LogLimits | None = None,
+        meter_provider: object = None,
     ) -> None:
         self._resource = resource if resource is not None else Resource.create()
         self._multi = (
@@ -370,6 +373,8 @@ class LoggerProvider(APILoggerProvider):
             if multi_log_record_processor is not None
             else SynchronousMultiLogRecordProcessor()
         )
+        if self_metrics_enabled():  # otel.sdk.log.created: counted only when switched on
+            self._multi.add_log_record_processor(created_log_processor(meter_provider))  # type: ignore[arg-type]
         self._limits = log_record_limits if log_record_limits is not None else LogLimits()
         self._disabled = sdk_disabled()
         self._loggers: dict[object, APILogger] = {}
@@ -395,9 +400,15 @@ class LoggerProvider(APILoggerProvider):
             if self._is_shutdown:
                 _logger.warning("get_logger called on a LoggerProvider that is shut down")
             return NoOpLogger(name, version=version, schema_url=schema_url, attributes=attributes)
+        name = scope_text(name, "name") or ""
+        version = scope_text(version, "version")
+        schema_url = scope_text(schema_url, "schema_url")
         if not name:
             _logger.warning("get_logger called with an empty name; the logger still works")
-        key: object = (name, version, schema_url) if not attributes else None
+        try:
+            key: object = (name, version, schema_url) if not attributes else None
+        except Exception:  # attributes whose truth cannot be read
+            key = None
         found = self._loggers.get(key) if key is not None else None
         if found is not None:
             return found

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
+from otel._log import get_logger
 from otel.attributes import AttributeValue, clean_attributes
 from otel.context import Context
 from otel.logs import AnyValue, SeverityNumber
@@ -17,7 +17,7 @@ from otel.sdk.resources import Resource
 from otel.sdk.util.instrumentation import InstrumentationScope
 from otel.trace import get_current_span
 
-_logger = logging.getLogger("otel.sdk.logs")
+_logger = get_logger("otel.sdk.logs")
 
 _DEFAULT_MAX_ATTRIBUTES = 128
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import math
 import os
 import sys
@@ -15,6 +14,8 @@ from enum import Enum
 from typing import IO, Any, TypeAlias
 
 from otel import metrics as _api
+from otel._log import get_logger
+from otel.sdk import _console as console
 from otel.sdk._batch import shutdown_exporter
 from otel.sdk.config import env_float
 from otel.sdk.metrics._instrument import (
@@ -30,7 +31,7 @@ from otel.sdk.metrics._point import AggregationTemporality, MetricsData
 from otel.sdk.metrics._stream import DEFAULT_CARDINALITY_LIMIT
 from otel.sdk.metrics._view import Aggregation, DefaultAggregation
 
-_logger = logging.getLogger("otel.sdk.metrics.export")
+_logger = get_logger("otel.sdk.metrics.export")
 
 _INSTRUMENT_CLASSES: tuple[type, ...] = (
     Counter,
@@ -137,8 +138,19 @@ class MetricExporter(ABC):
         """Release resources; later exports fail."""
 
 
+def _has_points(metrics_data: MetricsData) -> bool:
+    return any(
+        metric.data.data_points
+        for resource_metrics in metrics_data.resource_metrics
+        for scope_metrics in resource_metrics.scope_metrics
+        for metric in scope_metrics.metrics
+    )
+
+
 class ConsoleMetricExporter(MetricExporter):
-    """Writes each collection to ``out`` (stdout) as one JSON document."""
+    """Writes each collection that has data points to ``out`` (stdout) as one JSON
+    document; a collection without any point prints nothing. A closed pipe (``| head``)
+    ends the output quietly."""
 
     def __init__(
         self,
@@ -157,8 +169,9 @@ class ConsoleMetricExporter(MetricExporter):
         self, metrics_data: MetricsData, timeout_millis: float = 10_000, **kwargs: Any
     ) -> MetricExportResult:
         try:
-            self.out.write(self.formatter(metrics_data))
-            self.out.flush()
+            if not _has_points(metrics_data):
+                return MetricExportResult.SUCCESS  # nothing was recorded: print nothing
+            console.write(self.out, self.formatter(metrics_data))
         except Exception:
             _logger.exception("ConsoleMetricExporter failed to write")
             return MetricExportResult.FAILURE

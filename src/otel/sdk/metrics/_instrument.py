@@ -7,7 +7,6 @@ the stream. Bad input is dropped with one warning per instrument, never raised.
 from __future__ import annotations
 
 import inspect
-import logging
 import numbers
 import time
 from bisect import bisect_left
@@ -15,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from otel import metrics as _api
+from otel._log import get_logger
 from otel.attributes import Attributes
 from otel.context import Context
 from otel.context._context import _CURRENT
@@ -24,7 +24,7 @@ from otel.sdk.metrics._stream import GIL_ATOMIC, HistogramStream, SumStream
 if TYPE_CHECKING:
     from otel.sdk.metrics._stream import _Stream
 
-_logger = logging.getLogger("otel.sdk.metrics")
+_logger = get_logger("otel.sdk.metrics")
 _INF = float("inf")
 _get_context = _CURRENT.get
 _EX_TRACE = 2
@@ -136,7 +136,7 @@ class Counter(_SyncMixin, _api.Counter):
             if cache is not None:  # SumStream.record, inlined
                 try:
                     cell = cache[tuple(attributes.items()) if attributes else ()]
-                except (KeyError, TypeError, AttributeError):
+                except Exception:  # new, unhashable or hostile: the slow path sorts it out
                     cell = self._cell_for(attributes)
                 cell.value += amount
                 cell.touched = True
@@ -178,7 +178,7 @@ class UpDownCounter(_SyncMixin, _api.UpDownCounter):
             if cache is not None:  # SumStream.record, inlined
                 try:
                     cell = cache[tuple(attributes.items()) if attributes else ()]
-                except (KeyError, TypeError, AttributeError):
+                except Exception:  # new, unhashable or hostile: the slow path sorts it out
                     cell = self._cell_for(attributes)
                 cell.value += amount
                 cell.touched = True
@@ -235,7 +235,7 @@ class Histogram(_SyncMixin, _api.Histogram):
             if cache is not None:  # HistogramStream.record, inlined
                 try:
                     cell = cache[tuple(attributes.items()) if attributes else ()]
-                except (KeyError, TypeError, AttributeError):
+                except Exception:  # new, unhashable or hostile: the slow path sorts it out
                     cell = self._cell_for(attributes)
                 # The bucket index first: ``cell.counts`` must be loaded and updated with
                 # no call in between, or a collection could swap the list meanwhile.

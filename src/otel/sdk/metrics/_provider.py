@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import logging
 import os
 import threading
 import time
@@ -13,6 +12,7 @@ from time import time_ns
 from typing import Any
 
 from otel import metrics as _api
+from otel._log import get_logger, safe_str
 from otel.attributes import Attributes
 from otel.metrics._instruments import CallbackT, _check_instrument
 from otel.sdk._atexit import shutdown_at_exit
@@ -56,9 +56,9 @@ from otel.sdk.metrics._view import (
     View,
     _resolve_default,
 )
-from otel.sdk.util.instrumentation import InstrumentationScope
+from otel.sdk.util._instrumentation import InstrumentationScope, scope_text
 
-_logger = logging.getLogger("otel.sdk.metrics")
+_logger = get_logger("otel.sdk.metrics")
 
 _DEFAULT_VIEW = View(instrument_name="*")
 
@@ -149,8 +149,8 @@ class Meter(_api.Meter):
     ) -> Any:
         if not _check_instrument(name, unit):
             if cls in _ASYNC_TYPES:
-                return noop(str(name), None, "", "")
-            return noop(str(name), "", "")
+                return noop(safe_str(name), None, "", "")
+            return noop(safe_str(name), "", "")
         unit = unit or ""
         description = description or ""
         key = (name.lower(), cls)
@@ -373,9 +373,11 @@ class MeterProvider(_api.MeterProvider):
         if self._shutdown:
             _logger.warning("A MeterProvider that is shut down hands out no-op meters")
             return _api.NoOpMeter(name, version, schema_url, attributes)
+        name = scope_text(name, "name") or ""
+        version = scope_text(version, "version")
+        schema_url = scope_text(schema_url, "schema_url")
         if not name:
             _logger.warning("Meter name %r is invalid", name)
-            name = name or ""
         scope = InstrumentationScope(name, version or None, schema_url or None, attributes)
         with self._lock:
             meter = self._meters.get(scope)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import itertools
-import logging
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from otel._log import get_logger
 from otel.metrics._instruments import (
     Counter,
     Gauge,
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from otel.sdk.metrics._exemplar import ExemplarReservoir
     from otel.sdk.util.instrumentation import InstrumentationScope
 
-_logger = logging.getLogger("otel.sdk.metrics")
+_logger = get_logger("otel.sdk.metrics")
 
 # Spec default bucket boundaries of the explicit-bucket histogram.
 _DEFAULT_BOUNDARIES: tuple[float, ...] = (

@@ -365,7 +365,7 @@ class Span(ReadableSpan, trace_api.Span):
         tracer = self._origin
         event = _new_event(Event)
         event._name = name
-        if attributes:
+        if attributes is not None:  # clean_attributes reads a hostile __bool__ safely
             cleaned, dropped = clean_attributes(
                 attributes, tracer._max_event_attrs, tracer._max_attr_len_general
             )
@@ -470,7 +470,7 @@ class Span(ReadableSpan, trace_api.Span):
             "exception.stacktrace": stacktrace,
             "exception.escaped": bool(escaped),
         }
-        if attributes:
+        if attributes is not None:
             try:
                 event_attributes.update(attributes)
             except Exception:

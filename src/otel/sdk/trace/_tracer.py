@@ -12,12 +12,14 @@ from types import TracebackType
 
 from otel import trace as trace_api
 from otel._fork import renew_lock_after_fork
-from otel._log import get_logger
+from otel._log import get_logger, safe_repr
 from otel._once import report_once
 from otel.attributes import AttributeValue, clean_attributes
 from otel.context import Context
 from otel.context._context import _CURRENT
 from otel.sdk._atexit import shutdown_at_exit
+from otel.sdk._self_metrics import enabled as self_metrics_enabled
+from otel.sdk._self_metrics import live_span_processor
 from otel.sdk.config import sdk_disabled
 from otel.sdk.resources import Resource
 from otel.sdk.trace._id_generator import IdGenerator, RandomIdGenerator, _getrandbits
@@ -30,7 +32,7 @@ from otel.sdk.trace._sampling import (
     _get_from_env_or_default,
 )
 from otel.sdk.trace._span import _NO_ATTRIBUTES, Span
-from otel.sdk.util._instrumentation import InstrumentationScope
+from otel.sdk.util._instrumentation import InstrumentationScope, scope_text
 from otel.trace import Link, NonRecordingSpan, SpanContext, SpanKind
 from otel.trace._context_helpers import _SPAN_KEY
 from otel.trace._span_context import (
@@ -168,7 +170,12 @@ class Tracer(trace_api.Tracer):
         record_exception: bool = True,
         set_status_on_exception: bool = True,
     ) -> trace_api.Span:
-        parent = (context if context is not None else _CURRENT.get()).get(_SPAN_KEY)
+        try:
+            parent = (context if context is not None else _CURRENT.get()).get(_SPAN_KEY)
+        except Exception:  # not a Context: start from the current one
+            _logger.warning("start_span needs a Context; got %r, used the current one", context)
+            context = None
+            parent = _CURRENT.get().get(_SPAN_KEY)
         parent_sc: SpanContext | None
         if parent is None:
             parent_sc = None
@@ -246,12 +253,12 @@ class Tracer(trace_api.Tracer):
             if record_exception and set_status_on_exception
             else (1 if record_exception else 0) | (2 if set_status_on_exception else 0)
         )
-        if attributes or extra:
+        if attributes is not None or extra is not None:  # hostile __bool__: checked inside
             self._set_initial_attributes(span, attributes, extra)
         else:
             span._attributes = _NO_ATTRIBUTES  # replaced by a dict on the first set_attribute
             span._dropped_attributes = 0
-        if links:
+        if links is not None:
             self._set_initial_links(span, links)
         span._start_time = start_time if start_time is not None else time_ns()
         processor = self._processor
@@ -292,11 +299,11 @@ class Tracer(trace_api.Tracer):
         attributes: Mapping[str, AttributeValue] | None,
         extra: Mapping[str, AttributeValue] | None,
     ) -> None:
-        if extra:
-            merged = dict(attributes) if attributes else {}
-            merged.update(extra)
-            attributes = merged
         try:
+            if extra:
+                merged = dict(attributes) if attributes else {}
+                merged.update(extra)
+                attributes = merged
             cleaned, dropped = clean_attributes(attributes, self._max_attrs, self._max_attr_len)
         except Exception:
             _logger.warning("Invalid span attributes dropped: %r", attributes)
@@ -310,13 +317,16 @@ class Tracer(trace_api.Tracer):
         if not isinstance(context, SpanContext):
             _logger.warning("Link needs a SpanContext; got %r", context)
             return None
-        if not context.is_valid and not attributes and not context.trace_state:
+        if not context.is_valid and not context.trace_state and not isinstance(attributes, Mapping):
             return None  # spec: keep invalid-context links only if they carry data
-        if attributes:
+        if attributes is not None:
             cleaned, dropped = clean_attributes(
                 attributes, self._max_link_attrs, self._max_attr_len_general
             )
-            return Link(context, cleaned, dropped)
+            if cleaned or dropped:
+                return Link(context, cleaned, dropped)
+            if not context.is_valid and not context.trace_state:
+                return None
         return Link(context)
 
     def _set_initial_links(self, span: Span, links: Sequence[Link]) -> None:
@@ -325,7 +335,11 @@ class Tracer(trace_api.Tracer):
         limit = self._max_links
         try:
             for link in links:
-                made = self._make_link(link.context, link.attributes)
+                try:
+                    made = self._make_link(link.context, link.attributes)
+                except Exception:
+                    _logger.warning("Invalid link dropped: %r", link)
+                    continue
                 if made is None:
                     continue
                 if len(kept) >= limit:
@@ -401,6 +415,8 @@ class TracerProvider(trace_api.TracerProvider):
         active_span_processor: SynchronousMultiSpanProcessor | None = None,
         id_generator: IdGenerator | None = None,
         span_limits: SpanLimits | None = None,
+        *,
+        meter_provider: object = None,
     ) -> None:
         self._disabled = sdk_disabled()
         self._active_span_processor = (
@@ -408,6 +424,8 @@ class TracerProvider(trace_api.TracerProvider):
             if active_span_processor is not None
             else SynchronousMultiSpanProcessor()
         )
+        if self_metrics_enabled():  # otel.sdk.span.*: a counting hook only when switched on
+            self._active_span_processor.add_span_processor(live_span_processor(meter_provider))  # type: ignore[arg-type]
         self._resource = resource if resource is not None else Resource.create()
         self.sampler = sampler if sampler is not None else _get_from_env_or_default()
         self.id_generator = id_generator if id_generator is not None else RandomIdGenerator()
@@ -433,6 +451,9 @@ class TracerProvider(trace_api.TracerProvider):
         schema_url, attributes)."""
         if self._disabled:
             return trace_api.NoOpTracer()
+        instrumenting_module_name = scope_text(instrumenting_module_name, "name")  # type: ignore[assignment]
+        instrumenting_library_version = scope_text(instrumenting_library_version, "version")
+        schema_url = scope_text(schema_url, "schema_url")
         if not instrumenting_module_name:
             _logger.error("get_tracer called with an invalid instrumenting_module_name")
             instrumenting_module_name = ""
@@ -444,12 +465,12 @@ class TracerProvider(trace_api.TracerProvider):
                 tuple(sorted(attributes.items())) if attributes else (),
             )
             hash(key)
-        except (TypeError, AttributeError):
+        except Exception:
             key = (
                 instrumenting_module_name,
                 instrumenting_library_version,
                 schema_url,
-                repr(attributes),
+                safe_repr(attributes),
             )
         tracer = self._tracers.get(key)
         if tracer is not None:

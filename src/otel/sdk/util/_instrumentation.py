@@ -5,7 +5,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from otel._log import get_logger, safe_str
 from otel.attributes import AttributeValue, clean_attributes
+
+_logger = get_logger("otel.sdk.util.instrumentation")
+
+
+def scope_text(value: object, what: str) -> str | None:
+    """``value`` if it is a str or None, else its ``str()`` (logged). Never raises.
+
+    Scope names, versions and schema URLs end up in cache keys and on the wire; an
+    object that is not a string (or whose ``__eq__``/``__hash__`` misbehaves) would break
+    both, so it is replaced by its text once, at the provider's door.
+    """
+    if value is None or type(value) is str:
+        return value
+    text = safe_str(value)
+    _logger.warning(
+        "Instrumentation scope %s must be a str; got %s, used %r", what, type(value).__name__, text
+    )
+    return text
 
 
 class InstrumentationScope:
@@ -23,6 +42,9 @@ class InstrumentationScope:
         schema_url: str | None = None,
         attributes: Mapping[str, object] | None = None,
     ) -> None:
+        name = scope_text(name, "name") or ""
+        version = scope_text(version, "version")
+        schema_url = scope_text(schema_url, "schema_url")
         self._name = name
         self._version = version
         self._schema_url = schema_url

@@ -9,9 +9,9 @@ Only the sampled and random flags are kept; other flag bits are set to zero.
 
 from __future__ import annotations
 
-import logging
 import re
 
+from otel._log import get_logger
 from otel.context import Context
 from otel.propagators._textmap import (
     CarrierT,
@@ -30,7 +30,7 @@ from otel.trace._span_context import (
     TraceState,
 )
 
-_logger = logging.getLogger("otel.trace.propagation")
+_logger = get_logger("otel.trace.propagation")
 
 _TRACEPARENT = "traceparent"
 _TRACESTATE = "tracestate"

@@ -86,11 +86,10 @@ def _cases() -> list[dict[str, object]]:
     return cases
 
 
-@pytest.mark.skipif(not OFFICIAL_PYTHON.exists(), reason="benchmarks/.venv-official not set up")
-def test_buckets_match_the_official_sdk() -> None:
+def test_buckets_match_the_official_sdk(official_python: str) -> None:
     cases = _cases()
     proc = subprocess.run(
-        [str(OFFICIAL_PYTHON), "-c", _OFFICIAL_SCRIPT],
+        [official_python, "-c", _OFFICIAL_SCRIPT],
         input=json.dumps(cases),
         capture_output=True,
         text=True,

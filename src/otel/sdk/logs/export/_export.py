@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import logging
 import os
 import sys
 import threading
@@ -11,14 +10,17 @@ import time
 from collections.abc import Callable, Sequence
 from typing import IO
 
+from otel._log import get_logger
+from otel.sdk import _console as console
 from otel.sdk._batch import BatchWorker, shutdown_exporter
 from otel.sdk._fork import renew_lock_after_fork
+from otel.sdk._self_metrics import ProcessorCounts, processor_counts
 from otel.sdk.config import env_int
 from otel.sdk.logs._guard import GUARD, report_once
 from otel.sdk.logs._provider import LogRecordProcessor
 from otel.sdk.logs._record import LogData, LogRecord
 
-_logger = logging.getLogger("otel.sdk.logs.export")
+_logger = get_logger("otel.sdk.logs.export")
 
 
 class LogExportResult(enum.Enum):
@@ -69,8 +71,7 @@ class ConsoleLogExporter(LogExporter):
 
     def export(self, batch: Sequence[LogData]) -> LogExportResult:
         try:
-            self.out.write("".join([self.formatter(data.log_record) for data in batch]))
-            self.out.flush()
+            console.write(self.out, "".join([self.formatter(data.log_record) for data in batch]))
         except Exception:
             _logger.exception("ConsoleLogExporter failed to write")
             return LogExportResult.FAILURE
@@ -105,19 +106,25 @@ class InMemoryLogExporter(LogExporter):
         self._stopped = True
 
 
-def _export_guarded(exporter: LogExporter, batch: Sequence[LogData]) -> None:
+def _export_guarded(
+    exporter: LogExporter, batch: Sequence[LogData], counts: ProcessorCounts | None = None
+) -> None:
     """Export with the re-entrancy guard set: whatever the exporter logs is not re-exported."""
     guard = GUARD
     was_busy = guard.busy
     guard.busy = True
+    ok = False
     try:
         result = exporter.export(batch)
-        if result is not LogExportResult.SUCCESS:
+        ok = result is LogExportResult.SUCCESS
+        if not ok:
             _logger.warning(
                 "%s failed to export %d log records", type(exporter).__name__, len(batch)
             )
     finally:
         guard.busy = was_busy
+        if counts is not None:
+            counts.done(len(batch), ok)
 
 
 class SimpleLogRecordProcessor(LogRecordProcessor):
@@ -127,10 +134,11 @@ class SimpleLogRecordProcessor(LogRecordProcessor):
     application's thread. Exceptions from the exporter are logged, never raised.
     """
 
-    def __init__(self, exporter: LogExporter) -> None:
+    def __init__(self, exporter: LogExporter, *, meter_provider: object = None) -> None:
         self._exporter = exporter
         self._is_shutdown = False
         self._warned = False
+        self._self_metrics = processor_counts("simple_log_processor", "log", None, meter_provider)
 
     def on_emit(self, log_data: LogData) -> None:
         if self._is_shutdown:
@@ -139,7 +147,7 @@ class SimpleLogRecordProcessor(LogRecordProcessor):
                 _logger.warning("SimpleLogRecordProcessor is shut down; records are dropped")
             return
         try:
-            _export_guarded(self._exporter, (log_data,))
+            _export_guarded(self._exporter, (log_data,), self._self_metrics)
         except Exception as exc:
             report_once(
                 _logger,
@@ -184,6 +192,8 @@ class BatchLogRecordProcessor(LogRecordProcessor):
         max_export_batch_size: int | None = None,
         export_timeout_millis: float | None = None,
         max_queue_size: int | None = None,
+        *,
+        meter_provider: object = None,
     ) -> None:
         if max_queue_size is None:
             max_queue_size = env_int("OTEL_BLRP_MAX_QUEUE_SIZE", 2048, minimum=1)
@@ -212,6 +222,9 @@ class BatchLogRecordProcessor(LogRecordProcessor):
             name="otel.BatchLogRecordProcessor",
             logger=_logger,
         )
+        self._self_metrics = processor_counts(
+            "batching_log_processor", "log", self._worker, meter_provider
+        )
         self._shutdown_lock = threading.Lock()
         renew_lock_after_fork(self, "_shutdown_lock")
         self._is_shutdown = False
@@ -220,7 +233,7 @@ class BatchLogRecordProcessor(LogRecordProcessor):
         self.emit = self._worker.emit  # type: ignore[method-assign,assignment]
 
     def _export(self, batch: list[LogData]) -> None:
-        _export_guarded(self._exporter, batch)
+        _export_guarded(self._exporter, batch, self._self_metrics)
 
     @property
     def dropped(self) -> int:

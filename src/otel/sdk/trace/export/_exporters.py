@@ -13,7 +13,9 @@ from otel._fork import renew_lock_after_fork
 from otel._log import get_logger
 from otel._once import report_once
 from otel.context import Context
+from otel.sdk import _console as console
 from otel.sdk._batch import _DISCARD, BatchWorker, shutdown_exporter
+from otel.sdk._self_metrics import processor_counts
 from otel.sdk.config import env_int
 from otel.sdk.trace._processor import SpanProcessor
 from otel.sdk.trace._span import ReadableSpan, Span
@@ -58,10 +60,11 @@ def _is_sampled(span: ReadableSpan) -> bool:
 class SimpleSpanProcessor(SpanProcessor):
     """Exports each sampled span synchronously as it ends (for debugging and tests)."""
 
-    def __init__(self, span_exporter: SpanExporter) -> None:
+    def __init__(self, span_exporter: SpanExporter, *, meter_provider: object = None) -> None:
         self.span_exporter = span_exporter
         self._lock = threading.Lock()
         renew_lock_after_fork(self)
+        self._self_metrics = processor_counts("simple_span_processor", "span", None, meter_provider)
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
         pass
@@ -69,12 +72,14 @@ class SimpleSpanProcessor(SpanProcessor):
     def on_end(self, span: ReadableSpan) -> None:
         if not span._context[3] & 1:
             return
+        ok = False
         try:
             with self._lock:
-                self.span_exporter.export((span,))
+                ok = self.span_exporter.export((span,)) is SpanExportResult.SUCCESS
         except Exception as exc:
             key = ("trace.export", type(self.span_exporter), type(exc))
             report_once(_logger, key, "Exception while exporting a span")
+        self._self_metrics.done(1, ok)
 
     def shutdown(self) -> None:
         try:
@@ -110,6 +115,8 @@ class BatchSpanProcessor(SpanProcessor):
         schedule_delay_millis: float | None = None,
         max_export_batch_size: int | None = None,
         export_timeout_millis: float | None = None,
+        *,
+        meter_provider: object = None,
     ) -> None:
         queue_size, explicit_queue = _setting(max_queue_size, OTEL_BSP_MAX_QUEUE_SIZE, 2048)
         delay, _ = _setting(schedule_delay_millis, OTEL_BSP_SCHEDULE_DELAY, 5000)  # type: ignore[arg-type]
@@ -139,6 +146,9 @@ class BatchSpanProcessor(SpanProcessor):
         )
         self._emit = self._worker.emit
         self._export_timeout_millis = timeout
+        self._self_metrics = processor_counts(
+            "batching_span_processor", "span", self._worker, meter_provider
+        )
 
     @property
     def max_queue_size(self) -> int:
@@ -162,7 +172,11 @@ class BatchSpanProcessor(SpanProcessor):
         return self._worker.dropped
 
     def _export(self, batch: list[ReadableSpan]) -> None:
-        result = self.span_exporter.export(batch)
+        result = SpanExportResult.FAILURE
+        try:
+            result = self.span_exporter.export(batch)
+        finally:
+            self._self_metrics.done(len(batch), result is SpanExportResult.SUCCESS)
         if result is SpanExportResult.FAILURE:
             _logger.debug("Exporter reported failure for %d spans", len(batch))
 
@@ -225,6 +239,8 @@ class ConsoleSpanExporter(SpanExporter):
                 for span in spans:
                     self.out.write(self.formatter(span))
                 self.out.flush()
+        except BrokenPipeError:  # the reader went away (``| head``): end quietly
+            console.silence(self.out)
         except Exception:
             _logger.exception("Console export failed")
             return SpanExportResult.FAILURE

@@ -1,10 +1,9 @@
-"""Retrying an export per the OTLP specification.
+"""Retrying an export: exponential backoff with jitter, server hints, never past the deadline.
 
-Retryable answers are retried with exponential backoff and jitter (1 s, 2 s, 4 s ... capped
-at 32 s, each scaled by a random factor in [0.75, 1.25)); a server hint (HTTP ``Retry-After``,
-gRPC ``RetryInfo``) replaces the computed delay. No wait ever runs past the export deadline:
-when the next attempt could not start before it, the export fails at once. Waits are on an
-``Event`` so that ``shutdown()`` interrupts them.
+Retryable failures are retried after 1 s, 2 s, 4 s ... (capped at 32 s), each scaled by a
+random factor in [0.75, 1.25); a server hint (HTTP ``Retry-After``, gRPC ``RetryInfo``)
+replaces the computed delay. When the next attempt could not start before the deadline the
+export ends at once. Waits are on an ``Event`` so that ``shutdown()`` interrupts them.
 """
 
 from __future__ import annotations
@@ -16,17 +15,10 @@ import time
 from collections.abc import Callable
 from typing import NamedTuple
 
+from otel.exporter._transport._types import Attempt, ExportOutcome
+
 INITIAL_BACKOFF_S = 1.0
 MAX_BACKOFF_S = 32.0
-
-
-class Attempt(NamedTuple):
-    """The outcome of one try: success, or whether (and after how long) to try again."""
-
-    success: bool
-    retryable: bool = False
-    delay_hint: float | None = None
-    message: str = ""
 
 
 def backoff_delay(retry_number: int, rand: Callable[[], float] = random.random) -> float:
@@ -55,10 +47,13 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 
 
 class RetryResult(NamedTuple):
-    success: bool
+    outcome: ExportOutcome
     last: Attempt
     attempts: int
-    gave_up_reason: str  # "" on success
+
+    @property
+    def success(self) -> bool:
+        return self.outcome is ExportOutcome.SUCCESS
 
 
 def run_with_retries(
@@ -67,23 +62,23 @@ def run_with_retries(
     cancel: threading.Event,
     rand: Callable[[], float] = random.random,
 ) -> RetryResult:
-    """Call ``attempt(remaining_seconds)`` until success, a final answer or the deadline.
+    """Call ``attempt(deadline)`` until success, a final answer or the deadline.
 
-    ``deadline`` is on the ``time.monotonic()`` clock.
+    ``deadline`` is on the ``time.monotonic()`` clock; ``attempt`` must itself return by it.
     """
     retries = 0
     while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return RetryResult(False, Attempt(False, True, None, "timed out"), retries, "deadline")
-        result = attempt(remaining)
+        if deadline - time.monotonic() <= 0:
+            last = Attempt(False, True, None, "timed out")
+            return RetryResult(ExportOutcome.TIMED_OUT, last, retries)
+        result = attempt(deadline)
         if result.success:
-            return RetryResult(True, result, retries + 1, "")
+            return RetryResult(ExportOutcome.SUCCESS, result, retries + 1)
         if not result.retryable:
-            return RetryResult(False, result, retries + 1, "not retryable")
+            return RetryResult(ExportOutcome.REJECTED, result, retries + 1)
         delay = result.delay_hint if result.delay_hint is not None else backoff_delay(retries, rand)
         if time.monotonic() + delay >= deadline:
-            return RetryResult(False, result, retries + 1, "deadline")
+            return RetryResult(ExportOutcome.TIMED_OUT, result, retries + 1)
         if cancel.wait(delay):
-            return RetryResult(False, result, retries + 1, "shutdown")
+            return RetryResult(ExportOutcome.ABANDONED, result, retries + 1)
         retries += 1

@@ -6,8 +6,8 @@ import email.utils
 import threading
 import time
 
-from otel.exporter.otlp._retry import (
-    Attempt,
+from otel.exporter._transport import Attempt, ExportOutcome
+from otel.exporter._transport._retry import (
     backoff_delay,
     parse_retry_after,
     run_with_retries,
@@ -37,14 +37,14 @@ def test_retry_after_seconds_and_http_date() -> None:
 def test_a_final_answer_stops_immediately() -> None:
     calls = []
 
-    def attempt(remaining: float) -> Attempt:
-        calls.append(remaining)
+    def attempt(deadline: float) -> Attempt:
+        calls.append(deadline)
         return Attempt(False, False, None, "bad request")
 
     result = run_with_retries(attempt, time.monotonic() + 5, threading.Event())
     assert not result.success
     assert len(calls) == 1
-    assert result.gave_up_reason == "not retryable"
+    assert result.outcome is ExportOutcome.REJECTED
 
 
 def test_retries_until_success_with_hinted_delays() -> None:
@@ -60,17 +60,18 @@ def test_never_waits_past_the_deadline() -> None:
         lambda _r: Attempt(False, True, 10.0), time.monotonic() + 0.2, threading.Event()
     )
     assert not result.success
-    assert result.gave_up_reason == "deadline"
+    assert result.outcome is ExportOutcome.TIMED_OUT
     assert time.monotonic() - start < 0.1
 
 
-def test_each_attempt_gets_the_remaining_budget() -> None:
-    budgets: list[float] = []
+def test_every_attempt_gets_the_export_deadline() -> None:
+    deadlines: list[float] = []
 
-    def attempt(remaining: float) -> Attempt:
-        budgets.append(remaining)
+    def attempt(deadline: float) -> Attempt:
+        deadlines.append(deadline)
         return Attempt(False, True, 0.05)
 
-    run_with_retries(attempt, time.monotonic() + 0.3, threading.Event())
-    assert budgets == sorted(budgets, reverse=True)
-    assert all(0 < b <= 0.3 for b in budgets)
+    deadline = time.monotonic() + 0.3
+    run_with_retries(attempt, deadline, threading.Event())
+    assert len(deadlines) >= 2
+    assert set(deadlines) == {deadline}

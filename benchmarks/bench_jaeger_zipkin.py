@@ -1,0 +1,167 @@
+"""Jaeger and Zipkin encoding: 512 finished spans (4 attributes, 1 event each) to wire bytes.
+
+Both sides build real spans with their own SDK and time only what the exporter does before the
+socket: ours is ``otel.exporter.jaeger`` (mapping + our Thrift compact encoder, split into
+datagrams under 65,000 bytes) and ``otel.exporter.zipkin`` (mapping + v2 JSON); theirs is the
+last official Jaeger exporter (``opentelemetry-exporter-jaeger-thrift==1.21.0``: its
+translator + the ``thrift`` package's compact protocol, splitting oversized batches) and
+``opentelemetry-exporter-zipkin-json==1.21.0`` (its v2 JSON encoder). Those pin older
+OpenTelemetry releases, so the official side runs in ``benchmarks/.venv-official-legacy``.
+Issue 12 target: >= 5x the official spans/s.
+
+Run: ``.venv/bin/python benchmarks/_harness.py jaeger_zipkin``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from _harness import Case
+
+OFFICIAL_VENV = ".venv-official-legacy"
+BATCH = 512
+
+
+def _spans(prefix: str) -> Sequence[object]:
+    if prefix == "otel":
+        from otel.sdk.resources import Resource
+        from otel.sdk.trace import TracerProvider
+        from otel.sdk.trace.export import SimpleSpanProcessor
+        from otel.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    else:
+        from opentelemetry.sdk.resources import Resource  # type: ignore[no-redef]
+        from opentelemetry.sdk.trace import TracerProvider  # type: ignore[no-redef]
+        from opentelemetry.sdk.trace.export import SimpleSpanProcessor  # type: ignore[no-redef]
+        from opentelemetry.sdk.trace.export.in_memory_span_exporter import (  # type: ignore[no-redef]
+            InMemorySpanExporter,
+        )
+    memory = InMemorySpanExporter()
+    provider = TracerProvider(resource=Resource.create({"service.name": "bench"}))
+    provider.add_span_processor(SimpleSpanProcessor(memory))
+    tracer = provider.get_tracer("bench.exporters", "1.0.0")
+    with tracer.start_as_current_span("parent"):
+        for i in range(BATCH):
+            with tracer.start_as_current_span(f"GET /items/{i % 16}") as span:
+                span.set_attribute("http.request.method", "GET")
+                span.set_attribute("url.path", f"/items/{i % 16}")
+                span.set_attribute("http.response.status_code", 200)
+                span.set_attribute("server.address", f"host-{i % 4}")
+                span.add_event("cache.miss", {"cache.key": f"item:{i}"})
+    spans = [s for s in memory.get_finished_spans() if s.name != "parent"]
+    assert len(spans) == BATCH
+    return spans
+
+
+def _jaeger(prefix: str) -> Callable[[], object]:
+    spans = _spans(prefix)
+    if prefix == "otel":
+        from otel.exporter.jaeger.thrift import JaegerExporter
+
+        exporter = JaegerExporter()
+
+        def encode() -> object:
+            out = []
+            for _, process_bytes, group in exporter._group(spans):
+                mapped, _ = exporter._map(group)
+                out.extend(exporter._datagrams(process_bytes, mapped)[0])
+            return out
+
+        return encode
+    from opentelemetry.exporter.jaeger.thrift import JaegerExporter as Official  # type: ignore
+    from opentelemetry.exporter.jaeger.thrift.gen.jaeger import (  # type: ignore
+        ttypes as jaeger_thrift,
+    )
+    from opentelemetry.exporter.jaeger.thrift.send import AgentClientUDP  # type: ignore
+    from opentelemetry.exporter.jaeger.thrift.translate import (  # type: ignore
+        ThriftTranslator,
+        Translate,
+    )
+
+    official = Official()
+    client = AgentClientUDP("localhost", 6831, split_oversized_batches=True)
+    packets: list[bytes] = []
+
+    def emit(batch: object) -> None:  # the official emit, without the socket
+        client.client._seqid = 0
+        client.buffer._buffer.truncate(0)
+        client.buffer._buffer.seek(0)
+        client.client.emitBatch(batch)
+        data = client.buffer.getvalue()
+        if len(data) > client.max_packet_size and len(batch.spans) > 1:  # type: ignore[attr-defined]
+            half = len(batch.spans) // 2  # type: ignore[attr-defined]
+            for part in (batch.spans[:half], batch.spans[half:]):  # type: ignore[attr-defined]
+                emit(jaeger_thrift.Batch(process=batch.process, spans=part))  # type: ignore[attr-defined]
+            return
+        packets.append(data)
+
+    def encode_official() -> object:
+        packets.clear()
+        translated = Translate(spans)._translate(ThriftTranslator(official._max_tag_value_length))
+        emit(jaeger_thrift.Batch(spans=translated, process=jaeger_thrift.Process("bench")))
+        return packets
+
+    return encode_official
+
+
+def _zipkin(prefix: str) -> Callable[[], object]:
+    spans = _spans(prefix)
+    if prefix == "otel":
+        from otel.exporter.zipkin.json import ZipkinExporter
+
+        exporter = ZipkinExporter()
+        return lambda: exporter._encode_spans(spans)
+    from opentelemetry.exporter.zipkin.json import ZipkinExporter as Official  # type: ignore
+
+    official = Official()
+    return lambda: official.encoder.serialize(spans, official.local_node)
+
+
+def _spans_per_second(make: Callable[[str], Callable[[], object]], prefix: str) -> float:
+    encode = make(prefix)
+    for _ in range(3):
+        encode()
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        rounds = 0
+        while True:
+            encode()
+            rounds += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= 0.3:
+                break
+        best = min(best, elapsed / rounds)
+    return BATCH / best
+
+
+CASES = [
+    Case(
+        "Jaeger compact: encode 512 spans into datagrams",
+        lambda: _jaeger("otel"),
+        lambda: _jaeger("official"),
+        unit="ns/batch",
+        repeat=5,
+    ),
+    Case(
+        "Jaeger compact: spans/s encoded (higher is better)",
+        lambda: _spans_per_second(_jaeger, "otel"),
+        lambda: _spans_per_second(_jaeger, "official"),
+        kind="value",
+        unit="spans/s",
+    ),
+    Case(
+        "Zipkin v2 JSON: encode 512 spans",
+        lambda: _zipkin("otel"),
+        lambda: _zipkin("official"),
+        unit="ns/batch",
+        repeat=5,
+    ),
+    Case(
+        "Zipkin v2 JSON: spans/s encoded (higher is better)",
+        lambda: _spans_per_second(_zipkin, "otel"),
+        lambda: _spans_per_second(_zipkin, "official"),
+        kind="value",
+        unit="spans/s",
+    ),
+]

@@ -1,0 +1,138 @@
+"""Zipkin v2 wire encodings of ``ZipkinSpan``: JSON (``application/json``) and protobuf
+(``application/x-protobuf``, zipkin.proto's ``ListOfSpans``, written with otel's own
+protobuf primitives). Pure functions; thread-safe.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json.encoder
+import struct
+from collections.abc import Sequence
+
+from otel.exporter.otlp._proto._wire import length_delimited, string_field, varint
+from otel.exporter.zipkin._translate import Endpoint, ZipkinSpan
+
+_q = json.encoder.encode_basestring  # the C string escaper
+
+
+def endpoint_json(endpoint: Endpoint) -> str:
+    """One ``Endpoint`` as JSON text (absent fields omitted)."""
+    fields = []
+    if endpoint.service_name:
+        fields.append(f'"serviceName":{_q(endpoint.service_name)}')
+    if endpoint.ipv4:
+        fields.append(f'"ipv4":{_q(endpoint.ipv4)}')
+    if endpoint.ipv6:
+        fields.append(f'"ipv6":{_q(endpoint.ipv6)}')
+    if endpoint.port:
+        fields.append(f'"port":{int(endpoint.port)}')
+    return "{" + ",".join(fields) + "}"
+
+
+def span_json(span: ZipkinSpan, local: str | None = None) -> str:
+    """One span as v2 JSON text (absent fields omitted)."""
+    if local is None:
+        local = endpoint_json(span.local_endpoint)
+    text = (
+        f'{{"traceId":"{span.trace_id:032x}","id":"{span.id:016x}","name":{_q(span.name)},'
+        f'"timestamp":{span.timestamp},"duration":{span.duration},"localEndpoint":{local}'
+    )
+    if span.parent_id is not None:
+        text += f',"parentId":"{span.parent_id:016x}"'
+    if span.kind is not None:
+        text += f',"kind":"{span.kind}"'
+    if span.remote_endpoint is not None:
+        text += ',"remoteEndpoint":' + endpoint_json(span.remote_endpoint)
+    if span.annotations:
+        text += (
+            ',"annotations":['
+            + ",".join([f'{{"timestamp":{t},"value":{_q(v)}}}' for t, v in span.annotations])
+            + "]"
+        )
+    if span.tags:
+        text += ',"tags":{' + ",".join([_q(k) + ":" + _q(v) for k, v in span.tags.items()]) + "}"
+    if span.shared:
+        text += ',"shared":true'
+    return text + "}"
+
+
+def encode_json(spans: Sequence[ZipkinSpan]) -> bytes:
+    """A JSON list of v2 spans, UTF-8 (a lone surrogate becomes "?")."""
+    locals_: dict[int, str] = {}
+    texts = []
+    for span in spans:
+        endpoint = span.local_endpoint
+        local = locals_.get(id(endpoint))
+        if local is None:
+            local = locals_[id(endpoint)] = endpoint_json(endpoint)
+        texts.append(span_json(span, local))
+    return ("[" + ",".join(texts) + "]").encode("utf-8", "replace")
+
+
+# ------------------------------------------------------------------ protobuf (zipkin.proto3)
+
+_KIND_NUMBER = {"CLIENT": 1, "SERVER": 2, "PRODUCER": 3, "CONSUMER": 4}
+_pack_fixed64 = struct.Struct("<Q").pack
+_pack_id = struct.Struct(">Q").pack
+
+
+def _endpoint_proto(endpoint: Endpoint) -> bytes:
+    out = b""
+    if endpoint.service_name:
+        out += string_field(b"\x0a", endpoint.service_name)
+    if endpoint.ipv4:
+        out += length_delimited(b"\x12", ipaddress.IPv4Address(endpoint.ipv4).packed)
+    if endpoint.ipv6:
+        out += length_delimited(b"\x1a", ipaddress.IPv6Address(endpoint.ipv6).packed)
+    if endpoint.port:
+        out += b"\x20" + varint(endpoint.port)
+    return out
+
+
+def span_proto(span: ZipkinSpan, local: bytes | None = None) -> bytes:
+    """One ``zipkin.proto3.Span`` message body."""
+    parts = [
+        b"\x0a\x10",
+        span.trace_id.to_bytes(16, "big"),
+    ]
+    if span.parent_id is not None:
+        parts += (b"\x12\x08", _pack_id(span.parent_id))
+    parts += (b"\x1a\x08", _pack_id(span.id))
+    if span.kind is not None:
+        parts += (b"\x20", varint(_KIND_NUMBER[span.kind]))
+    if span.name:
+        parts.append(string_field(b"\x2a", span.name))
+    parts += (
+        b"\x31",
+        _pack_fixed64(span.timestamp),
+        b"\x38",
+        varint(span.duration),
+        length_delimited(
+            b"\x42", local if local is not None else _endpoint_proto(span.local_endpoint)
+        ),
+    )
+    if span.remote_endpoint is not None:
+        parts.append(length_delimited(b"\x4a", _endpoint_proto(span.remote_endpoint)))
+    for timestamp, value in span.annotations:
+        body = b"\x09" + _pack_fixed64(timestamp) + string_field(b"\x12", value)
+        parts.append(length_delimited(b"\x52", body))
+    for key, value in span.tags.items():
+        entry = string_field(b"\x0a", key) + string_field(b"\x12", value)
+        parts.append(length_delimited(b"\x5a", entry))
+    if span.shared:
+        parts.append(b"\x68\x01")
+    return b"".join(parts)
+
+
+def encode_proto(spans: Sequence[ZipkinSpan]) -> bytes:
+    """A ``zipkin.proto3.ListOfSpans`` message."""
+    locals_: dict[int, bytes] = {}
+    out = []
+    for span in spans:
+        endpoint = span.local_endpoint
+        local = locals_.get(id(endpoint))
+        if local is None:
+            local = locals_[id(endpoint)] = _endpoint_proto(endpoint)
+        out.append(length_delimited(b"\x0a", span_proto(span, local)))
+    return b"".join(out)

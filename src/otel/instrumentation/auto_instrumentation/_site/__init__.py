@@ -1,0 +1,1 @@
+"""Only the ``sitecustomize`` that ``otel run`` puts on ``PYTHONPATH`` (a package so it ships)."""

@@ -1,0 +1,203 @@
+"""Configure tracing, metrics and logs from the OTEL_* variables (what ``otel run`` does).
+
+``configure_sdk()`` builds one resource (``OTEL_RESOURCE_ATTRIBUTES``,
+``OTEL_SERVICE_NAME``), a ``TracerProvider`` (sampler from ``OTEL_TRACES_SAMPLER``) with a
+``BatchSpanProcessor`` per ``OTEL_TRACES_EXPORTER`` entry, a ``MeterProvider`` with a
+``PeriodicExportingMetricReader`` per ``OTEL_METRICS_EXPORTER`` entry, a
+``LoggerProvider`` with a ``BatchLogRecordProcessor`` per ``OTEL_LOGS_EXPORTER`` entry,
+sets them as the global providers and, when
+``OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED=true``, attaches a ``LoggingHandler``
+to the root logger. Propagators come from ``OTEL_PROPAGATORS`` through the global
+propagator, which reads it on first use. Exporters default to ``otlp`` (OTLP/HTTP to
+``localhost:4318``, where ``otel view`` listens); ``none`` means no pipeline.
+
+An exporter that cannot be made (module missing, bad name) is reported in one line on
+stderr and skipped; nothing here raises. ``OTEL_SDK_DISABLED=true`` configures nothing.
+
+After ``os.fork()`` the child gets its own ``service.instance.id`` (and ``process.pid``
+when present) in every provider's resource, so prefork servers (gunicorn ``--preload``)
+report each worker as its own instance; the batch processors and the periodic reader
+restart their threads themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import weakref
+from dataclasses import dataclass, field
+from typing import Any
+
+from otel.sdk._configuration._exporters import (
+    ExporterUnavailable,
+    Gate,
+    exporter_class,
+    prometheus_reader,
+)
+
+_DEFAULTS = {"traces": "otlp", "metrics": "otlp", "logs": "otlp"}
+
+
+@dataclass
+class SdkComponents:
+    """What :func:`configure_sdk` made: the providers and every exporter gate."""
+
+    tracer_provider: Any = None
+    meter_provider: Any = None
+    logger_provider: Any = None
+    logging_handler: Any = None
+    gates: list[Gate] = field(default_factory=list)
+
+    def close_gates(self) -> None:
+        """Stop every exporter from sending (what is queued is discarded)."""
+        for gate in self.gates:
+            gate.close()
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"otel: {message}\n")
+
+
+def exporter_names(signal: str) -> list[str]:
+    """The exporter names configured for ``signal`` (``[]`` for ``none``)."""
+    raw = os.environ.get(f"OTEL_{signal.upper()}_EXPORTER")
+    if raw is None or not raw.strip():
+        raw = _DEFAULTS[signal]
+    names = [name.strip().lower() for name in raw.split(",") if name.strip()]
+    return [] if "none" in names else list(dict.fromkeys(names))
+
+
+def _gated(signal: str, name: str, success: Any, components: SdkComponents) -> Gate | None:
+    try:
+        exporter = exporter_class(signal, name)()
+    except ExporterUnavailable as exc:
+        _warn(f"{signal}: {exc}")
+        return None
+    except Exception as exc:
+        _warn(f"{signal}: exporter {name!r} failed to start: {type(exc).__name__}: {exc}")
+        return None
+    gate = Gate(exporter, success)
+    components.gates.append(gate)
+    return gate
+
+
+def _configure_traces(resource: Any, components: SdkComponents) -> None:
+    from otel import trace
+    from otel.sdk.trace import TracerProvider
+    from otel.sdk.trace.export import BatchSpanProcessor, SpanExportResult
+
+    provider = TracerProvider(resource=resource)
+    for name in exporter_names("traces"):
+        gate = _gated("traces", name, SpanExportResult.SUCCESS, components)
+        if gate is not None:
+            provider.add_span_processor(BatchSpanProcessor(gate))  # type: ignore[arg-type]
+    trace.set_tracer_provider(provider)
+    components.tracer_provider = provider
+
+
+def _configure_metrics(resource: Any, components: SdkComponents) -> None:
+    from otel import metrics
+    from otel.sdk.metrics import MeterProvider
+    from otel.sdk.metrics.export import MetricExportResult, PeriodicExportingMetricReader
+
+    readers: list[Any] = []
+    for name in exporter_names("metrics"):
+        if name == "prometheus":
+            try:
+                readers.append(prometheus_reader())
+            except ExporterUnavailable as exc:
+                _warn(f"metrics: {exc}")
+            except Exception as exc:
+                _warn(f"metrics: exporter 'prometheus' failed to start: {exc}")
+            continue
+        gate = _gated("metrics", name, MetricExportResult.SUCCESS, components)
+        if gate is not None:
+            readers.append(PeriodicExportingMetricReader(gate))  # type: ignore[arg-type]
+    provider = MeterProvider(resource=resource, metric_readers=readers)
+    metrics.set_meter_provider(provider)
+    components.meter_provider = provider
+
+
+def _configure_logs(resource: Any, components: SdkComponents) -> None:
+    from otel import _logs
+    from otel.sdk.logs import LoggerProvider, LoggingHandler
+    from otel.sdk.logs.export import BatchLogRecordProcessor, LogExportResult
+
+    provider = LoggerProvider(resource=resource)
+    for name in exporter_names("logs"):
+        gate = _gated("logs", name, LogExportResult.SUCCESS, components)
+        if gate is not None:
+            provider.add_log_record_processor(BatchLogRecordProcessor(gate))  # type: ignore[arg-type]
+    _logs.set_logger_provider(provider)
+    components.logger_provider = provider
+    enabled = os.environ.get("OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED", "")
+    if enabled.strip().lower() == "true":
+        handler = LoggingHandler(logger_provider=provider)
+        logging.getLogger().addHandler(handler)  # the root logger's level is the app's
+        components.logging_handler = handler
+
+
+def _refresh_resources_after_fork(components: SdkComponents) -> None:
+    """In a forked child: a new ``service.instance.id`` (and ``process.pid``) everywhere."""
+    from otel.sdk.resources import Resource
+    from otel.sdk.resources._resource import _instance_id
+
+    for provider in (
+        components.tracer_provider,
+        components.meter_provider,
+        components.logger_provider,
+    ):
+        old = getattr(provider, "_resource", None)
+        if old is None:
+            continue
+        updates: dict[str, Any] = {}
+        if "service.instance.id" in old.attributes:
+            updates["service.instance.id"] = _instance_id()
+        if "process.pid" in old.attributes:
+            updates["process.pid"] = os.getpid()
+            if "process.parent_pid" in old.attributes:
+                updates["process.parent_pid"] = os.getppid()
+        if not updates:
+            continue
+        new = old.merge(Resource(updates))
+        provider._resource = new
+        # Tracers and loggers handed out before the fork hold the resource too.
+        for tracer in list(getattr(provider, "_tracers", {}).values()):
+            if getattr(tracer, "resource", None) is old:
+                tracer.resource = new
+        for logger in list(getattr(provider, "_loggers", {}).values()):
+            if getattr(logger, "_resource", None) is old:
+                logger._resource = new
+
+
+def configure_sdk() -> SdkComponents:
+    """Build and set the global providers from the environment; never raises."""
+    components = SdkComponents()
+    if os.environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+        return components
+    try:
+        from otel.sdk.resources import Resource
+
+        resource = Resource.create()
+    except Exception as exc:
+        _warn(f"resource detection failed: {exc}")
+        return components
+    for configure in (_configure_traces, _configure_metrics, _configure_logs):
+        try:
+            configure(resource, components)
+        except Exception as exc:
+            _warn(f"{configure.__name__[11:]}: configuration failed: {type(exc).__name__}: {exc}")
+    if hasattr(os, "register_at_fork"):
+        ref = weakref.ref(components)
+
+        def after_fork_in_child() -> None:
+            alive = ref()
+            if alive is not None:
+                try:
+                    _refresh_resources_after_fork(alive)
+                except Exception:  # pragma: no cover - never break the child
+                    pass
+
+        os.register_at_fork(after_in_child=after_fork_in_child)
+    return components

@@ -1,0 +1,421 @@
+"""SDK self-observability: the semantic conventions' ``otel.sdk.*`` metrics.
+
+Every SDK component that queues or exports telemetry registers a :class:`Component` here
+(a batch processor, an exporter, a provider). Its numbers are plain counters the component
+keeps anyway (queue length, drops, items handed to the exporter, export outcomes), read
+only when someone asks: :func:`read` from Python at any time, or a meter provider's
+collection when the component was built with ``meter_provider=`` and
+``OTEL_PYTHON_SDK_INTERNAL_METRICS_ENABLED=true`` (the official switch; off by default).
+
+Counting spans and log records as they start and end (``otel.sdk.span.live``,
+``.started``, ``.ended``, ``otel.sdk.log.created``) needs a hook on the request path, so
+it exists only while the switch is on: the provider then adds one counting processor; with
+the switch off nothing on the request path changes.
+
+Thread-safety: counters are ints updated by one writer (the worker thread, or under the
+component's own lock); readers see a value at most one update old. Nothing here raises
+into the component: a failing read is logged once and skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from _thread import allocate_lock  # threading.Lock, without importing threading
+from _weakref import ref as weak_ref  # weakref.ref, without importing weakref
+from collections.abc import Callable, Iterable
+
+from otel._log import get_logger
+from otel._once import report_once
+
+__all__ = [
+    "ENABLED_ENV",
+    "METRICS",
+    "Component",
+    "ExportCounts",
+    "enabled",
+    "read",
+    "register",
+]
+
+_logger = get_logger("otel.sdk.self_metrics")
+
+ENABLED_ENV = "OTEL_PYTHON_SDK_INTERNAL_METRICS_ENABLED"
+SCOPE_NAME = "otel.sdk"
+
+COMPONENT_TYPE = "otel.component.type"
+COMPONENT_NAME = "otel.component.name"
+ERROR_TYPE = "error.type"
+SAMPLING_RESULT = "otel.span.sampling_result"
+
+_COUNTER, _UPDOWN = "counter", "updowncounter"
+
+# name -> (instrument kind, unit, description): semantic conventions, "otel" namespace
+METRICS: dict[str, tuple[str, str, str]] = {
+    "otel.sdk.span.live": (_UPDOWN, "{span}", "Spans started and not yet ended"),
+    "otel.sdk.span.started": (_COUNTER, "{span}", "Spans started (recording ones)"),
+    "otel.sdk.span.ended": (_COUNTER, "{span}", "Spans ended"),
+    "otel.sdk.processor.span.queue.size": (_UPDOWN, "{span}", "Spans in the processor queue"),
+    "otel.sdk.processor.span.queue.capacity": (_UPDOWN, "{span}", "Capacity of the queue"),
+    "otel.sdk.processor.span.processed": (
+        _COUNTER,
+        "{span}",
+        "Spans handled by the processor (error.type set when dropped or not exported)",
+    ),
+    "otel.sdk.exporter.span.inflight": (_UPDOWN, "{span}", "Spans being exported now"),
+    "otel.sdk.exporter.span.exported": (
+        _COUNTER,
+        "{span}",
+        "Spans the exporter finished with (error.type set on failure)",
+    ),
+    "otel.sdk.log.created": (_COUNTER, "{log_record}", "Log records emitted"),
+    "otel.sdk.processor.log.queue.size": (_UPDOWN, "{log_record}", "Records in the queue"),
+    "otel.sdk.processor.log.queue.capacity": (_UPDOWN, "{log_record}", "Capacity of the queue"),
+    "otel.sdk.processor.log.processed": (
+        _COUNTER,
+        "{log_record}",
+        "Log records handled by the processor (error.type set when dropped or not exported)",
+    ),
+    "otel.sdk.exporter.log.inflight": (_UPDOWN, "{log_record}", "Records being exported now"),
+    "otel.sdk.exporter.log.exported": (
+        _COUNTER,
+        "{log_record}",
+        "Log records the exporter finished with (error.type set on failure)",
+    ),
+    "otel.sdk.exporter.metric_data_point.inflight": (
+        _UPDOWN,
+        "{data_point}",
+        "Metric data points being exported now",
+    ),
+    "otel.sdk.exporter.metric_data_point.exported": (
+        _COUNTER,
+        "{data_point}",
+        "Metric data points the exporter finished with (error.type set on failure)",
+    ),
+}
+
+# what a component reports: (metric name, extra attributes, value)
+Point = tuple[str, dict[str, str], int]
+
+
+def enabled() -> bool:
+    """True when ``OTEL_PYTHON_SDK_INTERNAL_METRICS_ENABLED`` is ``true`` (read now)."""
+    return os.environ.get(ENABLED_ENV, "").strip().lower() == "true"
+
+
+class Component:
+    """One SDK component's identity (type, ``type/N`` name) and how to read its counters."""
+
+    __slots__ = ("__weakref__", "_read", "name", "type")
+
+    def __init__(self, component_type: str, name: str, read: Callable[[], Iterable[Point]]):
+        self.type = component_type
+        self.name = name
+        self._read = read
+
+    def points(self) -> list[tuple[str, dict[str, str], int]]:
+        """``(metric name, attributes, value)`` for every number this component has now."""
+        try:
+            found = list(self._read())
+        except Exception:
+            report_once(_logger, ("self_metrics.read", self.type), "Reading %s failed", self.name)
+            return []
+        base = {COMPONENT_TYPE: self.type, COMPONENT_NAME: self.name} if self.type else {}
+        return [(name, {**base, **extra}, value) for name, extra, value in found]
+
+
+_lock = allocate_lock()
+_components: list[weak_ref[Component]] = []
+_type_counts: dict[str, int] = {}
+# meter providers reporting self-metrics: (weak provider, weak components bound to it)
+_bound: list[tuple[weak_ref[object], list[weak_ref[Component]]]] = []
+
+
+def _bound_to(meter_provider: object) -> list[weak_ref[Component]] | None:
+    for provider_ref, refs in _bound:
+        if provider_ref() is meter_provider:
+            return refs
+    return None
+
+
+def register(
+    component_type: str,
+    read: Callable[[], Iterable[Point]],
+    meter_provider: object = None,
+) -> Component:
+    """Register a component; also report it through ``meter_provider`` when the switch is on.
+
+    The caller keeps the returned Component alive (as an attribute); once it is garbage,
+    it disappears from :func:`read` and from the exported metrics. Never raises.
+    """
+    with _lock:
+        number = _type_counts.get(component_type, 0)
+        _type_counts[component_type] = number + 1
+        component = Component(component_type, f"{component_type}/{number}", read)
+        _components.append(weak_ref(component))
+        if len(_components) > 64:
+            _components[:] = [ref for ref in _components if ref() is not None]
+    if meter_provider is not None and enabled():
+        try:
+            _bind(component, meter_provider)
+        except Exception:
+            _logger.exception("SDK self-metrics could not be set up on %r", meter_provider)
+    return component
+
+
+def _bind(component: Component, meter_provider: object) -> None:
+    provider_ref = weak_ref(meter_provider)
+    with _lock:
+        bound = _bound_to(meter_provider)
+        first = bound is None
+        if bound is None:
+            bound = []
+            _bound[:] = [entry for entry in _bound if entry[0]() is not None]
+            _bound.append((provider_ref, bound))
+        bound.append(weak_ref(component))
+    if not first:
+        return
+    meter = meter_provider.get_meter(SCOPE_NAME)  # type: ignore[attr-defined]
+    for name, (kind, unit, description) in METRICS.items():
+        create = (
+            meter.create_observable_counter
+            if kind == _COUNTER
+            else meter.create_observable_up_down_counter
+        )
+        create(name, callbacks=[_observer(provider_ref, name)], unit=unit, description=description)
+
+
+def _observer(provider_ref: weak_ref[object], name: str) -> Callable[[object], list[object]]:
+    from otel.metrics import Observation
+
+    def observe(_options: object) -> list[object]:
+        provider = provider_ref()
+        if provider is None:
+            return []
+        with _lock:
+            refs = list(_bound_to(provider) or ())
+        return [Observation(value, attributes) for attributes, value in _sum(refs, name)]
+
+    return observe
+
+
+def _sum(
+    refs: Iterable[weak_ref[Component]], only: str | None = None
+) -> list[tuple[dict[str, str], int]]:
+    totals: dict[tuple[str, tuple[tuple[str, str], ...]], int] = {}
+    for ref in refs:
+        component = ref()
+        if component is None:
+            continue
+        for name, attributes, value in component.points():
+            if only is not None and name != only:
+                continue
+            key = (name, tuple(sorted(attributes.items())))
+            totals[key] = totals.get(key, 0) + value
+    return [(dict(attrs), value) for (_, attrs), value in totals.items()]
+
+
+def read() -> dict[str, list[tuple[dict[str, str], int]]]:
+    """Every live component's numbers now: ``{metric name: [(attributes, value), ...]}``.
+
+    Needs no meter provider and no switch (span/log start counts need the switch).
+    """
+    with _lock:
+        refs = list(_components)
+    result: dict[str, list[tuple[dict[str, str], int]]] = {}
+    for name in METRICS:
+        points = _sum(refs, name)
+        if points:
+            result[name] = points
+    return result
+
+
+class ExportCounts:
+    """Inflight and finished counts of one exporter (``otel.sdk.exporter.<signal>.*``).
+
+    ``start(n)`` before sending ``n`` items, ``done(n, error_type)`` after (``None`` on
+    success). Called from the exporting thread only; cheap enough for every batch.
+    """
+
+    __slots__ = ("_failed", "_inflight", "_item", "_ok", "component")
+
+    def __init__(
+        self, component_type: str, signal_item: str, meter_provider: object = None
+    ) -> None:
+        self._item = signal_item  # "span", "log", "metric_data_point"
+        self._inflight = 0
+        self._ok = 0
+        self._failed: dict[str, int] = {}
+        self.component = register(component_type, self._points, meter_provider)
+
+    def start(self, count: int) -> None:
+        self._inflight += count
+
+    def done(self, count: int, error_type: str | None = None) -> None:
+        self._inflight -= count
+        if error_type is None:
+            self._ok += count
+        else:
+            self._failed[error_type] = self._failed.get(error_type, 0) + count
+
+    def _points(self) -> list[Point]:
+        prefix = f"otel.sdk.exporter.{self._item}"
+        points: list[Point] = [
+            (f"{prefix}.inflight", {}, self._inflight),
+            (f"{prefix}.exported", {}, self._ok),
+        ]
+        points.extend(
+            (f"{prefix}.exported", {ERROR_TYPE: error}, n) for error, n in self._failed.items()
+        )
+        return points
+
+
+class ProcessorCounts:
+    """Counts of one span or log processor (``otel.sdk.processor.<signal>.*``).
+
+    ``queue`` is the processor's ``BatchWorker`` (None for a synchronous processor): its
+    length, capacity and drop count are read from it at collection time.
+    """
+
+    __slots__ = ("_failed", "_item", "_ok", "_queue", "component")
+
+    def __init__(
+        self, component_type: str, signal_item: str, queue: object, meter_provider: object
+    ) -> None:
+        self._item = signal_item  # "span" or "log"
+        self._queue = queue
+        self._ok = 0
+        self._failed = 0
+        self.component = register(component_type, self._points, meter_provider)
+
+    def done(self, count: int, ok: bool) -> None:
+        """``count`` items went to the exporter; ``ok`` is what it answered."""
+        if ok:
+            self._ok += count
+        else:
+            self._failed += count
+
+    def _points(self) -> list[Point]:
+        prefix = f"otel.sdk.processor.{self._item}"
+        points: list[Point] = [(f"{prefix}.processed", {}, self._ok)]
+        if self._failed:
+            points.append((f"{prefix}.processed", {ERROR_TYPE: "export_failed"}, self._failed))
+        queue = self._queue
+        if queue is not None:
+            points.append((f"{prefix}.queue.size", {}, queue.queue_size))  # type: ignore[attr-defined]
+            points.append((f"{prefix}.queue.capacity", {}, queue.max_queue_size))  # type: ignore[attr-defined]
+            dropped = queue.dropped  # type: ignore[attr-defined]
+            if dropped:
+                points.append((f"{prefix}.processed", {ERROR_TYPE: "queue_full"}, dropped))
+        return points
+
+
+def processor_counts(
+    component_type: str, signal_item: str, queue: object = None, meter_provider: object = None
+) -> ProcessorCounts:
+    """The counts object a processor keeps (one line in its constructor)."""
+    return ProcessorCounts(component_type, signal_item, queue, meter_provider)
+
+
+class LiveCounts:
+    """Started/ended counts of spans or log records; exists only while the switch is on.
+
+    A provider adds :meth:`span_processor` / :meth:`log_processor` to its pipeline, so
+    with the switch off the request path has no extra call at all.
+    """
+
+    __slots__ = ("_ended", "_lock", "_started", "component", "signal")
+
+    def __init__(self, signal: str, meter_provider: object) -> None:
+        self.signal = signal  # "span" or "log"
+        self._started = [0, 0]  # [record only, record and sample]
+        self._ended = [0, 0]
+        self._lock = allocate_lock()  # exact counts from many threads (switch on only)
+        self.component = register("", self._points, meter_provider)
+
+    def _points(self) -> list[Point]:
+        if self.signal == "log":
+            return [("otel.sdk.log.created", {}, self._started[1])]
+        points: list[Point] = []
+        for index, result in enumerate(("RECORD_ONLY", "RECORD_AND_SAMPLE")):
+            started, ended = self._started[index], self._ended[index]
+            if started or ended:
+                attrs = {SAMPLING_RESULT: result}
+                points.append(("otel.sdk.span.started", attrs, started))
+                points.append(("otel.sdk.span.ended", attrs, ended))
+                points.append(("otel.sdk.span.live", attrs, started - ended))
+        return points
+
+    def started(self, sampled: bool) -> None:
+        with self._lock:
+            self._started[sampled] += 1
+
+    def ended(self, sampled: bool) -> None:
+        with self._lock:
+            self._ended[sampled] += 1
+
+
+def live_span_processor(meter_provider: object) -> object:
+    """A span processor counting recording spans as they start and end (switch on only)."""
+    from otel.sdk.trace._processor import SpanProcessor
+
+    counts = LiveCounts("span", meter_provider)
+
+    class LiveSpans(SpanProcessor):
+        self_metrics = counts
+
+        def on_start(self, span: object, parent_context: object = None) -> None:
+            counts.started(bool(span._context[3] & 1))  # type: ignore[attr-defined]
+
+        def on_end(self, span: object) -> None:
+            counts.ended(bool(span._context[3] & 1))  # type: ignore[attr-defined]
+
+    return LiveSpans()
+
+
+def created_log_processor(meter_provider: object) -> object:
+    """A log record processor counting emitted records (switch on only)."""
+    from otel.sdk.logs._provider import LogRecordProcessor
+
+    counts = LiveCounts("log", meter_provider)
+
+    class CreatedLogs(LogRecordProcessor):
+        self_metrics = counts
+
+        def on_emit(self, log_data: object) -> None:
+            counts.started(True)
+
+        def shutdown(self) -> None:
+            pass
+
+        def force_flush(self, timeout_millis: int = 30000) -> bool:
+            return True
+
+    return CreatedLogs()
+
+
+_SIGNAL_ITEMS = {"traces": "span", "logs": "log", "metrics": "metric_data_point"}
+_ITEM_KINDS = {"span": "span", "log": "log", "metric_data_point": "metric"}
+
+
+def exporter_counts(signal: str, transport: str, meter_provider: object = None) -> ExportCounts:
+    """The counts an exporter keeps: ``signal`` is traces/logs/metrics, ``transport`` e.g.
+    ``http``, ``http_json`` or ``grpc`` (component type ``otlp_<transport>_<kind>_exporter``).
+    """
+    item = _SIGNAL_ITEMS.get(signal, signal)
+    kind = _ITEM_KINDS.get(item, item)
+    return ExportCounts(f"otlp_{transport}_{kind}_exporter", item, meter_provider)
+
+
+class NoExportCounts:
+    """Stands in for :class:`ExportCounts` before an exporter has made its own."""
+
+    __slots__ = ()
+
+    def start(self, count: int) -> None:
+        pass
+
+    def done(self, count: int, error_type: str | None = None) -> None:
+        pass
+
+
+NO_EXPORT_COUNTS = NoExportCounts()

@@ -1,0 +1,1 @@
+"""Stable metric names (official: ``opentelemetry.semconv.metrics``)."""

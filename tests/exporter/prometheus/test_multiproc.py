@@ -1,0 +1,141 @@
+"""Prefork mode: processes sharing OTEL_PYTHON_PROMETHEUS_MULTIPROC_DIR show one total."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse_om
+
+from otel.exporter.prometheus import CollectorRegistry, PrometheusMetricReader
+from otel.sdk.metrics import MeterProvider
+from otel.testing._wait import wait_child
+
+pytestmark = pytest.mark.skipif(
+    not hasattr(os, "fork") or sys.platform == "darwin", reason="needs fork"
+)
+
+
+class App:
+    """A registry, a reader and instruments, as a prefork app module would build them."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        reader = PrometheusMetricReader(registry=self.registry)
+        self.provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+        meter = self.provider.get_meter("app")
+        self.counter = meter.create_counter("jobs", description="Jobs")
+        self.histogram = meter.create_histogram("took", unit="s", description="Took")
+        self.updown = meter.create_up_down_counter("inflight", description="In flight")
+        self.gauge = meter.create_gauge("level", description="Level")
+
+    def work(self, jobs: int, level: float) -> None:
+        self.counter.add(jobs)
+        self.histogram.record(0.5)
+        self.updown.add(1)
+        self.gauge.set(level)
+
+    def scrape(self) -> dict[str, list[tuple[dict[str, str], float]]]:
+        text = self.registry.generate_latest(True).decode()
+        return {
+            family.name: [
+                (s.labels, s.value) for s in family.samples if not s.name.endswith("_created")
+            ]
+            for family in parse_om(text)
+        }
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[App]:
+    monkeypatch.setenv("OTEL_PYTHON_PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    monkeypatch.setenv("OTEL_PYTHON_PROMETHEUS_MULTIPROC_INTERVAL_MILLIS", "50")
+    app = App()
+    yield app
+    app.provider.shutdown()
+
+
+def _fork(work: object, stay_alive: float = 0.0) -> tuple[int, int]:
+    """Fork a worker that runs ``work`` then waits ``stay_alive`` s; return pid and pipe."""
+    read_fd, write_fd = os.pipe()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads (3.12+)
+        pid = os.fork()
+    if pid == 0:  # child
+        try:
+            os.close(read_fd)
+            work()  # type: ignore[operator]
+            time.sleep(0.3)  # at least one periodic snapshot
+            os.write(write_fd, b"ok")
+            time.sleep(stay_alive)
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    assert os.read(read_fd, 2) == b"ok"
+    os.close(read_fd)
+    return pid, read_fd
+
+
+def _value(samples: list[tuple[dict[str, str], float]], **labels: str) -> list[float]:
+    return [v for got, v in samples if all(got.get(k) == w for k, w in labels.items())]
+
+
+def test_counters_histograms_and_sums_of_live_workers_add_up(app: App) -> None:
+    pid, _ = _fork(lambda: app.work(5, 7.0), stay_alive=5)
+    try:
+        app.work(2, 3.0)
+        samples = app.scrape()
+        assert _value(samples["jobs"]) == [7]
+        assert sum(_value(samples["took_seconds"], le="+Inf")) == 2
+        assert _value(samples["inflight"]) == [2]
+        levels = {labels["pid"]: value for labels, value in samples["level"]}
+        assert levels == {str(os.getpid()): 3.0, str(pid): 7.0}
+    finally:
+        os.kill(pid, 9)
+        wait_child(pid, 10)
+
+
+def test_a_dead_workers_counts_stay_and_its_gauges_go(app: App, tmp_path: Path) -> None:
+    pid, _ = _fork(lambda: app.work(5, 7.0))
+    assert wait_child(pid, 10) is not None
+    app.work(1, 1.0)
+    for _ in range(2):  # the second scrape reads the archive, not the dead file
+        samples = app.scrape()
+        assert _value(samples["jobs"]) == [6]
+        assert [labels["pid"] for labels, _ in samples["level"]] == [str(os.getpid())]
+    assert (tmp_path / "archive.json").exists()
+    assert not [n for n in os.listdir(tmp_path) if n.startswith(f"{pid}-")]
+
+
+def test_a_worker_exiting_normally_writes_its_last_snapshot(app: App) -> None:
+    app.registry._at_exit()  # what atexit runs
+    text = Path(app.registry._multiproc.path).read_text()  # type: ignore[union-attr]
+    assert json.loads(text)[0][0] in ("jobs", "target")
+
+
+def test_recording_touches_no_file(app: App, tmp_path: Path) -> None:
+    time.sleep(0.2)
+    before = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
+    app.registry._stop.set()  # no periodic snapshot during the check
+    time.sleep(0.1)
+    before = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
+    for _ in range(1000):
+        app.work(1, 1.0)
+    after = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
+    assert before == after
+
+
+def test_a_missing_directory_is_logged_and_each_process_serves_itself(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("OTEL_PYTHON_PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "missing"))
+    registry = CollectorRegistry()
+    reader = PrometheusMetricReader(registry=registry)
+    assert "is not a directory" in caplog.text
+    assert registry._multiproc is None
+    reader.shutdown()
