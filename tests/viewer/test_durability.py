@@ -63,14 +63,15 @@ def test_every_acknowledged_span_survives_kill_9(tmp_path: Path) -> None:
             n += 1
             trace_id = n.to_bytes(16, "big")
             body = trace_request(trace_id=trace_id).SerializeToString()
+            conn = http.client.HTTPConnection("127.0.0.1", http_port, timeout=5)
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", http_port, timeout=5)
                 conn.request("POST", "/v1/traces", body, {"Content-Type": "application/x-protobuf"})
                 if conn.getresponse().status == 200:
                     acknowledged.append(trace_id.hex())
-                conn.close()
             except OSError:
                 return
+            finally:
+                conn.close()
 
     thread = threading.Thread(target=sender)
     thread.start()
