@@ -20,16 +20,20 @@ def test_full_writer_queue_raises_store_busy_at_once(
     monkeypatch.setattr(_sqlite, "_MAX_QUEUED_REQUESTS", 2)
     store = _sqlite.SQLiteStore(str(tmp_path / "v.db"))
     release = threading.Event()
+    entered = threading.Event()
     original = store._commit
 
     def slow_commit(conn, batch):  # type: ignore[no-untyped-def]
+        entered.set()
         release.wait(10)
         original(conn, batch)
 
     monkeypatch.setattr(store, "_commit", slow_commit)
     spans = decode_trace_request(trace_request().SerializeToString()).items
     waiting = [threading.Thread(target=store.ingest, kwargs={"spans": spans}) for _ in range(3)]
-    for t in waiting:  # one is taken by the writer (blocked), two fill the queue
+    waiting[0].start()  # the writer takes it and blocks in its commit
+    assert entered.wait(10)
+    for t in waiting[1:]:  # these two fill the queue
         t.start()
     try:
         from otel.testing._wait import wait_until
