@@ -134,3 +134,42 @@ def test_retention_by_size_deletes_the_oldest_first(tmp_path: Path) -> None:
         assert store.get_trace(b"\x01" * 16) == []
     finally:
         store.close()
+
+
+def test_retention_by_size_also_trims_a_store_of_logs_only(tmp_path: Path) -> None:
+    from viewer_protos import logs_request
+
+    from otel.exporter.otlp._proto._decode_request import decode_logs_request
+
+    store = SQLiteStore(str(tmp_path / "v.db"), Retention(max_age_seconds=1e9, max_bytes=1))
+    try:
+        old = decode_logs_request(
+            logs_request(time_ns=time.time_ns() - 3600 * 10**9).SerializeToString()
+        )
+        store.ingest(logs=old.items)
+        store.retain_now(store._connect(), max_chunks=1)
+        from otel.viewer._store._interface import LogQuery
+
+        assert store.find_logs(LogQuery()) == []
+    finally:
+        store.close()
+
+
+def test_attribute_rows_of_deleted_spans_are_purged(tmp_path: Path) -> None:
+    from otel.viewer._store._schema import ATTR_PURGE_SLICES
+
+    store = SQLiteStore(str(tmp_path / "v.db"), Retention(max_age_seconds=3600, max_bytes=1 << 40))
+    try:
+        _old_and_new(store, time.time_ns() - 2 * 3600 * 10**9)
+        conn = store._connect()
+        before = conn.execute("SELECT count(*) FROM span_attrs").fetchone()[0]
+        store.retain_now(conn)
+        store._purge_attrs(conn, ATTR_PURGE_SLICES)
+        after = conn.execute("SELECT count(*) FROM span_attrs").fetchone()[0]
+        assert after < before
+        live = conn.execute("SELECT min(id) FROM spans").fetchone()[0]
+        assert conn.execute(
+            "SELECT count(*) FROM span_attrs WHERE span < ?", (live,)
+        ).fetchone() == (0,)
+    finally:
+        store.close()

@@ -47,6 +47,7 @@ _MAX_QUEUED_REQUESTS = 256
 _MAX_BATCH_ROWS = 20_000
 _RETENTION_INTERVAL_S = 10.0
 _RETENTION_CHUNK = 5_000
+_PURGE_SLICES_PER_CALL = 8
 
 
 class _Waiter:
@@ -369,27 +370,39 @@ class SQLiteStore(SQLiteReader):
         cutoff = time.time_ns() - int(self._retention.max_age_seconds * 1e9)
         deleted = 0
         for _ in range(max_chunks):
-            n = self._delete_before(conn, cutoff)
+            n, total = self._delete_before(conn, cutoff)
             deleted += n
-            if n < _RETENTION_CHUNK:
+            if total < _RETENTION_CHUNK:
                 break
-        if deleted:
-            self._purge_attrs(conn, ATTR_PURGE_SLICES if max_chunks > 1 else 1)
         for _ in range(max_chunks):
             if self.size_bytes(conn) <= self._retention.max_bytes:
                 break
+            oldest = self._oldest_chunk_end(conn)
+            if oldest is None:
+                break
+            n, total = self._delete_before(conn, oldest)
+            deleted += n
+            if total == 0:
+                break
+        # a few slices per call: a full sweep of the attribute rows every ~5 minutes, each
+        # slice a short range scan, so the writer is never held for long
+        self._purge_attrs(conn, _PURGE_SLICES_PER_CALL)
+        return deleted
+
+    def _oldest_chunk_end(self, conn: sqlite3.Connection) -> int | None:
+        """A time before which about one chunk of the oldest data lies (spans, logs or
+        metric points, whichever is oldest), or None when the store is empty."""
+        ends = []
+        for table, column in (("spans", "start"), ("logs", "time"), ("metric_points", "time")):
             row = conn.execute(
-                "SELECT start FROM spans ORDER BY start LIMIT 1 OFFSET ?", (_RETENTION_CHUNK,)
+                f"SELECT {column} FROM {table} ORDER BY {column} LIMIT 1 OFFSET ?",
+                (_RETENTION_CHUNK,),
             ).fetchone()
             if row is None:
-                row = conn.execute("SELECT max(start) + 1 FROM spans").fetchone()
-            if row is None or row[0] is None:
-                break
-            n = self._delete_before(conn, int(row[0]))
-            deleted += n
-            if n == 0:
-                break
-        return deleted
+                row = conn.execute(f"SELECT max({column}) + 1 FROM {table}").fetchone()
+            if row is not None and row[0] is not None:
+                ends.append(int(row[0]))
+        return min(ends) if ends else None
 
     def _purge_attrs(self, conn: sqlite3.Connection, slices: int) -> None:
         """Drop ``span_attrs`` rows of spans older than the oldest live one, ``slices`` slices
@@ -412,7 +425,8 @@ class SQLiteStore(SQLiteReader):
                 conn.execute("ROLLBACK")
                 raise
 
-    def _delete_before(self, conn: sqlite3.Connection, cutoff: int) -> int:
+    def _delete_before(self, conn: sqlite3.Connection, cutoff: int) -> tuple[int, int]:
+        """Delete one chunk of data older than ``cutoff``: (spans deleted, rows deleted)."""
         conn.execute("BEGIN IMMEDIATE")
         try:
             ids = [
@@ -423,21 +437,22 @@ class SQLiteStore(SQLiteReader):
                 )
             ]
             conn.executemany("DELETE FROM spans WHERE id = ?", [(i,) for i in ids])
-            conn.execute("DELETE FROM traces WHERE end < ?", (cutoff,))
-            conn.execute(
+            total = len(ids)
+            total += conn.execute("DELETE FROM traces WHERE end < ?", (cutoff,)).rowcount
+            total += conn.execute(
                 "DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE time < ? LIMIT ?)",
                 (cutoff, _RETENTION_CHUNK),
-            )
-            conn.execute(
+            ).rowcount
+            total += conn.execute(
                 "DELETE FROM metric_points WHERE id IN"
                 " (SELECT id FROM metric_points WHERE time < ? LIMIT ?)",
                 (cutoff, _RETENTION_CHUNK),
-            )
+            ).rowcount
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        return len(ids)
+        return len(ids), total
 
     def size_bytes(self, conn: sqlite3.Connection | None = None) -> int:
         """Bytes in use by the database (free pages not counted)."""
