@@ -173,3 +173,32 @@ def test_attribute_rows_of_deleted_spans_are_purged(tmp_path: Path) -> None:
         ).fetchone() == (0,)
     finally:
         store.close()
+
+
+def test_a_database_of_another_schema_version_is_refused_untouched(tmp_path: Path) -> None:
+    from otel.viewer._store._interface import StoreError
+
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE spans (id INTEGER PRIMARY KEY, key TEXT)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="another version"):
+        SQLiteStore(str(path))
+    conn = sqlite3.connect(path)
+    assert [r[1] for r in conn.execute("PRAGMA table_info(spans)")] == ["id", "key"]
+    conn.close()
+
+
+def test_reopening_a_database_keeps_its_data(tmp_path: Path) -> None:
+    from otel.exporter.otlp._proto._decode_request import decode_trace_request
+
+    path = str(tmp_path / "v.sqlite3")
+    store = SQLiteStore(path)
+    store.ingest(spans=decode_trace_request(trace_request().SerializeToString()).items)
+    store.close()
+    store = SQLiteStore(path)
+    try:
+        assert len(store.get_trace(bytes(range(1, 17)))) == 2
+    finally:
+        store.close()

@@ -37,6 +37,7 @@ from otel.viewer._store._schema import (
     ATTR_PURGE_SLICES,
     MAX_INDEXED_ATTRIBUTES,
     SCHEMA,
+    SCHEMA_VERSION,
     attr_hash,
 )
 from otel.viewer._store._sqlite_query import SQLiteReader
@@ -74,8 +75,11 @@ class SQLiteStore(SQLiteReader):
         self._listeners: list[TraceListener] = []
         self._closed = False
         self._writer_conn = self._connect()
-        with self._writer_conn:
-            self._writer_conn.executescript(SCHEMA)
+        try:
+            self._create_schema(self._writer_conn)
+        except BaseException:
+            self._writer_conn.close()
+            raise
         self._resource_ids: dict[str, int] = {}
         self._scope_ids: dict[str, int] = {}
         self._hashes: dict[tuple[str, str], int] = {}
@@ -86,6 +90,21 @@ class SQLiteStore(SQLiteReader):
         self._last_retention = 0.0
         self._thread = threading.Thread(target=self._run, name="otel-view-writer", daemon=True)
         self._thread.start()
+
+    def _create_schema(self, conn: sqlite3.Connection) -> None:
+        """Create the tables, or check that an existing file has this version's schema (an
+        older one raises ``StoreError`` saying so; nothing is changed in it)."""
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        has_tables = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'spans'"
+        ).fetchone()[0]
+        if has_tables and version != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self._path} was written by another version of otel view (schema"
+                f" {version}, this one reads {SCHEMA_VERSION}): move it away or pass another --db"
+            )
+        conn.executescript(SCHEMA)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)
