@@ -101,3 +101,14 @@ if [ ! -f "$dstamp" ] || [ benchmarks/requirements-official-dbapi.txt -nt "$dsta
   "$dbapi/bin/python" -m pip install -q --disable-pip-version-check -r benchmarks/requirements-official-dbapi.txt
   touch "$dstamp"
 fi
+
+# The official OpenTelemetry JavaScript SDK: a test peer of `otel view` (tests/viewer), installed
+# from its pinned lock file into tests/peers/js/node_modules when Node.js is on the machine.
+if command -v npm >/dev/null 2>&1; then
+  jsstamp=tests/peers/js/node_modules/.installed
+  if [ ! -f "$jsstamp" ] || [ tests/peers/js/package-lock.json -nt "$jsstamp" ]; then
+    echo "setup: installing the official OpenTelemetry JS SDK into tests/peers/js (viewer test peer)"
+    (cd tests/peers/js && npm ci --no-audit --no-fund --silent)
+    touch "$jsstamp"
+  fi
+fi

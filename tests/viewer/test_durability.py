@@ -63,14 +63,15 @@ def test_every_acknowledged_span_survives_kill_9(tmp_path: Path) -> None:
             n += 1
             trace_id = n.to_bytes(16, "big")
             body = trace_request(trace_id=trace_id).SerializeToString()
+            conn = http.client.HTTPConnection("127.0.0.1", http_port, timeout=5)
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", http_port, timeout=5)
                 conn.request("POST", "/v1/traces", body, {"Content-Type": "application/x-protobuf"})
                 if conn.getresponse().status == 200:
                     acknowledged.append(trace_id.hex())
-                conn.close()
             except OSError:
                 return
+            finally:
+                conn.close()
 
     thread = threading.Thread(target=sender)
     thread.start()
@@ -131,5 +132,73 @@ def test_retention_by_size_deletes_the_oldest_first(tmp_path: Path) -> None:
         _old_and_new(store, time.time_ns() - 3600 * 10**9)
         store.retain_now(store._connect(), max_chunks=1)
         assert store.get_trace(b"\x01" * 16) == []
+    finally:
+        store.close()
+
+
+def test_retention_by_size_also_trims_a_store_of_logs_only(tmp_path: Path) -> None:
+    from viewer_protos import logs_request
+
+    from otel.exporter.otlp._proto._decode_request import decode_logs_request
+
+    store = SQLiteStore(str(tmp_path / "v.db"), Retention(max_age_seconds=1e9, max_bytes=1))
+    try:
+        old = decode_logs_request(
+            logs_request(time_ns=time.time_ns() - 3600 * 10**9).SerializeToString()
+        )
+        store.ingest(logs=old.items)
+        store.retain_now(store._connect(), max_chunks=1)
+        from otel.viewer._store._interface import LogQuery
+
+        assert store.find_logs(LogQuery()) == []
+    finally:
+        store.close()
+
+
+def test_attribute_rows_of_deleted_spans_are_purged(tmp_path: Path) -> None:
+    from otel.viewer._store._schema import ATTR_PURGE_SLICES
+
+    store = SQLiteStore(str(tmp_path / "v.db"), Retention(max_age_seconds=3600, max_bytes=1 << 40))
+    try:
+        _old_and_new(store, time.time_ns() - 2 * 3600 * 10**9)
+        conn = store._connect()
+        before = conn.execute("SELECT count(*) FROM span_attrs").fetchone()[0]
+        store.retain_now(conn)
+        store._purge_attrs(conn, ATTR_PURGE_SLICES)
+        after = conn.execute("SELECT count(*) FROM span_attrs").fetchone()[0]
+        assert after < before
+        live = conn.execute("SELECT min(id) FROM spans").fetchone()[0]
+        assert conn.execute(
+            "SELECT count(*) FROM span_attrs WHERE span < ?", (live,)
+        ).fetchone() == (0,)
+    finally:
+        store.close()
+
+
+def test_a_database_of_another_schema_version_is_refused_untouched(tmp_path: Path) -> None:
+    from otel.viewer._store._interface import StoreError
+
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE spans (id INTEGER PRIMARY KEY, key TEXT)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="another version"):
+        SQLiteStore(str(path))
+    conn = sqlite3.connect(path)
+    assert [r[1] for r in conn.execute("PRAGMA table_info(spans)")] == ["id", "key"]
+    conn.close()
+
+
+def test_reopening_a_database_keeps_its_data(tmp_path: Path) -> None:
+    from otel.exporter.otlp._proto._decode_request import decode_trace_request
+
+    path = str(tmp_path / "v.sqlite3")
+    store = SQLiteStore(path)
+    store.ingest(spans=decode_trace_request(trace_request().SerializeToString()).items)
+    store.close()
+    store = SQLiteStore(path)
+    try:
+        assert len(store.get_trace(bytes(range(1, 17)))) == 2
     finally:
         store.close()

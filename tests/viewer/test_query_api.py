@@ -248,3 +248,15 @@ def test_import_of_garbage_is_400_and_stores_nothing(client: Client) -> None:
 def test_unknown_api_path_is_404_json(client: Client) -> None:
     status, obj = client.api("/api/nothing")
     assert status == 404 and obj["error"]
+
+
+@pytest.mark.parametrize("query", ["attr=http.method=GET", "service=db&attr=db.system=sqlite"])
+def test_common_attributes_are_checked_span_by_span(
+    loaded: Client, query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from otel.viewer._store import _sqlite_query
+
+    expected = loaded.ok(f"/api/traces?{query}")["traces"]
+    monkeypatch.setattr(_sqlite_query, "_RARE_ATTRIBUTE_ROWS", 0)  # no attribute is "rare"
+    assert loaded.ok(f"/api/traces?{query}")["traces"] == expected
+    assert expected

@@ -120,6 +120,7 @@ class WebHandler(Handler):
 
     def _live(self) -> None:
         hub: LiveHub = self.server.context["hub"]
+        version = hub.current()  # before the client can see it is connected: no change missed
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-cache")
@@ -129,7 +130,6 @@ class WebHandler(Handler):
         self.close_connection = True
         self.wfile.write(b": connected\n\n")
         self.wfile.flush()
-        version = hub.current()
         last_ping = time.monotonic()
         while not hub.closed:
             version, summaries = hub.wait_events(version, 1.0)

@@ -24,8 +24,8 @@ def apply_otel_tags(span: Span, tags: dict[str, Any]) -> tuple[str, str]:
         span.status_code = _STATUS[code.upper()]
     elif error is not None and error is not False and str(error).lower() != "false":
         span.status_code = 2
-        if isinstance(error, str) and error and error.lower() != "true":
-            message = message or error
+    if isinstance(error, str) and error and error.lower() not in ("true", "false"):
+        message = message or error  # Zipkin carries the description in the "error" tag
     if span.status_code == 2 and isinstance(message, str):
         span.status_message = message
     scope_name = tags.pop("otel.scope.name", None) or tags.pop("otel.library.name", None) or ""

@@ -58,9 +58,11 @@ def _event(annotation: Any) -> Event:
     value = str(annotation.get("value", ""))
     attributes: dict[str, Any] = {}
     name = value
-    if value.startswith("{"):  # the spec writes events with attributes as {"name": {...}}
+    # events with attributes: {"name": {...}} or, as the spec words it, "name": {...}
+    text = value if value.startswith("{") else "{" + value + "}" if value.startswith('"') else ""
+    if text:
         try:
-            parsed = json.loads(value)
+            parsed = json.loads(text)
         except ValueError:
             parsed = None
         if isinstance(parsed, dict) and len(parsed) == 1:

@@ -93,11 +93,10 @@ def span_body(span: Span) -> str:
     return _dumps(body) if body else ""
 
 
-def fill_span(span: Span, body: str) -> Span:
-    """Set the fields ``span_body`` saved back on ``span``."""
-    if not body:
+def fill_span(span: Span, b: dict[str, Any]) -> Span:
+    """Set the fields ``span_body`` saved (parsed from its JSON) back on ``span``."""
+    if not b:
         return span
-    b = json.loads(body)
     span.attributes = b.get("a", {})
     span.events = [Event(*e) for e in b.get("e", ())]
     span.links = [

@@ -28,6 +28,7 @@ from otel.viewer._store._interface import (
 )
 
 _BYTES_PER_ITEM = 1024
+_RETENTION_INTERVAL_S = 10.0
 
 
 class MemoryStore:
@@ -44,6 +45,8 @@ class MemoryStore:
         self._listeners: list[TraceListener] = []
         self._closed = False
         self._items = 0
+        self._last_retention = time.monotonic()
+        self._max_items = max(1, self._retention.max_bytes // _BYTES_PER_ITEM)
 
     def ingest(
         self,
@@ -69,18 +72,21 @@ class MemoryStore:
                 self._metrics[(metric.name, service)] = metric
                 self._points.extend((metric.name, service, p) for p in metric.points)
             self._items += len(spans) + len(logs) + sum(len(m.points) for m in metrics)
-            self._retain_locked()
+            now = time.monotonic()
+            if now - self._last_retention >= _RETENTION_INTERVAL_S or self._items > self._max_items:
+                self._last_retention = now
+                self._retain_locked()
         if changed:
             for listener in list(self._listeners):
                 listener(changed)
 
     def _retain_locked(self) -> None:
         cutoff = time.time_ns() - int(self._retention.max_age_seconds * 1e9)
-        max_items = max(1, self._retention.max_bytes // _BYTES_PER_ITEM)
+        max_items = self._max_items
         too_old = [t for t, acc in self._traces.items() if acc.end < cutoff]
         if self._items > max_items:
             by_age = sorted(self._traces.items(), key=lambda item: item[1].start)
-            excess = self._items - max_items
+            excess = self._items - max_items * 9 // 10  # headroom: trim once, not per ingest
             for trace_id, acc in by_age:
                 if excess <= 0:
                     break

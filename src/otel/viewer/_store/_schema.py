@@ -1,18 +1,31 @@
-"""The SQLite schema of the viewer's store (version 1)."""
+"""The SQLite schema of the viewer's store (version 2)."""
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+import hashlib
 
-#: span attribute rows get rowid ``span_rowid << ATTR_SHIFT | n``: a span's rows are one range
-ATTR_SHIFT = 8
-MAX_INDEXED_ATTRIBUTES = (1 << ATTR_SHIFT) - 1
+SCHEMA_VERSION = 2
+
+#: searchable attributes per span (the rest are stored, not indexed)
+MAX_INDEXED_ATTRIBUTES = 128
+#: span_attrs is purged of rows of deleted spans one slice of its key space at a time
+ATTR_PURGE_SLICES = 256
+
+
+def attr_hash(key: str, text: str) -> int:
+    """The signed 64-bit key of ``key = text`` in ``span_attrs`` (BLAKE2b: a false match
+    needs a 64-bit collision)."""
+    digest = hashlib.blake2b(
+        key.encode("utf-8", "replace") + b"\x00" + text.encode("utf-8", "replace"), digest_size=8
+    ).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS resources (id INTEGER PRIMARY KEY, body TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS scopes (id INTEGER PRIMARY KEY, body TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS spans (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     trace_id BLOB NOT NULL,
     span_id BLOB NOT NULL,
     parent_span_id BLOB,
@@ -27,17 +40,17 @@ CREATE TABLE IF NOT EXISTS spans (
     scope_id INTEGER NOT NULL,
     body TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS spans_trace ON spans (trace_id);
+CREATE INDEX IF NOT EXISTS spans_trace_span ON spans (trace_id, span_id);
 CREATE INDEX IF NOT EXISTS spans_service_start ON spans (service, start);
 CREATE INDEX IF NOT EXISTS spans_name_start ON spans (name, start);
-CREATE INDEX IF NOT EXISTS spans_service_duration ON spans (service, duration);
 CREATE INDEX IF NOT EXISTS spans_start ON spans (start);
+-- one row per searchable attribute of a span: (hash of key and value, spans.id); span ids
+-- are never reused (AUTOINCREMENT), so rows left by deleted spans match nothing until purged
 CREATE TABLE IF NOT EXISTS span_attrs (
-    id INTEGER PRIMARY KEY,
-    key TEXT NOT NULL,
-    value TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS span_attrs_key_value ON span_attrs (key, value);
+    h INTEGER NOT NULL,
+    span INTEGER NOT NULL,
+    PRIMARY KEY (h, span)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS traces (
     trace_id BLOB PRIMARY KEY,
     root_service TEXT,
@@ -48,7 +61,7 @@ CREATE TABLE IF NOT EXISTS traces (
     start INTEGER NOT NULL,
     end INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS traces_start ON traces (start);
+CREATE INDEX IF NOT EXISTS traces_end ON traces (end);
 CREATE TABLE IF NOT EXISTS logs (
     id INTEGER PRIMARY KEY,
     time INTEGER NOT NULL,

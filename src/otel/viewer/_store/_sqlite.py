@@ -9,7 +9,6 @@ batches, so deleting old data never stalls ingest for long.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import queue
@@ -18,34 +17,30 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
 
-from otel.exporter.otlp._proto._model import LogRecord, Metric, MetricPoint, Span
+from otel.exporter.otlp._proto._model import LogRecord, Metric, Span
 from otel.viewer._store._common import (
     TraceAccumulator,
     attr_text,
     dumps,
-    fill_span,
-    resource_from,
     resource_key,
-    scope_from,
     scope_key,
     span_body,
-    summary,
 )
 from otel.viewer._store._interface import (
-    Edge,
-    LogQuery,
-    MetricInfo,
     Retention,
-    Series,
     StoreBusy,
     StoreError,
     TraceListener,
-    TraceQuery,
-    TraceSummary,
 )
-from otel.viewer._store._schema import ATTR_SHIFT, MAX_INDEXED_ATTRIBUTES, SCHEMA
+from otel.viewer._store._schema import (
+    ATTR_PURGE_SLICES,
+    MAX_INDEXED_ATTRIBUTES,
+    SCHEMA,
+    SCHEMA_VERSION,
+    attr_hash,
+)
+from otel.viewer._store._sqlite_query import SQLiteReader
 
 _log = logging.getLogger("otel.viewer")
 
@@ -53,7 +48,7 @@ _MAX_QUEUED_REQUESTS = 256
 _MAX_BATCH_ROWS = 20_000
 _RETENTION_INTERVAL_S = 10.0
 _RETENTION_CHUNK = 5_000
-_READERS = 4
+_PURGE_SLICES_PER_CALL = 8
 
 
 class _Waiter:
@@ -67,7 +62,7 @@ class _Waiter:
 _Item = tuple[Sequence[Span], Sequence[Metric], Sequence[LogRecord], _Waiter]
 
 
-class SQLiteStore:
+class SQLiteStore(SQLiteReader):
     """The default store. ``path`` is a file (created with its directory) or ``":memory:"``
     is refused (use ``MemoryStore``). Thread-safe; ``close`` is bounded by its timeout."""
 
@@ -80,16 +75,36 @@ class SQLiteStore:
         self._listeners: list[TraceListener] = []
         self._closed = False
         self._writer_conn = self._connect()
-        with self._writer_conn:
-            self._writer_conn.executescript(SCHEMA)
+        try:
+            self._create_schema(self._writer_conn)
+        except BaseException:
+            self._writer_conn.close()
+            raise
         self._resource_ids: dict[str, int] = {}
         self._scope_ids: dict[str, int] = {}
+        self._hashes: dict[tuple[str, str], int] = {}
+        self._purge_slice = 0
         self._readers: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
         self._reader_count = 0
         self._reader_lock = threading.Lock()
         self._last_retention = 0.0
         self._thread = threading.Thread(target=self._run, name="otel-view-writer", daemon=True)
         self._thread.start()
+
+    def _create_schema(self, conn: sqlite3.Connection) -> None:
+        """Create the tables, or check that an existing file has this version's schema (an
+        older one raises ``StoreError`` saying so; nothing is changed in it)."""
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        has_tables = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'spans'"
+        ).fetchone()[0]
+        if has_tables and version != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self._path} was written by another version of otel view (schema"
+                f" {version}, this one reads {SCHEMA_VERSION}): move it away or pass another --db"
+            )
+        conn.executescript(SCHEMA)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)
@@ -202,13 +217,19 @@ class SQLiteStore:
     def _write_spans(
         self, conn: sqlite3.Connection, spans: list[Span], changed: set[bytes]
     ) -> None:
-        row = conn.execute("SELECT max(id) FROM spans").fetchone()
+        row = conn.execute(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'spans'), 0),"
+            " coalesce((SELECT max(id) FROM spans), 0))"
+        ).fetchone()
         next_id = (row[0] or 0) + 1
         span_rows = []
         attr_rows = []
         traces: dict[bytes, TraceAccumulator] = {}
         resources: dict[int, tuple[int, str]] = {}
         scopes: dict[int, int] = {}
+        hashes = self._hashes
+        if len(hashes) > 100_000:
+            hashes.clear()
         for span in spans:
             res = resources.get(id(span.resource))
             if res is None:
@@ -243,12 +264,14 @@ class SQLiteStore:
                     span_body(span),
                 )
             )
-            base = next_id << ATTR_SHIFT
             n = 0
             for key, value in span.attributes.items():
                 text = attr_text(value)
                 if text is not None and n < MAX_INDEXED_ATTRIBUTES:
-                    attr_rows.append((base + n, key, text))
+                    h = hashes.get((key, text))
+                    if h is None:
+                        h = hashes[(key, text)] = attr_hash(key, text)
+                    attr_rows.append((h, next_id))
                     n += 1
             next_id += 1
             acc = traces.get(span.trace_id)
@@ -257,7 +280,7 @@ class SQLiteStore:
             acc.add(service, span)
         conn.executemany("INSERT INTO spans VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", span_rows)
         if attr_rows:
-            conn.executemany("INSERT INTO span_attrs VALUES (?,?,?)", attr_rows)
+            conn.executemany("INSERT OR IGNORE INTO span_attrs VALUES (?,?)", attr_rows)
         self._update_traces(conn, traces)
         changed.update(traces)
 
@@ -366,27 +389,63 @@ class SQLiteStore:
         cutoff = time.time_ns() - int(self._retention.max_age_seconds * 1e9)
         deleted = 0
         for _ in range(max_chunks):
-            n = self._delete_before(conn, cutoff)
+            n, total = self._delete_before(conn, cutoff)
             deleted += n
-            if n < _RETENTION_CHUNK:
+            if total < _RETENTION_CHUNK:
                 break
         for _ in range(max_chunks):
             if self.size_bytes(conn) <= self._retention.max_bytes:
                 break
-            row = conn.execute(
-                "SELECT start FROM spans ORDER BY start LIMIT 1 OFFSET ?", (_RETENTION_CHUNK,)
-            ).fetchone()
-            if row is None:
-                row = conn.execute("SELECT max(start) + 1 FROM spans").fetchone()
-            if row is None or row[0] is None:
+            oldest = self._oldest_chunk_end(conn)
+            if oldest is None:
                 break
-            n = self._delete_before(conn, int(row[0]))
+            n, total = self._delete_before(conn, oldest)
             deleted += n
-            if n == 0:
+            if total == 0:
                 break
+        # a few slices per call: a full sweep of the attribute rows every ~5 minutes, each
+        # slice a short range scan, so the writer is never held for long
+        self._purge_attrs(conn, _PURGE_SLICES_PER_CALL)
         return deleted
 
-    def _delete_before(self, conn: sqlite3.Connection, cutoff: int) -> int:
+    def _oldest_chunk_end(self, conn: sqlite3.Connection) -> int | None:
+        """A time before which about one chunk of the oldest data lies (spans, logs or
+        metric points, whichever is oldest), or None when the store is empty."""
+        ends = []
+        for table, column in (("spans", "start"), ("logs", "time"), ("metric_points", "time")):
+            row = conn.execute(
+                f"SELECT {column} FROM {table} ORDER BY {column} LIMIT 1 OFFSET ?",
+                (_RETENTION_CHUNK,),
+            ).fetchone()
+            if row is None:
+                row = conn.execute(f"SELECT max({column}) + 1 FROM {table}").fetchone()
+            if row is not None and row[0] is not None:
+                ends.append(int(row[0]))
+        return min(ends) if ends else None
+
+    def _purge_attrs(self, conn: sqlite3.Connection, slices: int) -> None:
+        """Drop ``span_attrs`` rows of spans older than the oldest live one, ``slices`` slices
+        of the hash space per call (each a short range scan), round robin."""
+        row = conn.execute("SELECT min(id) FROM spans").fetchone()
+        oldest = row[0] if row and row[0] is not None else 1 << 62
+        width = (1 << 64) // ATTR_PURGE_SLICES
+        for _ in range(slices):
+            low = -(1 << 63) + self._purge_slice * width
+            high = low + width if self._purge_slice < ATTR_PURGE_SLICES - 1 else 1 << 63
+            self._purge_slice = (self._purge_slice + 1) % ATTR_PURGE_SLICES
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute(
+                    "DELETE FROM span_attrs WHERE h >= ? AND h < ? AND span < ?",
+                    (low, min(high, (1 << 63) - 1), oldest),
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    def _delete_before(self, conn: sqlite3.Connection, cutoff: int) -> tuple[int, int]:
+        """Delete one chunk of data older than ``cutoff``: (spans deleted, rows deleted)."""
         conn.execute("BEGIN IMMEDIATE")
         try:
             ids = [
@@ -397,25 +456,22 @@ class SQLiteStore:
                 )
             ]
             conn.executemany("DELETE FROM spans WHERE id = ?", [(i,) for i in ids])
-            conn.executemany(
-                "DELETE FROM span_attrs WHERE id >= ? AND id < ?",
-                [(i << ATTR_SHIFT, (i + 1) << ATTR_SHIFT) for i in ids],
-            )
-            conn.execute("DELETE FROM traces WHERE end < ?", (cutoff,))
-            conn.execute(
+            total = len(ids)
+            total += conn.execute("DELETE FROM traces WHERE end < ?", (cutoff,)).rowcount
+            total += conn.execute(
                 "DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE time < ? LIMIT ?)",
                 (cutoff, _RETENTION_CHUNK),
-            )
-            conn.execute(
+            ).rowcount
+            total += conn.execute(
                 "DELETE FROM metric_points WHERE id IN"
                 " (SELECT id FROM metric_points WHERE time < ? LIMIT ?)",
                 (cutoff, _RETENTION_CHUNK),
-            )
+            ).rowcount
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        return len(ids)
+        return len(ids), total
 
     def size_bytes(self, conn: sqlite3.Connection | None = None) -> int:
         """Bytes in use by the database (free pages not counted)."""
@@ -424,255 +480,6 @@ class SQLiteStore:
             pages = c.execute("PRAGMA page_count").fetchone()[0]
             free = c.execute("PRAGMA freelist_count").fetchone()[0]
         return int((pages - free) * page_size)
-
-    # ------------------------------------------------------------------ reading
-
-    @contextmanager
-    def _reader(self) -> Iterator[sqlite3.Connection]:
-        try:
-            conn = self._readers.get_nowait()
-        except queue.Empty:
-            conn = self._connect()
-            conn.execute("PRAGMA query_only=ON")
-        try:
-            yield conn
-        finally:
-            if self._readers.qsize() < _READERS and not self._closed:
-                self._readers.put(conn)
-            else:
-                conn.close()
-
-    def services(self) -> list[str]:
-        with self._reader() as c:
-            rows = c.execute(
-                "SELECT DISTINCT service FROM spans UNION SELECT DISTINCT service FROM logs"
-                " UNION SELECT DISTINCT service FROM metrics ORDER BY 1"
-            ).fetchall()
-        return [r[0] for r in rows]
-
-    def find_traces(self, query: TraceQuery) -> list[TraceSummary]:
-        where: list[str] = []
-        params: list[Any] = []
-        if query.service is not None:
-            where.append("s.service = ?")
-            params.append(query.service)
-        if query.span_name is not None:
-            where.append("s.name = ?")
-            params.append(query.span_name)
-        if query.min_duration_nano is not None:
-            where.append("s.duration >= ?")
-            params.append(query.min_duration_nano)
-        if query.max_duration_nano is not None:
-            where.append("s.duration <= ?")
-            params.append(query.max_duration_nano)
-        if query.since_unix_nano is not None:
-            where.append("s.start >= ?")
-            params.append(query.since_unix_nano)
-        if query.until_unix_nano is not None:
-            where.append("s.start <= ?")
-            params.append(query.until_unix_nano)
-        for key, value in query.attributes:
-            where.append(
-                f"EXISTS (SELECT 1 FROM span_attrs a WHERE a.key = ? AND a.value = ?"
-                f" AND a.id >= s.id << {ATTR_SHIFT} AND a.id < (s.id + 1) << {ATTR_SHIFT})"
-            )
-            params.extend((key, value))
-        if query.errors:
-            where.append("s.trace_id IN (SELECT trace_id FROM traces WHERE error_count > 0)")
-        sql = "SELECT s.trace_id FROM spans s"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY s.start DESC"
-        found: list[bytes] = []
-        seen: set[bytes] = set()
-        with self._reader() as c:
-            for (trace_id,) in c.execute(sql, params):
-                if trace_id not in seen:
-                    seen.add(trace_id)
-                    found.append(trace_id)
-                    if len(found) >= query.limit:
-                        break
-            out = self._summaries(c, found)
-        out.sort(key=lambda t: t["start_unix_nano"], reverse=True)
-        return out
-
-    def _summaries(self, c: sqlite3.Connection, trace_ids: Sequence[bytes]) -> list[TraceSummary]:
-        out = []
-        for start in range(0, len(trace_ids), 500):
-            chunk = list(trace_ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            for row in c.execute(
-                "SELECT trace_id, root_service, root_name, services, span_count, error_count,"
-                f" start, end FROM traces WHERE trace_id IN ({marks})",
-                chunk,
-            ):
-                out.append(summary(row[0], row[1:]))
-        return out
-
-    def trace_summaries(self, trace_ids: Sequence[bytes]) -> list[TraceSummary]:
-        with self._reader() as c:
-            return self._summaries(c, trace_ids)
-
-    def get_trace(self, trace_id: bytes) -> list[Span]:
-        with self._reader() as c:
-            rows = c.execute(
-                "SELECT s.span_id, s.parent_span_id, s.name, s.kind, s.start, s.end,"
-                " s.status_code, s.body, r.body, sc.body FROM spans s"
-                " JOIN resources r ON r.id = s.resource_id JOIN scopes sc ON sc.id = s.scope_id"
-                " WHERE s.trace_id = ? ORDER BY s.start",
-                (trace_id,),
-            ).fetchall()
-        resources: dict[str, Any] = {}
-        scopes: dict[str, Any] = {}
-        spans = []
-        for sid, parent, name, kind, start, end, code, body, res, sc in rows:
-            resource = resources.get(res)
-            if resource is None:
-                resource = resources[res] = resource_from(res)
-            scope = scopes.get(sc)
-            if scope is None:
-                scope = scopes[sc] = scope_from(sc)
-            span = Span(resource, scope)
-            span.trace_id = trace_id
-            span.span_id = sid
-            span.parent_span_id = parent or b""
-            span.name = name
-            span.kind = kind
-            span.start_time_unix_nano = start
-            span.end_time_unix_nano = end
-            span.status_code = code
-            spans.append(fill_span(span, body))
-        return spans
-
-    def find_logs(self, query: LogQuery) -> list[LogRecord]:
-        where: list[str] = []
-        params: list[Any] = []
-        for column, value in (
-            ("l.service = ?", query.service),
-            ("l.trace_id = ?", query.trace_id),
-            ("l.span_id = ?", query.span_id),
-            ("l.severity_number >= ?", query.severity_min),
-            ("l.time >= ?", query.since_unix_nano),
-            ("l.time <= ?", query.until_unix_nano),
-        ):
-            if value is not None:
-                where.append(column)
-                params.append(value)
-        if query.text:
-            where.append(
-                "(instr(lower(l.body), lower(?)) > 0 OR instr(lower(l.attributes), lower(?)) > 0)"
-            )
-            params.extend((query.text, query.text))
-        sql = (
-            "SELECT l.time, l.observed_time, l.severity_number, l.severity_text, l.body,"
-            " l.attributes, l.trace_id, l.span_id, l.flags, l.event_name, r.body, sc.body"
-            " FROM logs l JOIN resources r ON r.id = l.resource_id"
-            " JOIN scopes sc ON sc.id = l.scope_id"
-        )
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY l.time DESC, l.id DESC LIMIT ?"
-        params.append(query.limit)
-        with self._reader() as c:
-            rows = c.execute(sql, params).fetchall()
-        out = []
-        for t, obs, sev, sev_text, body, attrs, tid, sid, flags, event, res, sc in rows:
-            rec = LogRecord(resource_from(res), scope_from(sc))
-            rec.time_unix_nano = t
-            rec.observed_time_unix_nano = obs
-            rec.severity_number = sev
-            rec.severity_text = sev_text
-            rec.body = json.loads(body)
-            rec.attributes = json.loads(attrs) if attrs else {}
-            rec.trace_id = tid or b""
-            rec.span_id = sid or b""
-            rec.flags = flags
-            rec.event_name = event
-            out.append(rec)
-        return out
-
-    def metrics(self) -> list[MetricInfo]:
-        with self._reader() as c:
-            rows = c.execute(
-                "SELECT name, type, unit, description, service, is_monotonic, temporality"
-                " FROM metrics ORDER BY name, service"
-            ).fetchall()
-        out: dict[str, MetricInfo] = {}
-        for name, kind, unit, desc, service, mono, temporality in rows:
-            info = out.get(name)
-            if info is None:
-                out[name] = MetricInfo(name, kind, unit, desc, [service], bool(mono), temporality)
-            else:
-                info.services.append(service)
-        return list(out.values())
-
-    def metric_series(
-        self,
-        name: str,
-        service: str | None,
-        since_unix_nano: int | None,
-        until_unix_nano: int | None,
-        attributes: Sequence[tuple[str, str]] = (),
-    ) -> tuple[MetricInfo, list[Series]] | None:
-        infos = [m for m in self.metrics() if m.name == name]
-        if not infos:
-            return None
-        info = infos[0]
-        sql = (
-            "SELECT m.service, p.attributes, p.time, p.start, p.value, p.data, p.flags"
-            " FROM metric_points p JOIN metrics m ON m.id = p.metric_id WHERE m.name = ?"
-        )
-        params: list[Any] = [name]
-        for clause, value in (
-            (" AND m.service = ?", service),
-            (" AND p.time >= ?", since_unix_nano),
-            (" AND p.time <= ?", until_unix_nano),
-        ):
-            if value is not None:
-                sql += clause
-                params.append(value)
-        sql += " ORDER BY p.time, p.id"
-        with self._reader() as c:
-            rows = c.execute(sql, params).fetchall()
-        series: dict[tuple[str, str], Series] = {}
-        for svc, attrs, t, start, value, data, flags in rows:
-            s = series.get((svc, attrs))
-            if s is None:
-                parsed = json.loads(attrs)
-                if any(attr_text(parsed.get(k)) != v for k, v in attributes):
-                    series[(svc, attrs)] = s = Series(svc, parsed, [])
-                    s.points = _SKIP
-                else:
-                    series[(svc, attrs)] = s = Series(svc, parsed, [])
-            if s.points is _SKIP:
-                continue
-            point = MetricPoint()
-            point.attributes = s.attributes
-            point.time_unix_nano = t
-            point.start_time_unix_nano = start
-            point.value = value
-            point.data = json.loads(data) if data else None
-            point.flags = flags
-            s.points.append(point)
-        return info, [s for s in series.values() if s.points is not _SKIP]
-
-    def dependencies(self, since_unix_nano: int | None, until_unix_nano: int | None) -> list[Edge]:
-        sql = (
-            "SELECT p.service, c.service, count(*), sum(c.status_code = 2) FROM spans c"
-            " JOIN spans p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id"
-            " WHERE p.service != c.service"
-        )
-        params: list[Any] = []
-        if since_unix_nano is not None:
-            sql += " AND c.start >= ?"
-            params.append(since_unix_nano)
-        if until_unix_nano is not None:
-            sql += " AND c.start <= ?"
-            params.append(until_unix_nano)
-        sql += " GROUP BY p.service, c.service ORDER BY 1, 2"
-        with self._reader() as c:
-            rows = c.execute(sql, params).fetchall()
-        return [Edge(a, b, n, int(e or 0)) for a, b, n, e in rows]
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -692,14 +499,7 @@ class SQLiteStore:
                 if time.monotonic() >= deadline:
                     break
         self._thread.join(max(0.0, deadline - time.monotonic()))
-        while True:
-            try:
-                self._readers.get_nowait().close()
-            except queue.Empty:
-                break
-
-
-_SKIP: list[MetricPoint] = []
+        self._close_readers()
 
 
 @contextmanager

@@ -1,0 +1,328 @@
+"""Reading side of the SQLite store: a small pool of read-only connections (WAL readers never
+wait for the writer) and the ``Store`` query methods. Thread-safe."""
+
+from __future__ import annotations
+
+import json
+import queue
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from otel.exporter.otlp._proto._model import LogRecord, MetricPoint, Span
+from otel.viewer._store._common import attr_text, fill_span, resource_from, scope_from, summary
+from otel.viewer._store._interface import (
+    Edge,
+    LogQuery,
+    MetricInfo,
+    Series,
+    TraceQuery,
+    TraceSummary,
+)
+from otel.viewer._store._schema import attr_hash
+
+_READERS = 4
+_RARE_ATTRIBUTE_ROWS = 2_000
+
+
+class SQLiteReader:
+    """The query methods; a subclass provides ``_connect`` and sets ``_closed``."""
+
+    _closed: bool
+    _readers: queue.LifoQueue[sqlite3.Connection]
+
+    def _connect(self) -> sqlite3.Connection:
+        raise NotImplementedError
+
+    @contextmanager
+    def _reader(self) -> Iterator[sqlite3.Connection]:
+        try:
+            conn = self._readers.get_nowait()
+        except queue.Empty:
+            conn = self._connect()
+            conn.execute("PRAGMA query_only=ON")
+        try:
+            yield conn
+        finally:
+            if self._readers.qsize() < _READERS and not self._closed:
+                self._readers.put(conn)
+            else:
+                conn.close()
+
+    def services(self) -> list[str]:
+        with self._reader() as c:
+            rows = c.execute(
+                "SELECT DISTINCT service FROM spans UNION SELECT DISTINCT service FROM logs"
+                " UNION SELECT DISTINCT service FROM metrics ORDER BY 1"
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def find_traces(self, query: TraceQuery) -> list[TraceSummary]:
+        where: list[str] = []
+        params: list[Any] = []
+        if query.service is not None:
+            where.append("s.service = ?")
+            params.append(query.service)
+        if query.span_name is not None:
+            where.append("s.name = ?")
+            params.append(query.span_name)
+        if query.min_duration_nano is not None:
+            where.append("s.duration >= ?")
+            params.append(query.min_duration_nano)
+        if query.max_duration_nano is not None:
+            where.append("s.duration <= ?")
+            params.append(query.max_duration_nano)
+        if query.since_unix_nano is not None:
+            where.append("s.start >= ?")
+            params.append(query.since_unix_nano)
+        if query.until_unix_nano is not None:
+            where.append("s.start <= ?")
+            params.append(query.until_unix_nano)
+        hashes = [attr_hash(key, value) for key, value in query.attributes]
+        driver = self._rare_attribute(hashes)
+        for h in hashes:
+            if h != driver:
+                where.append("EXISTS (SELECT 1 FROM span_attrs a WHERE a.h = ? AND a.span = s.id)")
+                params.append(h)
+        if query.errors:
+            where.append("s.trace_id IN (SELECT trace_id FROM traces WHERE error_count > 0)")
+        if driver is not None:
+            # few spans carry the rarest attribute: start from them, sort what matches
+            sql = "SELECT s.trace_id FROM span_attrs d CROSS JOIN spans s ON s.id = d.span"
+            where.insert(0, "d.h = ?")
+            params.insert(0, driver)
+        else:
+            # walk the spans newest first along the index that orders them, stop at `limit`
+            # traces (the planner would otherwise pick the duration index and sort everything)
+            index = (
+                "spans_service_start"
+                if query.service is not None
+                else "spans_name_start"
+                if query.span_name is not None
+                else "spans_start"
+            )
+            sql = f"SELECT s.trace_id FROM spans s INDEXED BY {index}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY s.start DESC"
+        found: list[bytes] = []
+        seen: set[bytes] = set()
+        with self._reader() as c:
+            for (trace_id,) in c.execute(sql, params):
+                if trace_id not in seen:
+                    seen.add(trace_id)
+                    found.append(trace_id)
+                    if len(found) >= query.limit:
+                        break
+            out = self._summaries(c, found)
+        out.sort(key=lambda t: t["start_unix_nano"], reverse=True)
+        return out
+
+    def _rare_attribute(self, hashes: list[int]) -> int | None:
+        """The attribute filter matching fewest spans, when it matches few enough to drive
+        the search (else None: walk the spans newest first and check attributes per span)."""
+        best: tuple[int, int] | None = None
+        with self._reader() as c:
+            for h in hashes:
+                n = c.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM span_attrs WHERE h = ? LIMIT ?)",
+                    (h, _RARE_ATTRIBUTE_ROWS),
+                ).fetchone()[0]
+                if n < _RARE_ATTRIBUTE_ROWS and (best is None or n < best[0]):
+                    best = (n, h)
+        return best[1] if best else None
+
+    def _summaries(self, c: sqlite3.Connection, trace_ids: Sequence[bytes]) -> list[TraceSummary]:
+        out = []
+        for start in range(0, len(trace_ids), 500):
+            chunk = list(trace_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for row in c.execute(
+                "SELECT trace_id, root_service, root_name, services, span_count, error_count,"
+                f" start, end FROM traces WHERE trace_id IN ({marks})",
+                chunk,
+            ):
+                out.append(summary(row[0], row[1:]))
+        return out
+
+    def trace_summaries(self, trace_ids: Sequence[bytes]) -> list[TraceSummary]:
+        with self._reader() as c:
+            return self._summaries(c, trace_ids)
+
+    def get_trace(self, trace_id: bytes) -> list[Span]:
+        with self._reader() as c:
+            rows = c.execute(
+                "SELECT s.span_id, s.parent_span_id, s.name, s.kind, s.start, s.end,"
+                " s.status_code, s.body, r.body, sc.body FROM spans s"
+                " JOIN resources r ON r.id = s.resource_id JOIN scopes sc ON sc.id = s.scope_id"
+                " WHERE s.trace_id = ? ORDER BY s.start",
+                (trace_id,),
+            ).fetchall()
+        resources: dict[str, Any] = {}
+        scopes: dict[str, Any] = {}
+        spans = []
+        # one JSON parse for every span body of the trace (10,000 small parses cost 2x more)
+        bodies = json.loads("[" + ",".join(row[7] or "{}" for row in rows) + "]")
+        for (sid, parent, name, kind, start, end, code, _, res, sc), body in zip(
+            rows, bodies, strict=True
+        ):
+            resource = resources.get(res)
+            if resource is None:
+                resource = resources[res] = resource_from(res)
+            scope = scopes.get(sc)
+            if scope is None:
+                scope = scopes[sc] = scope_from(sc)
+            span = Span(resource, scope)
+            span.trace_id = trace_id
+            span.span_id = sid
+            span.parent_span_id = parent or b""
+            span.name = name
+            span.kind = kind
+            span.start_time_unix_nano = start
+            span.end_time_unix_nano = end
+            span.status_code = code
+            spans.append(fill_span(span, body))
+        return spans
+
+    def find_logs(self, query: LogQuery) -> list[LogRecord]:
+        where: list[str] = []
+        params: list[Any] = []
+        for column, value in (
+            ("l.service = ?", query.service),
+            ("l.trace_id = ?", query.trace_id),
+            ("l.span_id = ?", query.span_id),
+            ("l.severity_number >= ?", query.severity_min),
+            ("l.time >= ?", query.since_unix_nano),
+            ("l.time <= ?", query.until_unix_nano),
+        ):
+            if value is not None:
+                where.append(column)
+                params.append(value)
+        if query.text:
+            where.append(
+                "(instr(lower(l.body), lower(?)) > 0 OR instr(lower(l.attributes), lower(?)) > 0)"
+            )
+            params.extend((query.text, query.text))
+        sql = (
+            "SELECT l.time, l.observed_time, l.severity_number, l.severity_text, l.body,"
+            " l.attributes, l.trace_id, l.span_id, l.flags, l.event_name, r.body, sc.body"
+            " FROM logs l JOIN resources r ON r.id = l.resource_id"
+            " JOIN scopes sc ON sc.id = l.scope_id"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY l.time DESC, l.id DESC LIMIT ?"
+        params.append(query.limit)
+        with self._reader() as c:
+            rows = c.execute(sql, params).fetchall()
+        out = []
+        for t, obs, sev, sev_text, body, attrs, tid, sid, flags, event, res, sc in rows:
+            rec = LogRecord(resource_from(res), scope_from(sc))
+            rec.time_unix_nano = t
+            rec.observed_time_unix_nano = obs
+            rec.severity_number = sev
+            rec.severity_text = sev_text
+            rec.body = json.loads(body)
+            rec.attributes = json.loads(attrs) if attrs else {}
+            rec.trace_id = tid or b""
+            rec.span_id = sid or b""
+            rec.flags = flags
+            rec.event_name = event
+            out.append(rec)
+        return out
+
+    def metrics(self) -> list[MetricInfo]:
+        with self._reader() as c:
+            rows = c.execute(
+                "SELECT name, type, unit, description, service, is_monotonic, temporality"
+                " FROM metrics ORDER BY name, service"
+            ).fetchall()
+        out: dict[str, MetricInfo] = {}
+        for name, kind, unit, desc, service, mono, temporality in rows:
+            info = out.get(name)
+            if info is None:
+                out[name] = MetricInfo(name, kind, unit, desc, [service], bool(mono), temporality)
+            else:
+                info.services.append(service)
+        return list(out.values())
+
+    def metric_series(
+        self,
+        name: str,
+        service: str | None,
+        since_unix_nano: int | None,
+        until_unix_nano: int | None,
+        attributes: Sequence[tuple[str, str]] = (),
+    ) -> tuple[MetricInfo, list[Series]] | None:
+        infos = [m for m in self.metrics() if m.name == name]
+        if not infos:
+            return None
+        info = infos[0]
+        sql = (
+            "SELECT m.service, p.attributes, p.time, p.start, p.value, p.data, p.flags"
+            " FROM metric_points p JOIN metrics m ON m.id = p.metric_id WHERE m.name = ?"
+        )
+        params: list[Any] = [name]
+        for clause, value in (
+            (" AND m.service = ?", service),
+            (" AND p.time >= ?", since_unix_nano),
+            (" AND p.time <= ?", until_unix_nano),
+        ):
+            if value is not None:
+                sql += clause
+                params.append(value)
+        sql += " ORDER BY p.time, p.id"
+        with self._reader() as c:
+            rows = c.execute(sql, params).fetchall()
+        series: dict[tuple[str, str], Series] = {}
+        for svc, attrs, t, start, value, data, flags in rows:
+            s = series.get((svc, attrs))
+            if s is None:
+                parsed = json.loads(attrs)
+                if any(attr_text(parsed.get(k)) != v for k, v in attributes):
+                    series[(svc, attrs)] = s = Series(svc, parsed, [])
+                    s.points = _SKIP
+                else:
+                    series[(svc, attrs)] = s = Series(svc, parsed, [])
+            if s.points is _SKIP:
+                continue
+            point = MetricPoint()
+            point.attributes = s.attributes
+            point.time_unix_nano = t
+            point.start_time_unix_nano = start
+            point.value = value
+            point.data = json.loads(data) if data else None
+            point.flags = flags
+            s.points.append(point)
+        return info, [s for s in series.values() if s.points is not _SKIP]
+
+    def dependencies(self, since_unix_nano: int | None, until_unix_nano: int | None) -> list[Edge]:
+        # children first (by start time when bounded), each parent found by its key
+        sql = (
+            "SELECT p.service, c.service, count(*), sum(c.status_code = 2) FROM spans c"
+            + (" INDEXED BY spans_start" if since_unix_nano is not None else "")
+            + " CROSS JOIN spans p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id"
+            " WHERE c.parent_span_id IS NOT NULL AND p.service != c.service"
+        )
+        params: list[Any] = []
+        if since_unix_nano is not None:
+            sql += " AND c.start >= ?"
+            params.append(since_unix_nano)
+        if until_unix_nano is not None:
+            sql += " AND c.start <= ?"
+            params.append(until_unix_nano)
+        sql += " GROUP BY p.service, c.service ORDER BY 1, 2"
+        with self._reader() as c:
+            rows = c.execute(sql, params).fetchall()
+        return [Edge(a, b, n, int(e or 0)) for a, b, n, e in rows]
+
+    def _close_readers(self) -> None:
+        while True:
+            try:
+                self._readers.get_nowait().close()
+            except queue.Empty:
+                break
+
+
+_SKIP: list[MetricPoint] = []
