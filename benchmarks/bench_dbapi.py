@@ -8,8 +8,8 @@ metric, so otel does strictly more work here). The "added" cases subtract the co
 the same call on an uninstrumented connection, measured in the same process.
 
 Run: ``.venv/bin/python benchmarks/_harness.py dbapi``. The official side runs in
-``benchmarks/.venv-official-dbapi`` (``scripts/setup.sh`` creates it from
-``requirements-official-dbapi.txt``: the official instrumentation 0.66b1 needs SDK 1.45.1).
+``benchmarks/.venv-official-contrib`` (``scripts/setup.sh`` creates it from
+``requirements-official-contrib.txt``: the official instrumentation 0.66b1 needs SDK 1.45.1).
 
 Target (issue 11): added cost per ``execute`` <= 1/5 of the official added cost.
 """
@@ -22,7 +22,7 @@ from typing import Any
 
 from _harness import Case, _time_callable
 
-OFFICIAL_VENV = ".venv-official-dbapi"
+OFFICIAL_VENV = ".venv-official-contrib"
 
 QUERY = "SELECT id, name FROM items WHERE id = ?"
 _CONNECT = sqlite3.connect  # the original, before any instrumentor replaces it

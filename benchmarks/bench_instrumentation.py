@@ -23,6 +23,9 @@ from typing import Any
 
 from _harness import Case
 
+# the official contrib instrumentations pin SDK 1.45.1: they live in their own venv
+OFFICIAL_VENV = ".venv-official-contrib"
+
 TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
 

@@ -91,14 +91,14 @@ if [ ! -f "$lstamp" ] || [ benchmarks/requirements-official-legacy.txt -nt "$lst
   touch "$lstamp"
 fi
 
-# The official DB-API/sqlite3 instrumentations pin API/SDK 1.45.1: their own venv, used only
-# by benchmarks/bench_dbapi.py.
-dbapi=benchmarks/.venv-official-dbapi
+# The official contrib instrumentations pin API/SDK 1.45.1: their own venv, used only
+# by benchmarks/bench_dbapi.py and bench_instrumentation.py.
+dbapi=benchmarks/.venv-official-contrib
 dstamp=$dbapi/.installed
-if [ ! -f "$dstamp" ] || [ benchmarks/requirements-official-dbapi.txt -nt "$dstamp" ]; then
-  echo "setup: installing the official DB-API instrumentation into $dbapi (benchmark peer)"
+if [ ! -f "$dstamp" ] || [ benchmarks/requirements-official-contrib.txt -nt "$dstamp" ]; then
+  echo "setup: installing the official contrib instrumentations into $dbapi (benchmark peer)"
   [ -x "$dbapi/bin/python" ] || "$PYTHON" -m venv "$dbapi"
-  "$dbapi/bin/python" -m pip install -q --disable-pip-version-check -r benchmarks/requirements-official-dbapi.txt
+  "$dbapi/bin/python" -m pip install -q --disable-pip-version-check -r benchmarks/requirements-official-contrib.txt
   touch "$dstamp"
 fi
 

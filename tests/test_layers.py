@@ -14,6 +14,9 @@ Layers (lowest first) and what each may import of otel:
   ``otel.attributes`` and the package ``otel`` itself: only the API and the helpers.
 - **instrumentation** ``otel.instrumentation.*``: only the API, the helpers,
   ``otel.semconv`` and ``otel.instrumentation`` itself (never the SDK or an exporter).
+  One exception, by design: ``otel.instrumentation.auto_instrumentation`` (the zero-code
+  bootstrap of ``otel run``, at the official tool's path) is a tool, not an
+  instrumentation; it calls ``otel.sdk._configuration`` to set the SDK up from OTEL_*.
 - **SDK** ``otel.sdk.*``: everything above, never an exporter.
 - Nothing imports the **viewer** ``otel.viewer.*`` but the viewer itself and the tools
   that start it (``otel.cli``, ``otel.demo``).
@@ -47,6 +50,7 @@ API = (
     "otel.attributes",
 )
 INSTRUMENTATION = ("otel.instrumentation",)
+ZERO_CODE_BOOTSTRAP = ("otel.instrumentation.auto_instrumentation",)
 SDK = ("otel.sdk",)
 EXPORTERS = ("otel.exporter",)
 VIEWER = ("otel.viewer",)
@@ -125,7 +129,17 @@ def test_the_otel_package_itself_imports_only_the_api() -> None:
 
 
 def test_instrumentations_import_only_the_api_helpers_semconv_and_instrumentation() -> None:
-    assert _violations(INSTRUMENTATION, API + HELPERS + INSTRUMENTATION) == []
+    bad = [
+        violation
+        for violation in _violations(INSTRUMENTATION, API + HELPERS + INSTRUMENTATION)
+        if not violation.startswith("otel/instrumentation/auto_instrumentation/")
+    ]
+    assert bad == []
+
+
+def test_the_zero_code_bootstrap_reaches_the_sdk_only_through_its_configuration() -> None:
+    allowed = API + HELPERS + INSTRUMENTATION + ("otel.sdk._configuration",)
+    assert _violations(ZERO_CODE_BOOTSTRAP, allowed) == []
 
 
 def test_the_sdk_never_imports_an_exporter_an_instrumentation_or_the_viewer() -> None:
