@@ -2,11 +2,15 @@
 BIN := .venv/bin
 LINTED := src tests benchmarks examples
 
-.PHONY: demo test setup lint typecheck pytest other-pythons bench
+.PHONY: demo setup-demo test setup lint typecheck pytest other-pythons bench
 
 # The viewer and an instrumented two-service app; open http://127.0.0.1:16686, Ctrl-C stops.
-demo: setup
+# Needs only .venv (otel + Flask + requests), so it is ready in a minute on a fresh machine.
+demo: setup-demo
 	$(BIN)/otel demo $(ARGS)
+
+setup-demo:
+	@bash scripts/setup-demo.sh
 
 test: setup lint typecheck pytest other-pythons
 
