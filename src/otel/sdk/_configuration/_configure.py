@@ -188,16 +188,53 @@ def configure_sdk() -> SdkComponents:
             configure(resource, components)
         except Exception as exc:
             _warn(f"{configure.__name__[11:]}: configuration failed: {type(exc).__name__}: {exc}")
+    _check_uwsgi_fork_hooks()
     if hasattr(os, "register_at_fork"):
-        ref = weakref.ref(components)
+        # Weak references to the providers, not to ``components``: callers may drop what
+        # configure_sdk returned while the (global) providers live on.
+        tracer_ref, meter_ref, logger_ref = (
+            _weak_or_none(components.tracer_provider),
+            _weak_or_none(components.meter_provider),
+            _weak_or_none(components.logger_provider),
+        )
 
         def after_fork_in_child() -> None:
-            alive = ref()
-            if alive is not None:
-                try:
-                    _refresh_resources_after_fork(alive)
-                except Exception:  # pragma: no cover - never break the child
-                    pass
+            try:
+                _refresh_resources_after_fork(
+                    SdkComponents(tracer_ref(), meter_ref(), logger_ref())
+                )
+            except Exception:  # pragma: no cover - never break the child
+                pass
 
         os.register_at_fork(after_in_child=after_fork_in_child)
     return components
+
+
+def _none() -> None:
+    return None
+
+
+def _weak_or_none(provider: Any) -> Any:
+    """A callable returning ``provider`` while it lives (``None`` when there is none)."""
+    return _none if provider is None else weakref.ref(provider)
+
+
+def _check_uwsgi_fork_hooks() -> None:
+    """Under uwsgi, say so when workers will be forked without Python's fork hooks.
+
+    uwsgi forks its workers in C after loading the app and, unless told to, does not run
+    Python's after-fork hooks: the workers' batch and metric threads are never restarted
+    and nothing they record is exported. ``--lazy-apps`` (load the app in each worker) or
+    ``--py-call-uwsgi-fork-hooks`` (uwsgi >= 2.0.21) fixes it.
+    """
+    uwsgi = sys.modules.get("uwsgi")
+    options = getattr(uwsgi, "opt", None)
+    if not isinstance(options, dict):
+        return
+    needed = ("lazy-apps", "lazy", "py-call-uwsgi-fork-hooks", "py-call-osafterfork")
+    if any(options.get(name) for name in needed):
+        return
+    _warn(
+        "uwsgi forks workers without Python's fork hooks, so their telemetry threads "
+        "never run: start uwsgi with --py-call-uwsgi-fork-hooks or --lazy-apps"
+    )
