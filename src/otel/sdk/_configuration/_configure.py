@@ -189,6 +189,8 @@ def configure_sdk() -> SdkComponents:
         except Exception as exc:
             _warn(f"{configure.__name__[11:]}: configuration failed: {type(exc).__name__}: {exc}")
     _check_uwsgi_fork_hooks()
+    if os.environ.get("OTEL_PYTHON_EXIT_ON_SIGTERM", "").strip().lower() == "true":
+        _exit_on_sigterm()
     if hasattr(os, "register_at_fork"):
         # Weak references to the providers, not to ``components``: callers may drop what
         # configure_sdk returned while the (global) providers live on.
@@ -238,3 +240,27 @@ def _check_uwsgi_fork_hooks() -> None:
         "uwsgi forks workers without Python's fork hooks, so their telemetry threads "
         "never run: start uwsgi with --py-call-uwsgi-fork-hooks or --lazy-apps"
     )
+
+
+def _exit_on_sigterm() -> None:
+    """Opt-in (``OTEL_PYTHON_EXIT_ON_SIGTERM=true``): SIGTERM exits through ``sys.exit``.
+
+    SIGTERM's default action ends the process at once, without ``atexit``, so whatever
+    is still queued is lost. With this switch SIGTERM raises ``SystemExit(143)`` in the
+    main thread instead: the interpreter exits normally and the providers flush, each
+    bounded by its export timeout. Installed only from the main thread and only when
+    SIGTERM still has its default action: a server's own handler (gunicorn, uwsgi,
+    uvicorn) is never replaced.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return
+
+    def exit_on_sigterm(signum: int, frame: object) -> None:
+        sys.exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, exit_on_sigterm)
