@@ -255,6 +255,7 @@ def _child(impl: str, requests: int, rate: float) -> None:
     print(json.dumps({
         "phase": "outage",
         "p50_us": latencies[len(latencies) // 2] / 1e3,
+        "p90_us": latencies[int(len(latencies) * 0.90)] / 1e3,
         "p99_us": latencies[int(len(latencies) * 0.99)] / 1e3,
         "max_rss_kib": rss_kib,
     }), flush=True)  # fmt: skip
@@ -346,7 +347,7 @@ def main() -> int:
         for scenario in args.scenarios.split(","):
             rows.append(_run(impl, scenario, args.requests, args.rate))
             print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
-    header = (f"{'impl':9}{'scenario':10}{'p50 µs':>8}{'p99 µs':>8}{'p99/base':>9}"
+    header = (f"{'impl':9}{'scenario':10}{'p50 µs':>8}{'p90 µs':>8}{'p99 µs':>8}{'p99/base':>9}"
               f"{'RSS MiB':>8}{'created':>8}{'recv':>7}{'lost':>7}  {'counted drops':22}"
               f"{'retried':>8}{'resumed':>8}{'exit s':>7}")  # fmt: skip
     print(header)
@@ -355,7 +356,8 @@ def main() -> int:
         drops = ",".join(f"{k}={v}" for k, v in sorted(row["dropped"].items())) or "-"
         if row["impl"] != "otel":
             drops = "(not exposed)"
-        print(f"{row['impl']:9}{row['scenario']:10}{row['p50_us']:8.0f}{row['p99_us']:8.0f}"
+        print(f"{row['impl']:9}{row['scenario']:10}{row['p50_us']:8.0f}{row['p90_us']:8.0f}"
+            f"{row['p99_us']:8.0f}"
               f"{row['p99_us'] / base['p99_us']:9.2f}{row['max_rss_kib'] / 1024:8.1f}"
               f"{row['created']:8}{row['received']:7}{row['lost']:7}  {drops:22}"
               f"{row['retries_seen']:8}{'yes' if row['received_after_recovery'] else 'NO':>8}"
