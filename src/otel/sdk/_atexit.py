@@ -5,7 +5,7 @@ weak reference, so a provider that is dropped can still be garbage-collected; th
 handler is what the provider passes to ``atexit.unregister`` when shut down earlier. A
 failing shutdown at exit is logged, not printed as an unhandled atexit error.
 
-Forked children: ``multiprocessing`` (``fork`` and ``forkserver``) ends its children with
+Forked children: ``multiprocessing`` (``fork``) ends its children with
 ``os._exit`` after ``threading``'s own shutdown, so ``atexit`` never runs there. In a
 forked child the same handlers are therefore also registered with ``threading``'s exit
 hooks (the ones ``concurrent.futures`` uses), which run on that path and on a normal exit;
@@ -67,7 +67,7 @@ def _remember_for_forked_children(ref: Callable[[], object], handler: Callable[[
     global _fork_hook_installed
     _handlers[:] = [(r, h) for r, h in _handlers if r() is not None]
     _handlers.append((ref, handler))
-    if _forked:  # a provider made in a forked child (multiprocessing's forkserver)
+    if _forked:  # a provider made in a forked child: its exit is the child's exit too
         _register_with_threading(handler)
     if not _fork_hook_installed and hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=_arm_threading_exit_in_child)
