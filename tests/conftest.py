@@ -17,7 +17,16 @@ settings.register_profile(
     "otel", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
 )
 settings.register_profile("otel-ci", parent=settings.get_profile("otel"), derandomize=True)
-settings.load_profile("otel-ci" if os.environ.get("CI") == "true" else "otel")
+# scripts/fuzz.sh: OTEL_FUZZ=1 runs every property test with many more examples.
+settings.register_profile(
+    "otel-fuzz",
+    parent=settings.get_profile("otel"),
+    max_examples=int(os.environ.get("OTEL_FUZZ_EXAMPLES", "5000")),
+)
+if os.environ.get("OTEL_FUZZ") == "1":
+    settings.load_profile("otel-fuzz")
+else:
+    settings.load_profile("otel-ci" if os.environ.get("CI") == "true" else "otel")
 
 
 @pytest.fixture(autouse=True)

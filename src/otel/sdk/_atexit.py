@@ -4,11 +4,19 @@
 weak reference, so a provider that is dropped can still be garbage-collected; the returned
 handler is what the provider passes to ``atexit.unregister`` when shut down earlier. A
 failing shutdown at exit is logged, not printed as an unhandled atexit error.
+
+Forked children: ``multiprocessing`` (``fork``) ends its children with
+``os._exit`` after ``threading``'s own shutdown, so ``atexit`` never runs there. In a
+forked child the same handlers are therefore also registered with ``threading``'s exit
+hooks (the ones ``concurrent.futures`` uses), which run on that path and on a normal exit;
+a provider already shut down is skipped, so nothing runs twice.
 """
 
 from __future__ import annotations
 
 import atexit
+import os
+import sys
 from _weakref import ref as weakref_ref  # weakref.ref itself, without importing weakref
 from collections.abc import Callable
 
@@ -23,6 +31,18 @@ if TYPE_CHECKING:  # ``typing`` stays off the import path
 
 
 _logger = get_logger("otel.sdk")
+# (weak provider, handler) of every provider registered in this process (dead ones pruned)
+_handlers: list[tuple[Callable[[], object], Callable[[], None]]] = []
+_fork_hook_installed = False
+_forked = False  # this process is a forked child (set by the hook below)
+
+
+def _is_shut_down(provider: object) -> bool:
+    # the tracer and logger providers say ``_is_shutdown``, the meter provider ``_shutdown``
+    return (
+        getattr(provider, "_is_shutdown", False) is True
+        or getattr(provider, "_shutdown", False) is True
+    )
 
 
 def shutdown_at_exit(provider: _ShutsDown) -> Callable[[], None]:
@@ -31,7 +51,7 @@ def shutdown_at_exit(provider: _ShutsDown) -> Callable[[], None]:
 
     def shutdown_provider_at_exit() -> None:
         alive = ref()
-        if alive is None:
+        if alive is None or _is_shut_down(alive):
             return
         try:
             alive.shutdown()
@@ -39,4 +59,36 @@ def shutdown_at_exit(provider: _ShutsDown) -> Callable[[], None]:
             _logger.exception("Shutting down %r at exit failed", alive)
 
     atexit.register(shutdown_provider_at_exit)
+    _remember_for_forked_children(ref, shutdown_provider_at_exit)
     return shutdown_provider_at_exit
+
+
+def _remember_for_forked_children(ref: Callable[[], object], handler: Callable[[], None]) -> None:
+    global _fork_hook_installed
+    _handlers[:] = [(r, h) for r, h in _handlers if r() is not None]
+    _handlers.append((ref, handler))
+    if _forked:  # a provider made in a forked child: its exit is the child's exit too
+        _register_with_threading(handler)
+    if not _fork_hook_installed and hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_arm_threading_exit_in_child)
+        _fork_hook_installed = True
+
+
+def _arm_threading_exit_in_child() -> None:
+    """In a forked child: run the live providers' exit handlers at ``threading`` shutdown."""
+    global _forked
+    _forked = True
+    for ref, handler in list(_handlers):
+        if ref() is not None:
+            _register_with_threading(handler)
+
+
+def _register_with_threading(handler: Callable[[], None]) -> None:
+    threading = sys.modules.get("threading")
+    register = getattr(threading, "_register_atexit", None)
+    if register is None:  # pragma: no cover - no threads imported, or a future CPython
+        return
+    try:
+        register(handler)
+    except Exception:  # pragma: no cover - threading is already shutting down
+        pass

@@ -209,3 +209,31 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+@pytest.mark.filterwarnings("ignore:.*fork.*:DeprecationWarning")  # 3.12+: threads + fork
+def test_forked_child_gets_its_own_instance_id_when_the_components_were_dropped(
+    clean_env: pytest.MonkeyPatch,
+) -> None:
+    # gunicorn --preload with an app that calls configure_sdk() and ignores the result
+    clean_env.setenv("OTEL_TRACES_EXPORTER", "none")
+    clean_env.setenv("OTEL_METRICS_EXPORTER", "none")
+    clean_env.setenv("OTEL_LOGS_EXPORTER", "none")
+    components = configure_sdk()
+    provider = components.tracer_provider
+    before = provider.resource.attributes["service.instance.id"]
+    del components
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        try:
+            os.write(write, str(provider.resource.attributes["service.instance.id"]).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    assert wait_child(pid, 10) == 0
+    child_id = os.read(read, 1000).decode()
+    os.close(read)
+    provider.shutdown()
+    assert child_id and child_id != before

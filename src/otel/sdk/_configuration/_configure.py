@@ -26,7 +26,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import time
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
@@ -150,7 +149,7 @@ def _refresh_resources_after_fork(components: SdkComponents) -> None:
         components.meter_provider,
         components.logger_provider,
     ):
-        old = getattr(provider, "_resource", None)
+        old = getattr(provider, "resource", None)
         if old is None:
             continue
         updates: dict[str, Any] = {}
@@ -162,51 +161,7 @@ def _refresh_resources_after_fork(components: SdkComponents) -> None:
                 updates["process.parent_pid"] = os.getppid()
         if not updates:
             continue
-        new = old.merge(Resource(updates))
-        provider._resource = new
-        # Tracers and loggers handed out before the fork hold the resource too.
-        for tracer in list(getattr(provider, "_tracers", {}).values()):
-            if getattr(tracer, "resource", None) is old:
-                tracer.resource = new
-        for logger in list(getattr(provider, "_loggers", {}).values()):
-            if getattr(logger, "_resource", None) is old:
-                logger._resource = new
-
-
-#: What a ``multiprocessing`` child may spend flushing at its exit, all signals together.
-MULTIPROCESSING_FLUSH_MILLIS = 5000.0
-
-
-def flush_all(components: SdkComponents, budget_millis: float) -> None:
-    """Force-flush traces, logs and metrics within ``budget_millis`` in total."""
-    deadline = time.monotonic() + budget_millis / 1e3
-    for provider in (
-        components.tracer_provider,
-        components.logger_provider,
-        components.meter_provider,
-    ):
-        left = (deadline - time.monotonic()) * 1e3
-        if provider is None or left <= 0:
-            continue
-        try:
-            provider.force_flush(int(left))
-        except Exception:  # pragma: no cover - a flush never breaks the exit
-            pass
-
-
-def _flush_at_multiprocessing_exit(components: SdkComponents) -> None:
-    """A ``multiprocessing`` child started by fork ends with ``os._exit``: no atexit, so
-    what its batch processors hold would be lost. When ``multiprocessing`` is in use,
-    register (after its own fork handling, which clears finalizers) a finalizer that
-    flushes; ``multiprocessing`` runs it before ``os._exit``."""
-    util = sys.modules.get("multiprocessing.util")
-    if util is None:
-        return
-
-    def register_finalizer(alive: SdkComponents) -> None:
-        util.Finalize(alive, flush_all, args=(alive, MULTIPROCESSING_FLUSH_MILLIS), exitpriority=0)
-
-    util.register_after_fork(components, register_finalizer)
+        provider._replace_resource(old.merge(Resource(updates)))
 
 
 def configure_sdk() -> SdkComponents:
@@ -226,17 +181,79 @@ def configure_sdk() -> SdkComponents:
             configure(resource, components)
         except Exception as exc:
             _warn(f"{configure.__name__[11:]}: configuration failed: {type(exc).__name__}: {exc}")
+    _check_uwsgi_fork_hooks()
+    if os.environ.get("OTEL_PYTHON_EXIT_ON_SIGTERM", "").strip().lower() == "true":
+        _exit_on_sigterm()
     if hasattr(os, "register_at_fork"):
-        ref = weakref.ref(components)
+        # Weak references to the providers, not to ``components``: callers may drop what
+        # configure_sdk returned while the (global) providers live on.
+        tracer_ref, meter_ref, logger_ref = (
+            _weak_or_none(components.tracer_provider),
+            _weak_or_none(components.meter_provider),
+            _weak_or_none(components.logger_provider),
+        )
 
         def after_fork_in_child() -> None:
-            alive = ref()
-            if alive is not None:
-                try:
-                    _refresh_resources_after_fork(alive)
-                    _flush_at_multiprocessing_exit(alive)
-                except Exception:  # pragma: no cover - never break the child
-                    pass
+            try:
+                _refresh_resources_after_fork(
+                    SdkComponents(tracer_ref(), meter_ref(), logger_ref())
+                )
+            except Exception:  # pragma: no cover - never break the child
+                pass
 
         os.register_at_fork(after_in_child=after_fork_in_child)
     return components
+
+
+def _none() -> None:
+    return None
+
+
+def _weak_or_none(provider: Any) -> Any:
+    """A callable returning ``provider`` while it lives (``None`` when there is none)."""
+    return _none if provider is None else weakref.ref(provider)
+
+
+def _check_uwsgi_fork_hooks() -> None:
+    """Under uwsgi, say so when workers will be forked without Python's fork hooks.
+
+    uwsgi forks its workers in C after loading the app and, unless told to, does not run
+    Python's after-fork hooks: the workers' batch and metric threads are never restarted
+    and nothing they record is exported. ``--lazy-apps`` (load the app in each worker) or
+    ``--py-call-uwsgi-fork-hooks`` (uwsgi >= 2.0.21) fixes it.
+    """
+    uwsgi = sys.modules.get("uwsgi")
+    options = getattr(uwsgi, "opt", None)
+    if not isinstance(options, dict):
+        return
+    needed = ("lazy-apps", "lazy", "py-call-uwsgi-fork-hooks", "py-call-osafterfork")
+    if any(options.get(name) for name in needed):
+        return
+    _warn(
+        "uwsgi forks workers without Python's fork hooks, so their telemetry threads "
+        "never run: start uwsgi with --py-call-uwsgi-fork-hooks or --lazy-apps"
+    )
+
+
+def _exit_on_sigterm() -> None:
+    """Opt-in (``OTEL_PYTHON_EXIT_ON_SIGTERM=true``): SIGTERM exits through ``sys.exit``.
+
+    SIGTERM's default action ends the process at once, without ``atexit``, so whatever
+    is still queued is lost. With this switch SIGTERM raises ``SystemExit(143)`` in the
+    main thread instead: the interpreter exits normally and the providers flush, each
+    bounded by its export timeout. Installed only from the main thread and only when
+    SIGTERM still has its default action: a server's own handler (gunicorn, uwsgi,
+    uvicorn) is never replaced.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return
+
+    def exit_on_sigterm(signum: int, frame: object) -> None:
+        sys.exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, exit_on_sigterm)

@@ -186,6 +186,10 @@ class Logger(APILogger):
     def resource(self) -> Resource:
         return self._resource
 
+    def _replace_resource(self, resource: Resource) -> None:
+        """The resource of the records emitted from now on (a forked child's new identity)."""
+        self._resource = resource
+
     @property
     def instrumentation_scope(self) -> InstrumentationScope:
         return self._scope
@@ -388,6 +392,13 @@ class LoggerProvider(APILoggerProvider):
     @property
     def resource(self) -> Resource:
         return self._resource
+
+    def _replace_resource(self, resource: Resource) -> None:
+        """Use ``resource`` from now on, here and in every logger handed out (after fork)."""
+        self._resource = resource
+        for logger in list(self._loggers.values()):
+            if isinstance(logger, Logger):
+                logger._replace_resource(resource)
 
     def get_logger(
         self,

@@ -362,6 +362,10 @@ class MeterProvider(_api.MeterProvider):
     def resource(self) -> Any:
         return self._resource
 
+    def _replace_resource(self, resource: Any) -> None:
+        """Report ``resource`` from the next collection on (a forked child's new identity)."""
+        self._resource = resource
+
     def get_meter(
         self,
         name: str,

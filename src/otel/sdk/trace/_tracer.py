@@ -135,6 +135,11 @@ class Tracer(trace_api.Tracer):
         # what the spans read (limits, processor, resource, scope), shared by all of them
         self._settings = SpanSettings(resource, instrumentation_scope, span_processor, span_limits)
 
+    def _replace_resource(self, resource: Resource) -> None:
+        """The resource of the spans started from now on (a forked child's new identity)."""
+        self.resource = resource
+        self._settings.resource = resource
+
     @property
     def sampler(self) -> Sampler:
         return self._sampler
@@ -398,6 +403,13 @@ class TracerProvider(trace_api.TracerProvider):
     @property
     def resource(self) -> Resource:
         return self._resource
+
+    def _replace_resource(self, resource: Resource) -> None:
+        """Use ``resource`` from now on, here and in every tracer handed out (after fork)."""
+        self._resource = resource
+        for tracer in list(self._tracers.values()):
+            if isinstance(tracer, Tracer):
+                tracer._replace_resource(resource)
 
     def get_tracer(
         self,
