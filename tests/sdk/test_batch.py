@@ -6,6 +6,7 @@ import os
 import sys
 import threading
 import time
+from typing import Any
 
 import pytest
 
@@ -254,6 +255,55 @@ def test_emit_is_cheap_and_lock_free() -> None:
     assert worker.force_flush(5000)
     assert len(rec.items) == 16000
     assert worker.dropped == 0
+    worker.shutdown(1000)
+
+
+class _CountingLock:
+    """Wraps a lock and counts every acquisition (``with`` or ``acquire``)."""
+
+    def __init__(self, lock: Any) -> None:
+        self._lock = lock
+        self.acquired = 0
+
+    def acquire(self, *args: Any, **kwargs: Any) -> bool:
+        self.acquired += 1
+        return bool(self._lock.acquire(*args, **kwargs))
+
+    def release(self) -> None:
+        self._lock.release()
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def locked(self) -> bool:
+        return bool(self._lock.locked())
+
+
+def test_emit_takes_no_lock_while_the_queue_has_room(monkeypatch: pytest.MonkeyPatch) -> None:
+    import otel.sdk._batch as batch_module
+
+    lock_types = (type(threading.Lock()), type(threading.RLock()))
+    worker = BatchWorker(Recorder(), max_queue_size=100_000, max_export_batch_size=50_000)
+    counted: list[_CountingLock] = []
+    for name, value in list(vars(worker).items()):  # every lock the worker owns ...
+        if isinstance(value, lock_types):
+            counted.append(_CountingLock(value))
+            setattr(worker, name, counted[-1])
+    for name, value in list(vars(batch_module).items()):  # ... and every module-level one
+        if isinstance(value, lock_types):
+            counted.append(_CountingLock(value))
+            monkeypatch.setattr(batch_module, name, counted[-1])
+    assert counted, "the worker has locks (for drops, flushes): they must be found"
+    for i in range(1000):
+        worker.emit(i)
+    assert [lock.acquired for lock in counted] == [0] * len(counted)
+    for lock in counted:  # put the real locks back before the worker uses them
+        for name, value in list(vars(worker).items()):
+            if value is lock:
+                setattr(worker, name, lock._lock)
     worker.shutdown(1000)
 
 

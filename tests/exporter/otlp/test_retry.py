@@ -74,3 +74,49 @@ def test_each_attempt_gets_the_remaining_budget() -> None:
     run_with_retries(attempt, time.monotonic() + 0.3, threading.Event())
     assert budgets == sorted(budgets, reverse=True)
     assert all(0 < b <= 0.3 for b in budgets)
+
+
+class _RecordingWait:
+    """Stands in for the shutdown Event: records each backoff instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    def wait(self, delay: float) -> bool:
+        self.delays.append(delay)
+        return False
+
+
+def test_each_attempt_gets_what_is_left_of_the_deadline_not_the_whole_timeout() -> None:
+    budgets: list[tuple[float, float]] = []
+    deadline = time.monotonic() + 0.5
+
+    def attempt(remaining: float) -> Attempt:
+        budgets.append((remaining, deadline - time.monotonic()))
+        return Attempt(False, True, 0.05)
+
+    run_with_retries(attempt, deadline, threading.Event())
+    assert len(budgets) >= 3
+    for given, left in budgets:
+        assert left <= given <= left + 0.02  # what was left when the attempt started
+    assert budgets[-1][0] < 0.5 - 0.1  # later attempts get less than the full timeout
+
+
+def test_computed_backoff_grows_exponentially_between_attempts() -> None:
+    answers = [Attempt(False, True)] * 4 + [Attempt(True)]
+    waits = _RecordingWait()
+    result = run_with_retries(
+        lambda _r: answers.pop(0),
+        time.monotonic() + 1000,
+        waits,  # type: ignore[arg-type]
+        rand=lambda: 0.5,
+    )
+    assert result.success
+    assert waits.delays == [1.0, 2.0, 4.0, 8.0]
+
+
+def test_retry_after_hint_is_honoured_as_given_even_beyond_the_backoff_cap() -> None:
+    answers = [Attempt(False, True, 40.0), Attempt(True)]
+    waits = _RecordingWait()
+    run_with_retries(lambda _r: answers.pop(0), time.monotonic() + 1000, waits)  # type: ignore[arg-type]
+    assert waits.delays == [40.0]

@@ -222,3 +222,16 @@ def test_cardinality_types_are_exported_for_annotations() -> None:
     limits: CardinalityLimits = {Counter: 10}
     key: InstrumentCardinalityKey = Histogram
     assert limits[Counter] == 10 and key is Histogram
+
+
+def test_the_recording_side_holds_at_most_limit_series_in_memory() -> None:
+    # the memory bound itself, not only the exported output (a reader's own limit would
+    # fold extra series away and hide a recording-side off-by-one)
+    reader = InMemoryMetricReader()
+    view = View(instrument_name="c", aggregation_cardinality_limit=3)
+    counter = _counter(reader, views=[view])
+    for i in range(50):
+        counter.add(1, {"i": i})
+    stream = counter._cell_for.__self__  # the one stream behind the counter
+    assert len(stream._cells) == 3  # two series of their own + the overflow series
+    assert sum(cell.value for cell in stream._cells.values()) == 50

@@ -10,6 +10,7 @@ import pytest
 from otel.metrics import CallbackOptions, Observation
 from otel.sdk.metrics import MeterProvider
 from otel.sdk.metrics.export import InMemoryMetricReader
+from otel.testing import point_values
 
 
 def _callback(options: CallbackOptions) -> Iterable[Observation]:
@@ -43,9 +44,17 @@ def test_lone_callable_added_to_an_existing_instrument() -> None:
     assert data.resource_metrics[0].scope_metrics[0].metrics[0].data.data_points[0].value == 5
 
 
-def test_non_iterable_callbacks_are_dropped() -> None:
-    provider = MeterProvider(shutdown_on_exit=False)
-    provider.get_meter("t").create_observable_gauge("g", callbacks=3)  # type: ignore[arg-type]
+def test_non_iterable_callbacks_are_dropped(caplog: pytest.LogCaptureFixture) -> None:
+    reader = InMemoryMetricReader()
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    with caplog.at_level(logging.WARNING):
+        gauge = provider.get_meter("t").create_observable_gauge("g", callbacks=3)  # type: ignore[arg-type]
+    assert gauge.name == "g"  # the instrument itself is real and usable
+    assert "not a sequence of callbacks" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        assert point_values(reader, "g") == {}  # nothing observed, nothing failed
+    assert caplog.records == []
 
 
 def test_force_flush_none_timeout_uses_the_default() -> None:

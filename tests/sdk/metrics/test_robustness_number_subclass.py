@@ -8,6 +8,7 @@ thread collects, with a tiny switch interval, and check the totals are exact.
 
 from __future__ import annotations
 
+import logging
 import numbers
 from typing import Any
 
@@ -18,6 +19,7 @@ from otel.sdk.metrics._instrument import Counter as SdkCounter
 from otel.sdk.metrics._instrument import Histogram as SdkHistogram
 from otel.sdk.metrics._instrument import UpDownCounter as SdkUpDownCounter
 from otel.sdk.metrics.export import AggregationTemporality, InMemoryMetricReader
+from otel.testing import point_values
 
 
 class SlowInt(int):
@@ -124,10 +126,18 @@ numbers.Integral.register(_BrokenIntegral)
 
 
 @pytest.mark.parametrize("value", [_SelfInt(3), _BrokenIntegral()])
-def test_a_number_that_fails_to_convert_never_raises(value: object) -> None:
-    provider = MeterProvider(metric_readers=[InMemoryMetricReader()], shutdown_on_exit=False)
+def test_a_number_that_fails_to_convert_is_dropped_with_a_warning(
+    value: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    reader = InMemoryMetricReader()
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
     meter = provider.get_meter("t")
-    meter.create_counter("c").add(value)  # type: ignore[arg-type]
-    meter.create_up_down_counter("u").add(value)  # type: ignore[arg-type]
-    meter.create_histogram("h").record(value)  # type: ignore[arg-type]
-    meter.create_gauge("g").set(value)  # type: ignore[arg-type]
+    with caplog.at_level(logging.WARNING, "otel"):
+        meter.create_counter("c").add(value)  # type: ignore[arg-type]
+        meter.create_up_down_counter("u").add(value)  # type: ignore[arg-type]
+        meter.create_histogram("h").record(value)  # type: ignore[arg-type]
+        meter.create_gauge("g").set(value)  # type: ignore[arg-type]
+    for name in ("c", "u", "h", "g"):
+        assert point_values(reader, name) == {}, name  # nothing recorded, not a wrong 0
+    dropped = [r for r in caplog.records if "Dropped measurement" in r.getMessage()]
+    assert len(dropped) == 4  # one warning per instrument

@@ -9,7 +9,7 @@ import pytest
 
 from otel.sdk.trace import TracerProvider
 from otel.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from otel.trace import INVALID_SPAN_CONTEXT, StatusCode
+from otel.trace import INVALID_SPAN_CONTEXT, SpanContext, StatusCode
 
 
 class _UnprintableError(Exception):
@@ -37,10 +37,17 @@ def test_add_event_with_non_mapping_attributes_keeps_the_event(
     assert dict(event.attributes) == {}
 
 
-def test_add_link_with_non_mapping_attributes_does_not_raise(tracer: Any) -> None:
+def test_add_link_with_non_mapping_attributes_keeps_the_link(
+    tracer: Any, exporter: InMemorySpanExporter
+) -> None:
     span = tracer.start_span("s")
-    span.add_link(INVALID_SPAN_CONTEXT, [1, 2])  # type: ignore[arg-type]
+    target = SpanContext(7, 8, False)
+    span.add_link(target, [1, 2])  # type: ignore[arg-type]
+    span.add_link(INVALID_SPAN_CONTEXT, [1, 2])  # type: ignore[arg-type] - no data: dropped
     span.end()
+    (link,) = exporter.get_finished_spans()[0].links
+    assert link.context == target
+    assert dict(link.attributes) == {}
 
 
 def test_record_exception_with_non_mapping_attributes_keeps_the_event(
@@ -54,10 +61,14 @@ def test_record_exception_with_non_mapping_attributes_keeps_the_event(
 
 
 def test_get_tracer_with_non_mapping_attributes_still_gives_a_tracer(
-    provider: TracerProvider,
+    provider: TracerProvider, exporter: InMemorySpanExporter
 ) -> None:
     tracer = provider.get_tracer("lib", attributes=[1, 2])  # type: ignore[arg-type]
-    tracer.start_span("s").end()
+    span = tracer.start_span("s")
+    assert span.is_recording()  # a real SDK tracer, not a no-op one
+    span.end()
+    assert [s.name for s in exporter.get_finished_spans()] == ["s"]
+    assert exporter.get_finished_spans()[0].instrumentation_scope.name == "lib"
 
 
 class _RaisingIdGenerator:
