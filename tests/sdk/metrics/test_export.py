@@ -29,8 +29,10 @@ class _ListExporter(MetricExporter):
         self.exported: list[MetricsData] = []
         self.hang = hang
         self.shut = False
+        self.entered = threading.Event()  # set when an export has started
 
     def export(self, metrics_data: MetricsData, timeout_millis: float = 10_000, **kw: Any) -> Any:
+        self.entered.set()
         if self.hang is not None:
             self.hang.wait(5)
         self.exported.append(metrics_data)
@@ -108,7 +110,7 @@ def test_shutdown_returns_within_timeout_when_the_exporter_hangs() -> None:
     reader = PeriodicExportingMetricReader(exporter, export_interval_millis=10)
     provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
     provider.get_meter("t").create_counter("c").add(1)
-    time.sleep(0.05)  # the thread is now stuck in export
+    assert exporter.entered.wait(5)  # the thread is now stuck in export
     start = time.monotonic()
     provider.shutdown(timeout_millis=200)
     assert time.monotonic() - start < 1.0
