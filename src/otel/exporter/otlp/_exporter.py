@@ -7,15 +7,15 @@ log line and ``False``.
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
+from otel._log import get_logger
 from otel.exporter.otlp._retry import Attempt, run_with_retries
 
-_logger = logging.getLogger("otel.exporter.otlp")
+_logger = get_logger("otel.exporter.otlp")
 
 T = TypeVar("T")
 

@@ -11,12 +11,9 @@ from typing import Any
 from otel.exporter.otlp import _config
 from otel.exporter.otlp._exporter import ExportCore
 from otel.exporter.otlp._grpc import GrpcSender
-from otel.exporter.otlp._signals import (
-    LogExporterBase,
-    MetricExporterBase,
-    SpanExporterBase,
-    metric_preferences,
-)
+from otel.exporter.otlp._signals import SpanExporterBase
+from otel.exporter.otlp._signals_logs import LogExporterBase
+from otel.exporter.otlp._signals_metrics import MetricExporterBase, metric_preferences
 from otel.sdk._self_metrics import ExportCounts, NoExportCounts, exporter_counts
 from otel.sdk.metrics.export import AggregationTemporality, MetricExporter
 

@@ -6,11 +6,7 @@ raises for network trouble (that becomes a retryable failed attempt).
 
 from __future__ import annotations
 
-import gzip
-import http.client
-import logging
 import os
-import ssl
 import threading
 import urllib.parse
 import weakref
@@ -19,25 +15,37 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from otel import __version__
+from otel._log import get_logger
 from otel.exporter.otlp._config import Compression
-from otel.exporter.otlp._proto import _decode
 from otel.exporter.otlp._retry import Attempt, parse_retry_after
 
-_logger = logging.getLogger("otel.exporter.otlp")
+_logger = get_logger("otel.exporter.otlp")
 
 RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
 USER_AGENT = f"otel-python/{__version__}"
 CONTENT_TYPE_PROTOBUF = "application/x-protobuf"
 CONTENT_TYPE_JSON = "application/json"
 
-# A kept-alive connection the server already closed fails like this on reuse; try once more.
-_STALE = (
-    http.client.RemoteDisconnected,
-    http.client.BadStatusLine,
-    BrokenPipeError,
-    ConnectionResetError,
-    ConnectionAbortedError,
-)
+# ``http.client`` (with ``email``), ``ssl`` and ``gzip`` are about half of what importing an
+# OTLP/HTTP exporter would cost: they are imported on first use (the first export, on the
+# export thread), not when the application imports or builds the exporter.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import http.client
+    import ssl
+
+
+def _stale_errors() -> tuple[type[BaseException], ...]:
+    """A kept-alive connection the server already closed fails like this on reuse."""
+    import http.client
+
+    return (
+        http.client.RemoteDisconnected,
+        http.client.BadStatusLine,
+        BrokenPipeError,
+        ConnectionResetError,
+        ConnectionAbortedError,
+    )
 
 
 class Response(NamedTuple):
@@ -49,6 +57,8 @@ class Response(NamedTuple):
 
 def compress(body: bytes, compression: Compression) -> bytes:
     if compression is Compression.Gzip:
+        import gzip
+
         return gzip.compress(body, compresslevel=6, mtime=0)
     if compression is Compression.Deflate:
         return zlib.compress(body, 6)
@@ -60,6 +70,8 @@ def make_ssl_context(
     client_key_file: str | None,
     client_certificate_file: str | None,
 ) -> ssl.SSLContext:
+    import ssl
+
     context = ssl.create_default_context(cafile=certificate_file)
     if client_certificate_file:
         context.load_cert_chain(client_certificate_file, client_key_file)
@@ -141,6 +153,8 @@ class HttpSender:
         return compress(body, self._compression)
 
     def _connection(self, timeout: float) -> http.client.HTTPConnection:
+        import http.client
+
         conn = self._conn
         if conn is None:
             if self._https:
@@ -176,7 +190,7 @@ class HttpSender:
                     conn.request("POST", self._path, body=body, headers=self._headers)
                     resp = conn.getresponse()
                     data = resp.read()
-                except _STALE:
+                except _stale_errors():
                     self._drop_connection()
                     if reused and try_number == 0:
                         continue
@@ -194,6 +208,9 @@ class HttpSender:
         """One try, classified per the OTLP/HTTP specification."""
         if self.config_error:
             return Attempt(False, False, None, self.config_error)
+        import http.client
+        import ssl
+
         try:
             resp = self.request(body, timeout)
         except ssl.SSLCertVerificationError as exc:
@@ -249,6 +266,8 @@ def _error_message(resp: Response) -> str:
         return ""
     try:
         if _is_protobuf(resp):
+            from otel.exporter.otlp._proto import _decode  # only for error answers
+
             status = _decode.decode_status(body)
             return status.message or ""
         if _is_json(resp):
@@ -269,6 +288,8 @@ def _log_partial_success(resp: Response, signal: str, endpoint: str) -> None:
 
             partial = _json.decode_partial_success(resp.body)
         else:
+            from otel.exporter.otlp._proto import _decode  # only for non-empty answers
+
             partial = _decode.decode_partial_success(resp.body)
     except Exception:  # an unreadable success answer is still a success
         _logger.debug("Unreadable OTLP response body from %s", endpoint)

@@ -5,25 +5,23 @@ Standard library only: ``http.client`` with a reused connection, gzip/deflate, T
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
-from typing import Any
 
+from otel._lazy import lazy_exports
+from otel._log import get_logger
 from otel.exporter.otlp import _config
 from otel.exporter.otlp._exporter import ExportCore
 from otel.exporter.otlp._http import CONTENT_TYPE_JSON, CONTENT_TYPE_PROTOBUF, HttpSender
-from otel.exporter.otlp._signals import (
-    LogExporterBase,
-    MetricExporterBase,
-    SpanExporterBase,
-    metric_preferences,
-)
+from otel.exporter.otlp._signals import SpanExporterBase
 from otel.sdk._self_metrics import ExportCounts, NoExportCounts, exporter_counts
-from otel.sdk.metrics.export import AggregationTemporality, MetricExporter
 
-__all__ = ["OTLPLogExporter", "OTLPMetricExporter", "OTLPSpanExporter"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # ``typing`` stays off the import path
+    from typing import Any
 
-_logger = logging.getLogger("otel.exporter.otlp")
+__all__ = ["OTLPLogExporter", "OTLPMetricExporter", "OTLPSpanExporter"]  # noqa: F822
+
+_logger = get_logger("otel.exporter.otlp")
 
 
 class _HttpExporter:
@@ -77,48 +75,13 @@ class OTLPSpanExporter(_HttpExporter, SpanExporterBase):
     _signal = _config.TRACES
 
 
-class OTLPLogExporter(_HttpExporter, LogExporterBase):
-    """Log records over OTLP/HTTP (protobuf by default; ``protocol="http/json"`` for JSON)."""
-
-    _signal = _config.LOGS
-
-
-class OTLPMetricExporter(_HttpExporter, MetricExporterBase):
-    """Metrics over OTLP/HTTP (protobuf by default; ``protocol="http/json"`` for JSON)."""
-
-    _signal = _config.METRICS
-
-    def __init__(
-        self,
-        endpoint: str | None = None,
-        certificate_file: str | None = None,
-        client_key_file: str | None = None,
-        client_certificate_file: str | None = None,
-        headers: Mapping[str, str] | str | None = None,
-        timeout: float | None = None,
-        compression: Any = None,
-        session: object = None,
-        preferred_temporality: dict[type, AggregationTemporality] | None = None,
-        preferred_aggregation: dict[type, Any] | None = None,
-        max_export_batch_size: int | None = None,
-        *,
-        protocol: str | None = None,
-        meter_provider: Any = None,
-    ) -> None:
-        temporality, aggregation = metric_preferences(preferred_temporality, preferred_aggregation)
-        MetricExporter.__init__(self, temporality, aggregation)
-        # at most this many data points per request (a collection is split); None: one
-        self._max_points = int(max_export_batch_size or 0)
-        _HttpExporter.__init__(
-            self,
-            endpoint,
-            certificate_file,
-            client_key_file,
-            client_certificate_file,
-            headers,
-            timeout,
-            compression,
-            session,
-            protocol=protocol,
-            meter_provider=meter_provider,
-        )
+# The log and metric exporters live in their own modules, so that importing the span
+# exporter does not load the logs and metrics SDKs; these names stay importable from here.
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    globals(),
+    {
+        "OTLPLogExporter": "otel.exporter.otlp._http_log_exporter",
+        "OTLPMetricExporter": "otel.exporter.otlp._http_metric_exporter",
+    },
+)
