@@ -6,8 +6,8 @@ import os
 
 import pytest
 
+from _support.fork import child_finishes_while_held
 from otel.attributes import _attributes, clean_attribute_value
-from otel.testing._fork import child_finishes_while_held
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")

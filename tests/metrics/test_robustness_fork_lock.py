@@ -8,8 +8,8 @@ import warnings
 
 import pytest
 
+from _support.wait import wait_child
 from otel.metrics import _meter
-from otel.testing._wait import wait_child
 
 
 @pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="needs fork")

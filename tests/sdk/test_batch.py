@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from _support.wait import wait_child, wait_until
 from otel.sdk._batch import BatchWorker
-from otel.testing._wait import wait_child, wait_until
 
 
 class Recorder:

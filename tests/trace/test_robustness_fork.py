@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from otel.testing._fork import child_finishes_while_held
+from _support.fork import child_finishes_while_held
 
 pytestmark = [
     pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork"),

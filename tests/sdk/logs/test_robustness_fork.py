@@ -6,9 +6,9 @@ import os
 
 import pytest
 
+from _support.fork import child_finishes_while_held
 from otel.sdk.logs import LoggerProvider
 from otel.sdk.logs.export import BatchLogRecordProcessor, InMemoryLogExporter
-from otel.testing._fork import child_finishes_while_held
 
 pytestmark = [
     pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork"),

@@ -22,14 +22,9 @@ from otel.sdk.metrics.export import (
     PeriodicExportingMetricReader,
 )
 from otel.sdk.metrics.view import View
+from otel.testing import data_points
 
 OVERFLOW = {"otel.metric.overflow": True}
-
-
-def _points(reader: InMemoryMetricReader) -> list[Any]:
-    data = reader.get_metrics_data()
-    assert data is not None
-    return list(data.resource_metrics[0].scope_metrics[0].metrics[0].data.data_points)
 
 
 def _counter(*readers: InMemoryMetricReader, views: Sequence[View] = ()) -> Any:
@@ -43,7 +38,7 @@ def test_default_limit_is_2000_series_including_overflow() -> None:
     counter = _counter(reader)
     for i in range(2500):
         counter.add(1, {"i": i})
-    points = _points(reader)
+    points = data_points(reader, "c")
     assert len(points) == 2000
     overflow = [p for p in points if p.attributes == OVERFLOW]
     assert len(overflow) == 1
@@ -58,7 +53,7 @@ def test_view_limit() -> None:
     for i in range(5):
         counter.add(1, {"i": i})
     counter.add(1, {"i": 0})  # an existing series is still its own
-    points = {tuple(p.attributes.items()): p.value for p in _points(reader)}
+    points = {tuple(p.attributes.items()): p.value for p in data_points(reader, "c")}
     assert points == {(("i", 0),): 2, (("i", 1),): 1, (("otel.metric.overflow", True),): 3}
 
 
@@ -67,7 +62,7 @@ def test_reader_limit_per_instrument_kind() -> None:
     counter = _counter(reader)
     for i in range(4):
         counter.add(1, {"i": i})
-    points = _points(reader)
+    points = data_points(reader, "c")
     assert len(points) == 2
     assert [p.value for p in points if p.attributes == OVERFLOW] == [3]
 
@@ -80,8 +75,8 @@ def test_two_readers_with_different_limits_each_apply_their_own() -> None:
     counter = _counter(small, large)
     for i in range(4):
         counter.add(1, {"i": i})
-    assert len(_points(small)) == 2
-    assert len(_points(large)) == 4
+    assert len(data_points(small, "c")) == 2
+    assert len(data_points(large, "c")) == 4
 
 
 def test_delta_overflow_is_per_interval() -> None:
@@ -91,9 +86,9 @@ def test_delta_overflow_is_per_interval() -> None:
     counter = _counter(reader)
     for i in range(3):
         counter.add(1, {"i": i})
-    assert len(_points(reader)) == 3
+    assert len(data_points(reader, "c")) == 3
     counter.add(5, {"i": 0})
-    assert [(p.attributes, p.value) for p in _points(reader)] == [({"i": 0}, 5)]
+    assert [(p.attributes, p.value) for p in data_points(reader, "c")] == [({"i": 0}, 5)]
 
 
 def test_delta_series_idle_for_two_collections_free_their_slot() -> None:
@@ -103,13 +98,13 @@ def test_delta_series_idle_for_two_collections_free_their_slot() -> None:
     counter = _counter(reader)
     counter.add(1, {"user": "a"})
     counter.add(1, {"user": "b"})
-    assert len(_points(reader)) == 2
+    assert len(data_points(reader, "c")) == 2
     reader.get_metrics_data()  # idle once
     reader.get_metrics_data()  # idle twice: forgotten
     counter.add(1, {"user": "c"})
     counter.add(1, {"user": "d"})
     counter.add(2, {"user": "a"})  # back, as a new series of this interval
-    points = {p.attributes.get("user"): p.value for p in _points(reader)}
+    points = {p.attributes.get("user"): p.value for p in data_points(reader, "c")}
     assert points == {"c": 1, "d": 1, None: 2}  # limit 3: two series and the overflow
 
 
@@ -117,11 +112,11 @@ def test_cumulative_totals_survive_a_series_being_forgotten_and_coming_back() ->
     reader = InMemoryMetricReader()
     counter = _counter(reader)
     counter.add(5, {"k": "v"})
-    first = _points(reader)[0]
+    first = data_points(reader, "c")[0]
     for _ in range(3):
-        _points(reader)
+        data_points(reader, "c")
     counter.add(1, {"k": "v"})
-    (point,) = _points(reader)
+    (point,) = data_points(reader, "c")
     assert point.value == 6
     assert point.start_time_unix_nano == first.start_time_unix_nano
 
@@ -133,11 +128,11 @@ def test_a_cell_updated_after_it_was_retired_is_still_counted() -> None:
     stream = counter._record.__self__  # type: ignore[attr-defined]
     (cell,) = stream._cells.values()
     for _ in range(3):
-        _points(reader)  # the cell is retired now
+        data_points(reader, "c")  # the cell is retired now
     assert not stream._cells
     cell.value += 4  # a recorder that fetched the cell before it was retired
     cell.touched = True
-    assert _points(reader)[0].value == 5
+    assert data_points(reader, "c")[0].value == 5
 
 
 # --- the official ``cardinality_limits`` parameter ----------------------------------------
@@ -149,7 +144,7 @@ def _series_after_four(reader: InMemoryMetricReader, create: str = "create_count
     record = instrument.add if hasattr(instrument, "add") else instrument.record
     for i in range(4):
         record(1, {"i": i})
-    return len(_points(reader))
+    return len(data_points(reader, "c"))
 
 
 def test_cardinality_limits_is_the_third_positional_argument_of_the_pull_reader() -> None:

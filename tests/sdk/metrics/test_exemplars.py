@@ -14,6 +14,7 @@ from otel.sdk.metrics import (
 )
 from otel.sdk.metrics.export import InMemoryMetricReader
 from otel.sdk.metrics.view import View
+from otel.testing import metrics_by_name
 
 TRACE_ID = 0x0AF7651916CD43DD8448EB211C80319C
 SPAN_ID = 0xB7AD6B7169203331
@@ -41,9 +42,9 @@ def _setup(exemplar_filter: Any = None, views: Any = ()) -> tuple[Any, InMemoryM
 
 
 def _point(reader: InMemoryMetricReader) -> Any:
-    data = reader.get_metrics_data()
-    assert data is not None
-    return data.resource_metrics[0].scope_metrics[0].metrics[0].data.data_points[0]
+    """The first data point of the one metric the test made."""
+    (metric,) = metrics_by_name(reader).values()
+    return metric.data.data_points[0]
 
 
 def test_measurement_in_a_sampled_span_carries_its_ids() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from _support.wait import wait_child, wait_until
 from otel.sdk.metrics import MeterProvider
 from otel.sdk.metrics.export import (
     MetricExporter,
@@ -16,7 +17,6 @@ from otel.sdk.metrics.export import (
     MetricsData,
     PeriodicExportingMetricReader,
 )
-from otel.testing._wait import wait_child, wait_until
 
 
 class _PipeExporter(MetricExporter):

@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from otel.metrics import Observation
 from otel.sdk.metrics import MeterProvider, ObservableCounter, ObservableUpDownCounter
 from otel.sdk.metrics.export import AggregationTemporality, InMemoryMetricReader
-
-
-def _points(reader: InMemoryMetricReader, name: str) -> dict[Any, Any]:
-    data = reader.get_metrics_data()
-    assert data is not None
-    for metric in (
-        data.resource_metrics[0].scope_metrics[0].metrics
-        if data.resource_metrics[0].scope_metrics
-        else []
-    ):
-        if metric.name == name:
-            return {tuple(p.attributes.items()): p.value for p in metric.data.data_points}
-    return {}
+from otel.testing import point_values
 
 
 def test_observable_counter_cumulative_and_delta() -> None:
@@ -32,10 +18,10 @@ def test_observable_counter_cumulative_and_delta() -> None:
     provider.get_meter("t").create_observable_counter(
         "bytes", callbacks=[lambda options: [Observation(next(totals))]]
     )
-    assert _points(cumulative, "bytes") == {(): 10}
-    assert _points(delta, "bytes") == {(): 10}
-    assert _points(cumulative, "bytes") == {(): 25}
-    assert _points(delta, "bytes") == {(): 15}
+    assert point_values(cumulative, "bytes") == {(): 10}
+    assert point_values(delta, "bytes") == {(): 10}
+    assert point_values(cumulative, "bytes") == {(): 25}
+    assert point_values(delta, "bytes") == {(): 15}
 
 
 def test_only_series_observed_this_round_are_reported() -> None:
@@ -45,8 +31,8 @@ def test_only_series_observed_this_round_are_reported() -> None:
         [[Observation(1, {"q": "a"}), Observation(2, {"q": "b"})], [Observation(3, {"q": "b"})]]
     )
     provider.get_meter("t").create_observable_gauge("depth", callbacks=[lambda o: next(rounds)])
-    assert _points(reader, "depth") == {(("q", "a"),): 1, (("q", "b"),): 2}
-    assert _points(reader, "depth") == {(("q", "b"),): 3}
+    assert point_values(reader, "depth") == {(("q", "a"),): 1, (("q", "b"),): 2}
+    assert point_values(reader, "depth") == {(("q", "b"),): 3}
 
 
 def test_observable_up_down_counter_is_non_monotonic() -> None:
@@ -68,4 +54,4 @@ def test_thousand_series_from_one_callback() -> None:
     provider.get_meter("t").create_observable_gauge(
         "q", callbacks=[lambda o: [Observation(i, {"i": i}) for i in range(1000)]]
     )
-    assert len(_points(reader, "q")) == 1000
+    assert len(point_values(reader, "q")) == 1000

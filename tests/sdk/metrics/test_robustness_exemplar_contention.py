@@ -12,6 +12,7 @@ from otel import context, trace
 from otel.sdk.metrics import MeterProvider, SimpleFixedSizeExemplarReservoir
 from otel.sdk.metrics.export import InMemoryMetricReader
 from otel.sdk.metrics.view import View
+from otel.testing import metrics_by_name
 
 TRACE_ID = 0x0AF7651916CD43DD8448EB211C80319C
 THREADS = 8
@@ -24,14 +25,7 @@ def _in_span(span_id: int) -> Any:
 
 
 def _points(reader: InMemoryMetricReader) -> dict[str, Any]:
-    data = reader.get_metrics_data()
-    if data is None:
-        return {}
-    return {
-        m.name: m.data.data_points
-        for sm in data.resource_metrics[0].scope_metrics
-        for m in sm.metrics
-    }
+    return {name: m.data.data_points for name, m in metrics_by_name(reader).items()}
 
 
 def _stream_of(provider: MeterProvider) -> Any:
