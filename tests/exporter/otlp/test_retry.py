@@ -120,3 +120,22 @@ def test_retry_after_hint_is_honoured_as_given_even_beyond_the_backoff_cap() -> 
     waits = _RecordingWait()
     run_with_retries(lambda _r: answers.pop(0), time.monotonic() + 1000, waits)  # type: ignore[arg-type]
     assert waits.delays == [40.0]
+
+
+def test_a_failed_attempt_is_final_unless_marked_retryable() -> None:
+    calls: list[float] = []
+
+    def attempt(remaining: float) -> Attempt:
+        calls.append(remaining)
+        return Attempt(False)  # no retryable flag: a final answer
+
+    result = run_with_retries(attempt, time.monotonic() + 5, threading.Event())
+    assert len(calls) == 1
+    assert result.gave_up_reason == "not retryable"
+
+
+def test_retry_after_zero_or_in_the_past_means_now() -> None:
+    assert parse_retry_after("0") == 0.0
+    assert parse_retry_after("-3") == 0.0
+    now = time.time()
+    assert parse_retry_after(email.utils.formatdate(now - 60, usegmt=True), now=now) == 0.0
