@@ -492,3 +492,24 @@ def test_concurrent_log_processors_shut_down_when_no_thread_can_be_started(
     monkeypatch.setattr(threading.Thread, "start", refuse)
     multi.shutdown()
     assert all(exporter.shut_down for exporter in exporters)
+
+
+def test_queue_size_must_be_positive_and_one_is_enough() -> None:
+    with pytest.raises(ValueError, match="max_queue_size"):
+        BatchWorker(Recorder(), max_queue_size=0, max_export_batch_size=1)
+    worker = BatchWorker(Recorder(), max_queue_size=1, max_export_batch_size=1)
+    worker.shutdown(1000)
+
+
+def test_exporter_shutdown_reports_whether_it_finished_in_time() -> None:
+    import logging
+
+    from otel.sdk._batch import shutdown_exporter
+
+    logger = logging.getLogger("tests.batch")
+    release = threading.Event()
+    start = time.monotonic()
+    assert shutdown_exporter(lambda: None, time.monotonic() + 5, logger, "failed") is True
+    assert shutdown_exporter(lambda: release.wait(5), time.monotonic() + 0.2, logger, "x") is False
+    assert time.monotonic() - start < 2  # abandoned at the deadline, not after the hang
+    release.set()
