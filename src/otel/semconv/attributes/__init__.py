@@ -1,3 +1,6 @@
-"""Stable attribute names, one module per namespace (official: ``opentelemetry.semconv.attributes``)."""
+"""Stable attribute names, one module per namespace.
+
+Official path: ``opentelemetry.semconv.attributes``.
+"""
 
 __all__: list[str] = []
