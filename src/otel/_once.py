@@ -8,6 +8,7 @@ the propagators and the logs SDK. Stdlib only, so the API layer can use it.
 
 from __future__ import annotations
 
+import sys
 from _thread import allocate_lock  # threading.Lock itself, without importing threading
 from _weakref import ref as _weak_ref  # weakref.ref, without importing weakref
 from collections.abc import Hashable
@@ -64,6 +65,7 @@ class FirstSeen:
 
 
 _ALL_LOCK = allocate_lock()
+renew_lock_after_fork(sys.modules[__name__], "_ALL_LOCK")  # a child never inherits it held
 _ALL: list[_weak_ref[FirstSeen]] = []  # every FirstSeen alive, for forget_all()
 
 
