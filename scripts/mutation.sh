@@ -40,6 +40,10 @@ work=$(mktemp -d /tmp/otel-mutation.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cp -r src tests pyproject.toml "$work"/
 cd "$work"
+find . -name __pycache__ -prune -exec rm -rf {} +
+# no bytecode caches: a mutant of the same length written in the same second as the
+# cached original would otherwise be run as the original (and "survive")
+export PYTHONDONTWRITEBYTECODE=1
 # the copy's otel, not the editable install of the working tree
 export PYTHONPATH="$work/src"
 export PATH="$root/.venv/bin:$PATH"
