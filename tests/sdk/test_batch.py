@@ -291,7 +291,12 @@ def test_emit_takes_no_lock_while_the_queue_has_room(monkeypatch: pytest.MonkeyP
     import otel.sdk._batch as batch_module
 
     lock_types = (type(threading.Lock()), type(threading.RLock()))
-    worker = BatchWorker(Recorder(), max_queue_size=100_000, max_export_batch_size=50_000)
+    worker = BatchWorker(
+        Recorder(),
+        max_queue_size=100_000,
+        max_export_batch_size=50_000,
+        schedule_delay_millis=600_000,  # the worker thread stays asleep: only emit runs
+    )
     counted: list[_CountingLock] = []
     for name, value in list(vars(worker).items()):  # every lock the worker owns ...
         if isinstance(value, lock_types):
