@@ -139,3 +139,8 @@ def test_retry_after_zero_or_in_the_past_means_now() -> None:
     assert parse_retry_after("-3") == 0.0
     now = time.time()
     assert parse_retry_after(email.utils.formatdate(now - 60, usegmt=True), now=now) == 0.0
+
+
+def test_retry_after_http_date_is_measured_from_the_current_time_by_default() -> None:
+    date = email.utils.formatdate(time.time() + 30, usegmt=True)
+    assert 28 <= (parse_retry_after(date) or 0) <= 31
