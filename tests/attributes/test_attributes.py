@@ -104,3 +104,16 @@ def test_mapping_with_a_broken_repr_key_keeps_the_valid_entries() -> None:
 
 def test_non_mapping_attributes_are_dropped() -> None:
     assert clean_attributes([("k", 1)]) == ({}, 0)  # type: ignore[arg-type]
+
+
+def test_the_signed_64_bit_bounds_are_inclusive() -> None:
+    assert clean_attribute_value("k", 2**63 - 1) == 2**63 - 1
+    assert clean_attribute_value("k", -(2**63)) == -(2**63)
+    assert clean_attribute_value("k", 2**63) is None
+    assert clean_attribute_value("k", -(2**63) - 1) is None
+    assert clean_attribute_value("k", [2**63 - 1, -(2**63)]) == (2**63 - 1, -(2**63))
+    assert clean_attribute_value("k", [1, 2**63]) is None
+
+
+def test_none_elements_of_a_sequence_are_kept_in_place() -> None:
+    assert clean_attribute_value("k", [None, "a", None, "b"]) == (None, "a", None, "b")
