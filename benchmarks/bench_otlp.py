@@ -15,8 +15,14 @@ import time
 from collections.abc import Callable, Sequence
 
 from _harness import Case
+from bench_trace import import_ms
 
 BATCH = 512
+# issue 18.7: the span exporter loads neither the metrics nor the logs SDK
+_TRACE_EXPORTER = (
+    "otel.exporter.otlp.proto.http.trace_exporter",
+    "opentelemetry.exporter.otlp.proto.http.trace_exporter",
+)
 
 
 def _spans(prefix: str) -> Sequence[object]:
@@ -91,5 +97,12 @@ CASES = [
         lambda: _spans_per_second("official"),
         kind="value",
         unit="spans/s",
+    ),
+    Case(
+        "import ...otlp.proto.http.trace_exporter (otel vs opentelemetry)",
+        lambda: import_ms("otel", _TRACE_EXPORTER),
+        lambda: import_ms("official", _TRACE_EXPORTER),
+        kind="value",
+        unit="ms",
     ),
 ]

@@ -161,8 +161,10 @@ def rss_growth(impl: str) -> float:
     return float(_rss_kib() - before)
 
 
-def import_ms(impl: str) -> float:
+def import_ms(impl: str, modules: tuple[str, str] | None = None) -> float:
     """Fresh-interpreter import CPU time minus ``python -c pass``, best of 9.
+
+    ``modules`` is (otel module, official module); the SDK trace modules by default.
 
     Byte-code caches go to one private directory for both implementations (written by a
     warm-up run), so neither side pays for compiling: this environment may set
@@ -170,7 +172,8 @@ def import_ms(impl: str) -> float:
     """
     import tempfile
 
-    module = "otel.sdk.trace" if impl == "otel" else "opentelemetry.sdk.trace"
+    ours, theirs = modules or ("otel.sdk.trace", "opentelemetry.sdk.trace")
+    module = ours if impl == "otel" else theirs
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = os.path.join(tempfile.gettempdir(), f"bench-pycache-{impl}")

@@ -8,7 +8,9 @@ the propagators and the logs SDK. Stdlib only, so the API layer can use it.
 
 from __future__ import annotations
 
+import sys
 from _thread import allocate_lock  # threading.Lock itself, without importing threading
+from _weakref import ref as _weak_ref  # weakref.ref, without importing weakref
 from collections.abc import Hashable
 
 from otel._fork import renew_lock_after_fork
@@ -35,6 +37,9 @@ class FirstSeen:
         self._keys: set[Hashable] = set()
         self._lock = allocate_lock()
         renew_lock_after_fork(self)
+        with _ALL_LOCK:
+            _ALL[:] = [ref for ref in _ALL if ref() is not None]
+            _ALL.append(_weak_ref(self))
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self._keys
@@ -57,6 +62,21 @@ class FirstSeen:
         """Forget every key (``otel.testing.reset_globals``, tests)."""
         with self._lock:
             self._keys.clear()
+
+
+_ALL_LOCK = allocate_lock()
+renew_lock_after_fork(sys.modules[__name__], "_ALL_LOCK")  # a child never inherits it held
+_ALL: list[_weak_ref[FirstSeen]] = []  # every FirstSeen alive, for forget_all()
+
+
+def forget_all() -> None:
+    """Forget every key of every ``FirstSeen`` in the process: each once-only warning can
+    be logged again (``otel.testing.reset_globals``)."""
+    with _ALL_LOCK:
+        alive = [ref() for ref in _ALL]
+    for seen in alive:
+        if seen is not None:
+            seen.clear()
 
 
 _REPORTED = FirstSeen(256)

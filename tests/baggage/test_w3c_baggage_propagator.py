@@ -241,6 +241,19 @@ def test_entry_of_exactly_4096_bytes_is_kept() -> None:
     assert entries(f"big={value}") == {"big": value}
 
 
+def test_entry_of_4097_bytes_is_dropped_on_extract() -> None:
+    value = "x" * (4097 - len("big="))
+    assert entries(f"a=1,big={value}") == {"a": "1"}
+
+
+def test_entries_fill_exactly_8192_bytes_and_not_one_more() -> None:
+    # "a=<4094>" is 4096 bytes, "," 1 byte: the second entry may take 8192 - 4097 bytes
+    first = "a=" + "x" * 4094
+    exact = "b=" + "y" * (8192 - 4097 - 2)
+    assert set(entries(f"{first},{exact}")) == {"a", "b"}
+    assert set(entries(f"{first},{exact}y")) == {"a"}
+
+
 def test_entries_beyond_8192_bytes_are_dropped_on_extract() -> None:
     value = "x" * 4000
     found = entries(f"a={value},b={value},c={value},d=1")

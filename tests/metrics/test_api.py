@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import pytest
 
 from otel import metrics
-from otel.metrics import _meter
+from otel.metrics import CallbackOptions, Observation, _meter
 from otel.sdk.metrics import MeterProvider
 from otel.sdk.metrics.export import InMemoryMetricReader
 
@@ -93,3 +93,30 @@ def test_bound_proxy_calls_the_sdk_instrument_directly() -> None:
     counter = metrics.get_meter("early").create_counter("c")
     metrics.set_meter_provider(MeterProvider(shutdown_on_exit=False))
     assert type(counter.add.__self__).__module__ == "otel.sdk.metrics._instrument"  # type: ignore[attr-defined]
+
+
+# --- A lone callback function passed as ``callbacks=`` never raises from the API. (formerly
+# test_robustness_callbacks_argument.py)
+
+
+def _callback(options: CallbackOptions) -> Iterable[Observation]:
+    return [Observation(1)]
+
+
+@pytest.mark.parametrize(
+    "create",
+    ["create_observable_counter", "create_observable_up_down_counter", "create_observable_gauge"],
+)
+def test_lone_callable_is_accepted_by_the_api_meter(create: str) -> None:
+    meter = metrics.get_meter("t")
+    instrument = getattr(meter, create)("x", callbacks=_callback)
+    assert instrument is not None
+
+
+def test_non_iterable_callbacks_are_dropped_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    meter = metrics.NoOpMeter("t")
+    with caplog.at_level(logging.WARNING, logger="otel.metrics"):
+        meter.create_observable_gauge("x", callbacks=42)  # type: ignore[arg-type]
+    assert "callbacks" in caplog.text

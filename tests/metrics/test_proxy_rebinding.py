@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import warnings
+
+from _support.wait import wait_child
 from otel import metrics
+from otel.metrics import _meter
 from otel.metrics._meter import _swap_meter_provider
 from otel.sdk.metrics import MeterProvider
 from otel.sdk.metrics.export import InMemoryMetricReader
@@ -52,3 +57,29 @@ def test_proxy_meter_returns_the_same_proxy_for_a_duplicate_instrument() -> None
     meter = metrics.get_meter("lib")
     assert meter.create_counter("hits") is meter.create_counter("HITS")
     assert metrics.get_meter("lib") is meter
+
+
+# --- The global MeterProvider lock is usable in a forked child even if held at fork time. (formerly
+# test_robustness_fork_lock.py)
+
+
+def test_provider_lock_held_at_fork_is_renewed_in_the_child() -> None:
+    lock = _meter._provider_lock
+    lock.acquire()  # as if another thread were inside set_meter_provider at fork time
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+        if pid == 0:  # child
+            code = 1
+            try:
+                if _meter._provider_lock.acquire(timeout=2):
+                    _meter._provider_lock.release()
+                    code = 0
+            finally:
+                os._exit(code)
+    finally:
+        lock.release()
+    code = wait_child(pid, timeout=10)
+    assert code is not None, "child hung"
+    assert code == 0

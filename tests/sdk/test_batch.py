@@ -6,11 +6,17 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import pytest
 
+from _support.wait import wait_child, wait_until
 from otel.sdk._batch import BatchWorker
-from otel.testing._wait import wait_child, wait_until
+from otel.sdk.logs import LoggerProvider
+from otel.sdk.logs.export import BatchLogRecordProcessor, LogExporter, LogExportResult
+from otel.sdk.trace import TracerProvider
+from otel.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 
 
 class Recorder:
@@ -257,6 +263,60 @@ def test_emit_is_cheap_and_lock_free() -> None:
     worker.shutdown(1000)
 
 
+class _CountingLock:
+    """Wraps a lock and counts every acquisition (``with`` or ``acquire``)."""
+
+    def __init__(self, lock: Any) -> None:
+        self._lock = lock
+        self.acquired = 0
+
+    def acquire(self, *args: Any, **kwargs: Any) -> bool:
+        self.acquired += 1
+        return bool(self._lock.acquire(*args, **kwargs))
+
+    def release(self) -> None:
+        self._lock.release()
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def locked(self) -> bool:
+        return bool(self._lock.locked())
+
+
+def test_emit_takes_no_lock_while_the_queue_has_room(monkeypatch: pytest.MonkeyPatch) -> None:
+    import otel.sdk._batch as batch_module
+
+    lock_types = (type(threading.Lock()), type(threading.RLock()))
+    worker = BatchWorker(
+        Recorder(),
+        max_queue_size=100_000,
+        max_export_batch_size=50_000,
+        schedule_delay_millis=600_000,  # the worker thread stays asleep: only emit runs
+    )
+    counted: list[_CountingLock] = []
+    for name, value in list(vars(worker).items()):  # every lock the worker owns ...
+        if isinstance(value, lock_types):
+            counted.append(_CountingLock(value))
+            setattr(worker, name, counted[-1])
+    for name, value in list(vars(batch_module).items()):  # ... and every module-level one
+        if isinstance(value, lock_types):
+            counted.append(_CountingLock(value))
+            monkeypatch.setattr(batch_module, name, counted[-1])
+    assert counted, "the worker has locks (for drops, flushes): they must be found"
+    for i in range(1000):
+        worker.emit(i)
+    assert [lock.acquired for lock in counted] == [0] * len(counted)
+    for lock in counted:  # put the real locks back before the worker uses them
+        for name, value in list(vars(worker).items()):
+            if value is lock:
+                setattr(worker, name, lock._lock)
+    worker.shutdown(1000)
+
+
 if sys.platform == "win32":  # pragma: no cover
     pytestmark = pytest.mark.skip("POSIX only")
 
@@ -287,3 +347,174 @@ def test_worker_is_woken_once_per_threshold_crossing_not_per_item() -> None:
     finally:
         gate.set()
         worker.shutdown(2000)
+
+
+# --- Processor shutdown returns within its timeout even when the exporter hangs. (formerly
+# test_robustness_shutdown.py)
+
+
+class _Hanging:
+    """export and shutdown block until the test releases them."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.exporting = threading.Event()
+
+    def export(self, batch: Sequence[Any]) -> Any:
+        self.exporting.set()
+        self.release.wait(30)
+        return None
+
+    def shutdown(self) -> None:
+        self.release.wait(30)
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return True
+
+
+class _HangingSpanExporter(_Hanging, SpanExporter):
+    def export(self, batch: Sequence[Any]) -> SpanExportResult:
+        super().export(batch)
+        return SpanExportResult.SUCCESS
+
+
+class _HangingLogExporter(_Hanging, LogExporter):
+    def export(self, batch: Sequence[Any]) -> LogExportResult:
+        super().export(batch)
+        return LogExportResult.SUCCESS
+
+
+@pytest.fixture
+def span_exporter() -> Iterator[_HangingSpanExporter]:
+    exporter = _HangingSpanExporter()
+    yield exporter
+    exporter.release.set()
+
+
+@pytest.fixture
+def log_exporter() -> Iterator[_HangingLogExporter]:
+    exporter = _HangingLogExporter()
+    yield exporter
+    exporter.release.set()
+
+
+def test_batch_span_processor_shutdown_is_bounded_when_export_and_shutdown_hang(
+    span_exporter: _HangingSpanExporter,
+) -> None:
+    processor = BatchSpanProcessor(span_exporter, schedule_delay_millis=10)
+    provider = TracerProvider(shutdown_on_exit=False)
+    provider.add_span_processor(processor)
+    provider.get_tracer("t").start_span("s").end()
+    assert span_exporter.exporting.wait(5)
+    started = time.monotonic()
+    processor.shutdown(timeout_millis=200)
+    assert time.monotonic() - started < 2.0
+
+
+def test_batch_log_processor_shutdown_is_bounded_when_export_and_shutdown_hang(
+    log_exporter: _HangingLogExporter,
+) -> None:
+    processor = BatchLogRecordProcessor(log_exporter, schedule_delay_millis=10)
+    provider = LoggerProvider(shutdown_on_exit=False)
+    provider.add_log_record_processor(processor)
+    provider.get_logger("t").emit(body="x")
+    assert log_exporter.exporting.wait(5)
+    started = time.monotonic()
+    processor.shutdown(timeout_millis=200)
+    assert time.monotonic() - started < 2.0
+
+
+class _RecordingSpanExporter(SpanExporter):
+    def __init__(self) -> None:
+        self.shut_down = False
+
+    def export(self, batch: Sequence[Any]) -> SpanExportResult:
+        return SpanExportResult.SUCCESS
+
+    def shutdown(self) -> None:
+        self.shut_down = True
+
+
+def test_exporter_is_shut_down_when_no_thread_can_be_started(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Python 3.12+ refuses new threads at interpreter exit, where atexit shuts down."""
+    exporter = _RecordingSpanExporter()
+    processor = BatchSpanProcessor(exporter)
+
+    def refuse(self: threading.Thread) -> None:
+        raise RuntimeError("can't create new thread at interpreter shutdown")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    processor.shutdown(timeout_millis=1000)
+    assert exporter.shut_down
+
+
+class _RecordingLogExporter(LogExporter):
+    def __init__(self) -> None:
+        self.shut_down = False
+
+    def export(self, batch: Sequence[Any]) -> LogExportResult:
+        return LogExportResult.SUCCESS
+
+    def shutdown(self) -> None:
+        self.shut_down = True
+
+
+def test_concurrent_span_processors_shut_down_when_no_thread_can_be_started(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from otel.sdk.trace import ConcurrentMultiSpanProcessor
+    from otel.sdk.trace.export import SimpleSpanProcessor
+
+    exporters = [_RecordingSpanExporter(), _RecordingSpanExporter()]
+    multi = ConcurrentMultiSpanProcessor()
+    for exporter in exporters:
+        multi.add_span_processor(SimpleSpanProcessor(exporter))
+
+    def refuse(self: threading.Thread) -> None:
+        raise RuntimeError("can't create new thread at interpreter shutdown")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    multi.shutdown()
+    assert all(exporter.shut_down for exporter in exporters)
+
+
+def test_concurrent_log_processors_shut_down_when_no_thread_can_be_started(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from otel.sdk.logs import ConcurrentMultiLogRecordProcessor
+    from otel.sdk.logs.export import SimpleLogRecordProcessor
+
+    exporters = [_RecordingLogExporter(), _RecordingLogExporter()]
+    multi = ConcurrentMultiLogRecordProcessor()
+    for exporter in exporters:
+        multi.add_log_record_processor(SimpleLogRecordProcessor(exporter))
+
+    def refuse(self: threading.Thread) -> None:
+        raise RuntimeError("can't create new thread at interpreter shutdown")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    multi.shutdown()
+    assert all(exporter.shut_down for exporter in exporters)
+
+
+def test_queue_size_must_be_positive_and_one_is_enough() -> None:
+    with pytest.raises(ValueError, match="max_queue_size"):
+        BatchWorker(Recorder(), max_queue_size=0, max_export_batch_size=1)
+    worker = BatchWorker(Recorder(), max_queue_size=1, max_export_batch_size=1)
+    worker.shutdown(1000)
+
+
+def test_exporter_shutdown_reports_whether_it_finished_in_time() -> None:
+    import logging
+
+    from otel.sdk._batch import shutdown_exporter
+
+    logger = logging.getLogger("tests.batch")
+    release = threading.Event()
+    start = time.monotonic()
+    assert shutdown_exporter(lambda: None, time.monotonic() + 5, logger, "failed") is True
+    assert shutdown_exporter(lambda: release.wait(5), time.monotonic() + 0.2, logger, "x") is False
+    assert time.monotonic() - start < 2  # abandoned at the deadline, not after the hang
+    release.set()

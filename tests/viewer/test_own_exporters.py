@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from viewer_kit import Client
 
+from _support.wait import wait_until
 from otel.sdk.resources import Resource
 from otel.sdk.trace import TracerProvider
 from otel.sdk.trace.export import SimpleSpanProcessor
 from otel.testing import free_port
-from otel.testing._wait import wait_until
 from otel.trace import SpanKind, Status, StatusCode
 from otel.viewer import Viewer, start_viewer
 

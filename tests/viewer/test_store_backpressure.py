@@ -36,7 +36,7 @@ def test_full_writer_queue_raises_store_busy_at_once(
     for t in waiting[1:]:  # these two fill the queue
         t.start()
     try:
-        from otel.testing._wait import wait_until
+        from _support.wait import wait_until
 
         assert wait_until(lambda: store._queue.full(), 5)
         with pytest.raises(StoreBusy):

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from viewer_kit import Client, require
 
+from _support.wait import wait_until
 from otel.testing import free_port
-from otel.testing._wait import wait_until
 from otel.viewer import Viewer, start_viewer
 from otel.viewer._receiver._jaeger_udp import load_codec, map_batch
 

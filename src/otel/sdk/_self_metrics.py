@@ -20,10 +20,12 @@ into the component: a failing read is logged once and skipped.
 from __future__ import annotations
 
 import os
+import sys
 from _thread import allocate_lock  # threading.Lock, without importing threading
 from _weakref import ref as weak_ref  # weakref.ref, without importing weakref
 from collections.abc import Callable, Iterable
 
+from otel._fork import renew_lock_after_fork
 from otel._log import get_logger
 from otel._once import report_once
 
@@ -124,6 +126,7 @@ class Component:
 
 
 _lock = allocate_lock()
+renew_lock_after_fork(sys.modules[__name__], "_lock")  # a child never inherits it held
 _components: list[weak_ref[Component]] = []
 _type_counts: dict[str, int] = {}
 # meter providers reporting self-metrics: (weak provider, weak components bound to it)

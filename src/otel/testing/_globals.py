@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from otel._once import forget_all
 from otel.attributes._attributes import _reset_warnings
 from otel.logs._logs import _reset_logger_provider
 from otel.metrics._meter import _reset_globals as _reset_meter_provider
@@ -25,3 +26,4 @@ def reset_globals() -> None:
     _reset_warnings()
     _reset_propagation_warnings()
     _reset_log_bridge_reports()
+    forget_all()  # every other FirstSeen too (lone-callback warning, ...), present or future

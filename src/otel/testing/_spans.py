@@ -10,7 +10,7 @@ from otel import trace as trace_api
 from otel.sdk.trace import ReadableSpan, TracerProvider
 from otel.sdk.trace.export import SimpleSpanProcessor
 from otel.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from otel.trace import _tracer as _api_tracer
+from otel.trace._tracer import _swap_tracer_provider
 
 
 class CapturedSpans:
@@ -61,15 +61,11 @@ def capture_spans(**provider_kwargs: Any) -> Iterator[CapturedSpans]:
     the TracerProvider (``resource``, ``sampler``, ``span_limits``, ...).
     """
     captured = CapturedSpans(**provider_kwargs)
-    previous = _api_tracer._PROVIDER
-    _api_tracer._reset_tracer_provider()
-    trace_api.set_tracer_provider(captured.provider)
+    previous = _swap_tracer_provider(captured.provider)
     try:
         yield captured
     finally:
-        _api_tracer._reset_tracer_provider()
-        if previous is not None:
-            trace_api.set_tracer_provider(previous)
+        _swap_tracer_provider(previous)
         captured.provider.shutdown()
 
 
@@ -81,4 +77,4 @@ def span_capture_fixture() -> Iterator[CapturedSpans]:
 
 def _reset_trace() -> None:
     """Forget the global TracerProvider and unbind proxy tracers (for ``reset_globals``)."""
-    _api_tracer._reset_tracer_provider()
+    _swap_tracer_provider(None)

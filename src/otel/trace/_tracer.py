@@ -515,10 +515,20 @@ def get_tracer(
     )
 
 
-def _reset_tracer_provider() -> None:
-    """Forget the global provider and unbind proxies (``otel.testing.reset_globals``)."""
+def _swap_tracer_provider(tracer_provider: TracerProvider | None) -> TracerProvider | None:
+    """Replace the global provider (None: no provider); return the previous one.
+
+    For ``otel.testing`` (like ``_swap_meter_provider``/``_swap_logger_provider``):
+    proxies rebind to the new provider, or back to no-ops.
+    """
     global _PROVIDER
     with _LOCK:
-        _PROVIDER = None
+        previous, _PROVIDER = _PROVIDER, tracer_provider
         for proxy in list(_PROXIES):
-            proxy._bind(None)
+            proxy._bind(tracer_provider)
+    return previous
+
+
+def _reset_tracer_provider() -> None:
+    """Forget the global provider and unbind proxies (``otel.testing.reset_globals``)."""
+    _swap_tracer_provider(None)

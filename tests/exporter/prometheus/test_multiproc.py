@@ -16,9 +16,9 @@ import pytest
 from prom_peers import require_binary
 from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse_om
 
+from _support.wait import wait_child
 from otel.exporter.prometheus import CollectorRegistry, PrometheusMetricReader
 from otel.sdk.metrics import MeterProvider
-from otel.testing._wait import wait_child
 
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "fork") or sys.platform == "darwin", reason="needs fork"

@@ -75,3 +75,58 @@ def test_every_attempt_gets_the_export_deadline() -> None:
     run_with_retries(attempt, deadline, threading.Event())
     assert len(deadlines) >= 2
     assert set(deadlines) == {deadline}
+
+
+class _RecordingWait:
+    """Stands in for the shutdown Event: records each backoff instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    def wait(self, delay: float) -> bool:
+        self.delays.append(delay)
+        return False
+
+
+def test_computed_backoff_grows_exponentially_between_attempts() -> None:
+    answers = [Attempt(False, True)] * 4 + [Attempt(True)]
+    waits = _RecordingWait()
+    result = run_with_retries(
+        lambda _r: answers.pop(0),
+        time.monotonic() + 1000,
+        waits,  # type: ignore[arg-type]
+        rand=lambda: 0.5,
+    )
+    assert result.success
+    assert waits.delays == [1.0, 2.0, 4.0, 8.0]
+
+
+def test_retry_after_hint_is_honoured_as_given_even_beyond_the_backoff_cap() -> None:
+    answers = [Attempt(False, True, 40.0), Attempt(True)]
+    waits = _RecordingWait()
+    run_with_retries(lambda _r: answers.pop(0), time.monotonic() + 1000, waits)  # type: ignore[arg-type]
+    assert waits.delays == [40.0]
+
+
+def test_a_failed_attempt_is_final_unless_marked_retryable() -> None:
+    calls: list[float] = []
+
+    def attempt(remaining: float) -> Attempt:
+        calls.append(remaining)
+        return Attempt(False)  # no retryable flag: a final answer
+
+    result = run_with_retries(attempt, time.monotonic() + 5, threading.Event())
+    assert len(calls) == 1
+    assert result.outcome is ExportOutcome.REJECTED
+
+
+def test_retry_after_zero_or_in_the_past_means_now() -> None:
+    assert parse_retry_after("0") == 0.0
+    assert parse_retry_after("-3") == 0.0
+    now = time.time()
+    assert parse_retry_after(email.utils.formatdate(now - 60, usegmt=True), now=now) == 0.0
+
+
+def test_retry_after_http_date_is_measured_from_the_current_time_by_default() -> None:
+    date = email.utils.formatdate(time.time() + 30, usegmt=True)
+    assert 28 <= (parse_retry_after(date) or 0) <= 31

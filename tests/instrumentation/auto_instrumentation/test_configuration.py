@@ -9,12 +9,12 @@ from collections.abc import Iterator
 
 import pytest
 
+from _support.wait import wait_child
 from otel import trace
 from otel.instrumentation.auto_instrumentation import _cli
 from otel.sdk._configuration import Gate, SdkComponents, configure_sdk, exporter_names
 from otel.sdk._configuration._configure import _refresh_resources_after_fork
 from otel.sdk.trace.export import SpanExportResult
-from otel.testing._wait import wait_child
 
 
 @pytest.fixture

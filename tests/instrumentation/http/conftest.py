@@ -106,7 +106,7 @@ def otlp_receiver() -> Iterator[Any]:
 def wait_spans(captured: Any, count: int, timeout: float = 5.0) -> list[Any]:
     """The captured spans once ``count`` have ended: a real server ends its span after the
     client has read the response, so tests wait (bounded) instead of racing it."""
-    from otel.testing._wait import wait_until
+    from _support.wait import wait_until
 
     wait_until(lambda: len(captured.spans) >= count, timeout)
     return list(captured.spans)

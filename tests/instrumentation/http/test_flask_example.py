@@ -9,7 +9,7 @@ import time
 import urllib.request
 from typing import Any
 
-from otel.testing._wait import wait_until
+from _support.wait import wait_until
 
 from .conftest import REPO, clean_env, free_port, peer
 

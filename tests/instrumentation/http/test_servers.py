@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from otel.testing._wait import wait_until
+from _support.wait import wait_until
 
 from .conftest import clean_env, free_port, peer
 

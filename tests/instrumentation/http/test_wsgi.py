@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from _support.wait import wait_until
 from otel.instrumentation.wsgi import OpenTelemetryMiddleware
 from otel.testing import CapturedMetrics, CapturedSpans
-from otel.testing._wait import wait_until
 from otel.trace import SpanKind, StatusCode
 
 from .conftest import wait_spans

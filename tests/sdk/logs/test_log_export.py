@@ -3,12 +3,14 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterator, Sequence
 
 import pytest
 
+from _support.fork import child_finishes_while_held
 from otel.logs import SeverityNumber
 from otel.sdk.logs import LogData, LoggerProvider, LogRecord
 from otel.sdk.logs.export import (
@@ -293,3 +295,63 @@ def test_batch_processor_works_in_a_forked_child() -> None:
     assert processor.force_flush(2000)
     assert [d.log_record.body for d in exporter.get_finished_logs()] == ["parent pending"]
     processor.shutdown()
+
+
+# --- A forked child does not inherit a logs-SDK lock that another thread held at fork time.
+# (formerly
+# test_robustness_fork.py)
+
+
+def test_child_can_get_loggers_and_shut_down_when_the_provider_lock_was_held() -> None:
+    provider = LoggerProvider(shutdown_on_exit=False)
+
+    def work() -> None:
+        provider.get_logger("made.in.child").emit(body="x")
+        provider.shutdown()
+
+    assert child_finishes_while_held(provider._lock, work)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore:.*fork.*:DeprecationWarning")
+def test_child_can_add_processors_when_the_multi_processor_lock_was_held() -> None:
+    provider = LoggerProvider(shutdown_on_exit=False)
+
+    def work() -> None:
+        provider.add_log_record_processor(BatchLogRecordProcessor(InMemoryLogExporter()))
+
+    assert child_finishes_while_held(provider._multi._lock, work)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore:.*fork.*:DeprecationWarning")
+def test_child_can_shut_down_a_batch_processor_whose_shutdown_lock_was_held() -> None:
+    processor = BatchLogRecordProcessor(InMemoryLogExporter())
+    try:
+        assert child_finishes_while_held(processor._shutdown_lock, lambda: processor.shutdown(1000))
+    finally:
+        processor.shutdown(1000)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore:.*fork.*:DeprecationWarning")
+def test_child_can_export_to_memory_when_the_exporter_lock_was_held() -> None:
+    exporter = InMemoryLogExporter()
+    assert child_finishes_while_held(exporter._lock, exporter.get_finished_logs)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore:.*fork.*:DeprecationWarning")
+def test_child_can_report_a_failure_when_the_report_once_lock_was_held() -> None:
+    import logging
+
+    from otel import _once
+    from otel.sdk.logs import _guard
+
+    def work() -> None:
+        try:
+            raise RuntimeError("in child")
+        except RuntimeError:
+            _guard.report_once(logging.getLogger("otel.test"), ("child", object()), "failed")
+
+    assert child_finishes_while_held(_once._REPORTED._lock, work)

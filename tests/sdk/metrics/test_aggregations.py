@@ -23,6 +23,7 @@ from otel.sdk.metrics.view import (
     SumAggregation,
     View,
 )
+from otel.testing import metrics_by_name
 
 DELTA = AggregationTemporality.DELTA
 CUMULATIVE = AggregationTemporality.CUMULATIVE
@@ -35,17 +36,6 @@ def _setup(temporality: dict[type, Any] | None = None, views: Any = ()) -> tuple
     return provider.get_meter("test"), reader
 
 
-def _metric(reader: InMemoryMetricReader, name: str) -> Any:
-    data = reader.get_metrics_data()
-    assert data is not None
-    for rm in data.resource_metrics:
-        for sm in rm.scope_metrics:
-            for metric in sm.metrics:
-                if metric.name == name:
-                    return metric
-    return None
-
-
 def _values(metric: Any) -> dict[tuple[tuple[str, Any], ...], Any]:
     return {tuple(sorted(p.attributes.items())): p.value for p in metric.data.data_points}
 
@@ -54,11 +44,11 @@ def test_counter_cumulative_keeps_growing_across_collections() -> None:
     meter, reader = _setup()
     counter = meter.create_counter("c")
     counter.add(2, {"k": "a"})
-    first = _metric(reader, "c")
+    first = metrics_by_name(reader).get("c")
     counter.add(3, {"k": "a"})
     counter.add(1, {"k": "b"})
-    second = _metric(reader, "c")
-    third = _metric(reader, "c")
+    second = metrics_by_name(reader).get("c")
+    third = metrics_by_name(reader).get("c")
     assert isinstance(first.data, Sum)
     assert first.data.is_monotonic and first.data.aggregation_temporality == CUMULATIVE
     assert _values(first) == {(("k", "a"),): 2}
@@ -74,13 +64,13 @@ def test_counter_delta_reports_only_the_interval() -> None:
     meter, reader = _setup(ALL_DELTA)
     counter = meter.create_counter("c")
     counter.add(2, {"k": "a"})
-    first = _metric(reader, "c")
+    first = metrics_by_name(reader).get("c")
     counter.add(3, {"k": "a"})
-    second = _metric(reader, "c")
+    second = metrics_by_name(reader).get("c")
     assert _values(first) == {(("k", "a"),): 2}
     assert _values(second) == {(("k", "a"),): 3}
     assert second.data.aggregation_temporality == DELTA
-    assert _metric(reader, "c") is None  # nothing recorded since
+    assert metrics_by_name(reader).get("c") is None  # nothing recorded since
     p1, p2 = first.data.data_points[0], second.data.data_points[0]
     assert p2.start_time_unix_nano == p1.time_unix_nano
 
@@ -90,7 +80,7 @@ def test_up_down_counter_is_a_non_monotonic_sum() -> None:
     updown = meter.create_up_down_counter("u")
     updown.add(5)
     updown.add(-7)
-    metric = _metric(reader, "u")
+    metric = metrics_by_name(reader).get("u")
     assert metric.data.is_monotonic is False
     assert metric.data.data_points[0].value == -2
 
@@ -100,7 +90,7 @@ def test_gauge_reports_the_last_value() -> None:
     gauge = meter.create_gauge("g")
     gauge.set(1.5, {"room": "a"})
     gauge.set(2.5, {"room": "a"})
-    metric = _metric(reader, "g")
+    metric = metrics_by_name(reader).get("g")
     assert isinstance(metric.data, Gauge)
     assert _values(metric) == {(("room", "a"),): 2.5}
 
@@ -110,7 +100,7 @@ def test_histogram_default_buckets_and_min_max() -> None:
     histogram = meter.create_histogram("h", unit="ms")
     for value in (0, 5, 5.5, 12.5, 10_001):
         histogram.record(value, {"r": "/"})
-    point = _metric(reader, "h").data.data_points[0]
+    point = metrics_by_name(reader).get("h").data.data_points[0]
     assert point.explicit_bounds[:3] == (0.0, 5.0, 10.0)
     assert len(point.bucket_counts) == 16
     # bucket i holds (bounds[i-1], bounds[i]]: 0 -> [0], 5 -> [1], 5.5 -> [2], 12.5 -> [3]
@@ -125,7 +115,7 @@ def test_histogram_advisory_boundaries_are_used() -> None:
     meter, reader = _setup()
     histogram = meter.create_histogram("h", explicit_bucket_boundaries_advisory=[1, 2])
     histogram.record(1.5)
-    point = _metric(reader, "h").data.data_points[0]
+    point = metrics_by_name(reader).get("h").data.data_points[0]
     assert point.explicit_bounds == (1.0, 2.0)
     assert point.bucket_counts == [0, 1, 0]
 
@@ -135,9 +125,9 @@ def test_histogram_delta_min_max_are_per_interval() -> None:
     histogram = meter.create_histogram("h")
     histogram.record(100)
     histogram.record(1)
-    first = _metric(reader, "h").data.data_points[0]
+    first = metrics_by_name(reader).get("h").data.data_points[0]
     histogram.record(50)
-    second = _metric(reader, "h").data.data_points[0]
+    second = metrics_by_name(reader).get("h").data.data_points[0]
     assert (first.min, first.max, first.count) == (1, 100, 2)
     assert (second.min, second.max, second.count) == (50, 50, 1)
 
@@ -146,10 +136,10 @@ def test_histogram_cumulative_accumulates_buckets() -> None:
     meter, reader = _setup()
     histogram = meter.create_histogram("h")
     histogram.record(3)
-    _metric(reader, "h")
+    metrics_by_name(reader).get("h")
     histogram.record(7)
-    point = _metric(reader, "h").data.data_points[0]
-    assert isinstance(_metric(reader, "h").data, HistogramData)
+    point = metrics_by_name(reader).get("h").data.data_points[0]
+    assert isinstance(metrics_by_name(reader).get("h").data, HistogramData)
     assert point.count == 2 and point.sum == 10
     assert point.bucket_counts[1] == 1 and point.bucket_counts[2] == 1
 
@@ -178,7 +168,7 @@ def test_explicit_bucket_aggregation_without_min_max() -> None:
     )
     meter, reader = _setup(views=[view])
     meter.create_histogram("h").record(4)
-    point = _metric(reader, "h").data.data_points[0]
+    point = metrics_by_name(reader).get("h").data.data_points[0]
     assert point.bucket_counts == [1, 0] and point.min is None and point.max is None
 
 
@@ -191,7 +181,7 @@ def _exp_point(values: list[float], max_size: int = 160, temporality: Any = None
     gauge = meter.create_gauge("e")  # a gauge can carry negative values into the histogram
     for value in values:
         gauge.set(value)
-    metric = _metric(reader, "e")
+    metric = metrics_by_name(reader).get("e")
     assert isinstance(metric.data, ExponentialHistogram)
     return metric.data.data_points[0]
 
@@ -213,7 +203,7 @@ def test_exponential_histogram_without_record_min_max_leaves_min_and_max_unset()
     histogram = meter.create_histogram("e")
     histogram.record(2.0)
     histogram.record(8.0)
-    point = _metric(reader, "e").data.data_points[0]
+    point = metrics_by_name(reader).get("e").data.data_points[0]
     assert (point.count, point.sum, point.min, point.max) == (2, 10.0, None, None)
 
 
@@ -253,9 +243,9 @@ def test_exponential_histogram_through_a_histogram_instrument_delta_and_cumulati
         meter, reader = _setup(temporality, views=[view])
         histogram = meter.create_histogram("h")
         histogram.record(3.0)
-        _metric(reader, "h")
+        metrics_by_name(reader).get("h")
         histogram.record(5.0)
-        point = _metric(reader, "h").data.data_points[0]
+        point = metrics_by_name(reader).get("h").data.data_points[0]
         assert point.count == (1 if temporality else 2)
         assert point.flags == 0 and point.zero_threshold == 0.0
 
@@ -299,9 +289,9 @@ def test_temporality_preference_keyed_by_the_api_class() -> None:
     meter, reader = _setup({api.Counter: DELTA})
     counter = meter.create_counter("c")
     counter.add(1)
-    _metric(reader, "c")
+    metrics_by_name(reader).get("c")
     counter.add(1)
-    metric = _metric(reader, "c")
+    metric = metrics_by_name(reader).get("c")
     assert metric.data.aggregation_temporality == DELTA
     assert metric.data.data_points[0].value == 1
 
@@ -312,7 +302,7 @@ def test_reader_preferred_aggregation() -> None:
     )
     provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
     provider.get_meter("t").create_histogram("h").record(2.0)
-    assert isinstance(_metric(reader, "h").data, ExponentialHistogram)
+    assert isinstance(metrics_by_name(reader).get("h").data, ExponentialHistogram)
 
 
 def test_readers_with_different_aggregations_each_get_their_own_stream() -> None:
@@ -322,5 +312,5 @@ def test_readers_with_different_aggregations_each_get_their_own_stream() -> None
     )
     provider = MeterProvider(metric_readers=[explicit, exponential], shutdown_on_exit=False)
     provider.get_meter("t").create_histogram("h").record(2.0)
-    assert isinstance(_metric(explicit, "h").data, HistogramData)
-    assert isinstance(_metric(exponential, "h").data, ExponentialHistogram)
+    assert isinstance(metrics_by_name(explicit).get("h").data, HistogramData)
+    assert isinstance(metrics_by_name(exponential).get("h").data, ExponentialHistogram)

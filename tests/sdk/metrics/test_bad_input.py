@@ -11,20 +11,13 @@ import pytest
 from otel.metrics import CallbackOptions, NoOpCounter, Observation
 from otel.sdk.metrics import MeterProvider
 from otel.sdk.metrics.export import InMemoryMetricReader
+from otel.testing import metrics_by_name
 
 
 def _setup() -> tuple[Any, InMemoryMetricReader]:
     reader = InMemoryMetricReader()
     provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
     return provider.get_meter("t"), reader
-
-
-def _metrics(reader: InMemoryMetricReader) -> dict[str, Any]:
-    data = reader.get_metrics_data()
-    assert data is not None
-    if not data.resource_metrics[0].scope_metrics:
-        return {}
-    return {m.name: m for m in data.resource_metrics[0].scope_metrics[0].metrics}
 
 
 def test_negative_and_non_number_counter_amounts_are_dropped_with_one_warning(
@@ -38,7 +31,7 @@ def test_negative_and_non_number_counter_amounts_are_dropped_with_one_warning(
         counter.add(float("nan"))
         counter.add(None)  # type: ignore[arg-type]
         counter.add(2)
-    assert [p.value for p in _metrics(reader)["c"].data.data_points] == [2]
+    assert [p.value for p in metrics_by_name(reader)["c"].data.data_points] == [2]
     assert len([r for r in caplog.records if "Dropped measurement" in r.message]) == 1
 
 
@@ -48,7 +41,7 @@ def test_histogram_rejects_negative_and_infinite_values() -> None:
     histogram.record(-5)
     histogram.record(float("inf"))
     histogram.record(1)
-    assert _metrics(reader)["h"].data.data_points[0].count == 1
+    assert metrics_by_name(reader)["h"].data.data_points[0].count == 1
 
 
 def test_numeric_subclasses_are_accepted() -> None:
@@ -58,7 +51,7 @@ def test_numeric_subclasses_are_accepted() -> None:
     counter = meter.create_counter("c")
     counter.add(Fraction(1, 2))  # type: ignore[arg-type]
     counter.add(True)  # bool is not a number here
-    assert [p.value for p in _metrics(reader)["c"].data.data_points] == [0.5]
+    assert [p.value for p in metrics_by_name(reader)["c"].data.data_points] == [0.5]
 
 
 def test_invalid_attribute_is_dropped_and_the_measurement_kept() -> None:
@@ -67,7 +60,7 @@ def test_invalid_attribute_is_dropped_and_the_measurement_kept() -> None:
     counter.add(1, {"ok": "yes", "bad": {"nested": 1}})  # type: ignore[dict-item]
     counter.add(1, {"list": [1, 2]})
     counter.add(1, ["not", "a", "mapping"])  # type: ignore[arg-type]
-    points = _metrics(reader)["c"].data.data_points
+    points = metrics_by_name(reader)["c"].data.data_points
     assert {tuple(p.attributes.items()): p.value for p in points} == {
         (("ok", "yes"),): 1,
         (("list", (1, 2)),): 1,
@@ -82,7 +75,7 @@ def test_invalid_instrument_name_gives_a_no_op(caplog: pytest.LogCaptureFixture)
         long_unit = meter.create_counter("ok", unit="x" * 64)
     assert isinstance(counter, NoOpCounter) and isinstance(long_unit, NoOpCounter)
     counter.add(1)
-    assert _metrics(reader) == {}
+    assert metrics_by_name(reader) == {}
     assert "Invalid instrument name" in caplog.text
 
 
@@ -98,7 +91,7 @@ def test_duplicate_registration_returns_the_first_and_warns_on_conflict(
     assert "registered before" in caplog.text
     first.add(1)
     other.add(1)
-    assert _metrics(reader)["c"].data.data_points[0].value == 2
+    assert metrics_by_name(reader)["c"].data.data_points[0].value == 2
 
 
 def test_raising_callback_is_logged_and_others_still_report(
@@ -114,7 +107,7 @@ def test_raising_callback_is_logged_and_others_still_report(
 
     meter.create_observable_gauge("g", callbacks=[broken, good])
     with caplog.at_level(logging.ERROR):
-        metrics = _metrics(reader)
+        metrics = metrics_by_name(reader)
     assert [p.value for p in metrics["g"].data.data_points] == [7]
     assert "boom" in caplog.text
 
@@ -130,8 +123,8 @@ def test_generator_callback_is_accepted() -> None:
             options = yield [Observation(len(seen))]
 
     meter.create_observable_counter("g", callbacks=[generator()])
-    assert _metrics(reader)["g"].data.data_points[0].value == 1
-    assert _metrics(reader)["g"].data.data_points[0].value == 2
+    assert metrics_by_name(reader)["g"].data.data_points[0].value == 1
+    assert metrics_by_name(reader)["g"].data.data_points[0].value == 2
     assert seen and seen[0] > 0
 
 
@@ -141,4 +134,4 @@ def test_invalid_observation_is_skipped() -> None:
         "g",
         callbacks=[lambda options: [Observation("x"), 5, Observation(1)]],  # type: ignore[arg-type, list-item]
     )
-    assert [p.value for p in _metrics(reader)["g"].data.data_points] == [1]
+    assert [p.value for p in metrics_by_name(reader)["g"].data.data_points] == [1]

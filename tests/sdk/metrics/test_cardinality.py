@@ -22,14 +22,9 @@ from otel.sdk.metrics.export import (
     PeriodicExportingMetricReader,
 )
 from otel.sdk.metrics.view import View
+from otel.testing import data_points
 
 OVERFLOW = {"otel.metric.overflow": True}
-
-
-def _points(reader: InMemoryMetricReader) -> list[Any]:
-    data = reader.get_metrics_data()
-    assert data is not None
-    return list(data.resource_metrics[0].scope_metrics[0].metrics[0].data.data_points)
 
 
 def _counter(*readers: InMemoryMetricReader, views: Sequence[View] = ()) -> Any:
@@ -43,7 +38,7 @@ def test_default_limit_is_2000_series_including_overflow() -> None:
     counter = _counter(reader)
     for i in range(2500):
         counter.add(1, {"i": i})
-    points = _points(reader)
+    points = data_points(reader, "c")
     assert len(points) == 2000
     overflow = [p for p in points if p.attributes == OVERFLOW]
     assert len(overflow) == 1
@@ -58,7 +53,7 @@ def test_view_limit() -> None:
     for i in range(5):
         counter.add(1, {"i": i})
     counter.add(1, {"i": 0})  # an existing series is still its own
-    points = {tuple(p.attributes.items()): p.value for p in _points(reader)}
+    points = {tuple(p.attributes.items()): p.value for p in data_points(reader, "c")}
     assert points == {(("i", 0),): 2, (("i", 1),): 1, (("otel.metric.overflow", True),): 3}
 
 
@@ -67,7 +62,7 @@ def test_reader_limit_per_instrument_kind() -> None:
     counter = _counter(reader)
     for i in range(4):
         counter.add(1, {"i": i})
-    points = _points(reader)
+    points = data_points(reader, "c")
     assert len(points) == 2
     assert [p.value for p in points if p.attributes == OVERFLOW] == [3]
 
@@ -80,8 +75,8 @@ def test_two_readers_with_different_limits_each_apply_their_own() -> None:
     counter = _counter(small, large)
     for i in range(4):
         counter.add(1, {"i": i})
-    assert len(_points(small)) == 2
-    assert len(_points(large)) == 4
+    assert len(data_points(small, "c")) == 2
+    assert len(data_points(large, "c")) == 4
 
 
 def test_delta_overflow_is_per_interval() -> None:
@@ -91,9 +86,9 @@ def test_delta_overflow_is_per_interval() -> None:
     counter = _counter(reader)
     for i in range(3):
         counter.add(1, {"i": i})
-    assert len(_points(reader)) == 3
+    assert len(data_points(reader, "c")) == 3
     counter.add(5, {"i": 0})
-    assert [(p.attributes, p.value) for p in _points(reader)] == [({"i": 0}, 5)]
+    assert [(p.attributes, p.value) for p in data_points(reader, "c")] == [({"i": 0}, 5)]
 
 
 def test_delta_series_idle_for_two_collections_free_their_slot() -> None:
@@ -103,13 +98,13 @@ def test_delta_series_idle_for_two_collections_free_their_slot() -> None:
     counter = _counter(reader)
     counter.add(1, {"user": "a"})
     counter.add(1, {"user": "b"})
-    assert len(_points(reader)) == 2
+    assert len(data_points(reader, "c")) == 2
     reader.get_metrics_data()  # idle once
     reader.get_metrics_data()  # idle twice: forgotten
     counter.add(1, {"user": "c"})
     counter.add(1, {"user": "d"})
     counter.add(2, {"user": "a"})  # back, as a new series of this interval
-    points = {p.attributes.get("user"): p.value for p in _points(reader)}
+    points = {p.attributes.get("user"): p.value for p in data_points(reader, "c")}
     assert points == {"c": 1, "d": 1, None: 2}  # limit 3: two series and the overflow
 
 
@@ -117,11 +112,11 @@ def test_cumulative_totals_survive_a_series_being_forgotten_and_coming_back() ->
     reader = InMemoryMetricReader()
     counter = _counter(reader)
     counter.add(5, {"k": "v"})
-    first = _points(reader)[0]
+    first = data_points(reader, "c")[0]
     for _ in range(3):
-        _points(reader)
+        data_points(reader, "c")
     counter.add(1, {"k": "v"})
-    (point,) = _points(reader)
+    (point,) = data_points(reader, "c")
     assert point.value == 6
     assert point.start_time_unix_nano == first.start_time_unix_nano
 
@@ -133,11 +128,11 @@ def test_a_cell_updated_after_it_was_retired_is_still_counted() -> None:
     stream = counter._record.__self__  # type: ignore[attr-defined]
     (cell,) = stream._cells.values()
     for _ in range(3):
-        _points(reader)  # the cell is retired now
+        data_points(reader, "c")  # the cell is retired now
     assert not stream._cells
     cell.value += 4  # a recorder that fetched the cell before it was retired
     cell.touched = True
-    assert _points(reader)[0].value == 5
+    assert data_points(reader, "c")[0].value == 5
 
 
 # --- the official ``cardinality_limits`` parameter ----------------------------------------
@@ -149,7 +144,7 @@ def _series_after_four(reader: InMemoryMetricReader, create: str = "create_count
     record = instrument.add if hasattr(instrument, "add") else instrument.record
     for i in range(4):
         record(1, {"i": i})
-    return len(_points(reader))
+    return len(data_points(reader, "c"))
 
 
 def test_cardinality_limits_is_the_third_positional_argument_of_the_pull_reader() -> None:
@@ -222,3 +217,81 @@ def test_cardinality_types_are_exported_for_annotations() -> None:
     limits: CardinalityLimits = {Counter: 10}
     key: InstrumentCardinalityKey = Histogram
     assert limits[Counter] == 10 and key is Histogram
+
+
+def test_the_recording_side_holds_at_most_limit_series_in_memory() -> None:
+    # the memory bound itself, not only the exported output (a reader's own limit would
+    # fold extra series away and hide a recording-side off-by-one)
+    reader = InMemoryMetricReader()
+    view = View(instrument_name="c", aggregation_cardinality_limit=3)
+    counter = _counter(reader, views=[view])
+    for i in range(50):
+        counter.add(1, {"i": i})
+    stream = counter._cell_for.__self__  # the one stream behind the counter
+    assert len(stream._cells) == 3  # two series of their own + the overflow series
+    assert sum(cell.value for cell in stream._cells.values()) == 50
+
+
+# --- Past the attribute-set cache's cap, known series and overflow take no stream lock. (formerly
+# test_robustness_cardinality_cache.py)
+
+
+LIMIT = 10
+
+
+def _setup() -> tuple[MeterProvider, InMemoryMetricReader, Any, Any]:
+    reader = InMemoryMetricReader(cardinality_limit=LIMIT)
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    counter = provider.get_meter("t").create_counter("c")
+    (registration,) = next(iter(provider._registrations.values()))
+    stream = registration.stream
+    for i in range(stream._cache_max + 50):  # fill the cache, mostly with overflow sets
+        counter.add(1, {"id": i})
+    assert len(stream._cache) >= stream._cache_max
+    return provider, reader, counter, stream
+
+
+def _finishes_while_lock_held(stream: Any, call: Any) -> bool:
+    finished = threading.Event()
+
+    def run() -> None:
+        call()
+        finished.set()
+
+    with stream._lock:
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        done = finished.wait(2)
+    thread.join(5)
+    return done
+
+
+def _values(reader: InMemoryMetricReader) -> dict[Any, Any]:
+    data = reader.get_metrics_data()
+    assert data is not None
+    points = data.resource_metrics[0].scope_metrics[0].metrics[0].data.data_points
+    return {tuple(sorted(p.attributes.items())): p.value for p in points}  # type: ignore[union-attr]
+
+
+def test_overflow_beyond_the_cache_cap_takes_no_stream_lock() -> None:
+    _, reader, counter, stream = _setup()
+    before = _values(reader)[(("otel.metric.overflow", True),)]
+    assert _finishes_while_lock_held(stream, lambda: counter.add(5, {"id": "new"}))
+    assert _values(reader)[(("otel.metric.overflow", True),)] == before + 5
+
+
+def test_known_series_not_in_the_cache_takes_no_stream_lock() -> None:
+    _, reader, counter, stream = _setup()
+    reader.get_metrics_data()
+    # {"id": 0} is a series; this dict is uncached but canonicalises to it
+    attributes: dict[str, Any] = {"id": 0, "dropped": None}
+    assert tuple(attributes.items()) not in stream._cache
+    assert _finishes_while_lock_held(stream, lambda: counter.add(7, attributes))
+    assert _values(reader)[(("id", 0),)] == 8
+
+
+def test_totals_stay_exact_past_the_cache_cap() -> None:
+    _, reader, _counter, stream = _setup()
+    values = _values(reader)
+    assert sum(values.values()) == stream._cache_max + 50
+    assert len(values) == LIMIT

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import io
 import json
+import math
 import threading
 import time
+import weakref
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from otel.sdk import _atexit
 from otel.sdk.metrics import MeterProvider
 from otel.sdk.metrics.export import (
     ConsoleMetricExporter,
@@ -29,8 +35,10 @@ class _ListExporter(MetricExporter):
         self.exported: list[MetricsData] = []
         self.hang = hang
         self.shut = False
+        self.entered = threading.Event()  # set when an export has started
 
     def export(self, metrics_data: MetricsData, timeout_millis: float = 10_000, **kw: Any) -> Any:
+        self.entered.set()
         if self.hang is not None:
             self.hang.wait(5)
         self.exported.append(metrics_data)
@@ -108,7 +116,7 @@ def test_shutdown_returns_within_timeout_when_the_exporter_hangs() -> None:
     reader = PeriodicExportingMetricReader(exporter, export_interval_millis=10)
     provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
     provider.get_meter("t").create_counter("c").add(1)
-    time.sleep(0.05)  # the thread is now stuck in export
+    assert exporter.entered.wait(5)  # the thread is now stuck in export
     start = time.monotonic()
     provider.shutdown(timeout_millis=200)
     assert time.monotonic() - start < 1.0
@@ -209,3 +217,163 @@ def test_to_json_without_indent_is_one_line() -> None:
 def test_sum_to_json_gives_temporality_and_monotonicity() -> None:
     parsed = json.loads(_collected("sum").to_json())
     assert parsed["aggregation_temporality"] == 2 and parsed["is_monotonic"] is True
+
+
+# --- MeterProvider registers its exit-time shutdown through otel.sdk._atexit. (formerly
+# test_robustness_atexit.py)
+
+
+def test_provider_uses_the_shared_weak_atexit_helper() -> None:
+    provider = MeterProvider()
+    handler = provider._atexit
+    assert handler is not None
+    assert handler.__module__ == _atexit.__name__
+    provider.shutdown()
+
+
+def test_provider_is_collectable_despite_exit_registration() -> None:
+    provider = MeterProvider()
+    ref = weakref.ref(provider)
+    del provider
+    gc.collect()
+    assert ref() is None
+
+
+def test_shutdown_unregisters_the_exit_handler(monkeypatch: pytest.MonkeyPatch) -> None:
+    unregistered: list[Any] = []
+    monkeypatch.setattr(atexit, "unregister", unregistered.append)
+    provider = MeterProvider()
+    handler = provider._atexit
+    provider.shutdown()
+    assert unregistered == [handler]
+
+
+# --- PeriodicExportingMetricReader: force_flush and shutdown end within their timeouts. (formerly
+# test_robustness_reader_timeouts.py)
+
+
+class _Exporter(MetricExporter):
+    """Each operation can hang (until ``release``), fail or raise."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+        self.hang_export = False
+        self.hang_flush = False
+        self.hang_shutdown = False
+        self.result = MetricExportResult.SUCCESS
+        self.raise_export = False
+        self.exported: list[MetricsData] = []
+
+    def export(self, metrics_data: MetricsData, timeout_millis: float = 10_000, **kw: Any) -> Any:
+        if self.hang_export:
+            self.release.wait(10)
+        if self.raise_export:
+            raise RuntimeError("boom")
+        self.exported.append(metrics_data)
+        return self.result
+
+    def force_flush(self, timeout_millis: float = 10_000) -> bool:
+        if self.hang_flush:
+            self.release.wait(10)
+        return True
+
+    def shutdown(self, timeout_millis: float = 30_000, **kw: Any) -> None:
+        if self.hang_shutdown:
+            self.release.wait(10)
+
+
+@pytest.fixture
+def exporter() -> Iterator[_Exporter]:
+    exporter = _Exporter()
+    yield exporter
+    exporter.release.set()  # let abandoned daemon threads finish
+
+
+def _provider(exporter: _Exporter, interval: float = 60_000) -> MeterProvider:
+    reader = PeriodicExportingMetricReader(exporter, export_interval_millis=interval)
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    provider.get_meter("t").create_counter("c").add(1)
+    return provider
+
+
+def _timed(call: Any, *args: Any) -> tuple[Any, float]:
+    start = time.monotonic()
+    result = call(*args)
+    return result, time.monotonic() - start
+
+
+def test_force_flush_returns_true_after_a_successful_export(exporter: _Exporter) -> None:
+    provider = _provider(exporter)
+    assert provider.force_flush(5_000) is True
+    assert len(exporter.exported) == 1
+
+
+@pytest.mark.parametrize(
+    ("hang", "interval"),
+    [
+        pytest.param("hang_export", 60_000, id="hung_export"),
+        pytest.param("hang_flush", 60_000, id="hung_exporter_flush"),
+        pytest.param("hang_export", math.inf, id="infinite_interval_and_hung_export"),
+    ],
+)
+def test_force_flush_against_a_hung_exporter_returns_false_within_its_timeout(
+    exporter: _Exporter, hang: str, interval: float
+) -> None:
+    setattr(exporter, hang, True)
+    result, elapsed = _timed(_provider(exporter, interval=interval).force_flush, 300)
+    assert result is False
+    assert elapsed < 1.5
+
+
+def test_force_flush_returns_false_when_the_export_fails(exporter: _Exporter) -> None:
+    exporter.result = MetricExportResult.FAILURE
+    assert _provider(exporter).force_flush(5_000) is False
+
+
+def test_force_flush_returns_false_when_the_export_raises(exporter: _Exporter) -> None:
+    exporter.raise_export = True
+    assert _provider(exporter).force_flush(5_000) is False
+
+
+def test_repeated_flushes_against_a_hung_exporter_do_not_pile_up_threads(
+    exporter: _Exporter,
+) -> None:
+    exporter.hang_export = True
+    provider = _provider(exporter)
+    provider.force_flush(50)
+    before = threading.active_count()
+    for _ in range(5):
+        assert provider.force_flush(50) is False
+    assert threading.active_count() <= before + 1
+
+
+def test_shutdown_with_a_hung_exporter_shutdown_ends_within_its_timeout(
+    exporter: _Exporter,
+) -> None:
+    exporter.hang_shutdown = True
+    _, elapsed = _timed(_provider(exporter).shutdown, 300)
+    assert elapsed < 1.5
+
+
+def test_shutdown_with_infinite_interval_and_hung_final_export_is_bounded(
+    exporter: _Exporter,
+) -> None:
+    exporter.hang_export = True
+    _, elapsed = _timed(_provider(exporter, interval=math.inf).shutdown, 300)
+    assert elapsed < 1.5
+
+
+def test_shutdown_still_exports_the_last_collection(exporter: _Exporter) -> None:
+    provider = _provider(exporter, interval=math.inf)
+    provider.shutdown(5_000)
+    assert len(exporter.exported) == 1
+
+
+def test_timed_out_flush_requests_do_not_accumulate(exporter: _Exporter) -> None:
+    exporter.hang_export = True
+    provider = _provider(exporter)
+    reader = provider._readers[0]
+    for _ in range(20):
+        assert provider.force_flush(10) is False
+    assert len(reader._requests) == 0  # type: ignore[attr-defined]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 import warnings
 from typing import Any
 
 import pytest
 
+from _support.wait import wait_child, wait_until
 from otel.sdk.metrics import MeterProvider
 from otel.sdk.metrics.export import (
     MetricExporter,
@@ -17,19 +17,21 @@ from otel.sdk.metrics.export import (
     MetricsData,
     PeriodicExportingMetricReader,
 )
-from otel.testing._wait import wait_child
 
 
 class _PipeExporter(MetricExporter):
     def __init__(self, fd: int) -> None:
         super().__init__()
         self.fd = fd
+        self.lines: list[str] = []  # what this process wrote (a child starts with a copy)
 
     def export(self, metrics_data: MetricsData, timeout_millis: float = 10_000, **kw: Any) -> Any:
         for scope_metrics in metrics_data.resource_metrics[0].scope_metrics:
             for metric in scope_metrics.metrics:
                 value = metric.data.data_points[0].value  # type: ignore[union-attr]
-                os.write(self.fd, f"{os.getpid()}:{metric.name}={value}\n".encode())
+                line = f"{os.getpid()}:{metric.name}={value}"
+                os.write(self.fd, f"{line}\n".encode())
+                self.lines.append(line)
         return MetricExportResult.SUCCESS
 
     def force_flush(self, timeout_millis: float = 10_000) -> bool:
@@ -42,7 +44,8 @@ class _PipeExporter(MetricExporter):
 @pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="needs fork")
 def test_child_restarts_the_export_thread() -> None:
     read_fd, write_fd = os.pipe()
-    reader = PeriodicExportingMetricReader(_PipeExporter(write_fd), export_interval_millis=20)
+    exporter = _PipeExporter(write_fd)
+    reader = PeriodicExportingMetricReader(exporter, export_interval_millis=20)
     provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
     counter = provider.get_meter("t").create_counter("c")
     with warnings.catch_warnings():
@@ -51,11 +54,14 @@ def test_child_restarts_the_export_thread() -> None:
     if pid == 0:  # child
         try:
             counter.add(7)
-            time.sleep(0.3)
+            # bounded wait on the condition itself: the child's own thread exported it
+            exported = wait_until(lambda: f"{os.getpid()}:c=7" in exporter.lines, 10)
         finally:
-            os._exit(0)
-    if wait_child(pid, timeout=10) is None:
+            os._exit(0 if exported else 1)
+    code = wait_child(pid, timeout=15)
+    if code is None:
         pytest.fail("the child hung")
+    assert code == 0, "the child's export thread did not export within 10 s"
     provider.shutdown()
     os.close(write_fd)
     output = b""

@@ -8,11 +8,11 @@ from collections.abc import Sequence
 
 import pytest
 
+from _support.wait import wait_child, wait_until
 from otel.sdk.trace import ReadableSpan, TracerProvider
 from otel.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 from otel.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from otel.sdk.trace.sampling import Decision, StaticSampler
-from otel.testing._wait import wait_child, wait_until
 
 
 class BatchRecorder(SpanExporter):

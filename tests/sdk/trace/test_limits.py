@@ -185,3 +185,43 @@ def test_initial_links_limit_and_link_attribute_limit() -> None:
     assert span.dropped_links == 1
     assert dict(span.links[0].attributes) == {"a": 1}
     assert span.links[0].dropped_attributes == 1
+
+
+def test_initial_span_attributes_are_truncated_to_the_length_limit() -> None:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider(
+        span_limits=SpanLimits(max_span_attribute_length=3), shutdown_on_exit=False
+    )
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    attributes = {"s": "abcdefgh", "seq": ["abcdefgh", "xy"]}
+    provider.get_tracer("t").start_span("s", attributes=attributes).end()
+    (span,) = exporter.get_finished_spans()
+    assert dict(span.attributes) == {"s": "abc", "seq": ("abc", "xy")}
+
+
+def test_event_attributes_are_truncated_to_the_length_limit() -> None:
+    span = finished(
+        SpanLimits(max_attribute_length=3),
+        lambda s: s.add_event("e", {"s": "abcdefgh", "seq": ["abcdefgh"]}),
+    )
+    assert dict(span.events[0].attributes) == {"s": "abc", "seq": ("abc",)}
+
+
+def test_added_link_attributes_are_truncated_to_the_length_limit() -> None:
+    ctx = trace.SpanContext(1, 2, False)
+    span = finished(
+        SpanLimits(max_attribute_length=3), lambda s: s.add_link(ctx, {"s": "abcdefgh"})
+    )
+    assert dict(span.links[0].attributes) == {"s": "abc"}
+
+
+def test_initial_link_attributes_are_truncated_to_the_length_limit() -> None:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider(
+        span_limits=SpanLimits(max_attribute_length=3), shutdown_on_exit=False
+    )
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    link = trace.Link(trace.SpanContext(1, 2, False), {"s": "abcdefgh"})
+    provider.get_tracer("t").start_span("s", links=[link]).end()
+    (span,) = exporter.get_finished_spans()
+    assert dict(span.links[0].attributes) == {"s": "abc"}

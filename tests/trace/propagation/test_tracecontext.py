@@ -281,16 +281,23 @@ def test_extract_never_raises_on_a_broken_getter(caplog: pytest.LogCaptureFixtur
     base = Context()
     with caplog.at_level(logging.ERROR):
         assert PROPAGATOR.extract({}, base, Broken()) is base
+    # the promised log line, with the cause
+    (record,) = [r for r in caplog.records if r.name == "otel.trace.propagation"]
+    assert "Failed to extract W3C trace context" in record.getMessage()
+    assert record.exc_info is not None and "boom" in str(record.exc_info[1])
 
 
-def test_inject_never_raises_on_a_broken_setter() -> None:
+def test_inject_never_raises_on_a_broken_setter(caplog: pytest.LogCaptureFixture) -> None:
     from otel.propagators.textmap import Setter
 
     class Broken(Setter[object]):
         def set(self, carrier: object, key: str, value: str) -> None:
             raise RuntimeError("boom")
 
-    PROPAGATOR.inject({}, context_with(SpanContext(1, 2, False)), Broken())
+    with caplog.at_level(logging.ERROR):
+        PROPAGATOR.inject({}, context_with(SpanContext(1, 2, False)), Broken())
+    (record,) = [r for r in caplog.records if r.name == "otel.trace.propagation"]
+    assert "Failed to inject W3C trace context" in record.getMessage()
 
 
 def test_non_mapping_carrier_extracts_nothing() -> None:

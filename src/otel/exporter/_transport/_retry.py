@@ -8,7 +8,6 @@ export ends at once. Waits are on an ``Event`` so that ``shutdown()`` interrupts
 
 from __future__ import annotations
 
-import email.utils
 import random
 import threading
 import time
@@ -36,6 +35,8 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
         return max(0.0, float(value))
     except ValueError:
         pass
+    import email.utils  # only for the HTTP-date form, which is rare: not at import time
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

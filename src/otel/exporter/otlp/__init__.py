@@ -10,26 +10,28 @@ The exporter classes are loaded on first access, so that the codecs in this pack
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
 from otel.exporter.otlp._config import Compression
 
-if TYPE_CHECKING:
-    from otel.exporter.otlp._http_exporters import (
-        OTLPLogExporter,
-        OTLPMetricExporter,
-        OTLPSpanExporter,
-    )
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # ``typing`` stays off the import path
+    from typing import Any
+
+    from otel.exporter.otlp._http_exporters import OTLPSpanExporter
+    from otel.exporter.otlp._http_log_exporter import OTLPLogExporter
+    from otel.exporter.otlp._http_metric_exporter import OTLPMetricExporter
 
 __all__ = ["Compression", "OTLPLogExporter", "OTLPMetricExporter", "OTLPSpanExporter"]
 
-_LAZY = frozenset({"OTLPLogExporter", "OTLPMetricExporter", "OTLPSpanExporter"})
+_LAZY = {
+    "OTLPLogExporter": "otel.exporter.otlp._http_log_exporter",
+    "OTLPMetricExporter": "otel.exporter.otlp._http_metric_exporter",
+    "OTLPSpanExporter": "otel.exporter.otlp._http_exporters",
+}
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        module = importlib.import_module("otel.exporter.otlp._http_exporters")
+        module = __import__(_LAZY[name], fromlist=[name])
         value = getattr(module, name)
         globals()[name] = value
         return value

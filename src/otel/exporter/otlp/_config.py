@@ -11,13 +11,16 @@ used exactly as given. Timeouts in variables are milliseconds (the spec's unit);
 from __future__ import annotations
 
 import enum
-import logging
 from collections.abc import Mapping
-from typing import Any
 
+from otel._log import get_logger
 from otel.sdk.config import env_bool, env_float, env_str, parse_key_value_list
 
-_logger = logging.getLogger("otel.exporter.otlp")
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # ``typing`` stays off the import path
+    from typing import Any
+
+_logger = get_logger("otel.exporter.otlp")
 
 TRACES = "traces"
 METRICS = "metrics"

@@ -12,12 +12,9 @@ from typing import Any
 from otel.exporter._transport import ExportCore
 from otel.exporter.otlp import _config
 from otel.exporter.otlp._grpc import GrpcSender
-from otel.exporter.otlp._signals import (
-    LogExporterBase,
-    MetricExporterBase,
-    SpanExporterBase,
-    metric_preferences,
-)
+from otel.exporter.otlp._signals import SpanExporterBase
+from otel.exporter.otlp._signals_logs import LogExporterBase
+from otel.exporter.otlp._signals_metrics import MetricExporterBase, metric_preferences
 from otel.sdk.metrics.export import AggregationTemporality, MetricExporter
 
 __all__ = ["OTLPLogExporter", "OTLPMetricExporter", "OTLPSpanExporter"]

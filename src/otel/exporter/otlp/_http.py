@@ -10,14 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 
-from otel.exporter._transport import (
-    HttpSender,
-    HttpTransport,
-    Response,
-    Transport,
-    check_http_url,
-    make_ssl_context,
-)
+from otel.exporter._transport import HttpSender, Response, Transport, check_http_url
 from otel.exporter.otlp._config import Compression
 from otel.exporter.otlp._proto import _decode
 
@@ -91,6 +84,9 @@ def otlp_http_sender(
     transport: Transport | None = None,
 ) -> HttpSender:
     """The sender of one OTLP/HTTP exporter; misconfiguration is logged, never raised."""
+    # http.client and ssl load here, when an exporter is built, not when it is imported
+    from otel.exporter._transport import HttpTransport, make_ssl_context
+
     config_error = check_http_url(endpoint, "OTLP/HTTP endpoint")
     if transport is None:
         context = None

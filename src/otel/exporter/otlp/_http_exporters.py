@@ -3,6 +3,9 @@
 Each exporter is composed of the OTLP codec, an ``HttpSender`` on a ``Transport`` (the
 shared ``HttpTransport`` unless a test passes ``_transport=``, e.g. a
 ``RecordingTransport``) and an ``ExportCore`` holding the timeout and the retry loop.
+The span exporter is here; the log and metric exporters live in ``_http_log_exporter``
+and ``_http_metric_exporter`` (re-exported lazily), so that importing the span exporter
+never loads the logs or metrics SDK.
 """
 
 from __future__ import annotations
@@ -11,18 +14,13 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from otel._lazy import lazy_exports
 from otel.exporter._transport import ExportCore, Transport
 from otel.exporter.otlp import _config
 from otel.exporter.otlp._http import CONTENT_TYPE_JSON, CONTENT_TYPE_PROTOBUF, otlp_http_sender
-from otel.exporter.otlp._signals import (
-    LogExporterBase,
-    MetricExporterBase,
-    SpanExporterBase,
-    metric_preferences,
-)
-from otel.sdk.metrics.export import AggregationTemporality, MetricExporter
+from otel.exporter.otlp._signals import SpanExporterBase
 
-__all__ = ["OTLPLogExporter", "OTLPMetricExporter", "OTLPSpanExporter"]
+__all__ = ["OTLPLogExporter", "OTLPMetricExporter", "OTLPSpanExporter"]  # noqa: F822
 
 _logger = logging.getLogger("otel.exporter.otlp")
 
@@ -101,84 +99,11 @@ class OTLPSpanExporter(SpanExporterBase):
         )
 
 
-class OTLPLogExporter(LogExporterBase):
-    """Log records over OTLP/HTTP (protobuf by default; ``protocol="http/json"`` for JSON)."""
-
-    def __init__(
-        self,
-        endpoint: str | None = None,
-        certificate_file: str | None = None,
-        client_key_file: str | None = None,
-        client_certificate_file: str | None = None,
-        headers: Mapping[str, str] | str | None = None,
-        timeout: float | None = None,
-        compression: Any = None,
-        session: object = None,
-        *,
-        protocol: str | None = None,
-        _transport: Transport | None = None,
-        meter_provider: Any = None,
-    ) -> None:
-        self._compose(
-            *http_core(
-                _config.LOGS,
-                endpoint,
-                certificate_file,
-                client_key_file,
-                client_certificate_file,
-                headers,
-                timeout,
-                compression,
-                session,
-                protocol,
-                _transport,
-            ),
-            signal=_config.LOGS,
-            transport="http",
-            meter_provider=meter_provider,
-        )
-
-
-class OTLPMetricExporter(MetricExporterBase):
-    """Metrics over OTLP/HTTP (protobuf by default; ``protocol="http/json"`` for JSON)."""
-
-    def __init__(
-        self,
-        endpoint: str | None = None,
-        certificate_file: str | None = None,
-        client_key_file: str | None = None,
-        client_certificate_file: str | None = None,
-        headers: Mapping[str, str] | str | None = None,
-        timeout: float | None = None,
-        compression: Any = None,
-        session: object = None,
-        preferred_temporality: dict[type, AggregationTemporality] | None = None,
-        preferred_aggregation: dict[type, Any] | None = None,
-        max_export_batch_size: int | None = None,
-        *,
-        protocol: str | None = None,
-        _transport: Transport | None = None,
-        meter_provider: Any = None,
-    ) -> None:
-        temporality, aggregation = metric_preferences(preferred_temporality, preferred_aggregation)
-        MetricExporter.__init__(self, temporality, aggregation)
-        # at most this many data points per request (a collection is split); None: one
-        self._max_points = int(max_export_batch_size or 0)
-        self._compose(
-            *http_core(
-                _config.METRICS,
-                endpoint,
-                certificate_file,
-                client_key_file,
-                client_certificate_file,
-                headers,
-                timeout,
-                compression,
-                session,
-                protocol,
-                _transport,
-            ),
-            signal=_config.METRICS,
-            transport="http",
-            meter_provider=meter_provider,
-        )
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    globals(),
+    {
+        "OTLPLogExporter": "otel.exporter.otlp._http_log_exporter",
+        "OTLPMetricExporter": "otel.exporter.otlp._http_metric_exporter",
+    },
+)

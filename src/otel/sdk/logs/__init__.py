@@ -13,23 +13,27 @@ Typical set-up::
     logging.getLogger().addHandler(LoggingHandler(logger_provider=provider))
 """
 
-from otel.logs import SeverityNumber
-from otel.sdk.logs._handler import LoggingHandler
-from otel.sdk.logs._provider import (
-    ConcurrentMultiLogRecordProcessor,
-    Logger,
-    LoggerProvider,
-    LogRecordProcessor,
-    SynchronousMultiLogRecordProcessor,
-)
-from otel.sdk.logs._record import (
-    LogData,
-    LogDroppedAttributesWarning,
-    LogLimits,
-    LogRecord,
-    LogRecordDroppedAttributesWarning,
-    LogRecordLimits,
-)
+from otel._lazy import lazy_exports
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from otel.logs import SeverityNumber
+    from otel.sdk.logs._handler import LoggingHandler
+    from otel.sdk.logs._provider import (
+        ConcurrentMultiLogRecordProcessor,
+        Logger,
+        LoggerProvider,
+        LogRecordProcessor,
+        SynchronousMultiLogRecordProcessor,
+    )
+    from otel.sdk.logs._record import (
+        LogData,
+        LogDroppedAttributesWarning,
+        LogLimits,
+        LogRecord,
+        LogRecordDroppedAttributesWarning,
+        LogRecordLimits,
+    )
 
 __all__ = [
     "ConcurrentMultiLogRecordProcessor",
@@ -46,3 +50,25 @@ __all__ = [
     "SeverityNumber",
     "SynchronousMultiLogRecordProcessor",
 ]
+
+# Each name is imported from its module on first use (importing a submodule such as
+# ``otel.sdk.logs.export`` does not load the rest of the package).
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    globals(),
+    {
+        "SeverityNumber": "otel.logs",
+        "LoggingHandler": "otel.sdk.logs._handler",
+        "ConcurrentMultiLogRecordProcessor": "otel.sdk.logs._provider",
+        "Logger": "otel.sdk.logs._provider",
+        "LoggerProvider": "otel.sdk.logs._provider",
+        "LogRecordProcessor": "otel.sdk.logs._provider",
+        "SynchronousMultiLogRecordProcessor": "otel.sdk.logs._provider",
+        "LogData": "otel.sdk.logs._record",
+        "LogDroppedAttributesWarning": "otel.sdk.logs._record",
+        "LogLimits": "otel.sdk.logs._record",
+        "LogRecord": "otel.sdk.logs._record",
+        "LogRecordDroppedAttributesWarning": "otel.sdk.logs._record",
+        "LogRecordLimits": "otel.sdk.logs._record",
+    },
+)

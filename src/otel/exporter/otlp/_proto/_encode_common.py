@@ -8,7 +8,6 @@ per span. The memo is bounded (cleared when full), lock-free (dict operations ar
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from otel.exporter.otlp._proto._wire import (
     VARINTS,
@@ -16,6 +15,10 @@ from otel.exporter.otlp._proto._wire import (
     pack_double,
     varint,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # ``typing`` stays off the import path
+    from typing import Any
 
 _TABLE = len(VARINTS)
 _U64 = 0xFFFFFFFFFFFFFFFF

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Sequence
-from typing import Any
 
 from otel.exporter.otlp._proto._encode_common import (
     MAX_MEMO_LEN,
@@ -21,6 +20,10 @@ from otel.exporter.otlp._proto._encode_common import (
     schema_url_of,
 )
 from otel.exporter.otlp._proto._wire import VARINTS, string_field, varint
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # ``typing`` stays off the import path
+    from typing import Any
 
 _TABLE = len(VARINTS)
 _M64 = 0xFFFFFFFFFFFFFFFF

@@ -1,6 +1,6 @@
 """OTLP/HTTP log exporter (module name as in the official SDK, where logs are still ``_``)."""
 
-from otel.exporter.otlp._http_exporters import OTLPLogExporter
+from otel.exporter.otlp._http_log_exporter import OTLPLogExporter
 from otel.exporter.otlp.proto.http._defaults import (
     DEFAULT_COMPRESSION,
     DEFAULT_ENDPOINT,

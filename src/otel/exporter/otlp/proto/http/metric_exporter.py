@@ -1,6 +1,6 @@
 """OTLP/HTTP metric exporter."""
 
-from otel.exporter.otlp._http_exporters import OTLPMetricExporter
+from otel.exporter.otlp._http_metric_exporter import OTLPMetricExporter
 from otel.exporter.otlp.proto.http._defaults import (
     DEFAULT_COMPRESSION,
     DEFAULT_ENDPOINT,

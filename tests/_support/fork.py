@@ -9,7 +9,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
-from otel.testing._wait import wait_child
+from _support.wait import wait_child
 
 
 def child_finishes_while_held(

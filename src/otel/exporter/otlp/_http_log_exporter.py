@@ -1,0 +1,51 @@
+"""OTLP/HTTP log exporter (its own module: the span exporter does not load the logs SDK)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from otel.exporter._transport import Transport
+from otel.exporter.otlp import _config
+from otel.exporter.otlp._http_exporters import http_core
+from otel.exporter.otlp._signals_logs import LogExporterBase
+
+__all__ = ["OTLPLogExporter"]
+
+
+class OTLPLogExporter(LogExporterBase):
+    """Log records over OTLP/HTTP (protobuf by default; ``protocol="http/json"`` for JSON)."""
+
+    def __init__(
+        self,
+        endpoint: str | None = None,
+        certificate_file: str | None = None,
+        client_key_file: str | None = None,
+        client_certificate_file: str | None = None,
+        headers: Mapping[str, str] | str | None = None,
+        timeout: float | None = None,
+        compression: Any = None,
+        session: object = None,
+        *,
+        protocol: str | None = None,
+        _transport: Transport | None = None,
+        meter_provider: Any = None,
+    ) -> None:
+        self._compose(
+            *http_core(
+                _config.LOGS,
+                endpoint,
+                certificate_file,
+                client_key_file,
+                client_certificate_file,
+                headers,
+                timeout,
+                compression,
+                session,
+                protocol,
+                _transport,
+            ),
+            signal=_config.LOGS,
+            transport="http",
+            meter_provider=meter_provider,
+        )
