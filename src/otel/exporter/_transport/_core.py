@@ -88,6 +88,9 @@ class HttpSender:
         self.endpoint = url
         self.config_error = config_error or check_http_url(url)
         self._compression = compression if compression in ("gzip", "deflate") else ""
+        if self._compression:
+            # load the codec now, not on the export thread (see the idna note in _http.py)
+            compress(b"", self._compression)
         base = {"User-Agent": USER_AGENT}
         if self._compression:
             base["Content-Encoding"] = self._compression

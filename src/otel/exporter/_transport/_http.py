@@ -9,6 +9,11 @@ Standard library only.
 
 from __future__ import annotations
 
+# Imported here, on the thread that builds the transport, rather than by the codec machinery
+# on the export thread at the first connect (``getaddrinfo`` encodes the host with idna): a
+# fork while the export thread holds that module's import lock left the child unable to
+# import it (``LookupError: unknown encoding: idna``) or hung on the lock.
+import encodings.idna  # noqa: F401
 import http.client
 import os
 import socket

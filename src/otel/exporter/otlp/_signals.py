@@ -41,6 +41,10 @@ class _Common:
     ) -> None:
         self._core = core
         self._json = json
+        if json:  # loaded here, never on the export thread (a fork could catch its lock)
+            from otel.exporter.otlp import _json as json_codec
+
+            self._json_codec: Any = json_codec
         self._signal = signal
         self._self_metrics_transport = "http_json" if json else transport
         self._self_metrics = exporter_counts(signal, self._self_metrics_transport, meter_provider)
@@ -75,13 +79,11 @@ class _Common:
     ) -> bool:
         """Span or log batch: one request, items that cannot be encoded dropped alone.
         ``json_encoder`` names the function of ``_json`` used for OTLP/JSON (that module is
-        imported only by exporters that send JSON)."""
+        imported only by exporters that send JSON, when they are built)."""
         if not items:
             return True
         if self._json:
-            from otel.exporter.otlp import _json
-
-            encode: Callable[[Sequence[T]], bytes] = getattr(_json, json_encoder)
+            encode: Callable[[Sequence[T]], bytes] = getattr(self._json_codec, json_encoder)
         else:
             encode = encode_proto
         return self._deliver(
