@@ -105,7 +105,6 @@ class Tracer(trace_api.Tracer):
         "_sampler",
         "_settings",
         "instrumentation_scope",
-        "resource",
     )
 
     def __init__(
@@ -119,7 +118,6 @@ class Tracer(trace_api.Tracer):
     ) -> None:
         self._sampler = sampler
         self._mode = _sampling_mode(sampler)
-        self.resource = resource
         self._processor = span_processor
         self._id_generator = id_generator
         # ``_gen_id(128)`` / ``_gen_id(64)``: for the default generator ``getrandbits``
@@ -135,6 +133,15 @@ class Tracer(trace_api.Tracer):
     @property
     def sampler(self) -> Sampler:
         return self._sampler
+
+    @property
+    def resource(self) -> Resource:
+        return self._settings.resource
+
+    @resource.setter
+    def resource(self, resource: Resource) -> None:
+        """Spans started from now on carry ``resource`` (a forked child's new one)."""
+        self._settings = self._settings.with_resource(resource)
 
     @property
     def id_generator(self) -> IdGenerator:
