@@ -225,3 +225,34 @@ def test_initial_link_attributes_are_truncated_to_the_length_limit() -> None:
     provider.get_tracer("t").start_span("s", links=[link]).end()
     (span,) = exporter.get_finished_spans()
     assert dict(span.links[0].attributes) == {"s": "abc"}
+
+
+def test_length_limit_applies_to_every_reader_of_an_ended_span() -> None:
+    # set_attribute stores str values uncut; every reader sees them cut to the limit
+    def build(span):  # type: ignore[no-untyped-def]
+        span.set_attribute("s", "abcdef")
+        span.set_attribute("n", 7)
+        span.set_attribute("t", ("abcdef", "x"))
+
+    span = finished(SpanLimits(max_span_attribute_length=3), build)
+    assert dict(span.attributes) == {"s": "abc", "n": 7, "t": ("abc", "x")}
+    assert '"s": "abc"' in span.to_json()
+    assert "abcdef" not in span.to_json()
+
+
+def test_length_limit_applies_while_the_span_records() -> None:
+    span = (
+        TracerProvider(span_limits=SpanLimits(max_span_attribute_length=2), shutdown_on_exit=False)
+        .get_tracer("t")
+        .start_span("s")
+    )
+    span.set_attribute("s", "abc")
+    assert span.attributes["s"] == "ab"  # type: ignore[attr-defined]
+
+
+def test_values_within_the_length_limit_are_read_as_stored() -> None:
+    def build(span):  # type: ignore[no-untyped-def]
+        span.set_attribute("s", "ab")
+
+    span = finished(SpanLimits(max_span_attribute_length=3), build)
+    assert dict(span.attributes) == {"s": "ab"}

@@ -84,6 +84,14 @@ class SpanSettings:
         self.max_links = _count(limits.max_links)
         self.max_link_attrs = _count(limits.max_link_attributes)
 
+    def with_resource(self, resource: Resource) -> SpanSettings:
+        """A copy of these settings with another resource (the originals do not change)."""
+        new = SpanSettings.__new__(SpanSettings)
+        for name in SpanSettings.__slots__:
+            setattr(new, name, getattr(self, name))
+        new.resource = resource
+        return new
+
     def make_link(
         self, context: SpanContext, attributes: Mapping[str, AttributeValue] | None
     ) -> Link | None:

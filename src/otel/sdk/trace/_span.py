@@ -16,7 +16,7 @@ from otel._log import get_logger
 from otel._once import report_once
 from otel.attributes import AttributeValue, clean_attribute_value, clean_attributes
 from otel.sdk.resources import Resource
-from otel.sdk.trace._settings import SpanSettings
+from otel.sdk.trace._settings import _UNLIMITED, SpanSettings
 from otel.sdk.util._instrumentation import InstrumentationScope
 from otel.trace import Link, SpanContext, SpanKind, Status, StatusCode
 from otel.trace._context_helpers import _record_error
@@ -37,6 +37,8 @@ _UNSET = StatusCode.UNSET
 _OK = StatusCode.OK
 _ERROR = StatusCode.ERROR
 _new_status = Status.__new__
+# value types ``Span.set_attribute`` stores as given (ints are range-checked beside it)
+_PLAIN = frozenset((str, float, bool))
 
 
 def _as_name(name: object) -> str:
@@ -213,7 +215,23 @@ class ReadableSpan:
 
     @property
     def attributes(self) -> Mapping[str, AttributeValue]:
-        return MappingProxyType(self._attributes)
+        return MappingProxyType(self._read_attributes())
+
+    def _read_attributes(self) -> dict[str, AttributeValue]:
+        """The attributes as every reader sees them: ``str`` values cut to the span
+        attribute length limit (``set_attribute`` stores them uncut; the cut happens here,
+        usually on the export thread). Without a length limit, the stored dict itself."""
+        attributes = self._attributes
+        limit = self._settings.max_attr_len
+        if limit == _UNLIMITED:
+            return attributes
+        for value in attributes.values():
+            if type(value) is str and len(value) > limit:
+                return {
+                    key: value[:limit] if type(value) is str else value
+                    for key, value in attributes.items()
+                }
+        return attributes
 
     @property
     def events(self) -> Sequence[Event]:
@@ -268,7 +286,7 @@ class ReadableSpan:
             "start_time": _format_time(self._start_time),
             "end_time": _format_time(self._end_time),
             "status": status,
-            "attributes": dict(self._attributes),
+            "attributes": dict(self._read_attributes()),
             "events": [
                 {
                     "name": event.name,
@@ -318,37 +336,43 @@ class Span(ReadableSpan, trace_api.Span):
     # --- recording -------------------------------------------------------------------
 
     def set_attribute(self, key: str, value: AttributeValue) -> None:
-        # The common case in straight-line code: a non-empty str key, a str / int / float /
-        # bool value (strings cut to the length limit, ints within 64 bits), room left or
-        # the key already there. Everything else goes through the shared validator.
-        if type(key) is str and key and self._end_time is None:
-            val: Any = value
-            vtype = type(val)
-            if vtype is str:
-                settings = self._settings
-                if len(val) > settings.max_attr_len:
-                    val = val[: settings.max_attr_len]
-            elif vtype is int:
-                if not _INT64_MIN <= val <= _INT64_MAX:
-                    clean_attribute_value(key, val)  # logs the reason once
-                    return
-            elif vtype is not bool and vtype is not float:
-                val = clean_attribute_value(key, val, self._settings.max_attr_len)
-                if val is None:
-                    return
+        # The common case in one test: a non-empty str key and a str / float / bool value,
+        # or an int within 64 bits, on a recording span, one dict store under the count
+        # limit. String values are cut to the length limit when the span is read
+        # (``_read_attributes``), not here. Everything else goes through the shared
+        # validator in ``_set_checked_attribute``.
+        vtype = type(value)
+        if (
+            type(key) is str
+            and (vtype in _PLAIN or (vtype is int and _INT64_MIN <= value <= _INT64_MAX))  # type: ignore[operator]
+            and key
+            and self._end_time is None
+        ):
             attributes = self._attributes
             if len(attributes) < self._settings.max_attrs or key in attributes:
-                attributes[key] = val
+                attributes[key] = value
             else:
                 self._dropped_attributes += 1
             return
-        self._refuse_attribute(key, value)
+        self._set_checked_attribute(key, value)
 
-    def _refuse_attribute(self, key: object, value: object) -> None:
+    def _set_checked_attribute(self, key: object, value: object) -> None:
+        """``set_attribute`` of anything but the common case: ended span, bad key, an int
+        beyond 64 bits, sequences, other types (each refusal logged once per key)."""
         if self._end_time is not None:
             _logger.warning("Setting attribute on ended span.")
-        else:
+            return
+        if type(key) is not str or not key:
             clean_attribute_value(key, value)  # logs the reason once
+            return
+        cleaned = clean_attribute_value(key, value, self._settings.max_attr_len)
+        if cleaned is None:
+            return
+        attributes = self._attributes
+        if len(attributes) < self._settings.max_attrs or key in attributes:
+            attributes[key] = cleaned
+        else:
+            self._dropped_attributes += 1
 
     def set_attributes(self, attributes: Mapping[str, AttributeValue]) -> None:
         if self._end_time is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import atexit
 from _thread import allocate_lock  # threading.Lock itself, without importing threading
 from collections.abc import Callable, Mapping, Sequence
-from functools import partial
 from time import time_ns
 from types import TracebackType
 
@@ -74,18 +73,21 @@ def _trace_id_random(id_generator: object) -> bool:
         return False
 
 
-def _guarded(generate: Callable[[], int], bits: int) -> Callable[[], int]:
-    """``generate``, falling back to a random id (logged once) when it raises."""
-    failed = False
+def _guarded(id_generator: IdGenerator) -> Callable[[int], int]:
+    """``id_generator``'s trace (128 bits) or span (64 bits) id, falling back to a random
+    id (logged once per kind) when it raises; called like ``getrandbits(bits)``."""
+    generate = {128: id_generator.generate_trace_id, 64: id_generator.generate_span_id}
+    failed: set[int] = set()
 
-    def generate_or_random() -> int:
-        nonlocal failed
+    def generate_or_random(bits: int) -> int:
         try:
-            return generate()
+            return generate[bits]()
         except Exception:
-            if not failed:
-                failed = True
-                _logger.exception("Id generator %r failed; using random ids instead", generate)
+            if bits not in failed:
+                failed.add(bits)
+                _logger.exception(
+                    "Id generator %r failed; using random ids instead", generate[bits]
+                )
             return _getrandbits(bits) or 1
 
     return generate_or_random
@@ -95,8 +97,7 @@ class Tracer(trace_api.Tracer):
     """Creates SDK spans for one instrumentation scope. Get it from a TracerProvider."""
 
     __slots__ = (
-        "_gen_span",
-        "_gen_trace",
+        "_gen_id",
         "_id_generator",
         "_mode",
         "_processor",
@@ -104,7 +105,6 @@ class Tracer(trace_api.Tracer):
         "_sampler",
         "_settings",
         "instrumentation_scope",
-        "resource",
     )
 
     def __init__(
@@ -118,31 +118,30 @@ class Tracer(trace_api.Tracer):
     ) -> None:
         self._sampler = sampler
         self._mode = _sampling_mode(sampler)
-        self.resource = resource
         self._processor = span_processor
         self._id_generator = id_generator
-        self._gen_trace: Callable[[], int]
-        self._gen_span: Callable[[], int]
-        if type(id_generator) is RandomIdGenerator:
-            # C-level callables: no Python frame per id (a zero id falls back below)
-            self._gen_trace = partial(_getrandbits, 128)
-            self._gen_span = partial(_getrandbits, 64)
-        else:
-            self._gen_trace = _guarded(id_generator.generate_trace_id, 128)
-            self._gen_span = _guarded(id_generator.generate_span_id, 64)
+        # ``_gen_id(128)`` / ``_gen_id(64)``: for the default generator ``getrandbits``
+        # itself, a C call with no Python frame (a zero id falls back below)
+        self._gen_id: Callable[[int], int] = (
+            _getrandbits if type(id_generator) is RandomIdGenerator else _guarded(id_generator)
+        )
         self._random_flag = 2 if _trace_id_random(id_generator) else 0
         self.instrumentation_scope = instrumentation_scope
         # what the spans read (limits, processor, resource, scope), shared by all of them
         self._settings = SpanSettings(resource, instrumentation_scope, span_processor, span_limits)
 
-    def _replace_resource(self, resource: Resource) -> None:
-        """The resource of the spans started from now on (a forked child's new identity)."""
-        self.resource = resource
-        self._settings.resource = resource
-
     @property
     def sampler(self) -> Sampler:
         return self._sampler
+
+    @property
+    def resource(self) -> Resource:
+        return self._settings.resource
+
+    @resource.setter
+    def resource(self, resource: Resource) -> None:
+        """Spans started from now on carry ``resource`` (a forked child's new one)."""
+        self._settings = self._settings.with_resource(resource)
 
     @property
     def id_generator(self) -> IdGenerator:
@@ -182,7 +181,7 @@ class Tracer(trace_api.Tracer):
                 parent_sc = None
         mode = self._mode
         if parent_sc is None:
-            trace_id = self._gen_trace() or self._id_generator.generate_trace_id()
+            trace_id = self._gen_id(128) or self._id_generator.generate_trace_id()
             flags = self._random_flag
             trace_state = DEFAULT_TRACE_STATE
             sampled = True
@@ -218,7 +217,7 @@ class Tracer(trace_api.Tracer):
             SpanContext,
             (
                 trace_id,
-                self._gen_span() or self._id_generator.generate_span_id(),
+                self._gen_id(64) or self._id_generator.generate_span_id(),
                 False,
                 _TRACE_FLAGS[flags | 1 if sampled else flags],
                 trace_state,
@@ -409,7 +408,7 @@ class TracerProvider(trace_api.TracerProvider):
         self._resource = resource
         for tracer in list(self._tracers.values()):
             if isinstance(tracer, Tracer):
-                tracer._replace_resource(resource)
+                tracer.resource = resource
 
     def get_tracer(
         self,
