@@ -54,8 +54,9 @@ _PURGE_SLICES_PER_CALL = 8
 #: the checkpointer copies the WAL into the database at most this often...
 _CHECKPOINT_INTERVAL_S = 0.5
 #: ...and the writer checkpoints itself when the WAL passes this many pages (checkpointer
-#: starved by long readers or a busy machine: the WAL must not grow without bound)
-_WAL_LIMIT_PAGES = 50_000
+#: starved by long readers or a busy machine, or commits landing during every checkpoint so
+#: the WAL never restarts: the WAL stays under ~40 MB)
+_WAL_LIMIT_PAGES = 10_000
 
 
 class _Waiter:
