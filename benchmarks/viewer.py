@@ -281,7 +281,7 @@ def bench_query(total: int, db: str | None) -> None:
     ]
     for search in searches:
         status, answer = _query.handle_get(store, "/api/traces", search)
-        assert status == 200 and answer["traces"], (search, answer)
+        assert status == 200, (search, answer)  # a small --spans may match nothing
         ms = timed(lambda search=search: _query.handle_get(store, "/api/traces", search))
         print(f"search {search} over {stored:,} spans: {ms:.1f} ms median")
     hour_ms = (now - 3_600_000_000_000) // 1_000_000

@@ -14,15 +14,25 @@ MAX_VALUE_LENGTH = 256 * 1024
 def _too_big(attributes: dict[str, Any]) -> str | None:
     if len(attributes) > MAX_ATTRIBUTES:
         return f"more than {MAX_ATTRIBUTES} attributes"
-    for key, value in attributes.items():
+    for value in attributes.values():
         if isinstance(value, str) and len(value) > MAX_VALUE_LENGTH:
-            return f"attribute {key!r:.64} longer than {MAX_VALUE_LENGTH} characters"
-    return None
+            break
+    else:
+        return None
+    key = next(k for k, v in attributes.items() if isinstance(v, str) and len(v) > MAX_VALUE_LENGTH)
+    return f"attribute {key!r:.64} longer than {MAX_VALUE_LENGTH} characters"
 
 
-def item_problem(item: Any) -> str | None:
-    """Why ``item`` (a span, log record or metric) breaks the limits, or None."""
-    problem = _too_big(item.resource.attributes)
+def item_problem(item: Any, resources: dict[int, str | None] | None = None) -> str | None:
+    """Why ``item`` (a span, log record or metric) breaks the limits, or None. ``resources``
+    remembers the verdict per resource object (a request's items share a few)."""
+    resource = item.resource
+    if resources is None:
+        problem = _too_big(resource.attributes)
+    elif id(resource) in resources:
+        problem = resources[id(resource)]
+    else:
+        problem = resources[id(resource)] = _too_big(resource.attributes)
     if problem is None and hasattr(item, "attributes"):
         problem = _too_big(item.attributes)
     if problem is None and hasattr(item, "points"):
@@ -45,8 +55,9 @@ def apply_limits(decoded: Decoded) -> Decoded:
     kept = []
     rejected = decoded.rejected
     message = decoded.error_message
+    resources: dict[int, str | None] = {}  # the items hold their resources: ids stay unique
     for item in decoded.items:
-        problem = item_problem(item)
+        problem = item_problem(item, resources)
         if problem is None:
             kept.append(item)
         else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from otel.exporter.otlp._proto._model import Event, Link, Resource, Scope, Span
@@ -11,7 +11,28 @@ from otel.exporter.otlp._proto._model import Event, Link, Resource, Scope, Span
 #: attribute values longer than this are not indexed for search
 MAX_INDEXED_VALUE = 256
 STATUS_ERROR = 2
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_c_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
+
+
+def _make_dumps() -> Callable[[Any], str]:
+    """Compact JSON text of ``obj``: the C encoder called directly when there is one (a third
+    less time per small object than ``JSONEncoder.encode``, which the writer calls per span),
+    same output; no circular-reference check (decoded telemetry cannot be circular)."""
+    if _c_make_encoder is None:  # pragma: no cover - CPython always has it
+        return _encoder.encode
+    chunks = _c_make_encoder(
+        None, _encoder.default, json.encoder.encode_basestring, None, ":", ",", False, False, True
+    )
+    join = "".join
+
+    def encode(obj: Any) -> str:
+        return join(chunks(obj, 0))
+
+    return encode
+
+
+_dumps = _make_dumps()
 
 
 def attr_text(value: Any) -> str | None:
@@ -93,22 +114,49 @@ def span_body(span: Span) -> str:
     return _dumps(body) if body else ""
 
 
-def fill_span(span: Span, b: dict[str, Any]) -> Span:
-    """Set the fields ``span_body`` saved (parsed from its JSON) back on ``span``."""
-    if not b:
-        return span
-    span.attributes = b.get("a", {})
-    span.events = [Event(*e) for e in b.get("e", ())]
-    span.links = [
-        Link(bytes.fromhex(t), bytes.fromhex(s), ts, a, d, f)
-        for t, s, ts, a, d, f in b.get("l", ())
-    ]
-    span.status_message = b.get("m", "")
-    span.trace_state = b.get("s", "")
-    span.flags = b.get("f", 0)
-    span.dropped_attributes_count = b.get("da", 0)
-    span.dropped_events_count = b.get("de", 0)
-    span.dropped_links_count = b.get("dl", 0)
+def span_from_row(
+    resource: Resource,
+    scope: Scope,
+    trace_id: bytes,
+    span_id: bytes,
+    parent_span_id: bytes | None,
+    name: str,
+    kind: int,
+    start: int,
+    end: int,
+    status_code: int,
+    b: dict[str, Any],
+) -> Span:
+    """A span from its stored columns and the fields ``span_body`` saved (parsed from its
+    JSON). Every slot is set exactly once (no ``__init__`` defaults first: a trace fetch
+    builds 10,000 of these)."""
+    span = Span.__new__(Span)
+    span.resource = resource
+    span.scope = scope
+    span.trace_id = trace_id
+    span.span_id = span_id
+    span.parent_span_id = parent_span_id or b""
+    span.name = name
+    span.kind = kind
+    span.start_time_unix_nano = start
+    span.end_time_unix_nano = end
+    span.status_code = status_code
+    get = b.get
+    span.attributes = get("a") or {}
+    events = get("e")
+    span.events = [Event(*e) for e in events] if events else []
+    links = get("l")
+    span.links = (
+        [Link(bytes.fromhex(t), bytes.fromhex(s), ts, a, d, f) for t, s, ts, a, d, f in links]
+        if links
+        else []
+    )
+    span.status_message = get("m", "")
+    span.trace_state = get("s", "")
+    span.flags = get("f", 0)
+    span.dropped_attributes_count = get("da", 0)
+    span.dropped_events_count = get("de", 0)
+    span.dropped_links_count = get("dl", 0)
     return span
 
 

@@ -4,7 +4,9 @@ Receivers call ``ingest`` from their own threads: the telemetry is queued (bound
 queue raises ``StoreBusy`` at once) and the caller waits until the writer thread has
 committed the batch holding it. Queries run on a small pool of read connections and never
 wait for the writer (WAL). Retention runs on the writer thread in small chunks between
-batches, so deleting old data never stalls ingest for long.
+batches, so deleting old data never stalls ingest for long. WAL checkpoints run on a thread
+of their own (SQLite releases the GIL while copying pages), so a commit only appends to the WAL
+and the copying into the database file uses the other core.
 """
 
 from __future__ import annotations
@@ -49,6 +51,12 @@ _MAX_BATCH_ROWS = 20_000
 _RETENTION_INTERVAL_S = 10.0
 _RETENTION_CHUNK = 5_000
 _PURGE_SLICES_PER_CALL = 8
+#: the checkpointer copies the WAL into the database at most this often...
+_CHECKPOINT_INTERVAL_S = 0.5
+#: ...and the writer checkpoints itself when the WAL passes this many pages (checkpointer
+#: starved by long readers or a busy machine, or commits landing during every checkpoint so
+#: the WAL never restarts: the WAL stays under ~40 MB)
+_WAL_LIMIT_PAGES = 10_000
 
 
 class _Waiter:
@@ -77,12 +85,17 @@ class SQLiteStore(SQLiteReader):
         self._writer_conn = self._connect()
         try:
             self._create_schema(self._writer_conn)
+            # commits never checkpoint: the checkpointer thread does (see _checkpoints)
+            self._writer_conn.execute(f"PRAGMA wal_autocheckpoint = {_WAL_LIMIT_PAGES}")
+            self._checkpoint_conn = self._connect()
         except BaseException:
             self._writer_conn.close()
             raise
+        self._committed = threading.Event()
+        self._stopping = threading.Event()
         self._resource_ids: dict[str, int] = {}
         self._scope_ids: dict[str, int] = {}
-        self._hashes: dict[tuple[str, str], int] = {}
+        self._hashes: dict[tuple[str, type, object], int] = {}
         self._purge_slice = 0
         self._readers: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
         self._reader_count = 0
@@ -90,6 +103,30 @@ class SQLiteStore(SQLiteReader):
         self._last_retention = 0.0
         self._thread = threading.Thread(target=self._run, name="otel-view-writer", daemon=True)
         self._thread.start()
+        self._checkpointer = threading.Thread(
+            target=self._checkpoints, name="otel-view-checkpoint", daemon=True
+        )
+        self._checkpointer.start()
+
+    def _checkpoints(self) -> None:
+        """Copy committed WAL pages into the database file after commits, at most every
+        ``_CHECKPOINT_INTERVAL_S`` (PASSIVE: never waits for, nor blocks, the writer or the
+        readers). Durability does not depend on it: a commit is in the WAL already."""
+        conn = self._checkpoint_conn
+        try:
+            while True:
+                self._committed.wait()  # set after each commit, and by close
+                if self._stopping.is_set():
+                    break
+                self._committed.clear()
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                except sqlite3.Error as exc:
+                    _log.warning("otel view: WAL checkpoint failed: %s", exc)
+                if self._stopping.wait(_CHECKPOINT_INTERVAL_S):
+                    break
+        finally:
+            conn.close()
 
     def _create_schema(self, conn: sqlite3.Connection) -> None:
         """Create the tables, or check that an existing file has this version's schema (an
@@ -193,6 +230,7 @@ class SQLiteStore(SQLiteReader):
             return
         for item in batch:
             item[3].event.set()
+        self._committed.set()
         if changed:
             for listener in list(self._listeners):
                 try:
@@ -223,11 +261,12 @@ class SQLiteStore(SQLiteReader):
         ).fetchone()
         next_id = (row[0] or 0) + 1
         span_rows = []
-        attr_rows = []
+        attr_rows: list[tuple[int, int]] = []
         traces: dict[bytes, TraceAccumulator] = {}
         resources: dict[int, tuple[int, str]] = {}
         scopes: dict[int, int] = {}
         hashes = self._hashes
+        add_attr = attr_rows.append
         if len(hashes) > 100_000:
             hashes.clear()
         for span in spans:
@@ -266,13 +305,26 @@ class SQLiteStore(SQLiteReader):
             )
             n = 0
             for key, value in span.attributes.items():
-                text = attr_text(value)
-                if text is not None and n < MAX_INDEXED_ATTRIBUTES:
-                    h = hashes.get((key, text))
+                # the hash of a str/int/bool attribute is cached by (key, type, value): the
+                # type keeps True and 1 apart; floats are not cached (-0.0 == 0.0)
+                t = type(value)
+                if t is str or t is int or t is bool:
+                    cache_key = (key, t, value)
+                    h = hashes.get(cache_key)
                     if h is None:
-                        h = hashes[(key, text)] = attr_hash(key, text)
-                    attr_rows.append((h, next_id))
-                    n += 1
+                        text = attr_text(value)
+                        if text is None:
+                            continue
+                        h = hashes[cache_key] = attr_hash(key, text)
+                else:
+                    text = attr_text(value)
+                    if text is None:
+                        continue
+                    h = attr_hash(key, text)
+                add_attr((h, next_id))
+                n += 1
+                if n >= MAX_INDEXED_ATTRIBUTES:
+                    break
             next_id += 1
             acc = traces.get(span.trace_id)
             if acc is None:
@@ -499,6 +551,9 @@ class SQLiteStore(SQLiteReader):
                 if time.monotonic() >= deadline:
                     break
         self._thread.join(max(0.0, deadline - time.monotonic()))
+        self._stopping.set()
+        self._committed.set()
+        self._checkpointer.join(max(0.0, deadline - time.monotonic()))
         self._close_readers()
 
 

@@ -11,7 +11,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from otel.exporter.otlp._proto._model import LogRecord, MetricPoint, Span
-from otel.viewer._store._common import attr_text, fill_span, resource_from, scope_from, summary
+from otel.viewer._store._common import (
+    attr_text,
+    resource_from,
+    scope_from,
+    span_from_row,
+    summary,
+)
 from otel.viewer._store._interface import (
     Edge,
     LogQuery,
@@ -153,37 +159,41 @@ class SQLiteReader:
     def get_trace(self, trace_id: bytes) -> list[Span]:
         with self._reader() as c:
             rows = c.execute(
-                "SELECT s.span_id, s.parent_span_id, s.name, s.kind, s.start, s.end,"
-                " s.status_code, s.body, r.body, sc.body FROM spans s"
-                " JOIN resources r ON r.id = s.resource_id JOIN scopes sc ON sc.id = s.scope_id"
-                " WHERE s.trace_id = ? ORDER BY s.start",
+                "SELECT span_id, parent_span_id, name, kind, start, end, status_code, body,"
+                " resource_id, scope_id FROM spans WHERE trace_id = ? ORDER BY start",
                 (trace_id,),
             ).fetchall()
-        resources: dict[str, Any] = {}
-        scopes: dict[str, Any] = {}
-        spans = []
+            # a trace has a few resources and scopes: read each once (a join would copy
+            # their text into every one of 10,000 rows)
+            resources = {
+                rid: resource_from(body)
+                for rid, body in self._bodies(c, "resources", {row[8] for row in rows})
+            }
+            scopes = {
+                sid: scope_from(body)
+                for sid, body in self._bodies(c, "scopes", {row[9] for row in rows})
+            }
         # one JSON parse for every span body of the trace (10,000 small parses cost 2x more)
         bodies = json.loads("[" + ",".join(row[7] or "{}" for row in rows) + "]")
-        for (sid, parent, name, kind, start, end, code, _, res, sc), body in zip(
-            rows, bodies, strict=True
-        ):
-            resource = resources.get(res)
-            if resource is None:
-                resource = resources[res] = resource_from(res)
-            scope = scopes.get(sc)
-            if scope is None:
-                scope = scopes[sc] = scope_from(sc)
-            span = Span(resource, scope)
-            span.trace_id = trace_id
-            span.span_id = sid
-            span.parent_span_id = parent or b""
-            span.name = name
-            span.kind = kind
-            span.start_time_unix_nano = start
-            span.end_time_unix_nano = end
-            span.status_code = code
-            spans.append(fill_span(span, body))
-        return spans
+        return [
+            span_from_row(
+                resources[res], scopes[sc], trace_id, sid, parent, name, kind, start, end, code, b
+            )
+            for (sid, parent, name, kind, start, end, code, _, res, sc), b in zip(
+                rows, bodies, strict=True
+            )
+        ]
+
+    @staticmethod
+    def _bodies(c: sqlite3.Connection, table: str, ids: set[int]) -> list[tuple[int, str]]:
+        """(id, body) of the ``resources`` or ``scopes`` rows with these ids."""
+        found: list[tuple[int, str]] = []
+        ordered = sorted(ids)
+        for i in range(0, len(ordered), 500):
+            chunk = ordered[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            found += c.execute(f"SELECT id, body FROM {table} WHERE id IN ({marks})", chunk)
+        return found
 
     def find_logs(self, query: LogQuery) -> list[LogRecord]:
         where: list[str] = []
