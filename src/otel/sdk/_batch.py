@@ -27,9 +27,10 @@ logger=None)``
     Bursts: a producer in a tight loop can fill the queue within one GIL switch interval
     (5 ms), before the woken worker thread gets to run, and would then drop nearly
     everything. So once the queue is past its high-water mark (half full, and at least one
-    batch) the producer hands the GIL over with ``time.sleep(0)`` on every 64th item: a
-    yield, not a wait (no lock, no I/O, no timeout), that lets the worker drain. Below one
-    batch ``emit`` is still one length check and one append.
+    batch) the producer hands the GIL over with ``time.sleep(0)`` on every 64th item, and
+    past 7/8 full (the next items would be dropped) on every 8th: a yield, not a wait (no
+    lock, no I/O, no timeout), that lets the worker drain. Below one batch ``emit`` is still
+    one length check and one append.
 
 ``force_flush(timeout_millis=30000) -> bool``
     Export everything queued before the call; True if done within the timeout. A hung
@@ -165,6 +166,8 @@ class BatchWorker(_Generic[T]):
         self._wake_at = max_export_batch_size - 1  # queue length before the append
         # past this queue length producers yield the GIL now and then (see ``emit``)
         self._high_water = max(self._wake_at, max_queue_size // 2)
+        # ... and past this one (7/8 full: the next item may be dropped) every 8th time
+        self._near_full = max(self._high_water, max_queue_size - max_queue_size // 8)
         self.schedule_delay_millis = schedule_delay_millis
         self.export_timeout_millis = export_timeout_millis
         self._delay = schedule_delay_millis / 1000.0
@@ -230,7 +233,9 @@ class BatchWorker(_Generic[T]):
         if not self._signalled:
             self._signalled = True
             self._wake.set()
-        if size >= self._high_water and not (size - self._high_water) & 63:
+        if size >= self._high_water and not (
+            (size - self._high_water) & (7 if size >= self._near_full else 63)
+        ):
             _yield_gil(0)  # let the woken worker drain a burst (see the module docstring)
 
     @property

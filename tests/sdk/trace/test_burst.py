@@ -61,8 +61,9 @@ def test_emit_yields_the_gil_only_past_the_high_water_mark(
         monkeypatch.setattr(worker, "_drain", lambda queue, everything: None)  # keep it all
         for i in range(512):
             worker.emit(i)
-        # high-water mark 256: a yield at 256 items queued and every 64th after it
-        assert yields == [257, 321, 385, 449]
+        # high-water mark 256: a yield at 256 items queued and every 64th after it; from
+        # 448 (7/8 full) on, every 8th
+        assert yields == [257, 321, 385, *range(449, 512, 8)]
         assert worker.queue_size == 512 and worker.dropped == 0
     finally:
         worker.shutdown(1000)
