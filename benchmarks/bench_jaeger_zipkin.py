@@ -14,10 +14,9 @@ Run: ``.venv/bin/python benchmarks/_harness.py jaeger_zipkin``.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 
-from _harness import Case
+from _harness import Case, best_seconds_per_call
 
 OFFICIAL_VENV = ".venv-official-legacy"
 BATCH = 512
@@ -118,21 +117,7 @@ def _zipkin(prefix: str) -> Callable[[], object]:
 
 
 def _spans_per_second(make: Callable[[str], Callable[[], object]], prefix: str) -> float:
-    encode = make(prefix)
-    for _ in range(3):
-        encode()
-    best = float("inf")
-    for _ in range(5):
-        start = time.perf_counter()
-        rounds = 0
-        while True:
-            encode()
-            rounds += 1
-            elapsed = time.perf_counter() - start
-            if elapsed >= 0.3:
-                break
-        best = min(best, elapsed / rounds)
-    return BATCH / best
+    return BATCH / best_seconds_per_call(make(prefix), warmup=3, rounds=5)
 
 
 CASES = [

@@ -11,10 +11,9 @@ the same timing (higher is better); "ns/batch" rows are the raw measurement.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 
-from _harness import Case
+from _harness import Case, best_seconds_per_call
 from bench_trace import import_ms
 
 BATCH = 512
@@ -67,21 +66,7 @@ def _encoder(prefix: str) -> Callable[[], object]:
 
 
 def _spans_per_second(prefix: str) -> float:
-    encode = _encoder(prefix)
-    for _ in range(5):
-        encode()
-    best = float("inf")
-    for _ in range(7):
-        start = time.perf_counter()
-        rounds = 0
-        while True:
-            encode()
-            rounds += 1
-            elapsed = time.perf_counter() - start
-            if elapsed >= 0.3:
-                break
-        best = min(best, elapsed / rounds)
-    return BATCH / best
+    return BATCH / best_seconds_per_call(_encoder(prefix), warmup=5, rounds=7)
 
 
 CASES = [
