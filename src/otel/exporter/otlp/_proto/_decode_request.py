@@ -252,6 +252,16 @@ def _groups(data: bytes, items_field: int) -> list[tuple[Resource, Scope, list[b
     return out
 
 
+def _decode_items(data: bytes, decode_item: Callable[[bytes, Resource, Scope], Any]) -> Decoded:
+    """Every item of a request (field 2 of each scope group), each decoded with its
+    resource and scope; rejected items counted."""
+    return collect(
+        partial(decode_item, item, resource, scope)
+        for resource, scope, items in _groups(data, 2)
+        for item in items
+    )
+
+
 # ------------------------------------------------------------------ traces
 
 
@@ -368,11 +378,7 @@ def decode_span(data: bytes, resource: Resource, scope: Scope) -> Span:
 
 def decode_trace_request(data: bytes) -> Decoded:
     """``ExportTraceServiceRequest`` bytes -> spans; raises ``DecodeError``."""
-    return collect(
-        partial(decode_span, item, resource, scope)
-        for resource, scope, items in _groups(data, 2)
-        for item in items
-    )
+    return _decode_items(data, decode_span)
 
 
 # ------------------------------------------------------------------ logs
@@ -399,11 +405,7 @@ def decode_log_record(data: bytes, resource: Resource, scope: Scope) -> LogRecor
 
 def decode_logs_request(data: bytes) -> Decoded:
     """``ExportLogsServiceRequest`` bytes -> log records; raises ``DecodeError``."""
-    return collect(
-        partial(decode_log_record, item, resource, scope)
-        for resource, scope, items in _groups(data, 2)
-        for item in items
-    )
+    return _decode_items(data, decode_log_record)
 
 
 # ------------------------------------------------------------------ metrics
@@ -553,8 +555,4 @@ def decode_metric(data: bytes, resource: Resource, scope: Scope) -> Metric:
 def decode_metrics_request(data: bytes) -> Decoded:
     """``ExportMetricsServiceRequest`` bytes -> metrics (one per item, its points counted as
     the items of partial success); raises ``DecodeError``."""
-    return collect(
-        partial(decode_metric, item, resource, scope)
-        for resource, scope, items in _groups(data, 2)
-        for item in items
-    )
+    return _decode_items(data, decode_metric)
