@@ -79,6 +79,27 @@ def _time_callable(fn: Callable[[], object], repeat: int, target_seconds: float)
     return max(best - overhead, 0.0)
 
 
+def best_seconds_per_call(
+    fn: Callable[[], object], warmup: int, rounds: int, min_seconds: float = 0.3
+) -> float:
+    """Best-of-``rounds`` seconds per call of ``fn``, each round calling it for at least
+    ``min_seconds`` (after ``warmup`` calls); for throughput rows (items per second)."""
+    for _ in range(warmup):
+        fn()
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        calls = 0
+        while True:
+            fn()
+            calls += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= min_seconds:
+                break
+        best = min(best, elapsed / calls)
+    return best
+
+
 def _noop() -> None:
     pass
 

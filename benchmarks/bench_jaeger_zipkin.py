@@ -14,43 +14,17 @@ Run: ``.venv/bin/python benchmarks/_harness.py jaeger_zipkin``.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 
-from _harness import Case
+from _harness import Case, best_seconds_per_call
+from _sample_spans import sample_spans
 
 OFFICIAL_VENV = ".venv-official-legacy"
 BATCH = 512
 
 
 def _spans(prefix: str) -> Sequence[object]:
-    if prefix == "otel":
-        from otel.sdk.resources import Resource
-        from otel.sdk.trace import TracerProvider
-        from otel.sdk.trace.export import SimpleSpanProcessor
-        from otel.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-    else:
-        from opentelemetry.sdk.resources import Resource  # type: ignore[no-redef]
-        from opentelemetry.sdk.trace import TracerProvider  # type: ignore[no-redef]
-        from opentelemetry.sdk.trace.export import SimpleSpanProcessor  # type: ignore[no-redef]
-        from opentelemetry.sdk.trace.export.in_memory_span_exporter import (  # type: ignore[no-redef]
-            InMemorySpanExporter,
-        )
-    memory = InMemorySpanExporter()
-    provider = TracerProvider(resource=Resource.create({"service.name": "bench"}))
-    provider.add_span_processor(SimpleSpanProcessor(memory))
-    tracer = provider.get_tracer("bench.exporters", "1.0.0")
-    with tracer.start_as_current_span("parent"):
-        for i in range(BATCH):
-            with tracer.start_as_current_span(f"GET /items/{i % 16}") as span:
-                span.set_attribute("http.request.method", "GET")
-                span.set_attribute("url.path", f"/items/{i % 16}")
-                span.set_attribute("http.response.status_code", 200)
-                span.set_attribute("server.address", f"host-{i % 4}")
-                span.add_event("cache.miss", {"cache.key": f"item:{i}"})
-    spans = [s for s in memory.get_finished_spans() if s.name != "parent"]
-    assert len(spans) == BATCH
-    return spans
+    return sample_spans(prefix, BATCH, "bench.exporters", service_name="bench")
 
 
 def _jaeger(prefix: str) -> Callable[[], object]:
@@ -118,21 +92,7 @@ def _zipkin(prefix: str) -> Callable[[], object]:
 
 
 def _spans_per_second(make: Callable[[str], Callable[[], object]], prefix: str) -> float:
-    encode = make(prefix)
-    for _ in range(3):
-        encode()
-    best = float("inf")
-    for _ in range(5):
-        start = time.perf_counter()
-        rounds = 0
-        while True:
-            encode()
-            rounds += 1
-            elapsed = time.perf_counter() - start
-            if elapsed >= 0.3:
-                break
-        best = min(best, elapsed / rounds)
-    return BATCH / best
+    return BATCH / best_seconds_per_call(make(prefix), warmup=3, rounds=5)
 
 
 CASES = [

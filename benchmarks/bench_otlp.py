@@ -11,10 +11,10 @@ the same timing (higher is better); "ns/batch" rows are the raw measurement.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 
-from _harness import Case
+from _harness import Case, best_seconds_per_call
+from _sample_spans import sample_spans
 from bench_trace import import_ms
 
 BATCH = 512
@@ -26,31 +26,7 @@ _TRACE_EXPORTER = (
 
 
 def _spans(prefix: str) -> Sequence[object]:
-    if prefix == "otel":
-        from otel.sdk.trace import TracerProvider
-        from otel.sdk.trace.export import SimpleSpanProcessor
-        from otel.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-    else:
-        from opentelemetry.sdk.trace import TracerProvider  # type: ignore[no-redef]
-        from opentelemetry.sdk.trace.export import SimpleSpanProcessor  # type: ignore[no-redef]
-        from opentelemetry.sdk.trace.export.in_memory_span_exporter import (  # type: ignore[no-redef]
-            InMemorySpanExporter,
-        )
-    memory = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(memory))
-    tracer = provider.get_tracer("bench.otlp", "1.0.0")
-    with tracer.start_as_current_span("parent"):
-        for i in range(BATCH):
-            with tracer.start_as_current_span(f"GET /items/{i % 16}") as span:
-                span.set_attribute("http.request.method", "GET")
-                span.set_attribute("url.path", f"/items/{i % 16}")
-                span.set_attribute("http.response.status_code", 200)
-                span.set_attribute("server.address", f"host-{i % 4}")
-                span.add_event("cache.miss", {"cache.key": f"item:{i}"})
-    spans = [s for s in memory.get_finished_spans() if s.name != "parent"]
-    assert len(spans) == BATCH
-    return spans
+    return sample_spans(prefix, BATCH, "bench.otlp")
 
 
 def _encoder(prefix: str) -> Callable[[], object]:
@@ -67,21 +43,7 @@ def _encoder(prefix: str) -> Callable[[], object]:
 
 
 def _spans_per_second(prefix: str) -> float:
-    encode = _encoder(prefix)
-    for _ in range(5):
-        encode()
-    best = float("inf")
-    for _ in range(7):
-        start = time.perf_counter()
-        rounds = 0
-        while True:
-            encode()
-            rounds += 1
-            elapsed = time.perf_counter() - start
-            if elapsed >= 0.3:
-                break
-        best = min(best, elapsed / rounds)
-    return BATCH / best
+    return BATCH / best_seconds_per_call(_encoder(prefix), warmup=5, rounds=7)
 
 
 CASES = [

@@ -1,9 +1,12 @@
-"""Bounded waits for tests: poll a condition, or a forked child, until a deadline."""
+"""Bounded waits for tests: poll a condition, a forked child or a server process, until a
+deadline."""
 
 from __future__ import annotations
 
 import os
+import subprocess
 import time
+import urllib.request
 from collections.abc import Callable
 
 
@@ -30,3 +33,18 @@ def wait_child(pid: int, timeout: float) -> int | None:
             os.waitpid(pid, 0)
             return None
         time.sleep(0.01)
+
+
+def wait_http(url: str, process: subprocess.Popen[str], timeout: float = 30.0) -> None:
+    """Return once ``url`` answers; fail if ``process`` (serving it) exits first or
+    ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited early:\n{process.communicate()[1]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer within {timeout} s")

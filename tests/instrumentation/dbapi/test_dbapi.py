@@ -11,7 +11,7 @@ import pytest
 
 from otel.context import _SUPPRESS_INSTRUMENTATION_KEY, attach, detach, set_value
 from otel.instrumentation import dbapi
-from otel.testing import CapturedMetrics, CapturedSpans, capture_metrics, capture_spans
+from otel.testing import CapturedMetrics, CapturedSpans, capture_metrics
 from otel.trace import SpanKind, StatusCode
 
 
@@ -100,12 +100,6 @@ class AsyncConnection:
 
     async def commit(self) -> None:
         pass
-
-
-@pytest.fixture
-def spans() -> Iterator[CapturedSpans]:
-    with capture_spans() as captured:
-        yield captured
 
 
 @pytest.fixture

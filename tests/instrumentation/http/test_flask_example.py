@@ -5,28 +5,14 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from typing import Any
 
-from _support.wait import wait_until
+from _support.wait import wait_http, wait_until
 
 from .conftest import REPO, clean_env, free_port, peer
 
 EXAMPLE = REPO / "examples" / "flask_example.py"
-
-
-def wait_for_http(url: str, process: subprocess.Popen[str], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"example exited early: {process.communicate()[1]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"{url} did not answer within {timeout} s")
 
 
 def spans_of(receiver: Any) -> list[Any]:
@@ -56,7 +42,7 @@ def test_root_url_makes_one_trace_server_client_server(otlp_receiver: Any) -> No
         text=True,
     )
     try:
-        wait_for_http(f"http://127.0.0.1:{port}/backend", process)
+        wait_http(f"http://127.0.0.1:{port}/backend", process)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as answer:
             assert answer.read().startswith(b"hello")
         # The server ends its span just after the client has the answer: wait for it.

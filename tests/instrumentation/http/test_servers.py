@@ -7,7 +7,6 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from _support.wait import wait_until
+from _support.wait import wait_http, wait_until
 
 from .conftest import clean_env, free_port, peer
 
@@ -47,19 +46,6 @@ def resource_of(receiver: Any, span_id: bytes) -> dict[str, Any]:
                         for kv in resource_spans.resource.attributes
                     }
     return {}
-
-
-def wait_http(url: str, process: subprocess.Popen[str], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"server exited early:\n{process.communicate()[1]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"{url} did not answer within {timeout} s")
 
 
 def stop(process: subprocess.Popen[str]) -> str:

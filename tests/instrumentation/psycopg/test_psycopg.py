@@ -11,14 +11,8 @@ import psycopg_pool
 import pytest
 
 from otel.instrumentation.psycopg import PsycopgInstrumentor
-from otel.testing import CapturedSpans, capture_metrics, capture_spans
+from otel.testing import CapturedSpans, capture_metrics
 from otel.trace import SpanKind, StatusCode
-
-
-@pytest.fixture
-def spans() -> Iterator[CapturedSpans]:
-    with capture_spans() as captured:
-        yield captured
 
 
 @pytest.fixture

@@ -10,14 +10,8 @@ from pathlib import Path
 import pytest
 
 from otel.instrumentation.sqlite3 import SQLite3Instrumentor
-from otel.testing import CapturedSpans, capture_metrics, capture_spans
+from otel.testing import CapturedSpans, capture_metrics
 from otel.trace import StatusCode
-
-
-@pytest.fixture
-def spans() -> Iterator[CapturedSpans]:
-    with capture_spans() as captured:
-        yield captured
 
 
 @pytest.fixture

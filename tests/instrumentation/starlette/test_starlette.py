@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from otel.instrumentation.starlette import StarletteInstrumentor
-from otel.testing import CapturedSpans, capture_spans
+from otel.testing import CapturedSpans
 from otel.trace import SpanKind
 
 
@@ -43,12 +41,6 @@ def _get(app: Any, path: str) -> str:
 
 def _app() -> Starlette:
     return Starlette(routes=[Route("/users/{name}", user)])
-
-
-@pytest.fixture
-def spans() -> Iterator[CapturedSpans]:
-    with capture_spans() as captured:
-        yield captured
 
 
 def test_instrument_wraps_every_app_in_a_server_span(spans: CapturedSpans) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable
+from operator import methodcaller
 from typing import Any, TypeVar
 
 from otel.exporter.jaeger._model import Batch, ClientStats, Log, Process, Span, SpanRef, Tag
@@ -278,140 +279,131 @@ def _list(r: _Reader, read: Any) -> list[Any]:
     return [read(r) for _ in range(count)]
 
 
-def _read_tag(r: _Reader) -> Tag:
-    tag = Tag()
+# A struct is read through a table: field id -> (wire type, how to read the value, attribute).
+_Fields = dict[int, tuple[int, Callable[[Any], Any], str]]
+S = TypeVar("S")
+
+
+def _struct(r: _Reader, obj: S, fields: _Fields) -> S:
     last = 0
     while True:
         last, t = r.field(last)
         if t == STOP:
-            return tag
-        if last == 1 and t == STRING:
-            tag.key = r.string()
-        elif last == 2 and t == I32:
-            tag.vType = r.i32()
-            if not 0 <= tag.vType <= 4:
-                raise ThriftError(f"unknown TagType {tag.vType}")
-        elif last == 3 and t == STRING:
-            tag.vStr = r.string()
-        elif last == 4 and t == DOUBLE:
-            tag.vDouble = r.double()
-        elif last == 5 and t == BOOL:
-            tag.vBool = r.boolean()
-        elif last == 6 and t == I64:
-            tag.vLong = r.i64()
-        elif last == 7 and t == STRING:
-            tag.vBinary = r.binary()
+            return obj
+        spec = fields.get(last)
+        if spec is not None and spec[0] == t:
+            setattr(obj, spec[2], spec[1](r))
         else:
             r.skip(t)
+
+
+def _tag_type(r: _Reader) -> int:
+    v_type = r.i32()
+    if not 0 <= v_type <= 4:
+        raise ThriftError(f"unknown TagType {v_type}")
+    return v_type
+
+
+_str = methodcaller("string")
+_i32 = methodcaller("i32")
+_i64 = methodcaller("i64")
+
+
+def _list_of(read: Callable[[Any], Any]) -> Callable[[Any], list[Any]]:
+    return lambda r: _list(r, read)
+
+
+_TAG: _Fields = {
+    1: (STRING, _str, "key"),
+    2: (I32, _tag_type, "vType"),
+    3: (STRING, _str, "vStr"),
+    4: (DOUBLE, methodcaller("double"), "vDouble"),
+    5: (BOOL, methodcaller("boolean"), "vBool"),
+    6: (I64, _i64, "vLong"),
+    7: (STRING, methodcaller("binary"), "vBinary"),
+}
+
+
+def _read_tag(r: _Reader) -> Tag:
+    return _struct(r, Tag(), _TAG)
+
+
+_LOG: _Fields = {1: (I64, _i64, "timestamp"), 2: (LIST, _list_of(_read_tag), "fields")}
 
 
 def _read_log(r: _Reader) -> Log:
-    log = Log()
-    last = 0
-    while True:
-        last, t = r.field(last)
-        if t == STOP:
-            return log
-        if last == 1 and t == I64:
-            log.timestamp = r.i64()
-        elif last == 2 and t == LIST:
-            log.fields = _list(r, _read_tag)
-        else:
-            r.skip(t)
+    return _struct(r, Log(), _LOG)
+
+
+_REF: _Fields = {
+    1: (I32, _i32, "refType"),
+    2: (I64, _i64, "traceIdLow"),
+    3: (I64, _i64, "traceIdHigh"),
+    4: (I64, _i64, "spanId"),
+}
 
 
 def _read_ref(r: _Reader) -> SpanRef:
-    ref = SpanRef()
-    last = 0
-    while True:
-        last, t = r.field(last)
-        if t == STOP:
-            return ref
-        if last == 1 and t == I32:
-            ref.refType = r.i32()
-        elif last == 2 and t == I64:
-            ref.traceIdLow = r.i64()
-        elif last == 3 and t == I64:
-            ref.traceIdHigh = r.i64()
-        elif last == 4 and t == I64:
-            ref.spanId = r.i64()
-        else:
-            r.skip(t)
+    return _struct(r, SpanRef(), _REF)
 
 
-_SPAN_I64 = {1: "traceIdLow", 2: "traceIdHigh", 3: "spanId", 4: "parentSpanId"}
-_SPAN_I64.update({8: "startTime", 9: "duration"})
+_SPAN: _Fields = {
+    1: (I64, _i64, "traceIdLow"),
+    2: (I64, _i64, "traceIdHigh"),
+    3: (I64, _i64, "spanId"),
+    4: (I64, _i64, "parentSpanId"),
+    5: (STRING, _str, "operationName"),
+    6: (LIST, _list_of(_read_ref), "references"),
+    7: (I32, _i32, "flags"),
+    8: (I64, _i64, "startTime"),
+    9: (I64, _i64, "duration"),
+    10: (LIST, _list_of(_read_tag), "tags"),
+    11: (LIST, _list_of(_read_log), "logs"),
+}
 
 
 def _read_span(r: _Reader) -> Span:
-    span = Span()
-    last = 0
-    while True:
-        last, t = r.field(last)
-        if t == STOP:
-            return span
-        if t == I64 and last in _SPAN_I64:
-            setattr(span, _SPAN_I64[last], r.i64())
-        elif last == 5 and t == STRING:
-            span.operationName = r.string()
-        elif last == 6 and t == LIST:
-            span.references = _list(r, _read_ref)
-        elif last == 7 and t == I32:
-            span.flags = r.i32()
-        elif last == 10 and t == LIST:
-            span.tags = _list(r, _read_tag)
-        elif last == 11 and t == LIST:
-            span.logs = _list(r, _read_log)
-        else:
-            r.skip(t)
+    return _struct(r, Span(), _SPAN)
+
+
+_PROCESS: _Fields = {1: (STRING, _str, "serviceName"), 2: (LIST, _list_of(_read_tag), "tags")}
 
 
 def _read_process(r: _Reader) -> Process:
-    process = Process()
-    last = 0
-    while True:
-        last, t = r.field(last)
-        if t == STOP:
-            return process
-        if last == 1 and t == STRING:
-            process.serviceName = r.string()
-        elif last == 2 and t == LIST:
-            process.tags = _list(r, _read_tag)
-        else:
-            r.skip(t)
+    return _struct(r, Process(), _PROCESS)
+
+
+_STATS: _Fields = {
+    1: (I64, _i64, "fullQueueDroppedSpans"),
+    2: (I64, _i64, "tooLargeDroppedSpans"),
+    3: (I64, _i64, "failedToEmitSpans"),
+}
 
 
 def _read_stats(r: _Reader) -> ClientStats:
-    stats = ClientStats()
-    names = {1: "fullQueueDroppedSpans", 2: "tooLargeDroppedSpans", 3: "failedToEmitSpans"}
-    last = 0
-    while True:
-        last, t = r.field(last)
-        if t == STOP:
-            return stats
-        if t == I64 and last in names:
-            setattr(stats, names[last], r.i64())
-        else:
-            r.skip(t)
+    return _struct(r, ClientStats(), _STATS)
+
+
+_BATCH: _Fields = {
+    1: (STRUCT, _read_process, "process"),
+    2: (LIST, _list_of(_read_span), "spans"),
+    3: (I64, _i64, "seqNo"),
+    4: (STRUCT, _read_stats, "stats"),
+}
 
 
 def _read_batch(r: _Reader) -> Batch:
-    batch = Batch()
-    last = 0
-    while True:
-        last, t = r.field(last)
-        if t == STOP:
-            return batch
-        if last == 1 and t == STRUCT:
-            batch.process = _read_process(r)
-        elif last == 2 and t == LIST:
-            batch.spans = _list(r, _read_span)
-        elif last == 3 and t == I64:
-            batch.seqNo = r.i64()
-        elif last == 4 and t == STRUCT:
-            batch.stats = _read_stats(r)
-        else:
-            r.skip(t)
+    return _struct(r, Batch(), _BATCH)
+
+
+class _EmitBatchArgs:
+    __slots__ = ("batch",)
+
+    def __init__(self) -> None:
+        self.batch: Batch | None = None
+
+
+_EMIT_BATCH_ARGS: _Fields = {1: (STRUCT, _read_batch, "batch")}
 
 
 R = TypeVar("R", bound=_Reader)
@@ -454,16 +446,7 @@ def _read_emit_batch(r: _Compact) -> Batch:
     name = r.binary()
     if name != b"emitBatch":
         raise ThriftError(f"unsupported method {name[:64]!r} (expected emitBatch)")
-    batch: Batch | None = None
-    last = 0
-    while True:
-        last, t = r.field(last)
-        if t == STOP:
-            break
-        if last == 1 and t == STRUCT:
-            batch = _read_batch(r)
-        else:
-            r.skip(t)
+    batch = _struct(r, _EmitBatchArgs(), _EMIT_BATCH_ARGS).batch
     if batch is None:
         raise ThriftError("emitBatch message without a batch")
     return batch

@@ -14,8 +14,8 @@ from otel.exporter.otlp import _config
 from otel.exporter.otlp._grpc import GrpcSender
 from otel.exporter.otlp._signals import SpanExporterBase
 from otel.exporter.otlp._signals_logs import LogExporterBase
-from otel.exporter.otlp._signals_metrics import MetricExporterBase, metric_preferences
-from otel.sdk.metrics.export import AggregationTemporality, MetricExporter
+from otel.exporter.otlp._signals_metrics import MetricExporterBase
+from otel.sdk.metrics.export import AggregationTemporality
 
 __all__ = ["OTLPLogExporter", "OTLPMetricExporter", "OTLPSpanExporter"]
 
@@ -61,6 +61,32 @@ def grpc_core(
     return core, False
 
 
+_GRPC_OPTIONS = (
+    "endpoint",
+    "insecure",
+    "credentials",
+    "headers",
+    "timeout",
+    "compression",
+    "channel_options",
+    "certificate_file",
+    "client_key_file",
+    "client_certificate_file",
+)
+
+
+def compose_grpc(
+    exporter: SpanExporterBase | LogExporterBase | MetricExporterBase,
+    signal: str,
+    arguments: Mapping[str, Any],
+) -> None:
+    """Build ``exporter`` for ``signal`` from its constructor's arguments (its ``locals()``)."""
+    core = grpc_core(signal, *(arguments[name] for name in _GRPC_OPTIONS))
+    exporter._compose(
+        *core, signal=signal, transport="grpc", meter_provider=arguments["meter_provider"]
+    )
+
+
 class OTLPSpanExporter(SpanExporterBase):
     """Spans over OTLP/gRPC (needs ``otel[grpc]``)."""
 
@@ -79,24 +105,7 @@ class OTLPSpanExporter(SpanExporterBase):
         client_certificate_file: str | None = None,
         meter_provider: Any = None,
     ) -> None:
-        self._compose(
-            *grpc_core(
-                _config.TRACES,
-                endpoint,
-                insecure,
-                credentials,
-                headers,
-                timeout,
-                compression,
-                channel_options,
-                certificate_file,
-                client_key_file,
-                client_certificate_file,
-            ),
-            signal=_config.TRACES,
-            transport="grpc",
-            meter_provider=meter_provider,
-        )
+        compose_grpc(self, _config.TRACES, locals())
 
 
 class OTLPLogExporter(LogExporterBase):
@@ -117,24 +126,7 @@ class OTLPLogExporter(LogExporterBase):
         client_certificate_file: str | None = None,
         meter_provider: Any = None,
     ) -> None:
-        self._compose(
-            *grpc_core(
-                _config.LOGS,
-                endpoint,
-                insecure,
-                credentials,
-                headers,
-                timeout,
-                compression,
-                channel_options,
-                certificate_file,
-                client_key_file,
-                client_certificate_file,
-            ),
-            signal=_config.LOGS,
-            transport="grpc",
-            meter_provider=meter_provider,
-        )
+        compose_grpc(self, _config.LOGS, locals())
 
 
 class OTLPMetricExporter(MetricExporterBase):
@@ -158,24 +150,5 @@ class OTLPMetricExporter(MetricExporterBase):
         client_certificate_file: str | None = None,
         meter_provider: Any = None,
     ) -> None:
-        temporality, aggregation = metric_preferences(preferred_temporality, preferred_aggregation)
-        MetricExporter.__init__(self, temporality, aggregation)
-        self._max_points = int(max_export_batch_size or 0)
-        self._compose(
-            *grpc_core(
-                _config.METRICS,
-                endpoint,
-                insecure,
-                credentials,
-                headers,
-                timeout,
-                compression,
-                channel_options,
-                certificate_file,
-                client_key_file,
-                client_certificate_file,
-            ),
-            signal=_config.METRICS,
-            transport="grpc",
-            meter_provider=meter_provider,
-        )
+        self._init_preferences(preferred_temporality, preferred_aggregation, max_export_batch_size)
+        compose_grpc(self, _config.METRICS, locals())

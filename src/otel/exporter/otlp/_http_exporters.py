@@ -61,6 +61,29 @@ def http_core(
     return core, json
 
 
+_HTTP_OPTIONS = (
+    "endpoint",
+    "certificate_file",
+    "client_key_file",
+    "client_certificate_file",
+    "headers",
+    "timeout",
+    "compression",
+    "session",
+    "protocol",
+    "_transport",
+)
+
+
+def compose_http(exporter: Any, signal: str, arguments: Mapping[str, Any]) -> None:
+    """Build ``exporter`` (a span, log or metric exporter base) for ``signal`` from its
+    constructor's arguments (its ``locals()``)."""
+    core = http_core(signal, *(arguments[name] for name in _HTTP_OPTIONS))
+    exporter._compose(
+        *core, signal=signal, transport="http", meter_provider=arguments["meter_provider"]
+    )
+
+
 class OTLPSpanExporter(SpanExporterBase):
     """Spans over OTLP/HTTP (protobuf by default; ``protocol="http/json"`` for JSON)."""
 
@@ -79,24 +102,7 @@ class OTLPSpanExporter(SpanExporterBase):
         _transport: Transport | None = None,
         meter_provider: Any = None,
     ) -> None:
-        self._compose(
-            *http_core(
-                _config.TRACES,
-                endpoint,
-                certificate_file,
-                client_key_file,
-                client_certificate_file,
-                headers,
-                timeout,
-                compression,
-                session,
-                protocol,
-                _transport,
-            ),
-            signal=_config.TRACES,
-            transport="http",
-            meter_provider=meter_provider,
-        )
+        compose_http(self, _config.TRACES, locals())
 
 
 __getattr__, __dir__ = lazy_exports(

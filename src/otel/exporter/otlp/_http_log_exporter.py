@@ -7,7 +7,7 @@ from typing import Any
 
 from otel.exporter._transport import Transport
 from otel.exporter.otlp import _config
-from otel.exporter.otlp._http_exporters import http_core
+from otel.exporter.otlp._http_exporters import compose_http
 from otel.exporter.otlp._signals_logs import LogExporterBase
 
 __all__ = ["OTLPLogExporter"]
@@ -31,21 +31,4 @@ class OTLPLogExporter(LogExporterBase):
         _transport: Transport | None = None,
         meter_provider: Any = None,
     ) -> None:
-        self._compose(
-            *http_core(
-                _config.LOGS,
-                endpoint,
-                certificate_file,
-                client_key_file,
-                client_certificate_file,
-                headers,
-                timeout,
-                compression,
-                session,
-                protocol,
-                _transport,
-            ),
-            signal=_config.LOGS,
-            transport="http",
-            meter_provider=meter_provider,
-        )
+        compose_http(self, _config.LOGS, locals())

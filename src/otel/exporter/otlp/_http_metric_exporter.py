@@ -8,9 +8,9 @@ from typing import Any
 
 from otel.exporter._transport import Transport
 from otel.exporter.otlp import _config
-from otel.exporter.otlp._http_exporters import http_core
-from otel.exporter.otlp._signals_metrics import MetricExporterBase, metric_preferences
-from otel.sdk.metrics.export import AggregationTemporality, MetricExporter
+from otel.exporter.otlp._http_exporters import compose_http
+from otel.exporter.otlp._signals_metrics import MetricExporterBase
+from otel.sdk.metrics.export import AggregationTemporality
 
 __all__ = ["OTLPMetricExporter"]
 
@@ -36,25 +36,5 @@ class OTLPMetricExporter(MetricExporterBase):
         _transport: Transport | None = None,
         meter_provider: Any = None,
     ) -> None:
-        temporality, aggregation = metric_preferences(preferred_temporality, preferred_aggregation)
-        MetricExporter.__init__(self, temporality, aggregation)
-        # at most this many data points per request (a collection is split); None: one
-        self._max_points = int(max_export_batch_size or 0)
-        self._compose(
-            *http_core(
-                _config.METRICS,
-                endpoint,
-                certificate_file,
-                client_key_file,
-                client_certificate_file,
-                headers,
-                timeout,
-                compression,
-                session,
-                protocol,
-                _transport,
-            ),
-            signal=_config.METRICS,
-            transport="http",
-            meter_provider=meter_provider,
-        )
+        self._init_preferences(preferred_temporality, preferred_aggregation, max_export_batch_size)
+        compose_http(self, _config.METRICS, locals())

@@ -100,6 +100,17 @@ def split_metrics_data(metrics_data: MetricsData, max_points: int) -> list[Metri
 class MetricExporterBase(_Common, MetricExporter):
     _max_points = 0
 
+    def _init_preferences(
+        self,
+        preferred_temporality: dict[type, AggregationTemporality] | None,
+        preferred_aggregation: dict[type, Any] | None,
+        max_export_batch_size: int | None,
+    ) -> None:
+        temporality, aggregation = metric_preferences(preferred_temporality, preferred_aggregation)
+        MetricExporter.__init__(self, temporality, aggregation)
+        # at most this many data points per request (a collection is split); None: one
+        self._max_points = int(max_export_batch_size or 0)
+
     def export(
         self, metrics_data: MetricsData, timeout_millis: float = 10_000, **kwargs: Any
     ) -> MetricExportResult:

@@ -18,20 +18,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Collection, Iterable, MutableMapping
-from time import perf_counter
 from typing import Any
 
 from otel.context import _SUPPRESS_INSTRUMENTATION_KEY, Context, attach, detach, get_current
 from otel.instrumentation._http import (
     HttpTelemetry,
-    error_type_of,
     normalize_method,
     span_name,
     split_host_port,
 )
+from otel.instrumentation._http._server import (
+    ServerRequest,
+    call_hook,
+    server_metric_attributes,
+)
 from otel.metrics import MeterProvider
 from otel.propagate import extract
-from otel.trace import Span, SpanKind, StatusCode, TracerProvider, set_span_in_context
+from otel.trace import Span, SpanKind, TracerProvider, set_span_in_context
 
 _logger = logging.getLogger("otel.instrumentation.asgi")
 
@@ -112,21 +115,10 @@ def _attributes(
     return attributes
 
 
-class _Request:
+class _Request(ServerRequest):
     """One HTTP request or WebSocket connection in flight."""
 
-    __slots__ = (
-        "_receive",
-        "_send",
-        "context",
-        "error_type",
-        "metric_attributes",
-        "middleware",
-        "scope",
-        "span",
-        "start",
-        "status_code",
-    )
+    __slots__ = ("_receive", "_send", "context", "middleware", "scope")
 
     def __init__(
         self,
@@ -138,26 +130,18 @@ class _Request:
         receive: Receive,
         send: Send,
     ) -> None:
+        super().__init__(middleware.telemetry, span, metric_attributes)
         self.middleware = middleware
         self.scope = scope
-        self.span = span
         self.context = context
-        self.metric_attributes = metric_attributes
         self._receive = receive
         self._send = send
-        self.start = perf_counter()
-        self.status_code = 0
-        self.error_type: str | None = None
 
     def note_route(self) -> None:
         route = _route(self.scope)
         if route is None or self.metric_attributes.get("http.route") == route:
             return
-        self.metric_attributes["http.route"] = route
-        span = self.span
-        if span.is_recording():
-            span.update_name(span_name(self.metric_attributes["http.request.method"], route))
-            span.set_attribute("http.route", route)
+        self.set_route(route)
 
     async def send(self, message: Message) -> None:
         try:
@@ -213,32 +197,14 @@ class _Request:
         )
 
     def _hook(self, hook: Callable[..., None] | None, span: Span, message: Message) -> None:
-        if hook is None or not span.is_recording():
-            return
-        try:
-            hook(span, self.scope, message)
-        except Exception:
-            _logger.exception("ASGI hook raised; ignored")
-
-    def record_exception(self, exception: BaseException) -> None:
-        self.error_type = error_type_of(exception)
-        span = self.span
-        if span.is_recording():
-            span.record_exception(exception)
-            span.set_status(StatusCode.ERROR, f"{type(exception).__name__}: {exception}")
+        call_hook(_logger, "ASGI hook", hook, span, self.scope, message)
 
     def end(self) -> None:
         try:
             self.note_route()
         except Exception:
             _logger.exception("Failed to read the ASGI route")
-        self.middleware.telemetry.finish(
-            self.span,
-            perf_counter() - self.start,
-            self.metric_attributes,
-            self.status_code,
-            self.error_type,
-        )
+        self.finish()
 
 
 class OpenTelemetryMiddleware:
@@ -341,23 +307,13 @@ class OpenTelemetryMiddleware:
                 _logger.exception("ASGI default_span_details raised; ignored")
         parent = extract(headers, current)
         span = telemetry.tracer.start_span(name, parent, _SERVER, attributes)
-        metric_attributes: dict[str, Any] = {
-            "http.request.method": method,
-            "url.scheme": attributes["url.scheme"],
-        }
-        version = scope.get("http_version")
-        if version:
-            metric_attributes["network.protocol.name"] = "http"
-            metric_attributes["network.protocol.version"] = version
+        metric_attributes = server_metric_attributes(
+            method, attributes["url.scheme"], scope.get("http_version")
+        )
         request = _Request(
             self, scope, span, set_span_in_context(span, parent), metric_attributes, receive, send
         )
-        hook = self.server_request_hook
-        if hook is not None and span.is_recording():
-            try:
-                hook(span, scope)
-            except Exception:
-                _logger.exception("ASGI server_request_hook raised; ignored")
+        call_hook(_logger, "ASGI server_request_hook", self.server_request_hook, span, scope)
         return request
 
 

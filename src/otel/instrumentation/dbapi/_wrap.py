@@ -55,6 +55,38 @@ def _proxy(
     return TracedConnectionProxy(connection, integration)
 
 
+def _proxy_or_original(
+    connection: Any,
+    make_integration: Callable[[], DatabaseApiIntegration],
+    is_async: bool | None,
+    call: tuple[tuple[Any, ...], dict[str, Any]],
+) -> Any:
+    """A traced proxy of a connection ``connect`` just returned; the connection itself
+    (logged) when instrumenting it fails."""
+    try:
+        return _proxy(connection, make_integration(), is_async, call)
+    except Exception:
+        _logger.exception("Could not instrument a connection; returning it untraced")
+        return connection
+
+
+_INTEGRATION_OPTIONS = (
+    "connection_attributes",
+    "version",
+    "tracer_provider",
+    "capture_parameters",
+    "meter_provider",
+)
+
+
+def _integration_maker(arguments: Mapping[str, Any]) -> Callable[[], DatabaseApiIntegration]:
+    """Builds the per-connection integration from the arguments (``locals()``) of
+    ``wrap_connect``/``instrument_connection``: their factory, or the default one."""
+    factory = arguments["db_api_integration_factory"] or DatabaseApiIntegration
+    options = {name: arguments[name] for name in _INTEGRATION_OPTIONS}
+    return functools.partial(factory, arguments["name"], arguments["database_system"], **options)
+
+
 def wrap_connect(
     name: str,
     connect_module: Any,
@@ -79,18 +111,7 @@ def wrap_connect(
     original = getattr(connect_module, connect_method_name)
     if getattr(original, _MARK, False):
         return
-    factory = db_api_integration_factory or DatabaseApiIntegration
-
-    def integration() -> DatabaseApiIntegration:
-        return factory(
-            name,
-            database_system,
-            connection_attributes=connection_attributes,
-            version=version,
-            tracer_provider=tracer_provider,
-            capture_parameters=capture_parameters,
-            meter_provider=meter_provider,
-        )
+    integration = _integration_maker(locals())
 
     wrapper: Callable[..., Any]
     if inspect.iscoroutinefunction(original):
@@ -98,22 +119,14 @@ def wrap_connect(
         @functools.wraps(original)
         async def wrapper(*args: Any, **kwargs: Any) -> Any:
             connection = await original(*args, **kwargs)
-            try:
-                return _proxy(connection, integration(), True, (args, kwargs))
-            except Exception:
-                _logger.exception("Could not instrument a connection; returning it untraced")
-                return connection
+            return _proxy_or_original(connection, integration, True, (args, kwargs))
 
     else:
 
         @functools.wraps(original)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             connection = original(*args, **kwargs)
-            try:
-                return _proxy(connection, integration(), None, (args, kwargs))
-            except Exception:
-                _logger.exception("Could not instrument a connection; returning it untraced")
-                return connection
+            return _proxy_or_original(connection, integration, None, (args, kwargs))
 
     setattr(wrapper, _MARK, True)
     setattr(connect_module, connect_method_name, wrapper)
@@ -177,17 +190,8 @@ def instrument_connection(
     if isinstance(connection, _Proxy):
         _logger.warning("Connection already instrumented")
         return connection
-    factory = db_api_integration_factory or DatabaseApiIntegration
-    integration = factory(
-        name,
-        database_system,
-        connection_attributes=connection_attributes,
-        version=version,
-        tracer_provider=tracer_provider,
-        capture_parameters=capture_parameters,
-        meter_provider=meter_provider,
-    )
-    return _proxy(connection, integration, is_async)
+    integration = _integration_maker(locals())
+    return _proxy(connection, integration(), is_async)
 
 
 def uninstrument_connection(connection: Any) -> Any:

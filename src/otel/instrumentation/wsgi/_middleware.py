@@ -16,22 +16,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from time import perf_counter
 from typing import Any
 
 from otel.context import _SUPPRESS_INSTRUMENTATION_KEY, Context, attach, detach, get_current
 from otel.instrumentation._http import (
     HttpTelemetry,
-    error_type_of,
     normalize_method,
     parse_status,
     span_name,
     split_host_port,
 )
+from otel.instrumentation._http._server import (
+    ServerRequest,
+    call_hook,
+    server_metric_attributes,
+)
 from otel.metrics import MeterProvider
 from otel.propagate import extract
 from otel.propagators.textmap import Getter
-from otel.trace import Span, SpanKind, StatusCode, TracerProvider, set_span_in_context
+from otel.trace import Span, SpanKind, TracerProvider, set_span_in_context
 
 _logger = logging.getLogger("otel.instrumentation.wsgi")
 
@@ -140,7 +143,7 @@ def _server_attributes(
     return attributes, scheme, version
 
 
-class _Request:
+class _Request(ServerRequest):
     """One request in flight: the wrapped ``start_response`` and the wrapped body iterable."""
 
     __slots__ = (
@@ -150,13 +153,8 @@ class _Request:
         "_result",
         "_start_response",
         "environ",
-        "error_type",
-        "metric_attributes",
         "middleware",
         "route",
-        "span",
-        "start",
-        "status_code",
     )
 
     def __init__(
@@ -168,15 +166,11 @@ class _Request:
         metric_attributes: dict[str, Any],
         start_response: Callable[..., Any],
     ) -> None:
+        super().__init__(middleware.telemetry, span, metric_attributes)
         self.middleware = middleware
         self.environ = environ
-        self.span = span
         self._context = context
-        self.metric_attributes = metric_attributes
         self._start_response = start_response
-        self.start = perf_counter()
-        self.status_code = 0
-        self.error_type: str | None = None
         self.route: str | None = None
         self._result: Iterable[bytes] | None = None
         self._iterator: Iterator[bytes] | None = None
@@ -185,19 +179,7 @@ class _Request:
     def set_route(self, route: str) -> None:
         """Report the route template (``/users/<id>``): names the span, labels the metric."""
         self.route = route
-        self.metric_attributes["http.route"] = route
-        span = self.span
-        if span.is_recording():
-            span.update_name(span_name(self.metric_attributes["http.request.method"], route))
-            span.set_attribute("http.route", route)
-
-    def record_exception(self, exception: BaseException) -> None:
-        """Record ``exception`` on the span and make it the request's ``error.type``."""
-        self.error_type = error_type_of(exception)
-        span = self.span
-        if span.is_recording():
-            span.record_exception(exception)
-            span.set_status(StatusCode.ERROR, f"{type(exception).__name__}: {exception}")
+        super().set_route(route)
 
     # -- start_response -------------------------------------------------------------
     def __call__(
@@ -222,12 +204,15 @@ class _Request:
             capture = middleware.telemetry.capture_response
             if capture:
                 span.set_attributes(capture.capture(response_headers))
-            hook = middleware.response_hook
-            if hook is not None:
-                try:
-                    hook(span, self.environ, status, response_headers)
-                except Exception:
-                    _logger.exception("WSGI response_hook raised; ignored")
+            call_hook(
+                _logger,
+                "WSGI response_hook",
+                middleware.response_hook,
+                span,
+                self.environ,
+                status,
+                response_headers,
+            )
 
     # -- the response iterable ------------------------------------------------------
     def wrap(self, result: Iterable[bytes]) -> _Request:
@@ -277,13 +262,7 @@ class _Request:
         if self._ended:
             return
         self._ended = True
-        self.middleware.telemetry.finish(
-            self.span,
-            perf_counter() - self.start,
-            self.metric_attributes,
-            self.status_code,
-            self.error_type,
-        )
+        self.finish()
 
 
 class OpenTelemetryMiddleware:
@@ -363,10 +342,7 @@ class OpenTelemetryMiddleware:
             attributes.update(capture.capture(_environ_headers(environ)))
         parent = extract(environ, current, wsgi_getter)
         span = telemetry.tracer.start_span(span_name(method), parent, _SERVER, attributes)
-        metric_attributes: dict[str, Any] = {"http.request.method": method, "url.scheme": scheme}
-        if version:
-            metric_attributes["network.protocol.name"] = "http"
-            metric_attributes["network.protocol.version"] = version
+        metric_attributes = server_metric_attributes(method, scheme, version)
         request = _Request(
             self,
             environ,
@@ -376,12 +352,7 @@ class OpenTelemetryMiddleware:
             start_response,
         )
         environ[ENVIRON_KEY] = request
-        hook = self.request_hook
-        if hook is not None and span.is_recording():
-            try:
-                hook(span, environ)
-            except Exception:
-                _logger.exception("WSGI request_hook raised; ignored")
+        call_hook(_logger, "WSGI request_hook", self.request_hook, span, environ)
         return request
 
 

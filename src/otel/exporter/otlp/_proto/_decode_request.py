@@ -13,7 +13,7 @@ import base64
 import struct
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from otel.exporter.otlp._proto._model import (
     EXPONENTIAL_HISTOGRAM,
@@ -169,31 +169,50 @@ def _attributes_into(out: Attributes, data: bytes, field: int) -> Attributes:
     return out
 
 
-def decode_resource(data: bytes, schema_url: str = "") -> Resource:
-    attributes: Attributes = {}
-    dropped = 0
+# A message is read through a table: field number -> how that field sets the record.
+_Setter = Callable[[Any, "int | bytes"], None]
+_T = TypeVar("_T")
+
+
+def _fill(obj: _T, data: bytes, fields: dict[int, _Setter]) -> _T:
     for number, _, value in iter_fields(data):
-        if number == 1:
-            k, v = key_value(_bytes(value))
-            attributes[k] = v
-        elif number == 2:
-            dropped = _int(value)
-    return Resource(attributes, dropped, schema_url)
+        setter = fields.get(number)
+        if setter is not None:
+            setter(obj, value)
+    return obj
+
+
+def _set(attr: str, convert: Callable[[int | bytes], Any]) -> _Setter:
+    def setter(obj: Any, value: int | bytes) -> None:
+        setattr(obj, attr, convert(value))
+
+    return setter
+
+
+def _add_attribute(obj: Any, value: int | bytes) -> None:
+    k, v = key_value(_bytes(value))
+    obj.attributes[k] = v
+
+
+def _set_id(attr: str, size: int, what: str) -> _Setter:
+    return _set(attr, lambda value: _id(value, size, what))
+
+
+_RESOURCE = {1: _add_attribute, 2: _set("dropped_attributes_count", _int)}
+_SCOPE = {
+    1: _set("name", _text),
+    2: _set("version", _text),
+    3: _add_attribute,
+    4: _set("dropped_attributes_count", _int),
+}
+
+
+def decode_resource(data: bytes, schema_url: str = "") -> Resource:
+    return _fill(Resource({}, 0, schema_url), data, _RESOURCE)
 
 
 def decode_scope(data: bytes, schema_url: str = "") -> Scope:
-    scope = Scope(schema_url=schema_url)
-    for number, _, value in iter_fields(data):
-        if number == 1:
-            scope.name = _text(value)
-        elif number == 2:
-            scope.version = _text(value)
-        elif number == 3:
-            k, v = key_value(_bytes(value))
-            scope.attributes[k] = v
-        elif number == 4:
-            scope.dropped_attributes_count = _int(value)
-    return scope
+    return _fill(Scope(schema_url=schema_url), data, _SCOPE)
 
 
 def _groups(data: bytes, items_field: int) -> list[tuple[Resource, Scope, list[bytes]]]:
@@ -233,41 +252,41 @@ def _groups(data: bytes, items_field: int) -> list[tuple[Resource, Scope, list[b
     return out
 
 
+def _decode_items(data: bytes, decode_item: Callable[[bytes, Resource, Scope], Any]) -> Decoded:
+    """Every item of a request (field 2 of each scope group), each decoded with its
+    resource and scope; rejected items counted."""
+    return collect(
+        partial(decode_item, item, resource, scope)
+        for resource, scope, items in _groups(data, 2)
+        for item in items
+    )
+
+
 # ------------------------------------------------------------------ traces
 
 
+_EVENT = {
+    1: _set("time_unix_nano", _int),
+    2: _set("name", _text),
+    3: _add_attribute,
+    4: _set("dropped_attributes_count", _int),
+}
+_LINK = {
+    1: _set_id("trace_id", 16, "link trace_id"),
+    2: _set_id("span_id", 8, "link span_id"),
+    3: _set("trace_state", _text),
+    4: _add_attribute,
+    5: _set("dropped_attributes_count", _int),
+    6: _set("flags", _int),
+}
+
+
 def _event(data: bytes) -> Event:
-    event = Event(0, "", {})
-    for number, _, value in iter_fields(data):
-        if number == 1:
-            event.time_unix_nano = _int(value)
-        elif number == 2:
-            event.name = _text(value)
-        elif number == 3:
-            k, v = key_value(_bytes(value))
-            event.attributes[k] = v
-        elif number == 4:
-            event.dropped_attributes_count = _int(value)
-    return event
+    return _fill(Event(0, "", {}), data, _EVENT)
 
 
 def _link(data: bytes) -> Link:
-    link = Link(b"", b"")
-    for number, _, value in iter_fields(data):
-        if number == 1:
-            link.trace_id = _id(value, 16, "link trace_id")
-        elif number == 2:
-            link.span_id = _id(value, 8, "link span_id")
-        elif number == 3:
-            link.trace_state = _text(value)
-        elif number == 4:
-            k, v = key_value(_bytes(value))
-            link.attributes[k] = v
-        elif number == 5:
-            link.dropped_attributes_count = _int(value)
-        elif number == 6:
-            link.flags = _int(value)
-    return link
+    return _fill(Link(b"", b""), data, _LINK)
 
 
 _unpack_fixed64 = struct.Struct("<Q").unpack_from
@@ -359,52 +378,34 @@ def decode_span(data: bytes, resource: Resource, scope: Scope) -> Span:
 
 def decode_trace_request(data: bytes) -> Decoded:
     """``ExportTraceServiceRequest`` bytes -> spans; raises ``DecodeError``."""
-    return collect(
-        partial(decode_span, item, resource, scope)
-        for resource, scope, items in _groups(data, 2)
-        for item in items
-    )
+    return _decode_items(data, decode_span)
 
 
 # ------------------------------------------------------------------ logs
 
 
+_LOG_RECORD = {
+    1: _set("time_unix_nano", _int),
+    11: _set("observed_time_unix_nano", _int),
+    2: _set("severity_number", lambda value: as_signed64(_int(value))),
+    3: _set("severity_text", _text),
+    5: _set("body", lambda value: any_value(_bytes(value))),
+    6: _add_attribute,
+    7: _set("dropped_attributes_count", _int),
+    8: _set("flags", _int),
+    9: _set_id("trace_id", 16, "log trace_id"),
+    10: _set_id("span_id", 8, "log span_id"),
+    12: _set("event_name", _text),
+}
+
+
 def decode_log_record(data: bytes, resource: Resource, scope: Scope) -> LogRecord:
-    record = LogRecord(resource, scope)
-    for number, _, value in iter_fields(data):
-        if number == 1:
-            record.time_unix_nano = _int(value)
-        elif number == 11:
-            record.observed_time_unix_nano = _int(value)
-        elif number == 2:
-            record.severity_number = as_signed64(_int(value))
-        elif number == 3:
-            record.severity_text = _text(value)
-        elif number == 5:
-            record.body = any_value(_bytes(value))
-        elif number == 6:
-            k, v = key_value(_bytes(value))
-            record.attributes[k] = v
-        elif number == 7:
-            record.dropped_attributes_count = _int(value)
-        elif number == 8:
-            record.flags = _int(value)
-        elif number == 9:
-            record.trace_id = _id(value, 16, "log trace_id")
-        elif number == 10:
-            record.span_id = _id(value, 8, "log span_id")
-        elif number == 12:
-            record.event_name = _text(value)
-    return record
+    return _fill(LogRecord(resource, scope), data, _LOG_RECORD)
 
 
 def decode_logs_request(data: bytes) -> Decoded:
     """``ExportLogsServiceRequest`` bytes -> log records; raises ``DecodeError``."""
-    return collect(
-        partial(decode_log_record, item, resource, scope)
-        for resource, scope, items in _groups(data, 2)
-        for item in items
-    )
+    return _decode_items(data, decode_log_record)
 
 
 # ------------------------------------------------------------------ metrics
@@ -452,24 +453,20 @@ def _buckets(data: bytes) -> list[Any]:
     return [offset, counts]
 
 
+_NUMBER_POINT = {
+    7: _add_attribute,
+    2: _set("start_time_unix_nano", _int),
+    3: _set("time_unix_nano", _int),
+    4: _set("value", lambda value: _double(_int(value))),
+    6: _set("value", lambda value: _sfixed64(_int(value))),
+    8: _set("flags", _int),
+}
+
+
 def _point(data: bytes, kind: str) -> MetricPoint:
     point = MetricPoint()
     if kind in (GAUGE, SUM):
-        for number, _, value in iter_fields(data):
-            if number == 7:
-                k, v = key_value(_bytes(value))
-                point.attributes[k] = v
-            elif number == 2:
-                point.start_time_unix_nano = _int(value)
-            elif number == 3:
-                point.time_unix_nano = _int(value)
-            elif number == 4:
-                point.value = _double(_int(value))
-            elif number == 6:
-                point.value = _sfixed64(_int(value))
-            elif number == 8:
-                point.flags = _int(value)
-        return point
+        return _fill(point, data, _NUMBER_POINT)
     extra: dict[str, Any] = {}
     point.data = extra
     attr_field = 1 if kind == EXPONENTIAL_HISTOGRAM else (9 if kind == HISTOGRAM else 7)
@@ -558,8 +555,4 @@ def decode_metric(data: bytes, resource: Resource, scope: Scope) -> Metric:
 def decode_metrics_request(data: bytes) -> Decoded:
     """``ExportMetricsServiceRequest`` bytes -> metrics (one per item, its points counted as
     the items of partial success); raises ``DecodeError``."""
-    return collect(
-        partial(decode_metric, item, resource, scope)
-        for resource, scope, items in _groups(data, 2)
-        for item in items
-    )
+    return _decode_items(data, decode_metric)
