@@ -138,7 +138,7 @@ class ClientRequest:
 
     def capture_request_headers(self, headers: MutableMapping[str, Any] | None) -> None:
         capture = self.telemetry.capture_request
-        if capture and headers is not None and self.span.is_recording():
+        if capture.active and headers is not None and self.span.is_recording():
             try:
                 self.span.set_attributes(capture.capture_mapping(headers))
             except Exception:
@@ -170,7 +170,7 @@ class ClientRequest:
                 if self.span.is_recording():
                     self.span.set_attribute("network.protocol.version", protocol_version)
             capture = self.telemetry.capture_response
-            if capture and headers is not None and self.span.is_recording():
+            if headers is not None and capture.active and self.span.is_recording():
                 self.span.set_attributes(capture.capture(headers))
         except Exception:
             _logger.exception("Failed to record an HTTP response")

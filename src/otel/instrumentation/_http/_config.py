@@ -93,7 +93,14 @@ class HeaderCapture:
     configured, so callers skip it with one test.
     """
 
-    __slots__ = ("_match", "_prefix", "_sanitize_exact", "_sanitize_match", "exact_names")
+    __slots__ = (
+        "_match",
+        "_prefix",
+        "_sanitize_exact",
+        "_sanitize_match",
+        "active",
+        "exact_names",
+    )
 
     def __init__(
         self, names: str | Iterable[str] | None, sanitize: str | Iterable[str] | None, prefix: str
@@ -107,9 +114,11 @@ class HeaderCapture:
         s_compiled = _compile(s_patterns, re.IGNORECASE)
         self._sanitize_match = s_compiled.fullmatch if s_compiled is not None else None
         self._prefix = prefix
+        # what ``bool()`` answers, as a plain attribute a request path reads without a call
+        self.active: bool = bool(self.exact_names) or self._match is not None
 
     def __bool__(self) -> bool:
-        return bool(self.exact_names) or self._match is not None
+        return self.active
 
     def wants(self, name: str) -> bool:
         """True when header ``name`` (lower case) is to be captured."""

@@ -86,7 +86,7 @@ def _wrap_send(
             return original(self, request, **kwargs)
         headers = request.headers
         traced.inject(headers)
-        if telemetry.capture_request:
+        if telemetry.capture_request.active:
             traced.capture_request_headers(headers)
         if request_hook is not None:
             try:
@@ -105,7 +105,7 @@ def _wrap_send(
         try:
             traced.response(
                 response.status_code,
-                response.headers.items() if telemetry.capture_response else None,
+                response.headers.items() if telemetry.capture_response.active else None,
                 _protocol_version(response),
             )
             if response_hook is not None:
