@@ -37,6 +37,7 @@ from otel.trace._context_helpers import _SPAN_KEY
 
 _logger = logging.getLogger("otel.instrumentation")
 _CLIENT = SpanKind.CLIENT
+_new = object.__new__
 
 
 def http_enabled(context: Context) -> bool:
@@ -124,7 +125,17 @@ class ClientRequest:
             context = Context(current)
             dict.__setitem__(context, _SPAN_KEY, span)
             dict.__setitem__(context, _SUPPRESS_HTTP_INSTRUMENTATION_KEY, True)
-            return cls(telemetry, span, context, metric_attributes)
+            # __init__'s work without its call
+            self = _new(cls)
+            self.telemetry = telemetry
+            self.span = span
+            self._context = context
+            self.metric_attributes = metric_attributes
+            self.status_code = 0
+            self.error_type = None
+            self._ended = False
+            self.start = perf_counter()
+            return self
         except Exception:
             _logger.exception("Failed to start tracing an HTTP client request")
             return None
