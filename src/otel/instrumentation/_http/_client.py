@@ -19,15 +19,15 @@ from otel.context import (
     _SUPPRESS_HTTP_INSTRUMENTATION_KEY,
     _SUPPRESS_INSTRUMENTATION_KEY,
     Context,
-    attach,
     detach,
-    get_current,
 )
+from otel.context._context import _CURRENT
 from otel.instrumentation._http._semconv import (
+    KNOWN_METHODS,
+    OTHER,
     error_type_of,
     normalize_method,
     redact_url,
-    span_name,
 )
 from otel.instrumentation._http._telemetry import HttpTelemetry
 from otel.propagate import get_global_textmap
@@ -37,6 +37,7 @@ from otel.trace._context_helpers import _SPAN_KEY
 
 _logger = logging.getLogger("otel.instrumentation")
 _CLIENT = SpanKind.CLIENT
+_new = object.__new__
 
 
 def http_enabled(context: Context) -> bool:
@@ -89,31 +90,52 @@ class ClientRequest:
     ) -> ClientRequest | None:
         """Start tracing a request, or None when it is to stay untraced."""
         try:
-            current = get_current()
-            if not http_enabled(current):
+            current = _CURRENT.get()
+            if current.get(_SUPPRESS_INSTRUMENTATION_KEY) or current.get(
+                _SUPPRESS_HTTP_INSTRUMENTATION_KEY
+            ):
                 return None
-            if telemetry.excluded and telemetry.excluded.url_disabled(url):
+            excluded = telemetry.excluded.search
+            if excluded is not None and excluded(url) is not None:
                 return None
-            name, original = normalize_method(method)
-            attributes: dict[str, Any] = {"http.request.method": name, "url.full": redact_url(url)}
+            # the usual case, an upper-case known method: nothing to normalise
+            if type(method) is str and method in KNOWN_METHODS:
+                name: str = method
+                original = None
+            else:
+                name, original = normalize_method(method)
+            attributes: dict[str, Any] = {
+                "http.request.method": name,
+                "url.full": redact_url(url),
+            }
             metric_attributes: dict[str, Any] = {"http.request.method": name}
             if original is not None:
                 attributes["http.request.method_original"] = original
             if server_address:
-                attributes["server.address"] = server_address
-                metric_attributes["server.address"] = server_address
+                attributes["server.address"] = metric_attributes["server.address"] = server_address
             if server_port is not None:
-                attributes["server.port"] = server_port
-                metric_attributes["server.port"] = server_port
+                attributes["server.port"] = metric_attributes["server.port"] = server_port
             if scheme:
                 metric_attributes["url.scheme"] = scheme
-            span = telemetry.tracer.start_span(span_name(name), current, _CLIENT, attributes)
+            span = telemetry.tracer.start_span(
+                "HTTP" if name == OTHER else name, current, _CLIENT, attributes
+            )
             # One Context serves both injection and the library call below: the span
             # current, HTTP instrumentation suppressed (propagators ignore the key).
             context = Context(current)
             dict.__setitem__(context, _SPAN_KEY, span)
             dict.__setitem__(context, _SUPPRESS_HTTP_INSTRUMENTATION_KEY, True)
-            return cls(telemetry, span, context, metric_attributes)
+            # __init__'s work without its call
+            self = _new(cls)
+            self.telemetry = telemetry
+            self.span = span
+            self._context = context
+            self.metric_attributes = metric_attributes
+            self.status_code = 0
+            self.error_type = None
+            self._ended = False
+            self.start = perf_counter()
+            return self
         except Exception:
             _logger.exception("Failed to start tracing an HTTP client request")
             return None
@@ -127,7 +149,7 @@ class ClientRequest:
 
     def capture_request_headers(self, headers: MutableMapping[str, Any] | None) -> None:
         capture = self.telemetry.capture_request
-        if capture and headers is not None and self.span.is_recording():
+        if capture.active and headers is not None and self.span.is_recording():
             try:
                 self.span.set_attributes(capture.capture_mapping(headers))
             except Exception:
@@ -136,11 +158,14 @@ class ClientRequest:
     def quiet(self) -> object:
         """Attach this request's context with HTTP instrumentation suppressed; returns the
         token for :meth:`restore`."""
-        return attach(self._context)
+        return _CURRENT.set(self._context)
 
     @staticmethod
     def restore(token: object) -> None:
-        detach(token)  # type: ignore[arg-type]
+        try:
+            _CURRENT.reset(token)  # type: ignore[arg-type]
+        except Exception:  # a stale or foreign token: logged, never raised
+            detach(token)  # type: ignore[arg-type]
 
     def response(
         self,
@@ -156,7 +181,7 @@ class ClientRequest:
                 if self.span.is_recording():
                     self.span.set_attribute("network.protocol.version", protocol_version)
             capture = self.telemetry.capture_response
-            if capture and headers is not None and self.span.is_recording():
+            if headers is not None and capture.active and self.span.is_recording():
                 self.span.set_attributes(capture.capture(headers))
         except Exception:
             _logger.exception("Failed to record an HTTP response")

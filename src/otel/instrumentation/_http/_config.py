@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from otel.instrumentation._http._semconv import HTTP_DURATION_BUCKETS
@@ -56,18 +56,21 @@ def _compile(patterns: list[str], flags: int = 0) -> re.Pattern[str] | None:
 class ExcludedUrls:
     """Matches URLs against the excluded patterns (``re.search``); falsy when empty."""
 
-    __slots__ = ("_search",)
+    __slots__ = ("search",)
 
     def __init__(self, patterns: str | Iterable[str] | None) -> None:
         compiled = _compile(_split(patterns))
-        self._search = compiled.search if compiled is not None else None
+        # ``re.search`` of the joined patterns, None when there are none
+        self.search: Callable[[str], re.Match[str] | None] | None = (
+            compiled.search if compiled is not None else None
+        )
 
     def __bool__(self) -> bool:
-        return self._search is not None
+        return self.search is not None
 
     def url_disabled(self, url: str) -> bool:
         """True when ``url`` matches one of the patterns (official name)."""
-        search = self._search
+        search = self.search
         return search is not None and search(url) is not None
 
 
@@ -90,7 +93,14 @@ class HeaderCapture:
     configured, so callers skip it with one test.
     """
 
-    __slots__ = ("_match", "_prefix", "_sanitize_exact", "_sanitize_match", "exact_names")
+    __slots__ = (
+        "_match",
+        "_prefix",
+        "_sanitize_exact",
+        "_sanitize_match",
+        "active",
+        "exact_names",
+    )
 
     def __init__(
         self, names: str | Iterable[str] | None, sanitize: str | Iterable[str] | None, prefix: str
@@ -104,9 +114,11 @@ class HeaderCapture:
         s_compiled = _compile(s_patterns, re.IGNORECASE)
         self._sanitize_match = s_compiled.fullmatch if s_compiled is not None else None
         self._prefix = prefix
+        # what ``bool()`` answers, as a plain attribute a request path reads without a call
+        self.active: bool = bool(self.exact_names) or self._match is not None
 
     def __bool__(self) -> bool:
-        return bool(self.exact_names) or self._match is not None
+        return self.active
 
     def wants(self, name: str) -> bool:
         """True when header ``name`` (lower case) is to be captured."""

@@ -26,9 +26,8 @@ _VERSIONS = {10: "1.0", 11: "1.1", 20: "2", 30: "3"}
 
 
 def _protocol_version(response: Any) -> str | None:
-    raw = getattr(response, "raw", None)
-    version = getattr(raw, "version", None)
-    return _VERSIONS.get(version) if isinstance(version, int) else None
+    version = getattr(getattr(response, "raw", None), "version", None)
+    return _VERSIONS.get(version) if type(version) is int else None
 
 
 class RequestsInstrumentor(BaseInstrumentor):
@@ -78,12 +77,17 @@ def _wrap_send(
     @functools.wraps(original)
     def send(self: Any, request: Any, **kwargs: Any) -> Any:
         url = request.url
-        scheme, host, port = url_parts(url) if isinstance(url, str) else ("", "", None)
-        traced = ClientRequest.begin(telemetry, request.method, url or "", host, port, scheme)
+        if type(url) is str:
+            scheme, host, port = url_parts(url)
+        else:
+            url, scheme, host, port = url or "", "", "", None
+        traced = ClientRequest.begin(telemetry, request.method, url, host, port, scheme)
         if traced is None:
             return original(self, request, **kwargs)
-        traced.inject(request.headers)
-        traced.capture_request_headers(request.headers)
+        headers = request.headers
+        traced.inject(headers)
+        if telemetry.capture_request.active:
+            traced.capture_request_headers(headers)
         if request_hook is not None:
             try:
                 request_hook(traced.span, request)
@@ -100,7 +104,9 @@ def _wrap_send(
             traced.restore(token)
         try:
             traced.response(
-                response.status_code, response.headers.items(), _protocol_version(response)
+                response.status_code,
+                response.headers.items() if telemetry.capture_response.active else None,
+                _protocol_version(response),
             )
             if response_hook is not None:
                 try:
