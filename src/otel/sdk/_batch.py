@@ -28,9 +28,9 @@ logger=None)``
     (5 ms), before the woken worker thread gets to run, and would then drop nearly
     everything. So once the queue is past its high-water mark (half full, and at least one
     batch) the producer hands the GIL over with ``time.sleep(0)`` on every 64th item, and
-    past 7/8 full (the next items would be dropped) on every 8th: a yield, not a wait (no
-    lock, no I/O, no timeout), that lets the worker drain. Below one batch ``emit`` is still
-    one length check and one append.
+    past 7/8 full (the next items would be dropped) pauses 50 µs on every 8th: no lock, no
+    I/O, a bounded pause only where the alternative is dropping, that lets the worker drain.
+    Below one batch ``emit`` is still one length check and one append.
 
 ``force_flush(timeout_millis=30000) -> bool``
     Export everything queued before the call; True if done within the timeout. A hung
@@ -100,6 +100,8 @@ _default_logger = get_logger("otel.sdk.batch")
 # a shut-down queue: appends vanish (typed Any so it may stand in for any deque[T])
 _DISCARD: collections.deque[Any] = collections.deque(maxlen=0)
 _yield_gil = time.sleep
+#: the pause of a producer that finds the queue 7/8 full (see ``BatchWorker._crowded``)
+_NEAR_FULL_PAUSE_S = 0.00005
 
 
 def shutdown_exporter(
@@ -233,9 +235,12 @@ class BatchWorker(_Generic[T]):
         if not self._signalled:
             self._signalled = True
             self._wake.set()
-        if size >= self._high_water and not (
-            (size - self._high_water) & (7 if size >= self._near_full else 63)
-        ):
+        if size >= self._near_full:
+            if not (size - self._high_water) & 7:
+                # 7/8 full: the next items would be dropped. A bare yield may hand the GIL
+                # back before the OS runs the worker; 50 µs makes sure the worker gets it.
+                _yield_gil(_NEAR_FULL_PAUSE_S)
+        elif size >= self._high_water and not (size - self._high_water) & 63:
             _yield_gil(0)  # let the woken worker drain a burst (see the module docstring)
 
     @property
