@@ -8,7 +8,7 @@ attributes and record the duration; they never raise (a failure is logged).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from otel import __version__
@@ -82,6 +82,19 @@ class HttpTelemetry:
         )
         self.capture_request: HeaderCapture = request
         self.capture_response: HeaderCapture = response
+
+    @classmethod
+    def for_client(cls, library: str, options: Mapping[str, Any]) -> HttpTelemetry:
+        """A client instrumentation's telemetry from its ``instrument(**options)``:
+        scope ``otel.instrumentation.<library>``, variables ``OTEL_PYTHON_<LIBRARY>_*``."""
+        return cls(
+            f"otel.instrumentation.{library}",
+            library.upper(),
+            server=False,
+            tracer_provider=options.get("tracer_provider"),
+            meter_provider=options.get("meter_provider"),
+            excluded_urls=options.get("excluded_urls"),
+        )
 
     def finish(
         self,

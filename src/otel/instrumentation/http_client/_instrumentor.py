@@ -72,14 +72,7 @@ class HTTPClientInstrumentor(BaseInstrumentor):
     def _instrument(self, **kwargs: Any) -> None:
         import http.client
 
-        telemetry = HttpTelemetry(
-            "otel.instrumentation.http_client",
-            "HTTP_CLIENT",
-            server=False,
-            tracer_provider=kwargs.get("tracer_provider"),
-            meter_provider=kwargs.get("meter_provider"),
-            excluded_urls=kwargs.get("excluded_urls"),
-        )
+        telemetry = HttpTelemetry.for_client("http_client", kwargs)
         cls = http.client.HTTPConnection
         https = getattr(http.client, "HTTPSConnection", None)
         originals: dict[str, Any] = {

@@ -46,14 +46,7 @@ class RequestsInstrumentor(BaseInstrumentor):
     def _instrument(self, **kwargs: Any) -> None:
         from requests.sessions import Session
 
-        telemetry = HttpTelemetry(
-            "otel.instrumentation.requests",
-            "REQUESTS",
-            server=False,
-            tracer_provider=kwargs.get("tracer_provider"),
-            meter_provider=kwargs.get("meter_provider"),
-            excluded_urls=kwargs.get("excluded_urls"),
-        )
+        telemetry = HttpTelemetry.for_client("requests", kwargs)
         original = Session.send
         RequestsInstrumentor._original_send = original
         Session.send = _wrap_send(  # type: ignore[method-assign]

@@ -53,14 +53,7 @@ class URLLibInstrumentor(BaseInstrumentor):
     def _instrument(self, **kwargs: Any) -> None:
         import urllib.request
 
-        telemetry = HttpTelemetry(
-            "otel.instrumentation.urllib",
-            "URLLIB",
-            server=False,
-            tracer_provider=kwargs.get("tracer_provider"),
-            meter_provider=kwargs.get("meter_provider"),
-            excluded_urls=kwargs.get("excluded_urls"),
-        )
+        telemetry = HttpTelemetry.for_client("urllib", kwargs)
         director: Any = urllib.request.OpenerDirector
         original = director._open
         URLLibInstrumentor._original_open = original
