@@ -59,19 +59,15 @@ _END = ((1 << 63) - 1) // (3600 * _SECOND) * (3600 * _SECOND)
 #: database being caught up) joins the whole window instead
 STEP_SPANS = 50_000
 
-# pairs whose child is in an id range and start range, parent up to an id, grouped by
-# (parent service, child service, child start // divisor); "{access}" picks how the
-# children are found: "NOT INDEXED" walks the id range, "INDEXED BY spans_start" the times
-_PAIRS = (
-    "SELECT p.service, c.service, c.start / ?, count(*), sum(c.status_code = 2)"
-    " FROM spans c {access} CROSS JOIN spans p"
+# the pairs whose child starts in a time range, child and parent ids bounded, by service
+_PAIRS_BY_START = (
+    "SELECT p.service, c.service, count(*), sum(c.status_code = 2)"
+    " FROM spans c INDEXED BY spans_start CROSS JOIN spans p"
     " ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id"
     " WHERE c.parent_span_id IS NOT NULL AND p.service != c.service"
-    " AND c.id > ? AND c.id <= ? AND p.id <= ? AND c.start >= ? AND c.start < ?"
-    " GROUP BY 1, 2, 3"
+    " AND c.id <= ? AND p.id <= ? AND c.start >= ? AND c.start < ?"
+    " GROUP BY 1, 2"
 )
-_PAIRS_BY_ID = _PAIRS.format(access="NOT INDEXED")
-_PAIRS_BY_START = _PAIRS.format(access="INDEXED BY spans_start")
 
 _K = TypeVar("_K", bound=Hashable)
 #: (parent service, child service, child start // divisor) -> [calls, errors]
@@ -98,39 +94,39 @@ def _count_pairs(
 ) -> None:
     """Add to ``counts`` every edge pair whose later span has an id in (after_id, upto_id]
     and whose child starts in [start_from, start_to), keyed by the child's start // divisor.
-    """
-    for parent, child, slot, calls, errors in conn.execute(
-        _PAIRS_BY_ID, (divisor, after_id, upto_id, upto_id, start_from, start_to)
-    ):
-        _add(counts, (parent, child, slot), calls, errors or 0)
-    if after_id <= 0:
-        return
-    # new parents of children counted before: the children of a span are found through
-    # its trace, read once per trace (not once per span: a trace may hold 10,000 spans)
-    parents: dict[tuple[bytes, bytes], list[str]] = {}
-    for trace_id, span_id, service in conn.execute(
-        "SELECT trace_id, span_id, service FROM spans WHERE id > ? AND id <= ?",
+
+    Reads the new spans by id, then the older spans of their traces (one index range per
+    trace, not per span: a trace may hold 10,000 spans), and pairs them in Python (a SQL
+    self-join costs twice as much per span)."""
+    rows = conn.execute(
+        "SELECT id, trace_id, span_id, parent_span_id, service, start, status_code FROM spans"
+        " WHERE id > ? AND id <= ?",
         (after_id, upto_id),
-    ):
-        parents.setdefault((trace_id, span_id), []).append(service)
-    traces = list({trace_id for trace_id, _ in parents})
-    for i in range(0, len(traces), 500):
-        chunk = traces[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        for trace_id, parent_id, service, start, status in conn.execute(
-            "SELECT trace_id, parent_span_id, service, start, status_code FROM spans"
-            f" WHERE trace_id IN ({marks}) AND id <= ? AND parent_span_id IS NOT NULL",
-            (*chunk, after_id),
-        ):
-            if start_from <= start < start_to:
-                for parent in parents.get((trace_id, parent_id), ()):
-                    if parent != service:
-                        _add(
-                            counts,
-                            (parent, service, start // divisor),
-                            1,
-                            int(status == STATUS_ERROR),
-                        )
+    ).fetchall()
+    if after_id > 0 and rows:
+        traces = list({row[1] for row in rows})
+        for i in range(0, len(traces), 500):
+            chunk = traces[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows += conn.execute(
+                "SELECT id, trace_id, span_id, parent_span_id, service, start, status_code"
+                f" FROM spans WHERE trace_id IN ({marks}) AND id <= ?",
+                (*chunk, after_id),
+            )
+    spans: dict[tuple[bytes, bytes], list[tuple[int, str]]] = {}
+    for row in rows:
+        key = (row[1], row[2])
+        found = spans.get(key)
+        if found is None:
+            spans[key] = [(row[0], row[4])]
+        else:
+            found.append((row[0], row[4]))  # the same span stored twice: counted twice
+    for span_id, trace_id, _, parent_id, service, start, status in rows:
+        if parent_id is None or not start_from <= start < start_to:
+            continue
+        for parent_row, parent in spans.get((trace_id, parent_id), ()):
+            if parent != service and (span_id > after_id or parent_row > after_id):
+                _add(counts, (parent, service, start // divisor), 1, int(status == STATUS_ERROR))
 
 
 def _done(conn: sqlite3.Connection) -> int:
@@ -244,8 +240,8 @@ def _count_pairs_counted(
     conn: sqlite3.Connection, counts: _Counts, done: int, start_from: int, start_to: int
 ) -> None:
     """Pairs already counted (both ids <= ``done``) whose child starts in the range."""
-    for parent, child, _, calls, errors in conn.execute(
-        _PAIRS_BY_START, (_END, 0, done, done, start_from, start_to)
+    for parent, child, calls, errors in conn.execute(
+        _PAIRS_BY_START, (done, done, start_from, start_to)
     ):
         _add(counts, (parent, child, 0), calls, errors or 0)
 
@@ -306,8 +302,8 @@ def query_edges(
             _count_pairs(conn, counts, done, _END, first, last, _END)
         for start_from, start_to in ranges:
             if start_from < start_to:
-                for parent, child, _, calls, errors in conn.execute(
-                    _PAIRS_BY_START, (_END, 0, _END, _END, start_from, start_to)
+                for parent, child, calls, errors in conn.execute(
+                    _PAIRS_BY_START, (_END, _END, start_from, start_to)
                 ):
                     _add(counts, (parent, child, 0), calls, errors or 0)
     finally:
