@@ -30,6 +30,22 @@ from otel.viewer._store._interface import (
 from otel.viewer._store._schema import attr_hash
 
 _READERS = 4
+
+
+def _next_service(table: str) -> str:
+    return (
+        f"{table}_services(service) AS (SELECT min(service) FROM {table} UNION ALL"
+        f" SELECT (SELECT min(service) FROM {table} t WHERE t.service > s.service)"
+        f" FROM {table}_services s WHERE s.service IS NOT NULL)"
+    )
+
+
+_SERVICES = (
+    f"WITH RECURSIVE {_next_service('spans')}, {_next_service('logs')}"
+    " SELECT service FROM spans_services WHERE service IS NOT NULL"
+    " UNION SELECT service FROM logs_services WHERE service IS NOT NULL"
+    " UNION SELECT service FROM metrics ORDER BY 1"
+)
 _RARE_ATTRIBUTE_ROWS = 2_000
 
 
@@ -58,11 +74,10 @@ class SQLiteReader:
                 conn.close()
 
     def services(self) -> list[str]:
+        # a DISTINCT over spans reads every index entry (118 ms at 1M spans); hopping from
+        # one service to the next along the index reads one entry per service
         with self._reader() as c:
-            rows = c.execute(
-                "SELECT DISTINCT service FROM spans UNION SELECT DISTINCT service FROM logs"
-                " UNION SELECT DISTINCT service FROM metrics ORDER BY 1"
-            ).fetchall()
+            rows = c.execute(_SERVICES).fetchall()
         return [r[0] for r in rows]
 
     def find_traces(self, query: TraceQuery) -> list[TraceSummary]:
