@@ -157,6 +157,8 @@ class EdgeCounter:
         """Count the edges of up to ``max_spans`` spans inserted since the last call, in one
         transaction of its own; returns how many spans it took."""
         try:
+            if _max_id(conn) <= _done(conn):  # idle: no write lock taken
+                return 0
             conn.execute("BEGIN IMMEDIATE")
             try:
                 taken = self._advance(conn, max_spans)
