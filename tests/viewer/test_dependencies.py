@@ -305,3 +305,28 @@ def test_a_version_2_database_is_upgraded_and_its_edges_counted(tmp_path: Path) 
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
     finally:
         conn.close()
+
+
+def test_a_failed_counting_step_loses_nothing_and_ingest_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    original = _dependencies._count_pairs
+    failures = []
+
+    def fail_once(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if not failures:
+            failures.append(1)
+            raise sqlite3.OperationalError("disk I/O error")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(_dependencies, "_count_pairs", fail_once)
+    db = tmp_path / "v.db"
+    store = SQLiteStore(str(db))
+    try:
+        store.ingest(spans=[make_span(1, 1, 0, "web", BASE), make_span(1, 2, 1, "api", BASE)])
+        store.ingest(spans=[make_span(2, 1, 0, "web", BASE), make_span(2, 2, 1, "db", BASE)])
+        wait_counted(db)
+        assert failures and "counting service edges failed" in caplog.text
+        assert store.dependencies(None, None) == [Edge("web", "api", 1, 0), Edge("web", "db", 1, 0)]
+    finally:
+        store.close()
