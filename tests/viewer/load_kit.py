@@ -1,5 +1,6 @@
 """``otel view`` under load (issue 14 item 8): concurrent OTLP senders at full speed plus UI
-queries, against a real ``otel view`` process. Used by tests/viewer/test_load.py (short)
+queries (services, trace searches, dependencies, the fetch of a trace just stored), against a
+real ``otel view`` process. Used by tests/viewer/test_load.py (short)
 and benchmarks/viewer_load.py (60 s)."""
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class LoadResult:
     failures: list[str] = field(default_factory=list)
     query_latencies_s: list[float] = field(default_factory=list)
     worst_by_path_s: dict[str, float] = field(default_factory=dict)
+    latencies_by_path_s: dict[str, list[float]] = field(default_factory=dict)
     rss_kib: list[int] = field(default_factory=list)
     viewer_exit_code: int | None = None
 
@@ -51,6 +53,18 @@ class LoadResult:
             f"{max(self.rss_kib, default=0) // 1024} MiB peak"
         )
 
+    def by_path(self) -> str:
+        """One line per endpoint: queries, median, p99 and worst latency."""
+        lines = []
+        for path, took in self.latencies_by_path_s.items():
+            ordered = sorted(took)
+            lines.append(
+                f"  {path}: {len(ordered)} queries, median {ordered[len(ordered) // 2] * 1e3:.0f}"
+                f" ms, p99 {ordered[int(len(ordered) * 0.99)] * 1e3:.0f} ms,"
+                f" worst {ordered[-1] * 1e3:.0f} ms"
+            )
+        return "\n".join(lines)
+
 
 class _Batches:
     """Encoded trace requests with fresh trace ids on every call (real traffic does not
@@ -69,6 +83,7 @@ class _Batches:
         assert request is not None
         self.template = request.SerializeToString()
         self.sent = 0
+        self.newest = self.ids[0]  # a trace id of the last batch made
 
     def next(self) -> bytes:
         self.sent += 1
@@ -76,6 +91,7 @@ class _Batches:
         for trace_id in self.ids:
             fresh = trace_id[:8] + self.sent.to_bytes(4, "big") + trace_id[12:]
             body = body.replace(trace_id, fresh)
+            self.newest = fresh
         return body
 
 
@@ -95,6 +111,7 @@ def run_load(db: Path, seconds: float, senders: int = 4, traces_per_batch: int =
     result = LoadResult(seconds)
     lock = threading.Lock()
     done = threading.Event()
+    stored_trace: list[bytes] = []  # a trace id the viewer acknowledged
     try:
         read_until(process, "UI")
         prepared = [_Batches(s + 1, traces_per_batch) for s in range(senders)]
@@ -116,6 +133,7 @@ def run_load(db: Path, seconds: float, senders: int = 4, traces_per_batch: int =
                     ok, failure = False, f"ingest: {type(exc).__name__}: {exc}"
                 with lock:
                     if ok:
+                        stored_trace[:] = [batches.newest]
                         result.batches_acknowledged += 1
                         result.spans_acknowledged += 2 * traces_per_batch
                     else:
@@ -124,15 +142,20 @@ def run_load(db: Path, seconds: float, senders: int = 4, traces_per_batch: int =
 
         def query() -> None:
             paths = ["/api/services", "/api/traces?service=checkout&limit=20",
-                     "/api/traces?limit=50", "/api/dependencies"]  # fmt: skip
+                     "/api/traces?limit=50", "/api/dependencies", "/api/traces/{id}"]  # fmt: skip
             n = 0
             while not done.is_set():
                 path = paths[n % len(paths)]
                 n += 1
+                with lock:
+                    trace = stored_trace[0].hex() if stored_trace else None
+                if trace is None and "{id}" in path:
+                    continue
+                url = path.replace("{id}", trace or "")
                 started = time.monotonic()
                 try:
                     conn = http.client.HTTPConnection("127.0.0.1", ui_port, timeout=30)
-                    conn.request("GET", path)
+                    conn.request("GET", url)
                     response = conn.getresponse()
                     response.read()
                     conn.close()
@@ -143,6 +166,7 @@ def run_load(db: Path, seconds: float, senders: int = 4, traces_per_batch: int =
                     took = time.monotonic() - started
                     result.query_latencies_s.append(took)
                     result.worst_by_path_s[path] = max(took, result.worst_by_path_s.get(path, 0))
+                    result.latencies_by_path_s.setdefault(path, []).append(took)
                     if failure:
                         result.failures.append(failure)
                 done.wait(0.1)

@@ -1,10 +1,15 @@
-"""The SQLite schema of the viewer's store (version 2)."""
+"""The SQLite schema of the viewer's store (version 3: version 2 plus the service edges of
+``_dependencies``; a version 2 file is upgraded in place when opened)."""
 
 from __future__ import annotations
 
 import hashlib
 
-SCHEMA_VERSION = 2
+from otel.viewer._store._dependencies import EDGES_SCHEMA
+
+SCHEMA_VERSION = 3
+#: older versions whose files ``SCHEMA`` upgrades (it only adds tables)
+UPGRADABLE_VERSIONS = (2,)
 
 #: searchable attributes per span (the rest are stored, not indexed)
 MAX_INDEXED_ATTRIBUTES = 128
@@ -105,3 +110,4 @@ CREATE TABLE IF NOT EXISTS metric_points (
 CREATE INDEX IF NOT EXISTS metric_points_metric_time ON metric_points (metric_id, time);
 CREATE INDEX IF NOT EXISTS metric_points_time ON metric_points (time);
 """
+SCHEMA += EDGES_SCHEMA

@@ -29,6 +29,7 @@ from otel.viewer._store._common import (
     scope_key,
     span_body,
 )
+from otel.viewer._store._dependencies import EdgeCounter
 from otel.viewer._store._interface import (
     Retention,
     StoreBusy,
@@ -40,6 +41,7 @@ from otel.viewer._store._schema import (
     MAX_INDEXED_ATTRIBUTES,
     SCHEMA,
     SCHEMA_VERSION,
+    UPGRADABLE_VERSIONS,
     attr_hash,
 )
 from otel.viewer._store._sqlite_query import SQLiteReader
@@ -101,6 +103,7 @@ class SQLiteStore(SQLiteReader):
         self._reader_count = 0
         self._reader_lock = threading.Lock()
         self._last_retention = 0.0
+        self._edges = EdgeCounter()
         self._thread = threading.Thread(target=self._run, name="otel-view-writer", daemon=True)
         self._thread.start()
         self._checkpointer = threading.Thread(
@@ -135,7 +138,7 @@ class SQLiteStore(SQLiteReader):
         has_tables = conn.execute(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'spans'"
         ).fetchone()[0]
-        if has_tables and version != SCHEMA_VERSION:
+        if has_tables and version != SCHEMA_VERSION and version not in UPGRADABLE_VERSIONS:
             raise StoreError(
                 f"{self._path} was written by another version of otel view (schema"
                 f" {version}, this one reads {SCHEMA_VERSION}): move it away or pass another --db"
@@ -180,6 +183,7 @@ class SQLiteStore(SQLiteReader):
             try:
                 first = self._queue.get(timeout=1.0)
             except queue.Empty:
+                self._edges.advance(conn)
                 self._maybe_retain(conn)
                 continue
             if first is None:
@@ -198,6 +202,7 @@ class SQLiteStore(SQLiteReader):
                 batch.append(item)
                 rows += len(item[0]) + len(item[1]) + len(item[2])
             self._commit(conn, batch)
+            self._edges.advance(conn)
             if stop:
                 break
             self._maybe_retain(conn)
@@ -458,6 +463,7 @@ class SQLiteStore(SQLiteReader):
         # a few slices per call: a full sweep of the attribute rows every ~5 minutes, each
         # slice a short range scan, so the writer is never held for long
         self._purge_attrs(conn, _PURGE_SLICES_PER_CALL)
+        self._edges.after_retention(conn)
         return deleted
 
     def _oldest_chunk_end(self, conn: sqlite3.Connection) -> int | None:

@@ -1,0 +1,322 @@
+"""Service dependency edges of the SQLite store, counted at ingest instead of at query time.
+
+An edge is a (parent span, child span) pair of one trace whose services differ; it is
+counted in time buckets of the child's start (1 s, 1 min and 1 h wide, one row per
+bucket and service pair in ``service_edges``). The writer thread calls
+``EdgeCounter.advance`` after each commit: it takes the spans inserted since the last
+call (by ``spans.id``, which only grows) and counts each pair exactly once, when the later
+of its two spans arrives: a new child with any stored parent, or a new parent with an
+older child. ``service_edges_done`` records up to which span id the buckets are complete.
+
+``query_edges`` answers a time window with the widest buckets that fit in it, the spans
+after the last counted id (usually none or one batch), and a join over the spans of the
+sub-second ends of the window: its cost no longer grows with the store.
+
+Retention deletes old spans by start time; ``EdgeCounter.after_retention`` then deletes the
+buckets below the oldest kept span and recounts the bucket of each width that straddles
+it. A call whose parent span was deleted before its child stays counted.
+
+Everything here runs on the connection given (no locks of its own): the writer's for
+``EdgeCounter``, a reader's for ``query_edges``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Hashable, Iterator
+from typing import TypeVar
+
+from otel.viewer._store._common import STATUS_ERROR
+from otel.viewer._store._interface import Edge
+
+_log = logging.getLogger("otel.viewer")
+
+EDGES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS service_edges (
+    width INTEGER NOT NULL,  -- seconds: 1, 60 or 3600
+    bucket INTEGER NOT NULL,  -- unix nanoseconds, a multiple of the width
+    parent_service TEXT NOT NULL,
+    child_service TEXT NOT NULL,
+    call_count INTEGER NOT NULL,
+    error_count INTEGER NOT NULL,
+    PRIMARY KEY (width, bucket, parent_service, child_service)
+) WITHOUT ROWID;
+-- one row: every pair of spans with both ids <= span_id is counted in service_edges
+CREATE TABLE IF NOT EXISTS service_edges_done (
+    one INTEGER PRIMARY KEY CHECK (one = 1),
+    span_id INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO service_edges_done VALUES (1, 0);
+"""
+
+_SECOND = 1_000_000_000
+#: bucket widths in seconds, widest first; each a multiple of the next
+WIDTHS_S = (3600, 60, 1)
+#: beyond any stored start (SQLite integers are signed 64-bit), a multiple of every width
+_END = ((1 << 63) - 1) // (3600 * _SECOND) * (3600 * _SECOND)
+#: spans counted per ``advance`` step; a query whose uncounted tail is longer (an old
+#: database being caught up) joins the whole window instead
+STEP_SPANS = 50_000
+
+# the pairs whose child starts in a time range, child and parent ids bounded, by service
+_PAIRS_BY_START = (
+    "SELECT p.service, c.service, count(*), sum(c.status_code = 2)"
+    " FROM spans c INDEXED BY spans_start CROSS JOIN spans p"
+    " ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id"
+    " WHERE c.parent_span_id IS NOT NULL AND p.service != c.service"
+    " AND c.id <= ? AND p.id <= ? AND c.start >= ? AND c.start < ?"
+    " GROUP BY 1, 2"
+)
+
+_K = TypeVar("_K", bound=Hashable)
+#: (parent service, child service, child start // divisor) -> [calls, errors]
+_Counts = dict[tuple[str, str, int], list[int]]
+
+
+def _add(counts: dict[_K, list[int]], key: _K, calls: int, errors: int) -> None:
+    found = counts.get(key)
+    if found is None:
+        counts[key] = [calls, errors]
+    else:
+        found[0] += calls
+        found[1] += errors
+
+
+def _count_pairs(
+    conn: sqlite3.Connection,
+    counts: _Counts,
+    after_id: int,
+    upto_id: int,
+    start_from: int,
+    start_to: int,
+    divisor: int,
+) -> None:
+    """Add to ``counts`` every edge pair whose later span has an id in (after_id, upto_id]
+    and whose child starts in [start_from, start_to), keyed by the child's start // divisor.
+
+    Reads the new spans by id, then the older spans of their traces (one index range per
+    trace, not per span: a trace may hold 10,000 spans), and pairs them in Python."""
+    rows = conn.execute(
+        "SELECT id, trace_id, span_id, parent_span_id, service, start, status_code FROM spans"
+        " WHERE id > ? AND id <= ?",
+        (after_id, upto_id),
+    ).fetchall()
+    if after_id > 0 and rows:
+        rows += conn.execute(
+            "SELECT o.id, o.trace_id, o.span_id, o.parent_span_id, o.service, o.start,"
+            " o.status_code FROM (SELECT DISTINCT trace_id FROM spans WHERE id > ? AND id <= ?)"
+            " n CROSS JOIN spans o ON o.trace_id = n.trace_id AND o.id <= ?",
+            (after_id, upto_id, after_id),
+        ).fetchall()
+    spans: dict[tuple[bytes, bytes], tuple[int, str]] = {}
+    twice: dict[tuple[bytes, bytes], list[tuple[int, str]]] = {}  # a span stored again
+    for row in rows:
+        key = (row[1], row[2])
+        if key in spans:
+            twice.setdefault(key, []).append((row[0], row[4]))
+        else:
+            spans[key] = (row[0], row[4])
+    for span_id, trace_id, _, parent_id, service, start, status in rows:
+        if parent_id is None:
+            continue
+        key = (trace_id, parent_id)
+        parent_row = spans.get(key)
+        if parent_row is None or not start_from <= start < start_to:
+            continue
+        for parent_id_, parent in (parent_row, *twice.get(key, ())) if twice else (parent_row,):
+            if parent != service and (span_id > after_id or parent_id_ > after_id):
+                slot = (parent, service, start // divisor)  # _add, inlined: once per span
+                found = counts.get(slot)
+                if found is None:
+                    counts[slot] = [1, int(status == STATUS_ERROR)]
+                else:
+                    found[0] += 1
+                    found[1] += status == STATUS_ERROR
+
+
+def _done(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT span_id FROM service_edges_done").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _max_id(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT max(id) FROM spans").fetchone()
+    return int(row[0] or 0)
+
+
+class EdgeCounter:
+    """Keeps ``service_edges`` up to date; called on the store's writer thread only. Its
+    methods log and swallow SQLite errors (the writer must keep running; a failed step is
+    retried by the next call)."""
+
+    def __init__(self) -> None:
+        self._floor: int | None = None
+
+    def advance(self, conn: sqlite3.Connection, max_spans: int = STEP_SPANS) -> int:
+        """Count the edges of up to ``max_spans`` spans inserted since the last call, in one
+        transaction of its own; returns how many spans it took."""
+        try:
+            if _max_id(conn) <= _done(conn):  # idle: no write lock taken
+                return 0
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                taken = self._advance(conn, max_spans)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            _log.warning("otel view: counting service edges failed: %s", exc)
+            return 0
+        return taken
+
+    def _advance(self, conn: sqlite3.Connection, max_spans: int) -> int:
+        done = _done(conn)
+        upto = min(_max_id(conn), done + max_spans)
+        if upto <= done:
+            return 0
+        counts: _Counts = {}
+        _count_pairs(conn, counts, done, upto, 0, _END, _SECOND)
+        rows: dict[tuple[int, int, str, str], list[int]] = {}
+        for (parent, child, second), (calls, errors) in counts.items():
+            start = second * _SECOND
+            for width in WIDTHS_S:
+                bucket = start - start % (width * _SECOND)
+                _add(rows, (width, bucket, parent, child), calls, errors)
+        conn.executemany(
+            "INSERT INTO service_edges VALUES (?,?,?,?,?,?)"
+            " ON CONFLICT (width, bucket, parent_service, child_service) DO UPDATE SET"
+            " call_count = call_count + excluded.call_count,"
+            " error_count = error_count + excluded.error_count",
+            [(*key, calls, errors) for key, (calls, errors) in rows.items()],
+        )
+        conn.execute("UPDATE service_edges_done SET span_id = ?", (upto,))
+        return upto - done
+
+    def after_retention(self, conn: sqlite3.Connection) -> None:
+        """Drop the buckets below the oldest kept span and recount those that straddle it
+        (1 s of spans joined, the wider ones summed from the narrower)."""
+        try:
+            row = conn.execute("SELECT min(start) FROM spans").fetchone()
+            floor = _END if row[0] is None else int(row[0])
+            if floor == self._floor:
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._cut(conn, floor)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            self._floor = floor
+        except sqlite3.Error as exc:
+            _log.warning("otel view: trimming service edges failed: %s", exc)
+
+    def _cut(self, conn: sqlite3.Connection, floor: int) -> None:
+        done = _done(conn)
+        for width in reversed(WIDTHS_S):  # narrowest first: wider ones sum narrower ones
+            w = width * _SECOND
+            conn.execute(
+                "DELETE FROM service_edges WHERE width = ? AND bucket <= ?", (width, floor - w)
+            )
+            bucket = floor - floor % w
+            if bucket == floor or floor == _END:
+                continue
+            conn.execute(
+                "DELETE FROM service_edges WHERE width = ? AND bucket = ?", (width, bucket)
+            )
+            if width == WIDTHS_S[-1]:
+                counts: _Counts = {}
+                _count_pairs_counted(conn, counts, done, floor, bucket + w)
+                rows = [(p, c, n, e) for (p, c, _), (n, e) in counts.items()]
+            else:
+                narrower = WIDTHS_S[WIDTHS_S.index(width) + 1]
+                rows = conn.execute(
+                    "SELECT parent_service, child_service, sum(call_count), sum(error_count)"
+                    " FROM service_edges WHERE width = ? AND bucket >= ? AND bucket < ?"
+                    " GROUP BY 1, 2",
+                    (narrower, bucket, bucket + w),
+                ).fetchall()
+            conn.executemany(
+                "INSERT INTO service_edges VALUES (?,?,?,?,?,?)",
+                [(width, bucket, p, c, n, e) for p, c, n, e in rows],
+            )
+
+
+def _count_pairs_counted(
+    conn: sqlite3.Connection, counts: _Counts, done: int, start_from: int, start_to: int
+) -> None:
+    """Pairs already counted (both ids <= ``done``) whose child starts in the range."""
+    for parent, child, calls, errors in conn.execute(
+        _PAIRS_BY_START, (done, done, start_from, start_to)
+    ):
+        _add(counts, (parent, child, 0), calls, errors or 0)
+
+
+def _bucket_ranges(start: int, end: int) -> Iterator[tuple[int, int, int]]:
+    """(width in seconds, first bucket, end) covering [start, end) — both whole seconds —
+    with the widest buckets that fit."""
+
+    def cover(lo: int, hi: int, level: int) -> Iterator[tuple[int, int, int]]:
+        width = WIDTHS_S[level]
+        w = width * _SECOND
+        first, last = -(-lo // w) * w, hi // w * w
+        if level == len(WIDTHS_S) - 1:
+            yield width, lo, hi
+            return
+        if first >= last:
+            yield from cover(lo, hi, level + 1)
+            return
+        yield width, first, last
+        if lo < first:
+            yield from cover(lo, first, level + 1)
+        if last < hi:
+            yield from cover(last, hi, level + 1)
+
+    if start < end:
+        yield from cover(start, end, 0)
+
+
+def query_edges(
+    conn: sqlite3.Connection, since_unix_nano: int | None, until_unix_nano: int | None
+) -> list[Edge]:
+    """Edges whose child span starts in [since, until] (each bound optional), the same
+    answer as joining every span to its parent. Reads one snapshot (a read transaction
+    on ``conn``)."""
+    lo = max(0, since_unix_nano or 0)
+    hi = _END if until_unix_nano is None else max(0, min(until_unix_nano + 1, _END))
+    if lo >= hi:
+        return []
+    counts: _Counts = {}
+    conn.execute("BEGIN")
+    try:
+        done = _done(conn)
+        newest = _max_id(conn)
+        first, last = -(-lo // _SECOND) * _SECOND, hi // _SECOND * _SECOND
+        if newest - done > STEP_SPANS or first >= last:
+            # counting is far behind (an old database being caught up), or under a second
+            ranges = [(lo, hi)]
+        else:
+            ranges = [(lo, first), (last, hi)]
+            for width, bucket_from, bucket_to in _bucket_ranges(first, last):
+                for parent, child, calls, errors in conn.execute(
+                    "SELECT parent_service, child_service, sum(call_count), sum(error_count)"
+                    " FROM service_edges WHERE width = ? AND bucket >= ? AND bucket < ?"
+                    " GROUP BY 1, 2",
+                    (width, bucket_from, bucket_to),
+                ):
+                    _add(counts, (parent, child, 0), calls, errors)
+            _count_pairs(conn, counts, done, _END, first, last, _END)
+        for start_from, start_to in ranges:
+            if start_from < start_to:
+                for parent, child, calls, errors in conn.execute(
+                    _PAIRS_BY_START, (_END, _END, start_from, start_to)
+                ):
+                    _add(counts, (parent, child, 0), calls, errors or 0)
+    finally:
+        conn.execute("COMMIT")
+    return [
+        Edge(parent, child, calls, errors)
+        for (parent, child, _), (calls, errors) in sorted(counts.items())
+    ]
