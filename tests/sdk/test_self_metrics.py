@@ -11,7 +11,11 @@ import pytest
 
 from otel.sdk import self_metrics
 from otel.sdk.logs import LoggerProvider
-from otel.sdk.logs.export import BatchLogRecordProcessor, InMemoryLogExporter
+from otel.sdk.logs.export import (
+    BatchLogRecordProcessor,
+    InMemoryLogExporter,
+    SimpleLogRecordProcessor,
+)
 from otel.sdk.metrics import MeterProvider
 from otel.sdk.metrics.export import InMemoryMetricReader
 from otel.sdk.trace import TracerProvider
@@ -266,3 +270,63 @@ def test_switch_on_exports_the_collection_duration_through_the_provider_collecte
     }
     assert count == 1 and 0 <= total_s < 5  # the first collection, recorded after it ended
     meter_provider.shutdown()
+
+
+def test_batch_log_processor_queue_and_drops_are_readable_without_a_meter_provider() -> None:
+    from otel.sdk.logs.export import LogExporter, LogExportResult
+
+    release = threading.Event()
+
+    class BlockingLogs(LogExporter):
+        def export(self, batch: Sequence[Any]) -> LogExportResult:
+            release.wait(10)
+            return LogExportResult.SUCCESS
+
+        def shutdown(self) -> None:
+            pass
+
+    processor = BatchLogRecordProcessor(BlockingLogs(), max_queue_size=4, max_export_batch_size=1)
+    provider = LoggerProvider(shutdown_on_exit=False)
+    provider.add_log_record_processor(processor)
+    for _ in range(20):
+        provider.get_logger("l").emit(body="hello")
+    name = processor._self_metrics.component.name
+    assert name.startswith("batching_log_processor/")
+    assert _mine("otel.sdk.processor.log.queue.capacity", name) == {(): 4}
+    dropped = _mine("otel.sdk.processor.log.processed", name)[(("error.type", "queue_full"),)]
+    assert dropped > 0
+    release.set()
+    provider.shutdown()
+    assert _mine("otel.sdk.processor.log.queue.size", name) == {(): 0}
+
+
+def test_otlp_log_and_metric_exporters_count_failed_items_with_error_type(
+    closed_port_url: str,
+) -> None:
+    from otel.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
+    from otel.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
+
+    memory = InMemoryLogExporter()
+    logger_provider = LoggerProvider(shutdown_on_exit=False)
+    logger_provider.add_log_record_processor(SimpleLogRecordProcessor(memory))
+    logger_provider.get_logger("l").emit(body="hello")
+    log_exporter = OTLPLogExporter(endpoint=closed_port_url, timeout=0.2)
+    log_exporter.export(memory.get_finished_logs())
+    name = log_exporter._self_metrics.component.name
+    assert name.startswith("otlp_http_log_exporter/")
+    assert _mine("otel.sdk.exporter.log.exported", name) == {
+        (): 0,
+        (("error.type", "export_failed"),): 1,
+    }
+    reader = InMemoryMetricReader()
+    meter_provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    meter_provider.get_meter("m").create_counter("c").add(1)
+    metric_exporter = OTLPMetricExporter(endpoint=closed_port_url, timeout=0.2)
+    metric_exporter.export(reader.get_metrics_data())
+    name = metric_exporter._self_metrics.component.name
+    assert name.startswith("otlp_http_metric_exporter/")
+    exported = _mine("otel.sdk.exporter.metric_data_point.exported", name)
+    assert exported[(("error.type", "export_failed"),)] >= 1
+    assert _mine("otel.sdk.exporter.metric_data_point.inflight", name) == {(): 0}
+    for shut in (log_exporter, metric_exporter, meter_provider, logger_provider):
+        shut.shutdown()
