@@ -12,13 +12,28 @@ one SERVER span, emits one log record and adds to one counter. The OTLP/HTTP end
   503         503 with ``Retry-After: 1``
   400         400 (a permanent error: must not be retried)
 
-After the outage phase the endpoint turns healthy and the child flushes: delivery must
-resume by itself. Reported per implementation and scenario: request latency p50/p99 (and
-p99 / healthy p99), peak RSS, spans created / received by the backend / lost, the drops
-otel's self-metrics counted (``otel.sdk.processor.span.processed`` with ``error.type``),
-retries seen by the backend (the same body twice), and whether delivery resumed.
+Latency is judged over interleaved rounds, each in a fresh child process: for every
+repetition, every outage scenario and every implementation, a healthy round then an outage
+round (A B A C A D A E ..., so a change of the machine's load hits both sides alike).
+Per round: p50/p90/p99 of the request latency after a warm-up, and the CPU time of the
+request thread (``time.thread_time``) and of the whole process per request. Reported per
+implementation and scenario: the median over rounds of each, and the median of the
+paired ratios outage p99 / the healthy p99 of the round just before it (the figure the
+"within 10 %" goal is judged on).
 
-    .venv/bin/python benchmarks/outage.py [--requests 6000] [--rate 1500] [--only otel]
+Then one checked round per scenario: after the outage phase the endpoint turns healthy
+and the child flushes: delivery must resume by itself. Reported: peak RSS, spans created
+/ received by the backend / lost, the drops otel's self-metrics counted
+(``otel.sdk.processor.span.processed`` with ``error.type``), retries seen by the backend
+(the same body twice), whether delivery resumed, and the shutdown time.
+
+    .venv/bin/python benchmarks/outage.py [--rounds 6] [--requests 4500] [--rate 1500]
+                                          [--only otel] [--scenarios refused,503]
+                                          [--base-src DIR]
+
+``--base-src DIR`` adds an implementation ``otel-base``: otel imported from ``DIR`` (for
+example ``git archive main src | tar -x -C /tmp/base`` then ``--base-src /tmp/base/src``),
+interleaved with the others, to see what a change does to these figures.
 
 Needs ``opentelemetry-proto`` in the parent's venv (the test extra) to count what arrived.
 """
@@ -30,6 +45,7 @@ import hashlib
 import http.server
 import json
 import os
+import statistics
 import subprocess
 import sys
 import threading
@@ -44,6 +60,8 @@ INTERPRETERS = {
 }
 SCENARIOS = ("healthy", "refused", "blackhole", "503", "400")
 EXPORT_TIMEOUT_S = 2  # OTEL_EXPORTER_OTLP_TIMEOUT for both implementations
+WARMUP_REQUESTS = 500  # not measured
+BASE_SRC: dict[str, str] = {}  # "otel-base" -> the directory its otel is imported from
 
 
 # --------------------------------------------------------------------------- the backend
@@ -87,6 +105,7 @@ class Backend:
             ("127.0.0.1", 0), Handler, bind_and_activate=False
         )
         self.server.daemon_threads = True
+        self.server.handle_error = lambda request, address: None  # type: ignore[method-assign]
         self.server.server_bind()
         self.port = self.server.server_address[1]
         if mode != "refused":  # a bound socket that does not listen refuses connections
@@ -141,8 +160,13 @@ def _count_spans(body: bytes, encoding: str) -> int:
 # --------------------------------------------------------------------------- the app
 
 
-def _child(impl: str, requests: int, rate: float) -> None:
-    """Runs in the measured interpreter; prints one JSON line per phase."""
+def _exit_now() -> None:
+    os._exit(0)
+
+
+def _child(impl: str, requests: int, rate: float, check: bool) -> None:
+    """Runs in the measured interpreter; prints one JSON line per phase (only the first
+    unless ``check``: a latency round ends right after its measurement)."""
     import logging
     import resource
     import wsgiref.util
@@ -241,15 +265,21 @@ def _child(impl: str, requests: int, rate: float) -> None:
     latencies = []
     interval = 1.0 / rate
     next_at = time.perf_counter()
-    for _ in range(requests):
+    thread_cpu_ns = process_cpu_ns = 0
+    for index in range(requests):
+        if index == WARMUP_REQUESTS:  # first calls, imports, the first export: not measured
+            thread_cpu_ns, process_cpu_ns = 0, -time.process_time_ns()
+            latencies.clear()
         now = time.perf_counter()
         if now < next_at:
             time.sleep(next_at - now)
         next_at += interval
-        started = time.perf_counter_ns()
+        started, started_cpu = time.perf_counter_ns(), time.thread_time_ns()
         for _chunk in wsgi(dict(environ), lambda status, headers: None):
             pass
         latencies.append(time.perf_counter_ns() - started)
+        thread_cpu_ns += time.thread_time_ns() - started_cpu
+    process_cpu_ns += time.process_time_ns()
     latencies.sort()
     rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({
@@ -257,8 +287,12 @@ def _child(impl: str, requests: int, rate: float) -> None:
         "p50_us": latencies[len(latencies) // 2] / 1e3,
         "p90_us": latencies[int(len(latencies) * 0.90)] / 1e3,
         "p99_us": latencies[int(len(latencies) * 0.99)] / 1e3,
+        "thread_cpu_us": thread_cpu_ns / len(latencies) / 1e3,
+        "process_cpu_us": process_cpu_ns / len(latencies) / 1e3,
         "max_rss_kib": rss_kib,
     }), flush=True)  # fmt: skip
+    if not check:
+        _exit_now()  # a latency round: what happens next is the checked round's business
     sys.stdin.readline()  # the parent has healed the endpoint
     # delivery resumes by itself: a few spans after recovery, then the normal schedule
     for _ in range(100):
@@ -267,7 +301,7 @@ def _child(impl: str, requests: int, rate: float) -> None:
     time.sleep(7)  # > schedule delay + a Retry-After + the export timeout
     flushed = tracer_provider.force_flush(10_000)
     dropped: dict[str, int] = {}
-    if impl == "otel":
+    if impl.startswith("otel"):
         from otel.sdk import self_metrics
 
         for attrs, value in self_metrics.read().get("otel.sdk.processor.span.processed", []):
@@ -285,7 +319,7 @@ def _child(impl: str, requests: int, rate: float) -> None:
 # --------------------------------------------------------------------------- the parent
 
 
-def _run(impl: str, scenario: str, requests: int, rate: float) -> dict[str, Any]:
+def _run(impl: str, scenario: str, requests: int, rate: float, check: bool) -> dict[str, Any]:
     backend = Backend(scenario)
     env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
     env.update(
@@ -293,17 +327,24 @@ def _run(impl: str, scenario: str, requests: int, rate: float) -> dict[str, Any]
         OTEL_EXPORTER_OTLP_TIMEOUT=str(EXPORT_TIMEOUT_S * 1000),
         OTEL_BSP_SCHEDULE_DELAY="1000",
         OTEL_BLRP_SCHEDULE_DELAY="1000",
-        PYTHONPATH=str(HERE),
+        PYTHONPATH=os.pathsep.join([*BASE_SRC.get(impl, "").split(os.pathsep), str(HERE)]),
     )
+    child_impl = "otel" if impl == "otel-base" else impl
+    command = [str(INTERPRETERS[impl]), str(Path(__file__).resolve()), "--child", child_impl,
+               "--requests", str(requests), "--rate", str(rate)]  # fmt: skip
+    if check:
+        command.append("--check")
     child = subprocess.Popen(
-        [str(INTERPRETERS[impl]), str(Path(__file__).resolve()), "--child", impl,
-         "--requests", str(requests), "--rate", str(rate)],
-        env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        text=True,
+        command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL, text=True,
     )  # fmt: skip
     assert child.stdin is not None and child.stdout is not None
+    result: dict[str, Any] = {"scenario": scenario, "impl": impl}
     try:
-        result: dict[str, Any] = json.loads(child.stdout.readline())
+        result.update(json.loads(child.stdout.readline()))
+        if not check:
+            child.wait(10)
+            return result
         with backend.lock:
             received_during = backend.spans
         backend.heal()
@@ -315,11 +356,10 @@ def _run(impl: str, scenario: str, requests: int, rate: float) -> dict[str, Any]
     finally:
         if child.poll() is None:
             child.kill()
+            child.wait()
         backend.close()
     created = requests + 100
     result.update(
-        scenario=scenario,
-        impl=impl,
         created=created,
         received=backend.spans,
         received_after_recovery=backend.spans - received_during,
@@ -330,38 +370,96 @@ def _run(impl: str, scenario: str, requests: int, rate: float) -> dict[str, Any]
     return result
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=6000)
-    parser.add_argument("--rate", type=float, default=1500.0, help="requests per second")
-    parser.add_argument("--only", choices=sorted(INTERPRETERS))
-    parser.add_argument("--scenarios", default=",".join(SCENARIOS))
-    parser.add_argument("--child", choices=sorted(INTERPRETERS), help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        _child(args.child, args.requests, args.rate)
-        return 0
-    impls = [args.only] if args.only else [i for i, p in INTERPRETERS.items() if p.exists()]
-    rows = []
-    for impl in impls:
-        for scenario in args.scenarios.split(","):
-            rows.append(_run(impl, scenario, args.requests, args.rate))
-            print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
-    header = (f"{'impl':9}{'scenario':10}{'p50 µs':>8}{'p90 µs':>8}{'p99 µs':>8}{'p99/base':>9}"
-              f"{'RSS MiB':>8}{'created':>8}{'recv':>7}{'lost':>7}  {'counted drops':22}"
-              f"{'retried':>8}{'resumed':>8}{'exit s':>7}")  # fmt: skip
-    print(header)
+def _rounds(
+    impls: list[str], outages: list[str], rounds: int, requests: int, rate: float
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Interleaved latency rounds: (impl, scenario) -> one result per round; an outage
+    round's ``p99_ratio`` is its p99 over the healthy round run just before it."""
+    found: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for number in range(rounds):
+        for scenario in outages:
+            for impl in impls:
+                healthy = _run(impl, "healthy", requests, rate, check=False)
+                outage = _run(impl, scenario, requests, rate, check=False)
+                outage["p99_ratio"] = outage["p99_us"] / healthy["p99_us"]
+                found.setdefault((impl, "healthy"), []).append(healthy)
+                found.setdefault((impl, scenario), []).append(outage)
+                print(f"round {number + 1}/{rounds} {impl:8} {scenario:9} p99 healthy "
+                      f"{healthy['p99_us']:7.0f} µs, outage {outage['p99_us']:7.0f} µs "
+                      f"({outage['p99_ratio']:.2f})", file=sys.stderr, flush=True)  # fmt: skip
+    return found
+
+
+def _median(rows: list[dict[str, Any]], key: str) -> float:
+    return statistics.median(row[key] for row in rows)
+
+
+def _print_latency(found: dict[tuple[str, str], list[dict[str, Any]]]) -> None:
+    print(f"{'impl':11}{'scenario':10}{'rounds':>7}{'p50 µs':>8}{'p90 µs':>8}{'p99 µs':>8}"
+          f"{'p99 ratio':>10}{'(spread)':>14}{'req CPU µs':>11}{'proc CPU µs':>12}")  # fmt: skip
+    for (impl, scenario), rows in found.items():
+        if scenario == "healthy":
+            ratio, spread = "-", ""
+        else:
+            ratios = sorted(row["p99_ratio"] for row in rows)
+            ratio = f"{statistics.median(ratios):.2f}"
+            spread = f"{ratios[0]:.2f}-{ratios[-1]:.2f}"
+        print(f"{impl:11}{scenario:10}{len(rows):7}{_median(rows, 'p50_us'):8.0f}"
+              f"{_median(rows, 'p90_us'):8.0f}{_median(rows, 'p99_us'):8.0f}{ratio:>10}"
+              f"{spread:>14}{_median(rows, 'thread_cpu_us'):11.1f}"
+              f"{_median(rows, 'process_cpu_us'):12.1f}")  # fmt: skip
+
+
+def _print_checks(rows: list[dict[str, Any]]) -> None:
+    print(f"{'impl':11}{'scenario':10}{'RSS MiB':>8}{'created':>8}{'recv':>7}{'lost':>7}  "
+          f"{'counted drops':40}{'retried':>8}{'resumed':>8}{'exit s':>7}")  # fmt: skip
     for row in rows:
-        base = next(r for r in rows if r["impl"] == row["impl"] and r["scenario"] == "healthy")
         drops = ",".join(f"{k}={v}" for k, v in sorted(row["dropped"].items())) or "-"
-        if row["impl"] != "otel":
+        if not row["impl"].startswith("otel"):
             drops = "(not exposed)"
-        print(f"{row['impl']:9}{row['scenario']:10}{row['p50_us']:8.0f}{row['p90_us']:8.0f}"
-            f"{row['p99_us']:8.0f}"
-              f"{row['p99_us'] / base['p99_us']:9.2f}{row['max_rss_kib'] / 1024:8.1f}"
-              f"{row['created']:8}{row['received']:7}{row['lost']:7}  {drops:22}"
+        print(f"{row['impl']:11}{row['scenario']:10}{row['max_rss_kib'] / 1024:8.1f}"
+              f"{row['created']:8}{row['received']:7}{row['lost']:7}  {drops:40}"
               f"{row['retries_seen']:8}{'yes' if row['received_after_recovery'] else 'NO':>8}"
               f"{row['shutdown_s']:7.2f}")  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=6, help="latency rounds per scenario")
+    parser.add_argument("--requests", type=int, default=4500, help="per round, with warm-up")
+    parser.add_argument("--rate", type=float, default=1500.0, help="requests per second")
+    parser.add_argument("--only", choices=sorted(INTERPRETERS))
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS[1:]), help="the outages")
+    parser.add_argument("--no-checks", action="store_true", help="latency rounds only")
+    parser.add_argument("--base-src", help="also run otel imported from this directory")
+    parser.add_argument("--child", choices=sorted(INTERPRETERS), help=argparse.SUPPRESS)
+    parser.add_argument("--check", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child, args.requests, args.rate, args.check)
+        return 0
+    impls = [args.only] if args.only else [i for i, p in INTERPRETERS.items() if p.exists()]
+    if args.base_src:
+        INTERPRETERS["otel-base"] = INTERPRETERS["otel"]
+        BASE_SRC["otel-base"] = str(Path(args.base_src).resolve())
+        impls.insert(1, "otel-base")
+    outages = [s for s in args.scenarios.split(",") if s and s != "healthy"]
+    started = time.monotonic()
+    load = os.getloadavg()
+    found = _rounds(impls, outages, args.rounds, args.requests, args.rate)
+    checks = []
+    if not args.no_checks:
+        for impl in impls:
+            for scenario in ("healthy", *outages):
+                checks.append(_run(impl, scenario, args.requests, args.rate, check=True))
+                print(json.dumps(checks[-1]), file=sys.stderr, flush=True)
+    print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+          f"{time.monotonic() - started:.0f} s, load average {load[0]:.1f} at the start, "
+          f"{os.getloadavg()[0]:.1f} at the end; {args.requests - WARMUP_REQUESTS} measured "
+          f"requests per round at {args.rate:.0f}/s")  # fmt: skip
+    _print_latency(found)
+    if checks:
+        _print_checks(checks)
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Fork (issue 14 item 1): ``multiprocessing`` children (fork and spawn) deliver their
+"""Fork (issue 14 item 1): ``multiprocessing`` children (fork, spawn, forkserver) deliver their
 spans, metrics and logs as their own instance, although fork children leave through
 ``os._exit``; 200 forks while two threads keep the batch workers busy (locks held,
 exports in flight) never hang a child and every child's span arrives."""
@@ -36,7 +36,7 @@ def _run(receiver: Receiver, args: list[str], timeout: float, **env: str) -> str
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="fork")
-@pytest.mark.parametrize("method", ["fork", "spawn"])
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver", "forkserver-preload"])
 def test_multiprocessing_children_deliver_every_signal_as_their_own_instance(
     receiver: Receiver, method: str
 ) -> None:

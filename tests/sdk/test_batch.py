@@ -518,3 +518,34 @@ def test_exporter_shutdown_reports_whether_it_finished_in_time() -> None:
     assert shutdown_exporter(lambda: release.wait(5), time.monotonic() + 0.2, logger, "x") is False
     assert time.monotonic() - start < 2  # abandoned at the deadline, not after the hang
     release.set()
+
+
+def test_emit_does_not_pause_while_the_export_in_progress_waits_on_the_backend(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A backend that refuses, hangs or says "retry later" keeps the worker in one export
+    call: pausing producers then saves nothing and only adds to request latency."""
+    from otel.sdk import _batch
+
+    yields: list[int] = []
+    worker = _batch.BatchWorker(
+        lambda batch: None,
+        max_queue_size=512,
+        max_export_batch_size=64,
+        schedule_delay_millis=60_000,
+    )
+    try:
+        monkeypatch.setattr(_batch, "_yield_gil", lambda seconds: yields.append(len(worker._queue)))
+        monkeypatch.setattr(worker, "_drain", lambda queue, everything: None)  # keep it all
+        worker._export_started = _batch._monotonic() - 2 * _batch._STALLED_EXPORT_S
+        for i in range(600):
+            worker.emit(i)
+        assert yields == []
+        assert worker.queue_size == 512 and worker.dropped == 88  # still counted
+        worker._export_started = _batch._monotonic()  # a fresh export: may still drain fast
+        worker._queue.clear()
+        for i in range(512):
+            worker.emit(i)
+        assert yields == [257, 321, 385, *range(449, 512, 8)]
+    finally:
+        worker.shutdown(1000)

@@ -5,11 +5,13 @@ weak reference, so a provider that is dropped can still be garbage-collected; th
 handler is what the provider passes to ``atexit.unregister`` when shut down earlier. A
 failing shutdown at exit is logged, not printed as an unhandled atexit error.
 
-Forked children: ``multiprocessing`` (``fork``) ends its children with
+Forked children: ``multiprocessing`` (``fork`` and ``forkserver``) ends its children with
 ``os._exit`` after ``threading``'s own shutdown, so ``atexit`` never runs there. In a
-forked child the same handlers are therefore also registered with ``threading``'s exit
-hooks (the ones ``concurrent.futures`` uses), which run on that path and on a normal exit;
-a provider already shut down is skipped, so nothing runs twice.
+forked child, and in any ``multiprocessing`` child process (a ``forkserver`` child
+usually sets the SDK up only after its fork, when it imports the main module), the same
+handlers are therefore also registered with ``threading``'s exit hooks (the ones
+``concurrent.futures`` uses), which run on that path and on a normal exit; a provider
+already shut down is skipped, so nothing runs twice.
 """
 
 from __future__ import annotations
@@ -67,11 +69,26 @@ def _remember_for_forked_children(ref: Callable[[], object], handler: Callable[[
     global _fork_hook_installed
     _handlers[:] = [(r, h) for r, h in _handlers if r() is not None]
     _handlers.append((ref, handler))
-    if _forked:  # a provider made in a forked child: its exit is the child's exit too
+    if _forked or _in_multiprocessing_child():  # its exit may skip ``atexit``
         _register_with_threading(handler)
     if not _fork_hook_installed and hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=_arm_threading_exit_in_child)
         _fork_hook_installed = True
+
+
+def _in_multiprocessing_child() -> bool:
+    """True inside a ``multiprocessing`` child: while it imports the main module and
+    unpickles its target (``_inheriting``), or once the target runs (``_parent_process``)."""
+    process = sys.modules.get("multiprocessing.process")
+    if process is None:
+        return False
+    try:
+        return (
+            getattr(process, "_parent_process", None) is not None
+            or getattr(process.current_process(), "_inheriting", False) is True
+        )
+    except Exception:  # pragma: no cover - a future CPython's private names
+        return False
 
 
 def _arm_threading_exit_in_child() -> None:

@@ -30,7 +30,12 @@ logger=None)``
     batch) the producer hands the GIL over with ``time.sleep(0)`` on every 64th item, and
     past 7/8 full (the next items would be dropped) pauses 50 µs on every 8th: no lock, no
     I/O, a bounded pause only where the alternative is dropping, that lets the worker drain.
-    Below one batch ``emit`` is still one length check and one append.
+    Below one batch ``emit`` is still one length check and one append. No pause and no
+    yield while the worker has been inside one ``export`` call for more than
+    ``_STALLED_EXPORT_S`` (a backend that refuses, hangs or asks to retry later): the worker
+    is then waiting on the network or a backoff, not on the GIL, so a pause could save no
+    item and would only add to the application's request latency (its p99, on a loaded
+    machine where a sleeping thread may not get the CPU back for milliseconds).
 
 ``force_flush(timeout_millis=30000) -> bool``
     Export everything queued before the call; True if done within the timeout. A hung
@@ -102,6 +107,9 @@ _DISCARD: collections.deque[Any] = collections.deque(maxlen=0)
 _yield_gil = time.sleep
 #: the pause of a producer that finds the queue 7/8 full (see ``BatchWorker._crowded``)
 _NEAR_FULL_PAUSE_S = 0.00005
+#: an export running longer than this waits on I/O: producers then stop pausing for it
+_STALLED_EXPORT_S = 0.05
+_monotonic = time.monotonic
 
 
 def shutdown_exporter(
@@ -180,6 +188,7 @@ class BatchWorker(_Generic[T]):
         self._last_drop_report = 0.0
         self.failed_exports = 0
         self._is_shutdown = False
+        self._export_started = 0.0  # monotonic start of the export in progress, 0.0 if none
         self._init_runtime()
         ref = weakref_ref(self)
 
@@ -210,6 +219,7 @@ class BatchWorker(_Generic[T]):
             return
         self._dropped = 0
         self._reported_dropped = 0
+        self._export_started = 0.0  # the parent's export in progress is not the child's
         self._init_runtime()
 
     # --- hot path --------------------------------------------------------------------
@@ -236,12 +246,21 @@ class BatchWorker(_Generic[T]):
             self._signalled = True
             self._wake.set()
         if size >= self._near_full:
-            if not (size - self._high_water) & 7:
+            if not (size - self._high_water) & 7 and not self._export_stalled():
                 # 7/8 full: the next items would be dropped. A bare yield may hand the GIL
                 # back before the OS runs the worker; 50 µs makes sure the worker gets it.
                 _yield_gil(_NEAR_FULL_PAUSE_S)
-        elif size >= self._high_water and not (size - self._high_water) & 63:
+        elif (
+            size >= self._high_water
+            and not (size - self._high_water) & 63
+            and not self._export_stalled()
+        ):
             _yield_gil(0)  # let the woken worker drain a burst (see the module docstring)
+
+    def _export_stalled(self) -> bool:
+        """The worker has been in one ``export`` call for long: it waits on I/O, not us."""
+        started = self._export_started
+        return started != 0.0 and _monotonic() - started > _STALLED_EXPORT_S
 
     @property
     def dropped(self) -> int:
@@ -294,11 +313,14 @@ class BatchWorker(_Generic[T]):
             self._export_batch(batch)
 
     def _export_batch(self, batch: list[T]) -> None:
+        self._export_started = _monotonic() or 1e-9  # never 0.0, which means "not exporting"
         try:
             self._export(batch)
         except Exception:
             self.failed_exports += 1
             self._logger.exception("%s: exporting a batch of %d failed", self._name, len(batch))
+        finally:
+            self._export_started = 0.0
 
     def _report_drops(self, force: bool) -> None:
         dropped = self._dropped

@@ -12,6 +12,12 @@ Counting spans and log records as they start and end (``otel.sdk.span.live``,
 it exists only while the switch is on: the provider then adds one counting processor; with
 the switch off nothing on the request path changes.
 
+Two are durations, recorded once per operation off the request path: an exporter's
+``otel.sdk.exporter.operation.duration`` (one export call) and a metric reader's
+``otel.sdk.metric_reader.collection.duration`` (one collection). :class:`Durations` keeps
+count, sum, min and max per attribute set for :func:`read`, and records each value into
+a histogram of the bound meter provider when there is one.
+
 Thread-safety: counters are ints updated by one writer (the worker thread, or under the
 component's own lock); readers see a value at most one update old. Nothing here raises
 into the component: a failing read is logged once and skipped.
@@ -33,6 +39,8 @@ __all__ = [
     "ENABLED_ENV",
     "METRICS",
     "Component",
+    "DurationSummary",
+    "Durations",
     "ExportCounts",
     "enabled",
     "read",
@@ -49,7 +57,7 @@ COMPONENT_NAME = "otel.component.name"
 ERROR_TYPE = "error.type"
 SAMPLING_RESULT = "otel.span.sampling_result"
 
-_COUNTER, _UPDOWN = "counter", "updowncounter"
+_COUNTER, _UPDOWN, _HISTOGRAM = "counter", "updowncounter", "histogram"
 
 # name -> (instrument kind, unit, description): semantic conventions, "otel" namespace
 METRICS: dict[str, tuple[str, str, str]] = {
@@ -93,10 +101,50 @@ METRICS: dict[str, tuple[str, str, str]] = {
         "{data_point}",
         "Metric data points the exporter finished with (error.type set on failure)",
     ),
+    "otel.sdk.exporter.operation.duration": (
+        _HISTOGRAM,
+        "s",
+        "Duration of one export call of an exporter, retries included",
+    ),
+    "otel.sdk.metric_reader.collection.duration": (
+        _HISTOGRAM,
+        "s",
+        "Duration of one collection of a metric reader",
+    ),
 }
 
 # what a component reports: (metric name, extra attributes, value)
 Point = tuple[str, dict[str, str], int]
+
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # ``typing`` stays off the import path
+    from typing import Any, NamedTuple
+
+    class _Summary(NamedTuple):
+        operations: int
+        sum_s: float
+        min_s: float
+        max_s: float
+else:
+    from collections import namedtuple
+
+    _Summary = namedtuple("_Summary", "operations sum_s min_s max_s")
+
+
+class DurationSummary(_Summary):
+    """What :func:`read` gives for a duration metric: how many operations were recorded,
+    and the sum, minimum and maximum of their durations in seconds."""
+
+    __slots__ = ()
+
+    def merged(self, other: DurationSummary) -> DurationSummary:
+        return DurationSummary(
+            self.operations + other.operations,
+            self.sum_s + other.sum_s,
+            min(self.min_s, other.min_s),
+            max(self.max_s, other.max_s),
+        )
 
 
 def enabled() -> bool:
@@ -107,12 +155,18 @@ def enabled() -> bool:
 class Component:
     """One SDK component's identity (type, ``type/N`` name) and how to read its counters."""
 
-    __slots__ = ("__weakref__", "_read", "name", "type")
+    __slots__ = ("__weakref__", "_read", "durations", "histograms", "name", "type")
 
     def __init__(self, component_type: str, name: str, read: Callable[[], Iterable[Point]]):
         self.type = component_type
         self.name = name
         self._read = read
+        # duration metric name -> histogram of the bound meter provider (switch on only)
+        self.histograms: dict[str, Any] = {}
+        self.durations: list[Durations] = []  # this component's duration recorders
+
+    def base_attributes(self) -> dict[str, str]:
+        return {COMPONENT_TYPE: self.type, COMPONENT_NAME: self.name} if self.type else {}
 
     def points(self) -> list[tuple[str, dict[str, str], int]]:
         """``(metric name, attributes, value)`` for every number this component has now."""
@@ -121,8 +175,17 @@ class Component:
         except Exception:
             report_once(_logger, ("self_metrics.read", self.type), "Reading %s failed", self.name)
             return []
-        base = {COMPONENT_TYPE: self.type, COMPONENT_NAME: self.name} if self.type else {}
+        base = self.base_attributes()
         return [(name, {**base, **extra}, value) for name, extra, value in found]
+
+    def summaries(self) -> list[tuple[str, dict[str, str], DurationSummary]]:
+        """``(metric name, attributes, summary)`` of every duration recorded so far."""
+        base = self.base_attributes()
+        return [
+            (recorder.name, {**base, **dict(key)}, summary)
+            for recorder in self.durations
+            for key, summary in list(recorder.summaries.items())
+        ]
 
 
 _lock = allocate_lock()
@@ -131,6 +194,8 @@ _components: list[weak_ref[Component]] = []
 _type_counts: dict[str, int] = {}
 # meter providers reporting self-metrics: (weak provider, weak components bound to it)
 _bound: list[tuple[weak_ref[object], list[weak_ref[Component]]]] = []
+# ... and their duration histograms (created once per provider): (weak provider, by name)
+_histograms: list[tuple[weak_ref[object], dict[str, Any]]] = []
 
 
 def _bound_to(meter_provider: object) -> list[weak_ref[Component]] | None:
@@ -174,17 +239,31 @@ def _bind(component: Component, meter_provider: object) -> None:
             bound = []
             _bound[:] = [entry for entry in _bound if entry[0]() is not None]
             _bound.append((provider_ref, bound))
+            _histograms.append((provider_ref, {}))
         bound.append(weak_ref(component))
-    if not first:
-        return
-    meter = meter_provider.get_meter(SCOPE_NAME)  # type: ignore[attr-defined]
-    for name, (kind, unit, description) in METRICS.items():
-        create = (
-            meter.create_observable_counter
-            if kind == _COUNTER
-            else meter.create_observable_up_down_counter
-        )
-        create(name, callbacks=[_observer(provider_ref, name)], unit=unit, description=description)
+        histograms = _histograms_of(meter_provider)
+    if first:
+        meter = meter_provider.get_meter(SCOPE_NAME)  # type: ignore[attr-defined]
+        for name, (kind, unit, description) in METRICS.items():
+            if kind == _HISTOGRAM:
+                histograms[name] = meter.create_histogram(name, unit=unit, description=description)
+                continue
+            create = (
+                meter.create_observable_counter
+                if kind == _COUNTER
+                else meter.create_observable_up_down_counter
+            )
+            create(
+                name, callbacks=[_observer(provider_ref, name)], unit=unit, description=description
+            )
+    component.histograms = histograms
+
+
+def _histograms_of(meter_provider: object) -> dict[str, Any]:
+    for provider_ref, histograms in _histograms:
+        if provider_ref() is meter_provider:
+            return histograms
+    return {}  # pragma: no cover - registered together with _bound
 
 
 def _observer(provider_ref: weak_ref[object], name: str) -> Callable[[object], list[object]]:
@@ -217,19 +296,66 @@ def _sum(
     return [(dict(attrs), value) for (_, attrs), value in totals.items()]
 
 
-def read() -> dict[str, list[tuple[dict[str, str], int]]]:
+def read() -> dict[str, list[tuple[dict[str, str], Any]]]:
     """Every live component's numbers now: ``{metric name: [(attributes, value), ...]}``.
 
-    Needs no meter provider and no switch (span/log start counts need the switch).
+    A value is an int, or a :class:`DurationSummary` for the two duration metrics. Needs
+    no meter provider and no switch (span/log start counts need the switch).
     """
     with _lock:
         refs = list(_components)
-    result: dict[str, list[tuple[dict[str, str], int]]] = {}
-    for name in METRICS:
-        points = _sum(refs, name)
+    result: dict[str, list[tuple[dict[str, str], Any]]] = {}
+    for name, (kind, _unit, _description) in METRICS.items():
+        points: list[tuple[dict[str, str], Any]] = (
+            _merge_summaries(refs, name) if kind == _HISTOGRAM else _sum(refs, name)
+        )
         if points:
             result[name] = points
     return result
+
+
+def _merge_summaries(
+    refs: Iterable[weak_ref[Component]], only: str
+) -> list[tuple[dict[str, str], DurationSummary]]:
+    totals: dict[tuple[tuple[str, str], ...], DurationSummary] = {}
+    for ref in refs:
+        component = ref()
+        if component is None:
+            continue
+        for name, attributes, summary in component.summaries():
+            if name == only:
+                key = tuple(sorted(attributes.items()))
+                known = totals.get(key)
+                totals[key] = summary if known is None else known.merged(summary)
+    return [(dict(key), summary) for key, summary in totals.items()]
+
+
+class Durations:
+    """One component's durations of one metric (``record`` from one thread at a time:
+    the exporting or collecting thread). Never raises."""
+
+    __slots__ = ("component", "name", "summaries")
+
+    def __init__(self, component: Component, name: str) -> None:
+        self.component = component
+        self.name = name
+        self.summaries: dict[tuple[tuple[str, str], ...], DurationSummary] = {}
+        component.durations.append(self)
+
+    def record(self, seconds: float, error_type: str | None = None) -> None:
+        key: tuple[tuple[str, str], ...] = ((ERROR_TYPE, error_type),) if error_type else ()
+        known = self.summaries.get(key)
+        this = DurationSummary(1, seconds, seconds, seconds)
+        self.summaries[key] = this if known is None else known.merged(this)
+        histogram = self.component.histograms.get(self.name)
+        if histogram is not None:
+            try:
+                attributes = self.component.base_attributes()
+                if error_type:
+                    attributes[ERROR_TYPE] = error_type
+                histogram.record(seconds, attributes)
+            except Exception:
+                report_once(_logger, ("self_metrics.record", self.name), "Recording failed")
 
 
 class ExportCounts:
@@ -239,7 +365,7 @@ class ExportCounts:
     success). Called from the exporting thread only; cheap enough for every batch.
     """
 
-    __slots__ = ("_failed", "_inflight", "_item", "_ok", "component")
+    __slots__ = ("_durations", "_failed", "_inflight", "_item", "_ok", "component")
 
     def __init__(
         self, component_type: str, signal_item: str, meter_provider: object = None
@@ -249,6 +375,7 @@ class ExportCounts:
         self._ok = 0
         self._failed: dict[str, int] = {}
         self.component = register(component_type, self._points, meter_provider)
+        self._durations = Durations(self.component, "otel.sdk.exporter.operation.duration")
 
     def start(self, count: int) -> None:
         self._inflight += count
@@ -259,6 +386,10 @@ class ExportCounts:
             self._ok += count
         else:
             self._failed[error_type] = self._failed.get(error_type, 0) + count
+
+    def operation(self, seconds: float, error_type: str | None = None) -> None:
+        """One export call took ``seconds`` (``error_type`` None when it succeeded)."""
+        self._durations.record(seconds, error_type)
 
     def _points(self) -> list[Point]:
         prefix = f"otel.sdk.exporter.{self._item}"
@@ -420,5 +551,24 @@ class NoExportCounts:
     def done(self, count: int, error_type: str | None = None) -> None:
         pass
 
+    def operation(self, seconds: float, error_type: str | None = None) -> None:
+        pass
+
 
 NO_EXPORT_COUNTS = NoExportCounts()
+
+
+class CollectionDurations:
+    """A metric reader's ``otel.sdk.metric_reader.collection.duration``.
+
+    Made at the reader's first collection, bound to the meter provider it collects from
+    (so that provider reports it when the switch is on)."""
+
+    __slots__ = ("_durations", "component")
+
+    def __init__(self, component_type: str, meter_provider: object) -> None:
+        self.component = register(component_type, list, meter_provider)
+        self._durations = Durations(self.component, "otel.sdk.metric_reader.collection.duration")
+
+    def record(self, seconds: float, error_type: str | None = None) -> None:
+        self._durations.record(seconds, error_type)

@@ -11,6 +11,7 @@ parameters follow the official Python exporters and everything not given comes f
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -60,15 +61,21 @@ class _Common:
     def _deliver(self, encode: Callable[[], bytes], count: int, timeout_s: float | None) -> bool:
         counts = self._self_metrics
         counts.start(count)
-        ok = False
+        outcome: ExportOutcome | str = "unexpected_error"
+        started = time.perf_counter()
         try:
-            ok = self._core.send(encode, count, timeout_s) is ExportOutcome.SUCCESS
-            return ok
-        except Exception:
+            outcome = self._core.send(encode, count, timeout_s)
+            return outcome is ExportOutcome.SUCCESS
+        except Exception as exc:
+            outcome = type(exc).__qualname__
             _logger.exception("OTLP %s export failed unexpectedly", self._core.signal)
             return False
         finally:
+            ok = outcome is ExportOutcome.SUCCESS
             counts.done(count, None if ok else "export_failed")
+            # the duration says how it failed: rejected, timed_out, abandoned, dropped
+            reason = outcome.name.lower() if isinstance(outcome, ExportOutcome) else outcome
+            counts.operation(time.perf_counter() - started, None if ok else reason)
 
     def _deliver_batch(
         self,

@@ -17,6 +17,7 @@ from otel import metrics as _api
 from otel._log import get_logger
 from otel.sdk import _console as console
 from otel.sdk._batch import shutdown_exporter
+from otel.sdk._self_metrics import CollectionDurations
 from otel.sdk.config import env_float
 from otel.sdk.metrics._aggregation import DEFAULT_CARDINALITY_LIMIT
 from otel.sdk.metrics._instrument import (
@@ -204,9 +205,15 @@ class MetricReader(ABC):
     both name an instrument, ``cardinality_limits`` wins. The cap counts the
     ``otel.metric.overflow=true`` series.
 
-    ``otel_component_type`` is accepted for signature compatibility and ignored (the
-    official SDK names its self-observability metrics with it; otel has none).
+    Each collection's duration is the self-metric
+    ``otel.sdk.metric_reader.collection.duration`` (``error.type`` ``timeout`` or the
+    exception's class on failure), reported through the meter provider collected from
+    when ``OTEL_PYTHON_SDK_INTERNAL_METRICS_ENABLED=true``; ``otel_component_type`` (as
+    in the official SDK: an enum member or a string) names the reader there, by default
+    ``periodic_metric_reader`` or the reader's fully qualified class name.
     """
+
+    _collection_durations: CollectionDurations | None = None
 
     def __init__(
         self,
@@ -219,6 +226,8 @@ class MetricReader(ABC):
     ) -> None:
         self._cardinality_limits = _check_cardinality_limits(cardinality_limits)
         self._collect: _CollectFn | None = None
+        component_type = getattr(otel_component_type, "value", otel_component_type)
+        self._otel_component_type = component_type if isinstance(component_type, str) else None
         # What the caller asked for is looked up first (exact class, then base classes such
         # as the API's ``otel.metrics.Counter``); these full tables are the fallback.
         self._preferred_temporality: dict[type, AggregationTemporality] = {
@@ -279,9 +288,26 @@ class MetricReader(ABC):
         collect = self._collect
         if collect is None:
             return None, False
+        durations = self._collection_durations
+        if durations is None:  # the first collection: from here on the provider is known
+            durations = self._collection_durations = CollectionDurations(
+                self._otel_component_type or self._default_component_type(),
+                getattr(collect, "__self__", None),
+            )
         timed_out: list[bool] = []
-        metrics_data = collect(self, timeout_millis, timed_out)
+        started = time.perf_counter()
+        try:
+            metrics_data = collect(self, timeout_millis, timed_out)
+        except Exception as exc:
+            durations.record(time.perf_counter() - started, type(exc).__qualname__)
+            raise
+        if metrics_data is not None:
+            durations.record(time.perf_counter() - started, "timeout" if timed_out else None)
         return metrics_data, metrics_data is not None and not timed_out
+
+    def _default_component_type(self) -> str:
+        cls = type(self)
+        return f"{cls.__module__}.{cls.__qualname__}"
 
     @abstractmethod
     def _receive_metrics(
@@ -368,6 +394,9 @@ class PeriodicExportingMetricReader(MetricReader):
     collection completed, the export succeeded and the exporter flushed. The thread is
     restarted in a forked child.
     """
+
+    def _default_component_type(self) -> str:
+        return "periodic_metric_reader"  # the semantic conventions' value
 
     def __init__(
         self,
