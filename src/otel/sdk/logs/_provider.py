@@ -378,7 +378,7 @@ class LoggerProvider(APILoggerProvider):
             else SynchronousMultiLogRecordProcessor()
         )
         if self_metrics_enabled():  # otel.sdk.log.created: counted only when switched on
-            self._multi.add_log_record_processor(created_log_processor(meter_provider))  # type: ignore[arg-type]
+            self._multi.add_log_record_processor(created_log_processor(meter_provider))
         self._limits = log_record_limits if log_record_limits is not None else LogLimits()
         self._disabled = sdk_disabled()
         self._loggers: dict[object, APILogger] = {}
