@@ -6,12 +6,12 @@ the stream. Bad input is dropped with one warning per instrument, never raised.
 
 from __future__ import annotations
 
-import inspect
 import numbers
 import sys
 import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
+from types import GeneratorType
 from typing import TYPE_CHECKING, Any
 
 from otel import metrics as _api
@@ -23,7 +23,13 @@ from otel.metrics._instruments import CallbackOptions, CallbackT, Observation, _
 from otel.sdk.metrics._aggregation import GIL_ATOMIC, HistogramStream, SumStream
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from otel.sdk.metrics._aggregation import _Stream
+
+    # A callback as the SDK calls it: a plain callback, or a started generator's ``send``.
+    # What it returns is checked item by item (applications return anything).
+    _Observer: TypeAlias = Callable[[CallbackOptions], Iterable[object] | None]
 
 _logger = get_logger("otel.sdk.metrics")
 _INF = float("inf")
@@ -292,9 +298,13 @@ _Gauge = Gauge
 
 
 class _AsyncMixin(_api.Asynchronous):
-    """Callbacks and their invocation, shared by the observable instruments."""
+    """Callbacks and their invocation, shared by the observable instruments.
 
-    __slots__ = ()
+    The API's ``_callbacks`` stays empty: the SDK keeps the callables it calls in
+    ``_observers`` (a generator callback is stored as its ``send``).
+    """
+
+    __slots__ = ("_observers",)
 
     def __init__(
         self,
@@ -304,12 +314,12 @@ class _AsyncMixin(_api.Asynchronous):
         description: str = "",
     ) -> None:
         super().__init__(name, None, unit, description)
-        self._callbacks = self._prepare_callbacks(callbacks)  # type: ignore[assignment]
+        self._observers = self._prepare_callbacks(callbacks)
 
-    def _prepare_callbacks(self, callbacks: Iterable[CallbackT] | None) -> list[Callable[..., Any]]:
-        prepared: list[Callable[..., Any]] = []
+    def _prepare_callbacks(self, callbacks: Iterable[CallbackT] | None) -> list[_Observer]:
+        prepared: list[_Observer] = []
         for callback in _callback_list(callbacks, self._name):
-            if inspect.isgenerator(callback):
+            if isinstance(callback, GeneratorType):
                 try:
                     next(callback)  # run to the first ``yield`` so that send() works
                 except Exception:
@@ -323,7 +333,7 @@ class _AsyncMixin(_api.Asynchronous):
         return prepared
 
     def _add_callbacks(self, callbacks: Iterable[CallbackT] | None) -> None:
-        self._callbacks.extend(self._prepare_callbacks(callbacks))
+        self._observers.extend(self._prepare_callbacks(callbacks))
 
     def _observe(self, timeout_millis: float) -> list[tuple[int | float, Any]]:
         """Run the callbacks in turn, each told the remaining budget; stop once it is spent.
@@ -332,7 +342,7 @@ class _AsyncMixin(_api.Asynchronous):
         """
         result: list[tuple[int | float, Any]] = []
         deadline = time.monotonic() + timeout_millis / 1e3
-        for index, callback in enumerate(list(self._callbacks)):
+        for index, callback in enumerate(list(self._observers)):
             remaining = (deadline - time.monotonic()) * 1e3
             if index and remaining <= 0:
                 _logger.warning(
@@ -341,35 +351,36 @@ class _AsyncMixin(_api.Asynchronous):
                 )
                 break
             try:
-                observations = callback(CallbackOptions(max(remaining, 0.0)))  # type: ignore[operator]
+                observations = callback(CallbackOptions(max(remaining, 0.0)))
                 if observations is None:
                     continue
                 for observation in observations:
-                    value = _observation_value(observation)
-                    if value is None:
+                    point = _observation_value(observation)
+                    if point is None:
                         _logger.warning(
                             "Callback of %s returned an invalid observation %r",
                             self._name,
                             observation,
                         )
                         continue
-                    result.append((value, observation._attributes))
+                    result.append(point)
             except Exception:
                 _logger.exception("Callback of instrument %s failed", self._name)
         return result
 
 
-def _observation_value(observation: object) -> int | float | None:
+def _observation_value(observation: object) -> tuple[int | float, Any] | None:
+    """``(value, attributes)`` of a valid Observation, else None."""
     if not isinstance(observation, Observation):
         return None
     value = observation.value
     t = type(value)
     if t is int or (t is float and -_INF < value < _INF):
-        return value
+        return value, observation._attributes
     number = _as_number(value)
     if number is None or not -_INF < number < _INF:
         return None
-    return number
+    return number, observation._attributes
 
 
 class ObservableCounter(_AsyncMixin, _api.ObservableCounter):
