@@ -259,10 +259,13 @@ class _Stream:
                 return
             reservoir = cell.reservoir
             if reservoir is None:  # once per series: build it under the lock
+                builder = self._reservoir_builder
+                if builder is None:  # exemplars off: _ex_mode is _EX_OFF, not reached
+                    return
                 with self._lock:
                     reservoir = cell.reservoir
                     if reservoir is None:
-                        reservoir = cell.reservoir = self._reservoir_builder()  # type: ignore[misc]
+                        reservoir = cell.reservoir = builder()
             if GIL_ATOMIC and type(reservoir) in _LOCK_FREE_RESERVOIRS:
                 # Built-in reservoirs store a finished exemplar with one atomic
                 # assignment into a preallocated slot: no lock on the request path.
