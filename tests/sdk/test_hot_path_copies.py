@@ -3,7 +3,8 @@
 Where an inlined copy of another class's method is still worth its nanoseconds, this module
 runs the copy and the original through the same cases and asserts they leave the same
 state. Today: ``BatchSpanProcessor.on_end`` inlines the fast half of ``BatchWorker.emit``;
-the metric instruments inline their stream's ``record`` (see the metrics cases below).
+the counters inline their stream's ``record`` (see the metrics cases below). The histogram
+has no copy: instrument and stream share ``HistogramRecord.record``, checked below too.
 """
 
 from __future__ import annotations
@@ -80,6 +81,15 @@ def test_batch_span_processor_on_end_does_what_batch_worker_emit_does(
 
 # --- metric instruments inline their stream's ``record`` -------------------------------------
 
+
+def test_histogram_instrument_and_stream_share_one_record_definition() -> None:
+    from otel.sdk.metrics._aggregation import HistogramRecord, HistogramStream
+    from otel.sdk.metrics._instrument import Histogram
+
+    assert Histogram.record is HistogramRecord.record
+    assert HistogramStream.record is HistogramRecord.record
+
+
 _MEASUREMENTS = [
     (3, None),
     (2.5, {}),
@@ -102,9 +112,9 @@ def _points(kind: str, measurements: list[Any], inline: bool) -> list[Any]:
         "up_down_counter": meter.create_up_down_counter,
         "histogram": meter.create_histogram,
     }[kind]("m")
-    assert instrument._cache is not None  # the inline path is on by default
+    assert instrument._fast_cache is not None  # the inline path is on by default
     if not inline:
-        instrument._cache = None  # what remains is the stream's own record
+        instrument._fast_cache = None  # what remains is the stream's own record (via _record)
     record = instrument.record if kind == "histogram" else instrument.add
     for value, attributes in measurements:
         record(value, attributes)

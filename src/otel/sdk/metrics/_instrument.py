@@ -9,7 +9,6 @@ from __future__ import annotations
 import numbers
 import sys
 import time
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from types import GeneratorType
 from typing import TYPE_CHECKING, Any
@@ -20,7 +19,7 @@ from otel.attributes import Attributes
 from otel.context import Context
 from otel.context._context import _CURRENT
 from otel.metrics._instruments import CallbackOptions, CallbackT, Observation, _callback_list
-from otel.sdk.metrics._aggregation import GIL_ATOMIC, HistogramStream, SumStream
+from otel.sdk.metrics._aggregation import GIL_ATOMIC, HistogramRecord, HistogramStream, SumStream
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -76,9 +75,9 @@ class _SyncMixin(_api.Synchronous):
     if TYPE_CHECKING:  # the concrete classes hold these slots (two slotted bases cannot)
         __slots__ = (
             "_bounds",
-            "_cache",
             "_cell_for",
             "_ex_mode",
+            "_fast_cache",
             "_floor",
             "_offer",
             "_record",
@@ -96,7 +95,7 @@ class _SyncMixin(_api.Synchronous):
         self._record = _noop_record
         self._warned = False
         if self._fast_type is not None:
-            self._cache: dict[Any, Any] | None = None
+            self._fast_cache: dict[Any, Any] | None = None
 
     def _set_streams(self, streams: Sequence[_Stream]) -> None:
         # Inline fast path: one stream of the instrument's default kind, GIL build.
@@ -109,7 +108,7 @@ class _SyncMixin(_api.Synchronous):
         # run time): the inline path is switched off first and on again last, so a
         # concurrent measurement goes either the old way or the new way, not half of each.
         if self._fast_type is not None:
-            self._cache = None
+            self._fast_cache = None
         if not streams:
             self._record = _noop_record
         elif len(streams) == 1:
@@ -120,7 +119,7 @@ class _SyncMixin(_api.Synchronous):
             cache, self._cell_for, self._ex_mode, self._offer = fast._inline_parts()
             if isinstance(fast, HistogramStream):
                 self._bounds = fast.bounds
-            self._cache = cache
+            self._fast_cache = cache
 
     def _warn(self, reason: str, amount: object) -> None:
         if not self._warned:
@@ -161,7 +160,7 @@ class _SumInstrument(_SyncMixin):
     ) -> None:
         t = type(amount)
         if (t is int or (t is float and amount < _INF)) and amount >= self._floor:
-            cache = self._cache
+            cache = self._fast_cache
             if cache is not None:  # SumStream.record, inlined
                 try:
                     cell = cache[tuple(attributes.items()) if attributes else ()]
@@ -195,26 +194,30 @@ class _SumInstrument(_SyncMixin):
 class Counter(_SumInstrument, _api.Counter):
     """Monotonic sum. ``add`` takes a non-negative, finite int or float."""
 
-    __slots__ = ("_cache", "_cell_for", "_ex_mode", "_floor", "_offer", "_record", "_warned")
+    __slots__ = ("_cell_for", "_ex_mode", "_fast_cache", "_floor", "_offer", "_record", "_warned")
 
 
 class UpDownCounter(_SumInstrument, _api.UpDownCounter):
     """Sum that may go down. ``add`` takes any finite int or float."""
 
-    __slots__ = ("_cache", "_cell_for", "_ex_mode", "_floor", "_offer", "_record", "_warned")
+    __slots__ = ("_cell_for", "_ex_mode", "_fast_cache", "_floor", "_offer", "_record", "_warned")
     _lowest = -sys.float_info.max
     _out_of_range = "not a finite number"
 
 
-class Histogram(_SyncMixin, _api.Histogram):
-    """Distribution. ``record`` takes a non-negative, finite int or float."""
+class Histogram(_SyncMixin, HistogramRecord, _api.Histogram):
+    """Distribution. ``record`` takes a non-negative, finite int or float.
+
+    ``record`` is :class:`HistogramRecord`'s, the stream's own definition: with one
+    histogram stream it updates the stream's cells itself (one call per measurement).
+    """
 
     __slots__ = (
         "_advisory",
         "_bounds",
-        "_cache",
         "_cell_for",
         "_ex_mode",
+        "_fast_cache",
         "_offer",
         "_record",
         "_warned",
@@ -232,37 +235,7 @@ class Histogram(_SyncMixin, _api.Histogram):
         self._advisory = explicit_bucket_boundaries_advisory
         self._bounds: tuple[float, ...] = ()
 
-    def record(
-        self, amount: int | float, attributes: Attributes = None, context: Context | None = None
-    ) -> None:
-        t = type(amount)
-        if (0.0 <= amount < _INF) if t is float else (t is int and amount >= 0):
-            cache = self._cache
-            if cache is not None:  # HistogramStream.record, inlined
-                try:
-                    cell = cache[tuple(attributes.items()) if attributes else ()]
-                except Exception:  # new, unhashable or hostile: the slow path sorts it out
-                    cell = self._cell_for(attributes)
-                # The bucket index first: ``cell.counts`` must be loaded and updated with
-                # no call in between, or a collection could swap the list meanwhile.
-                index = bisect_left(self._bounds, amount)
-                cell.counts[index] += 1
-                cell.sum += amount
-                if amount < cell.min:
-                    cell.min = amount
-                if amount > cell.max:
-                    cell.max = amount
-                mode = self._ex_mode
-                if mode and (
-                    mode != _EX_TRACE or (context if context is not None else _get_context())
-                ):
-                    self._offer(cell, amount, attributes, context)
-                return
-            try:
-                self._record(amount, attributes, context)
-            except Exception:
-                self._failed()
-            return
+    def _rejected(self, amount: object, attributes: Attributes, context: Context | None) -> None:
         number = _as_number(amount)
         if number is None:
             self._warn("not a number", amount)

@@ -429,7 +429,8 @@ class _Stream:
 
     # --- per aggregation ------------------------------------------------------------------
 
-    def record(self, value: int | float, attributes: Any, context: Context | None) -> None:
+    def record(self, value: int | float, attributes: Any, context: Context | None, /) -> None:
+        """One checked measurement (instruments call it positionally)."""
         raise NotImplementedError
 
     def _new_cell(self, attributes: dict[str, Any]) -> Any:
