@@ -100,7 +100,9 @@ _MEASUREMENTS = [
 ]
 
 
-def _points(kind: str, measurements: list[Any], inline: bool) -> list[Any]:
+def _points(
+    kind: str, measurements: list[Any], inline: bool, stream_locked: bool = False
+) -> list[Any]:
     from otel.sdk.metrics import MeterProvider
     from otel.sdk.metrics.export import InMemoryMetricReader
 
@@ -115,6 +117,9 @@ def _points(kind: str, measurements: list[Any], inline: bool) -> list[Any]:
     assert instrument._fast_cache is not None  # the inline path is on by default
     if not inline:
         instrument._fast_cache = None  # what remains is the stream's own record (via _record)
+    if stream_locked:  # the histogram stream as on a free-threaded build: its locked path
+        (stream,) = provider._instrument_records[-1].groups.values()
+        stream._fast_cache = None
     record = instrument.record if kind == "histogram" else instrument.add
     for value, attributes in measurements:
         record(value, attributes)
@@ -139,3 +144,10 @@ def _points(kind: str, measurements: list[Any], inline: bool) -> list[Any]:
 def test_instrument_inline_record_does_what_the_stream_record_does(kind: str, count: int) -> None:
     measurements = _MEASUREMENTS[:count]
     assert _points(kind, measurements, inline=True) == _points(kind, measurements, inline=False)
+
+
+@pytest.mark.parametrize("count", range(1, len(_MEASUREMENTS) + 1))
+def test_histogram_stream_locked_path_records_what_the_lock_free_path_does(count: int) -> None:
+    measurements = _MEASUREMENTS[:count]
+    locked = _points("histogram", measurements, inline=False, stream_locked=True)
+    assert locked == _points("histogram", measurements, inline=True)
