@@ -239,10 +239,11 @@ class _Stream:
     ) -> tuple[
         dict[tuple[tuple[str, Any], ...], Any], Callable[[Any], Any], int, Callable[..., None]
     ]:
-        """The seam for instruments that inline ``record`` (one frame less per measurement):
-        the attribute-set cache, the slow path for a set not in it, the exemplar mode and
-        the exemplar offer. ``tests/sdk/test_hot_path_copies.py`` runs each inlined copy and
-        the stream's own ``record`` through the same cases."""
+        """The seam for instruments that run ``record`` on their stream's parts (one frame
+        less per measurement): the attribute-set cache, the slow path for a set not in it,
+        the exemplar mode and the exemplar offer. The histogram shares the stream's own
+        ``HistogramRecord.record``; the counters' inlined copy of ``SumStream.record`` is run
+        against the stream's own by ``tests/sdk/test_hot_path_copies.py``."""
         return self._cache, self._cell_for, self._ex_mode, self._offer
 
     # --- exemplars --------------------------------------------------------------------------
