@@ -3,7 +3,8 @@
 Where an inlined copy of another class's method is still worth its nanoseconds, this module
 runs the copy and the original through the same cases and asserts they leave the same
 state. Today: ``BatchSpanProcessor.on_end`` inlines the fast half of ``BatchWorker.emit``;
-the metric instruments inline their stream's ``record`` (see the metrics cases below).
+the counters inline their stream's ``record`` (see the metrics cases below). The histogram
+has no copy: instrument and stream share ``HistogramRecord.record``, checked below too.
 """
 
 from __future__ import annotations
@@ -80,6 +81,15 @@ def test_batch_span_processor_on_end_does_what_batch_worker_emit_does(
 
 # --- metric instruments inline their stream's ``record`` -------------------------------------
 
+
+def test_histogram_instrument_and_stream_share_one_record_definition() -> None:
+    from otel.sdk.metrics._aggregation import HistogramRecord, HistogramStream
+    from otel.sdk.metrics._instrument import Histogram
+
+    assert Histogram.record is HistogramRecord.record
+    assert HistogramStream.record is HistogramRecord.record
+
+
 _MEASUREMENTS = [
     (3, None),
     (2.5, {}),
@@ -90,7 +100,9 @@ _MEASUREMENTS = [
 ]
 
 
-def _points(kind: str, measurements: list[Any], inline: bool) -> list[Any]:
+def _points(
+    kind: str, measurements: list[Any], inline: bool, stream_locked: bool = False
+) -> list[Any]:
     from otel.sdk.metrics import MeterProvider
     from otel.sdk.metrics.export import InMemoryMetricReader
 
@@ -102,9 +114,12 @@ def _points(kind: str, measurements: list[Any], inline: bool) -> list[Any]:
         "up_down_counter": meter.create_up_down_counter,
         "histogram": meter.create_histogram,
     }[kind]("m")
-    assert instrument._cache is not None  # the inline path is on by default
+    assert instrument._fast_cache is not None  # the inline path is on by default
     if not inline:
-        instrument._cache = None  # what remains is the stream's own record
+        instrument._fast_cache = None  # what remains is the stream's own record (via _record)
+    if stream_locked:  # the histogram stream as on a free-threaded build: its locked path
+        (stream,) = provider._instrument_records[-1].groups.values()
+        stream._fast_cache = None
     record = instrument.record if kind == "histogram" else instrument.add
     for value, attributes in measurements:
         record(value, attributes)
@@ -129,3 +144,10 @@ def _points(kind: str, measurements: list[Any], inline: bool) -> list[Any]:
 def test_instrument_inline_record_does_what_the_stream_record_does(kind: str, count: int) -> None:
     measurements = _MEASUREMENTS[:count]
     assert _points(kind, measurements, inline=True) == _points(kind, measurements, inline=False)
+
+
+@pytest.mark.parametrize("count", range(1, len(_MEASUREMENTS) + 1))
+def test_histogram_stream_locked_path_records_what_the_lock_free_path_does(count: int) -> None:
+    measurements = _MEASUREMENTS[:count]
+    locked = _points("histogram", measurements, inline=False, stream_locked=True)
+    assert locked == _points("histogram", measurements, inline=True)

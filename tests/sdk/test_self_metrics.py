@@ -330,3 +330,17 @@ def test_otlp_log_and_metric_exporters_count_failed_items_with_error_type(
     assert _mine("otel.sdk.exporter.metric_data_point.inflight", name) == {(): 0}
     for shut in (log_exporter, metric_exporter, meter_provider, logger_provider):
         shut.shutdown()
+
+
+def test_a_meter_provider_that_is_not_one_is_logged_and_the_processor_still_works(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv(self_metrics.ENABLED_ENV, "true")
+    exporter = InMemorySpanExporter()
+    processor = SimpleSpanProcessor(exporter, meter_provider=object())
+    assert "SDK self-metrics could not be set up" in caplog.text
+    provider = TracerProvider(shutdown_on_exit=False)
+    provider.add_span_processor(processor)
+    provider.get_tracer("t").start_span("s").end()
+    assert [span.name for span in exporter.get_finished_spans()] == ["s"]
+    provider.shutdown()

@@ -7,20 +7,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from otel import propagate, trace
 from otel.context import attach, detach
+
+if TYPE_CHECKING:  # Flask is imported only when the demo runs this path
+    from flask import Flask, Response
 
 _SPAN_KEY = "otel_demo_span"
 _TOKEN_KEY = "otel_demo_token"
 
 
-def trace_flask_app(app: Any, tracer: trace.Tracer) -> None:
+def trace_flask_app(app: Flask, tracer: trace.Tracer) -> None:
     """One SERVER span per request, named ``METHOD route``, parent taken from the headers."""
     from flask import g, request
 
-    @app.before_request  # type: ignore[untyped-decorator]
+    @app.before_request
     def _start() -> None:
         parent = propagate.extract(dict(request.headers))
         rule = request.url_rule.rule if request.url_rule is not None else request.path
@@ -38,8 +41,8 @@ def trace_flask_app(app: Any, tracer: trace.Tracer) -> None:
         setattr(g, _SPAN_KEY, span)
         setattr(g, _TOKEN_KEY, attach(trace.set_span_in_context(span, parent)))
 
-    @app.after_request  # type: ignore[untyped-decorator]
-    def _status(response: Any) -> Any:
+    @app.after_request
+    def _status(response: Response) -> Response:
         span = getattr(g, _SPAN_KEY, None)
         if span is not None:
             span.set_attribute("http.response.status_code", response.status_code)
@@ -47,7 +50,7 @@ def trace_flask_app(app: Any, tracer: trace.Tracer) -> None:
                 span.set_status(trace.Status(trace.StatusCode.ERROR))
         return response
 
-    @app.teardown_request  # type: ignore[untyped-decorator]
+    @app.teardown_request
     def _end(exc: BaseException | None) -> None:
         span = getattr(g, _SPAN_KEY, None)
         token = getattr(g, _TOKEN_KEY, None)

@@ -54,15 +54,16 @@ def _callback_list(callbacks: object, name: object) -> list[CallbackT]:
             )
         return [callbacks]
     try:
-        listed: list[CallbackT] = list(callbacks)  # type: ignore[call-overload]
-        return listed
+        if isinstance(callbacks, Iterable):
+            return list(callbacks)
     except Exception:
-        _logger.warning(
-            "Ignoring callbacks %r of instrument %r: not a sequence of callbacks",
-            callbacks,
-            name,
-        )
-        return []
+        pass  # an iterable that fails while being read
+    _logger.warning(
+        "Ignoring callbacks %r of instrument %r: not a sequence of callbacks",
+        callbacks,
+        name,
+    )
+    return []
 
 
 def _check_instrument(name: object, unit: object) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from otel._fork import renew_lock_after_fork
@@ -235,16 +235,19 @@ class _ProxySync(Synchronous):
 
 class _ProxyCounter(_ProxySync, Counter):
     __slots__ = ("add",)
+    add: Callable[..., None]  # the slot: the bound add of the real or no-op instrument
     _noop, _create, _method = NoOpCounter, "create_counter", "add"
 
 
 class _ProxyUpDownCounter(_ProxySync, UpDownCounter):
     __slots__ = ("add",)
+    add: Callable[..., None]  # the slot: the bound add of the real or no-op instrument
     _noop, _create, _method = NoOpUpDownCounter, "create_up_down_counter", "add"
 
 
 class _ProxyHistogram(_ProxySync, Histogram):
     __slots__ = ("_advisory", "record")
+    record: Callable[..., None]  # the slot: the bound record of the real or no-op instrument
     _noop, _create, _method = NoOpHistogram, "create_histogram", "record"
 
     def __init__(
@@ -263,6 +266,7 @@ class _ProxyHistogram(_ProxySync, Histogram):
 
 class _ProxyGauge(_ProxySync, Gauge):
     __slots__ = ("set",)
+    set: Callable[..., None]  # the slot: the bound set of the real or no-op instrument
     _noop, _create, _method = NoOpGauge, "create_gauge", "set"
 
 
@@ -362,8 +366,8 @@ class _ProxyMeter(Meter):
     def _existing_or_new(self, kind: type[_P], name: str, *args: Any) -> _P:
         """The proxy already made for this kind and name (the SDK would return it too),
         else a new one, kept for rebinding."""
-        existing: _P | None = self._synchronous.get((kind, name.casefold()))  # type: ignore[assignment]
-        return existing if existing is not None else self._add(kind(name, *args))
+        existing = self._synchronous.get((kind, name.casefold()))
+        return existing if isinstance(existing, kind) else self._add(kind(name, *args))
 
     def _add(self, instrument: _P) -> _P:
         with self._lock:
@@ -379,12 +383,12 @@ class _ProxyMeter(Meter):
         return instrument
 
     def create_counter(self, name: str, unit: str = "", description: str = "") -> Counter:
-        return self._existing_or_new(_ProxyCounter, name, unit, description)  # type: ignore[type-abstract]
+        return self._existing_or_new(_ProxyCounter, name, unit, description)
 
     def create_up_down_counter(
         self, name: str, unit: str = "", description: str = ""
     ) -> UpDownCounter:
-        return self._existing_or_new(_ProxyUpDownCounter, name, unit, description)  # type: ignore[type-abstract]
+        return self._existing_or_new(_ProxyUpDownCounter, name, unit, description)
 
     def create_histogram(
         self,
@@ -395,7 +399,7 @@ class _ProxyMeter(Meter):
         explicit_bucket_boundaries_advisory: Sequence[float] | None = None,
     ) -> Histogram:
         return self._existing_or_new(
-            _ProxyHistogram,  # type: ignore[type-abstract]
+            _ProxyHistogram,
             name,
             unit,
             description,
@@ -403,7 +407,7 @@ class _ProxyMeter(Meter):
         )
 
     def create_gauge(self, name: str, unit: str = "", description: str = "") -> Gauge:
-        return self._existing_or_new(_ProxyGauge, name, unit, description)  # type: ignore[type-abstract]
+        return self._existing_or_new(_ProxyGauge, name, unit, description)
 
     def create_observable_counter(
         self,

@@ -47,9 +47,10 @@ class CompositePropagator(TextMapPropagator):
         getter: Getter[CarrierT] = default_getter,
     ) -> Context:
         lengths = self._field_lengths
-        if lengths is not None and getter is default_getter and type(carrier) is dict:
+        keys: object = carrier  # any carrier type: only an exact dict takes the fast path
+        if lengths is not None and getter is default_getter and type(keys) is dict:
             try:
-                if lengths.isdisjoint(map(len, carrier)):  # type: ignore[call-overload]
+                if lengths.isdisjoint(map(len, keys)):
                     return context if context is not None else Context()
             except TypeError:
                 pass  # a key without a length: let the propagators look

@@ -35,6 +35,15 @@ from otel._fork import renew_lock_after_fork
 from otel._log import get_logger
 from otel._once import report_once
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # ``typing`` and the SDK modules stay off this module's import path
+    from typing import Any
+
+    from otel.metrics import CallbackOptions, MeterProvider, Observation
+    from otel.sdk._batch import BatchWorker
+    from otel.sdk.logs._provider import LogRecordProcessor
+    from otel.sdk.trace._span import ReadableSpan, Span
+
 __all__ = [
     "ENABLED_ENV",
     "METRICS",
@@ -224,14 +233,18 @@ def register(
             _components[:] = [ref for ref in _components if ref() is not None]
     if meter_provider is not None and enabled():
         try:
+            from otel.metrics import MeterProvider
+
+            if not isinstance(meter_provider, MeterProvider):
+                raise TypeError(f"meter_provider must be a MeterProvider, not {meter_provider!r}")
             _bind(component, meter_provider)
         except Exception:
             _logger.exception("SDK self-metrics could not be set up on %r", meter_provider)
     return component
 
 
-def _bind(component: Component, meter_provider: object) -> None:
-    provider_ref = weak_ref(meter_provider)
+def _bind(component: Component, meter_provider: MeterProvider) -> None:
+    provider_ref: weak_ref[object] = weak_ref(meter_provider)
     with _lock:
         bound = _bound_to(meter_provider)
         first = bound is None
@@ -243,7 +256,7 @@ def _bind(component: Component, meter_provider: object) -> None:
         bound.append(weak_ref(component))
         histograms = _histograms_of(meter_provider)
     if first:
-        meter = meter_provider.get_meter(SCOPE_NAME)  # type: ignore[attr-defined]
+        meter = meter_provider.get_meter(SCOPE_NAME)
         for name, (kind, unit, description) in METRICS.items():
             if kind == _HISTOGRAM:
                 histograms[name] = meter.create_histogram(name, unit=unit, description=description)
@@ -266,10 +279,12 @@ def _histograms_of(meter_provider: object) -> dict[str, Any]:
     return {}  # pragma: no cover - registered together with _bound
 
 
-def _observer(provider_ref: weak_ref[object], name: str) -> Callable[[object], list[object]]:
+def _observer(
+    provider_ref: weak_ref[object], name: str
+) -> Callable[[CallbackOptions], list[Observation]]:
     from otel.metrics import Observation
 
-    def observe(_options: object) -> list[object]:
+    def observe(_options: CallbackOptions) -> list[Observation]:
         provider = provider_ref()
         if provider is None:
             return []
@@ -413,7 +428,11 @@ class ProcessorCounts:
     __slots__ = ("_failed", "_item", "_ok", "_queue", "component")
 
     def __init__(
-        self, component_type: str, signal_item: str, queue: object, meter_provider: object
+        self,
+        component_type: str,
+        signal_item: str,
+        queue: BatchWorker[Any] | None,
+        meter_provider: object,
     ) -> None:
         self._item = signal_item  # "span" or "log"
         self._queue = queue
@@ -435,16 +454,19 @@ class ProcessorCounts:
             points.append((f"{prefix}.processed", {ERROR_TYPE: "export_failed"}, self._failed))
         queue = self._queue
         if queue is not None:
-            points.append((f"{prefix}.queue.size", {}, queue.queue_size))  # type: ignore[attr-defined]
-            points.append((f"{prefix}.queue.capacity", {}, queue.max_queue_size))  # type: ignore[attr-defined]
-            dropped = queue.dropped  # type: ignore[attr-defined]
+            points.append((f"{prefix}.queue.size", {}, queue.queue_size))
+            points.append((f"{prefix}.queue.capacity", {}, queue.max_queue_size))
+            dropped = queue.dropped
             if dropped:
                 points.append((f"{prefix}.processed", {ERROR_TYPE: "queue_full"}, dropped))
         return points
 
 
 def processor_counts(
-    component_type: str, signal_item: str, queue: object = None, meter_provider: object = None
+    component_type: str,
+    signal_item: str,
+    queue: BatchWorker[Any] | None = None,
+    meter_provider: object = None,
 ) -> ProcessorCounts:
     """The counts object a processor keeps (one line in its constructor)."""
     return ProcessorCounts(component_type, signal_item, queue, meter_provider)
@@ -497,16 +519,16 @@ def live_span_processor(meter_provider: object) -> object:
     class LiveSpans(SpanProcessor):
         self_metrics = counts
 
-        def on_start(self, span: object, parent_context: object = None) -> None:
-            counts.started(bool(span._context[3] & 1))  # type: ignore[attr-defined]
+        def on_start(self, span: Span, parent_context: object = None) -> None:
+            counts.started(bool(span._context[3] & 1))
 
-        def on_end(self, span: object) -> None:
-            counts.ended(bool(span._context[3] & 1))  # type: ignore[attr-defined]
+        def on_end(self, span: ReadableSpan) -> None:
+            counts.ended(bool(span._context[3] & 1))
 
     return LiveSpans()
 
 
-def created_log_processor(meter_provider: object) -> object:
+def created_log_processor(meter_provider: object) -> LogRecordProcessor:
     """A log record processor counting emitted records (switch on only)."""
     from otel.sdk.logs._provider import LogRecordProcessor
 

@@ -198,7 +198,7 @@ def test_instrument_of_only_a_removed_reader_records_into_nothing() -> None:
     counter = provider.get_meter("t").create_counter("c")
     provider.remove_metric_reader(reader)
     counter.add(1)  # no stream left: must not raise
-    assert counter._cache is None  # type: ignore[attr-defined]
+    assert counter._fast_cache is None  # type: ignore[attr-defined]
 
 
 def test_removing_an_unregistered_reader_is_logged(caplog: pytest.LogCaptureFixture) -> None:

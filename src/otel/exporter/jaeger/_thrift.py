@@ -141,7 +141,7 @@ def compact_tag(tag: Tag) -> bytes:
     value: object = (
         (tag.vStr, tag.vDouble, tag.vBool, tag.vLong, None)[vtype] if vtype < 4 else None
     )
-    if value is None or (vtype == TagType.STRING and len(value) > 64):  # type: ignore[arg-type]
+    if value is None or (isinstance(value, str) and len(value) > 64):
         return _compact_tag(tag)
     memo_key = (tag.key, vtype, value)
     data = _TAGS.get(memo_key)

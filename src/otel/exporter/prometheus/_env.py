@@ -31,7 +31,10 @@ def reader_from_env() -> PrometheusMetricReader:
     other endpoints such as ``make_wsgi_app`` still serve it). Pass the result to
     ``MeterProvider(metric_readers=[...])``.
     """
-    reader = PrometheusMetricReader()
+    return _AutoPrometheusMetricReader()
+
+
+def _serve_from_env() -> None:
     host = env_str(OTEL_EXPORTER_PROMETHEUS_HOST, DEFAULT_HOST) or DEFAULT_HOST
     port = env_int(OTEL_EXPORTER_PROMETHEUS_PORT, DEFAULT_PORT, minimum=0)
     with _SERVERS_LOCK:
@@ -47,11 +50,12 @@ def reader_from_env() -> PrometheusMetricReader:
                     OTEL_EXPORTER_PROMETHEUS_HOST,
                     OTEL_EXPORTER_PROMETHEUS_PORT,
                 )
-    return reader
 
 
 class _AutoPrometheusMetricReader(PrometheusMetricReader):
-    """The official entry point's name: ``PrometheusMetricReader`` serving from the env."""
+    """The official entry point's name: a ``PrometheusMetricReader`` whose construction
+    also starts the server configured by the environment (see :func:`reader_from_env`)."""
 
-    def __new__(cls) -> PrometheusMetricReader:  # type: ignore[misc]
-        return reader_from_env()
+    def __init__(self) -> None:
+        super().__init__()
+        _serve_from_env()

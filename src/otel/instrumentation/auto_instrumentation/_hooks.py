@@ -20,6 +20,8 @@ from types import ModuleType
 
 Hook = Callable[[ModuleType], None]
 
+_EXEC_MODULE = "exec_module"  # the loader method wrapped, on one loader instance
+
 
 def _run(hook: Hook, module: ModuleType) -> None:
     try:
@@ -48,7 +50,7 @@ class _Finder(importlib.abc.MetaPathFinder):
         loader = spec.loader if spec is not None else None
         if loader is None or isinstance(loader, type) or not hasattr(loader, "exec_module"):
             return spec
-        exec_module = loader.exec_module
+        exec_module = loader.exec_module  # its bound method, replaced below
         pending = self.pending
 
         def exec_and_hook(module: ModuleType) -> None:
@@ -56,7 +58,7 @@ class _Finder(importlib.abc.MetaPathFinder):
             for hook in pending.pop(fullname, ()):
                 _run(hook, module)
 
-        loader.exec_module = exec_and_hook  # type: ignore[method-assign]
+        setattr(loader, _EXEC_MODULE, exec_and_hook)
         return spec
 
 

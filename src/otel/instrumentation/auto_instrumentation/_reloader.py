@@ -17,11 +17,13 @@ from typing import Any
 
 from otel.instrumentation.auto_instrumentation._hooks import when_imported
 
+_PATCHED = "_otel_patched"  # marks our restart_with_reloader
+
 
 def _patch(module: ModuleType, on_watcher: Callable[[], None]) -> None:
     loop = getattr(module, "ReloaderLoop", None)
     original = getattr(loop, "restart_with_reloader", None)
-    if loop is None or original is None or getattr(original, "_otel_patched", False):
+    if loop is None or original is None or getattr(original, _PATCHED, False):
         return
 
     def restart_with_reloader(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -31,7 +33,7 @@ def _patch(module: ModuleType, on_watcher: Callable[[], None]) -> None:
             pass
         return original(self, *args, **kwargs)
 
-    restart_with_reloader._otel_patched = True  # type: ignore[attr-defined]
+    setattr(restart_with_reloader, _PATCHED, True)
     loop.restart_with_reloader = restart_with_reloader
 
 

@@ -16,7 +16,7 @@ plain dicts (a racing insert is harmless).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sized
 from time import time_ns
 from typing import Any
 
@@ -252,8 +252,8 @@ class DatabaseApiIntegration:
             statement = self._procedure(query) if procedure else self._statement(query)
             if batch is not None:
                 try:
-                    size = len(batch)  # type: ignore[arg-type]
-                except TypeError:
+                    size = len(batch) if isinstance(batch, Sized) else 0
+                except TypeError:  # a __len__ that does not answer an int
                     size = 0
                 if size >= 2:
                     statement = self._batch(statement, size)

@@ -14,10 +14,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from otel.instrumentation._base import BaseInstrumentor
 from otel.instrumentation.wsgi import OpenTelemetryMiddleware, get_request
+
+if TYPE_CHECKING:  # Flask is imported only when instrumenting
+    from flask import Flask
+
+_FLASK = "Flask"  # the class instrument() replaces in the flask module
 
 _logger = logging.getLogger("otel.instrumentation.flask")
 
@@ -91,7 +96,7 @@ class FlaskInstrumentor(BaseInstrumentor):
     ``response_hook(span, status, response_headers)``, ``tracer_provider``,
     ``meter_provider``, ``excluded_urls`` (comma-separated regexes)."""
 
-    _original_flask: Any = None
+    _original_flask: type[Flask] | None = None
 
     def instrumentation_dependencies(self) -> Collection[str]:
         return ("flask >= 2.0",)
@@ -102,7 +107,7 @@ class FlaskInstrumentor(BaseInstrumentor):
         original = flask.Flask
         options = dict(kwargs)
 
-        class _InstrumentedFlask(original):  # type: ignore[misc, valid-type]
+        class _InstrumentedFlask(flask.Flask):
             def __init__(self, *args: Any, **init_kwargs: Any) -> None:
                 super().__init__(*args, **init_kwargs)
                 FlaskInstrumentor.instrument_app(self, **options)
@@ -110,13 +115,13 @@ class FlaskInstrumentor(BaseInstrumentor):
         _InstrumentedFlask.__name__ = original.__name__
         _InstrumentedFlask.__qualname__ = original.__qualname__
         FlaskInstrumentor._original_flask = original
-        flask.Flask = _InstrumentedFlask  # type: ignore[misc]
+        setattr(flask, _FLASK, _InstrumentedFlask)
 
     def _uninstrument(self, **kwargs: Any) -> None:
         import flask
 
         if FlaskInstrumentor._original_flask is not None:
-            flask.Flask = FlaskInstrumentor._original_flask  # type: ignore[misc]
+            setattr(flask, _FLASK, FlaskInstrumentor._original_flask)
             FlaskInstrumentor._original_flask = None
 
     @staticmethod

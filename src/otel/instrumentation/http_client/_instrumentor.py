@@ -81,13 +81,13 @@ class HTTPClientInstrumentor(BaseInstrumentor):
             "getresponse": cls.getresponse,
         }
         HTTPClientInstrumentor._originals = originals
-        cls.putrequest = _wrap_putrequest(  # type: ignore[method-assign]
-            originals["putrequest"], telemetry, https
-        )
-        cls.endheaders = _wrap_endheaders(originals["endheaders"])  # type: ignore[method-assign]
-        cls.getresponse = _wrap_getresponse(  # type: ignore[method-assign]
-            originals["getresponse"]
-        )
+        wrappers = {
+            "putrequest": _wrap_putrequest(originals["putrequest"], telemetry, https),
+            "endheaders": _wrap_endheaders(originals["endheaders"]),
+            "getresponse": _wrap_getresponse(originals["getresponse"]),
+        }
+        for name, wrapper in wrappers.items():
+            setattr(cls, name, wrapper)
 
     def _uninstrument(self, **kwargs: Any) -> None:
         import http.client

@@ -14,12 +14,21 @@ connection's factories. Cursor ``stream()`` and ``copy()`` are not traced.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from otel._log import get_logger
 from otel.instrumentation.dbapi import DatabaseApiIntegration
 from otel.instrumentation.instrumentor import BaseInstrumentor
+
+if TYPE_CHECKING:  # psycopg is never imported by otel unless the application has it
+    from psycopg import AsyncCursor, Cursor
+
+    _CursorBase = Cursor[Any]
+    _AsyncCursorBase = AsyncCursor[Any]
+else:  # the mixins are always combined with the connection's own cursor class
+    _CursorBase = _AsyncCursorBase = object
 
 _logger = get_logger("otel.instrumentation.psycopg")
 
@@ -28,6 +37,7 @@ _SYSTEM = "postgresql"
 _ATTRIBUTES = {"database": "info.dbname", "host": "info.host", "port": "info.port"}
 _ATTR = "_otel_integration"
 _ORIGINAL = "_otel_original_factories"
+_CONNECT = "connect"  # the classmethod replaced on Connection and AsyncConnection
 
 _traced_classes: dict[type, type] = {}
 
@@ -36,46 +46,40 @@ def _integration(cursor: Any) -> DatabaseApiIntegration | None:
     return getattr(cursor.connection, _ATTR, None)
 
 
-def _traced_sync(base: type) -> type:
-    class TracedCursor(base):  # type: ignore[misc]
-        """A psycopg cursor whose ``execute``/``executemany`` make spans."""
+class _TracedCursor(_CursorBase):
+    """Mixed in before a psycopg cursor class: ``execute``/``executemany`` make spans."""
 
-        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
-            integration = _integration(self)
-            if integration is None:
-                return super().execute(query, params, **kwargs)
-            return integration.traced_call(super().execute, query, (params,), kwargs)
+    def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+        integration = _integration(self)
+        if integration is None:
+            return super().execute(query, params, **kwargs)
+        return integration.traced_call(super().execute, query, (params,), kwargs)
 
-        def executemany(self, query: Any, params_seq: Any, **kwargs: Any) -> Any:
-            integration = _integration(self)
-            if integration is None:
-                return super().executemany(query, params_seq, **kwargs)
-            return integration.traced_call(
-                super().executemany, query, (params_seq,), kwargs, batch=params_seq
-            )
-
-    return TracedCursor
+    def executemany(self, query: Any, params_seq: Any, **kwargs: Any) -> Any:
+        integration = _integration(self)
+        if integration is None:
+            return super().executemany(query, params_seq, **kwargs)
+        return integration.traced_call(
+            super().executemany, query, (params_seq,), kwargs, batch=params_seq
+        )
 
 
-def _traced_async(base: type) -> type:
-    class AsyncTracedCursor(base):  # type: ignore[misc]
-        """A psycopg async cursor whose ``execute``/``executemany`` make spans."""
+class _AsyncTracedCursor(_AsyncCursorBase):
+    """Mixed in before a psycopg async cursor class: ``execute``/``executemany`` make spans."""
 
-        async def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
-            integration = _integration(self)
-            if integration is None:
-                return await super().execute(query, params, **kwargs)
-            return await integration.traced_call_async(super().execute, query, (params,), kwargs)
+    async def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+        integration = _integration(self)
+        if integration is None:
+            return await super().execute(query, params, **kwargs)
+        return await integration.traced_call_async(super().execute, query, (params,), kwargs)
 
-        async def executemany(self, query: Any, params_seq: Any, **kwargs: Any) -> Any:
-            integration = _integration(self)
-            if integration is None:
-                return await super().executemany(query, params_seq, **kwargs)
-            return await integration.traced_call_async(
-                super().executemany, query, (params_seq,), kwargs, batch=params_seq
-            )
-
-    return AsyncTracedCursor
+    async def executemany(self, query: Any, params_seq: Any, **kwargs: Any) -> Any:
+        integration = _integration(self)
+        if integration is None:
+            return await super().executemany(query, params_seq, **kwargs)
+        return await integration.traced_call_async(
+            super().executemany, query, (params_seq,), kwargs, batch=params_seq
+        )
 
 
 def _traced_class(base: type, is_async: bool) -> type:
@@ -83,11 +87,10 @@ def _traced_class(base: type, is_async: bool) -> type:
         return base
     traced = _traced_classes.get(base)
     if traced is None:
-        traced = (_traced_async if is_async else _traced_sync)(base)
-        traced.__name__ = traced.__qualname__ = f"Traced{base.__name__}"
-        traced.__module__ = base.__module__
-        traced._otel_traced = True  # type: ignore[attr-defined]
-        _traced_classes[base] = traced
+        name = f"Traced{base.__name__}"
+        mixin = _AsyncTracedCursor if is_async else _TracedCursor
+        namespace = {"__module__": base.__module__, "__qualname__": name, "_otel_traced": True}
+        traced = _traced_classes[base] = type(name, (mixin, base), namespace)
     return traced
 
 
@@ -142,32 +145,32 @@ class PsycopgInstrumentor(BaseInstrumentor):
     def _instrument(self, **kwargs: Any) -> None:
         import psycopg
 
-        sync_original = psycopg.Connection.__dict__["connect"]
-        async_original = psycopg.AsyncConnection.__dict__["connect"]
+        sync_original = psycopg.Connection.__dict__[_CONNECT]
+        async_original = psycopg.AsyncConnection.__dict__[_CONNECT]
 
+        @functools.wraps(sync_original.__func__)
         def connect(cls: type, *args: Any, **connect_kwargs: Any) -> Any:
             connection = sync_original.__func__(cls, *args, **connect_kwargs)
             _safely_instrument(connection, kwargs)
             return connection
 
+        @functools.wraps(async_original.__func__)
         async def connect_async(cls: type, *args: Any, **connect_kwargs: Any) -> Any:
             connection = await async_original.__func__(cls, *args, **connect_kwargs)
             _safely_instrument(connection, kwargs)
             return connection
 
-        connect.__wrapped__ = sync_original.__func__  # type: ignore[attr-defined]
-        connect_async.__wrapped__ = async_original.__func__  # type: ignore[attr-defined]
         self._originals = (sync_original, async_original, psycopg.connect)
-        psycopg.Connection.connect = classmethod(connect)  # type: ignore[assignment,method-assign]
-        psycopg.AsyncConnection.connect = classmethod(connect_async)  # type: ignore[assignment,method-assign]
+        setattr(psycopg.Connection, _CONNECT, classmethod(connect))
+        setattr(psycopg.AsyncConnection, _CONNECT, classmethod(connect_async))
         psycopg.connect = psycopg.Connection.connect
 
     def _uninstrument(self, **kwargs: Any) -> None:
         import psycopg
 
         sync_original, async_original, module_connect = self._originals
-        psycopg.Connection.connect = sync_original  # type: ignore[method-assign]
-        psycopg.AsyncConnection.connect = async_original  # type: ignore[method-assign]
+        setattr(psycopg.Connection, _CONNECT, sync_original)
+        setattr(psycopg.AsyncConnection, _CONNECT, async_original)
         psycopg.connect = module_connect
 
     @staticmethod

@@ -21,6 +21,7 @@ from otel.instrumentation.instrumentor import BaseInstrumentor
 
 _logger = get_logger("otel.instrumentation.starlette")
 _MARK = "_otel_starlette_instrumented"
+_INIT_SUBCLASS = "__init_subclass__"  # hooked on Starlette so later subclasses get patched
 
 
 def _middleware() -> Any:
@@ -91,17 +92,17 @@ class StarletteInstrumentor(BaseInstrumentor):
         patched: list[tuple[type, Any]] = []
         for cls in _subclasses(Starlette):
             _patch_class(cls, options, patched)
-        previous_hook = Starlette.__dict__.get("__init_subclass__")
+        previous_hook = Starlette.__dict__.get(_INIT_SUBCLASS)
 
-        def init_subclass(cls: Any, /, **class_kwargs: Any) -> None:
+        def init_subclass(cls: type[Starlette], /, **class_kwargs: Any) -> None:
             if previous_hook is not None:
                 previous_hook.__func__(cls, **class_kwargs)
             else:
-                super(Starlette, cls).__init_subclass__(**class_kwargs)  # type: ignore[misc]
+                super(Starlette, cls).__init_subclass__(**class_kwargs)
             _patch_class(cls, options, patched)
 
-        Starlette.__init_subclass__ = classmethod(init_subclass)  # type: ignore[assignment]
-        patched.append((Starlette, ("__init_subclass__", previous_hook)))
+        setattr(Starlette, _INIT_SUBCLASS, classmethod(init_subclass))
+        patched.append((Starlette, (_INIT_SUBCLASS, previous_hook)))
         StarletteInstrumentor._patched = patched
 
     def _uninstrument(self, **kwargs: Any) -> None:

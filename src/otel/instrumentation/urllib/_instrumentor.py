@@ -21,7 +21,7 @@ from otel.instrumentation._http._semconv import url_parts
 from otel.propagators.textmap import Setter
 
 _logger = logging.getLogger("otel.instrumentation.urllib")
-_VERSIONS = {10: "1.0", 11: "1.1"}
+_VERSIONS: dict[object, str] = {10: "1.0", 11: "1.1"}  # looked up with any .version
 
 
 class _RequestSetter(Setter[Any]):
@@ -112,7 +112,7 @@ def _wrap_open(
             traced.response(
                 _status(response),
                 headers.items() if headers is not None else None,
-                _VERSIONS.get(getattr(response, "version", None)),  # type: ignore[arg-type]
+                _VERSIONS.get(getattr(response, "version", None)),
             )
             if response_hook is not None:
                 try:

@@ -28,7 +28,7 @@ import os
 import sys
 import weakref
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from otel.sdk._configuration._exporters import (
     ExporterUnavailable,
@@ -36,6 +36,8 @@ from otel.sdk._configuration._exporters import (
     exporter_class,
     prometheus_reader,
 )
+
+_G = TypeVar("_G", bound=Gate)
 
 _DEFAULTS = {"traces": "otlp", "metrics": "otlp", "logs": "otlp"}
 
@@ -69,30 +71,39 @@ def exporter_names(signal: str) -> list[str]:
     return [] if "none" in names else list(dict.fromkeys(names))
 
 
-def _gated(signal: str, name: str, success: Any, components: SdkComponents) -> Gate | None:
-    try:
-        exporter = exporter_class(signal, name)()
-    except ExporterUnavailable as exc:
-        _warn(f"{signal}: {exc}")
-        return None
-    except Exception as exc:
-        _warn(f"{signal}: exporter {name!r} failed to start: {type(exc).__name__}: {exc}")
-        return None
-    gate = Gate(exporter, success)
-    components.gates.append(gate)
-    return gate
+def _gates(signal: str, success: Any, components: SdkComponents, kind: type[_G]) -> list[_G]:
+    """A gated exporter per name in ``OTEL_<SIGNAL>_EXPORTER`` (``prometheus`` aside: a
+    reader, not an exporter). ``kind`` is the Gate subclass that is also the signal's
+    exporter base class. An exporter that cannot be made is reported and skipped."""
+    gates: list[_G] = []
+    for name in exporter_names(signal):
+        if signal == "metrics" and name == "prometheus":
+            continue
+        try:
+            exporter = exporter_class(signal, name)()
+        except ExporterUnavailable as exc:
+            _warn(f"{signal}: {exc}")
+            continue
+        except Exception as exc:
+            _warn(f"{signal}: exporter {name!r} failed to start: {type(exc).__name__}: {exc}")
+            continue
+        gate = kind(exporter, success)
+        components.gates.append(gate)
+        gates.append(gate)
+    return gates
 
 
 def _configure_traces(resource: Any, components: SdkComponents) -> None:
     from otel import trace
     from otel.sdk.trace import TracerProvider
-    from otel.sdk.trace.export import BatchSpanProcessor, SpanExportResult
+    from otel.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
+
+    class SpanGate(Gate, SpanExporter):
+        """A Gate that BatchSpanProcessor takes as its SpanExporter."""
 
     provider = TracerProvider(resource=resource)
-    for name in exporter_names("traces"):
-        gate = _gated("traces", name, SpanExportResult.SUCCESS, components)
-        if gate is not None:
-            provider.add_span_processor(BatchSpanProcessor(gate))  # type: ignore[arg-type]
+    for gate in _gates("traces", SpanExportResult.SUCCESS, components, SpanGate):
+        provider.add_span_processor(BatchSpanProcessor(gate))
     trace.set_tracer_provider(provider)
     components.tracer_provider = provider
 
@@ -100,21 +111,27 @@ def _configure_traces(resource: Any, components: SdkComponents) -> None:
 def _configure_metrics(resource: Any, components: SdkComponents) -> None:
     from otel import metrics
     from otel.sdk.metrics import MeterProvider
-    from otel.sdk.metrics.export import MetricExportResult, PeriodicExportingMetricReader
+    from otel.sdk.metrics.export import (
+        MetricExporter,
+        MetricExportResult,
+        PeriodicExportingMetricReader,
+    )
 
-    readers: list[Any] = []
-    for name in exporter_names("metrics"):
-        if name == "prometheus":
-            try:
-                readers.append(prometheus_reader())
-            except ExporterUnavailable as exc:
-                _warn(f"metrics: {exc}")
-            except Exception as exc:
-                _warn(f"metrics: exporter 'prometheus' failed to start: {exc}")
-            continue
-        gate = _gated("metrics", name, MetricExportResult.SUCCESS, components)
-        if gate is not None:
-            readers.append(PeriodicExportingMetricReader(gate))  # type: ignore[arg-type]
+    class MetricGate(Gate, MetricExporter):
+        """A Gate that PeriodicExportingMetricReader takes as its MetricExporter (the
+        preferred temporality and aggregation are read through to the wrapped exporter)."""
+
+    readers: list[Any] = [
+        PeriodicExportingMetricReader(gate)
+        for gate in _gates("metrics", MetricExportResult.SUCCESS, components, MetricGate)
+    ]
+    if "prometheus" in exporter_names("metrics"):
+        try:
+            readers.append(prometheus_reader())
+        except ExporterUnavailable as exc:
+            _warn(f"metrics: {exc}")
+        except Exception as exc:
+            _warn(f"metrics: exporter 'prometheus' failed to start: {exc}")
     provider = MeterProvider(resource=resource, metric_readers=readers)
     metrics.set_meter_provider(provider)
     components.meter_provider = provider
@@ -123,13 +140,14 @@ def _configure_metrics(resource: Any, components: SdkComponents) -> None:
 def _configure_logs(resource: Any, components: SdkComponents) -> None:
     from otel import _logs
     from otel.sdk.logs import LoggerProvider, LoggingHandler
-    from otel.sdk.logs.export import BatchLogRecordProcessor, LogExportResult
+    from otel.sdk.logs.export import BatchLogRecordProcessor, LogExporter, LogExportResult
+
+    class LogGate(Gate, LogExporter):
+        """A Gate that BatchLogRecordProcessor takes as its LogExporter."""
 
     provider = LoggerProvider(resource=resource)
-    for name in exporter_names("logs"):
-        gate = _gated("logs", name, LogExportResult.SUCCESS, components)
-        if gate is not None:
-            provider.add_log_record_processor(BatchLogRecordProcessor(gate))  # type: ignore[arg-type]
+    for gate in _gates("logs", LogExportResult.SUCCESS, components, LogGate):
+        provider.add_log_record_processor(BatchLogRecordProcessor(gate))
     _logs.set_logger_provider(provider)
     components.logger_provider = provider
     enabled = os.environ.get("OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED", "")

@@ -36,10 +36,10 @@ class Gate:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._exporter, name)
 
-    def export(self, batch: Any, *args: Any, **kwargs: Any) -> Any:
+    def export(self, *args: Any, **kwargs: Any) -> Any:
         if not self.open:
             return self._success
-        return self._exporter.export(batch, *args, **kwargs)
+        return self._exporter.export(*args, **kwargs)
 
     def close(self) -> None:
         """Stop sending: later exports are dropped silently."""

@@ -127,7 +127,8 @@ class LoggingHandler(logging.Handler):
         self._code = log_code_attributes
         self._legacy_code = legacy_code_attributes
         self._plain_code = log_code_attributes and not legacy_code_attributes
-        self._loggers: dict[str, APILogger | None] = {}
+        # keyed by record.name, which is not always a str (makeLogRecord takes anything)
+        self._loggers: dict[object, APILogger | None] = {}
         #: Timeout of :meth:`flush` (called by ``logging.shutdown`` at exit).
         self.flush_timeout_millis = 30000
 
@@ -194,7 +195,7 @@ class LoggingHandler(logging.Handler):
         else:
             logger = self._logger_provider.get_logger(name)
         if len(self._loggers) < _MAX_CACHED_LOGGERS:
-            self._loggers[name] = logger  # type: ignore[index]
+            self._loggers[name] = logger
         return logger
 
     def _emit_sdk(self, logger: Logger, record: logging.LogRecord) -> None:

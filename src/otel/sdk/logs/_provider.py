@@ -38,15 +38,20 @@ class LogRecordProcessor:
     instead; the default ``on_emit`` calls it.
     """
 
-    def on_emit(self, log_data: LogData) -> None:
+    # The record is passed positionally (its parameter name differs between official
+    # versions, and the batch processor's ``on_emit`` is its worker's ``emit(item)``).
+    def on_emit(self, log_data: LogData, /) -> None:
         """Called for every record emitted by a logger of the provider."""
         self.emit(log_data)
 
-    def emit(self, log_data: LogData) -> None:
+    def emit(self, log_data: LogData, /) -> None:
         """Older name of :meth:`on_emit` (override one of the two)."""
 
-    def shutdown(self) -> None:
-        """Release resources; later records are dropped. Called once by the provider."""
+    def shutdown(self) -> bool | None:
+        """Release resources; later records are dropped. Called once by the provider.
+
+        A processor that bounds its shutdown by a timeout may return whether it finished.
+        """
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         """Export everything received so far; True when done within the timeout."""
@@ -378,7 +383,7 @@ class LoggerProvider(APILoggerProvider):
             else SynchronousMultiLogRecordProcessor()
         )
         if self_metrics_enabled():  # otel.sdk.log.created: counted only when switched on
-            self._multi.add_log_record_processor(created_log_processor(meter_provider))  # type: ignore[arg-type]
+            self._multi.add_log_record_processor(created_log_processor(meter_provider))
         self._limits = log_record_limits if log_record_limits is not None else LogLimits()
         self._disabled = sdk_disabled()
         self._loggers: dict[object, APILogger] = {}

@@ -193,12 +193,11 @@ class LogRecord(APILogRecord):
             self.attributes = {}  # a fresh dict: processors may add attributes
             self.dropped_attributes = 0
 
+    # __eq__ without __hash__: Python makes the class unhashable (it is mutable)
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, LogRecord):
             return NotImplemented
         return all(getattr(self, name) == getattr(other, name) for name in _COMPARED)
-
-    __hash__ = None  # type: ignore[assignment]
 
     def to_dict(self) -> dict[str, Any]:
         """The record as a JSON-ready dict (ids as ``0x`` hex strings or None, times in ns)."""
@@ -285,6 +284,7 @@ class LogData:
     def limits(self) -> LogLimits:
         return self.log_record.limits
 
+    # __eq__ without __hash__: Python makes the class unhashable (it is mutable)
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, LogData):
             return NotImplemented
@@ -292,8 +292,6 @@ class LogData:
             self.log_record == other.log_record
             and self.instrumentation_scope == other.instrumentation_scope
         )
-
-    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"LogData({self.log_record!r}, {self.instrumentation_scope!r})"

@@ -6,12 +6,11 @@ the stream. Bad input is dropped with one warning per instrument, never raised.
 
 from __future__ import annotations
 
-import inspect
 import numbers
 import sys
 import time
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
+from types import GeneratorType
 from typing import TYPE_CHECKING, Any
 
 from otel import metrics as _api
@@ -20,10 +19,16 @@ from otel.attributes import Attributes
 from otel.context import Context
 from otel.context._context import _CURRENT
 from otel.metrics._instruments import CallbackOptions, CallbackT, Observation, _callback_list
-from otel.sdk.metrics._aggregation import GIL_ATOMIC, HistogramStream, SumStream
+from otel.sdk.metrics._aggregation import GIL_ATOMIC, HistogramRecord, HistogramStream, SumStream
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from otel.sdk.metrics._aggregation import _Stream
+
+    # A callback as the SDK calls it: a plain callback, or a started generator's ``send``.
+    # What it returns is checked item by item (applications return anything).
+    _Observer: TypeAlias = Callable[[CallbackOptions], Iterable[object] | None]
 
 _logger = get_logger("otel.sdk.metrics")
 _INF = float("inf")
@@ -70,9 +75,9 @@ class _SyncMixin(_api.Synchronous):
     if TYPE_CHECKING:  # the concrete classes hold these slots (two slotted bases cannot)
         __slots__ = (
             "_bounds",
-            "_cache",
             "_cell_for",
             "_ex_mode",
+            "_fast_cache",
             "_floor",
             "_offer",
             "_record",
@@ -90,7 +95,7 @@ class _SyncMixin(_api.Synchronous):
         self._record = _noop_record
         self._warned = False
         if self._fast_type is not None:
-            self._cache: dict[Any, Any] | None = None
+            self._fast_cache: dict[Any, Any] | None = None
 
     def _set_streams(self, streams: Sequence[_Stream]) -> None:
         # Inline fast path: one stream of the instrument's default kind, GIL build.
@@ -103,7 +108,7 @@ class _SyncMixin(_api.Synchronous):
         # run time): the inline path is switched off first and on again last, so a
         # concurrent measurement goes either the old way or the new way, not half of each.
         if self._fast_type is not None:
-            self._cache = None
+            self._fast_cache = None
         if not streams:
             self._record = _noop_record
         elif len(streams) == 1:
@@ -114,7 +119,7 @@ class _SyncMixin(_api.Synchronous):
             cache, self._cell_for, self._ex_mode, self._offer = fast._inline_parts()
             if isinstance(fast, HistogramStream):
                 self._bounds = fast.bounds
-            self._cache = cache
+            self._fast_cache = cache
 
     def _warn(self, reason: str, amount: object) -> None:
         if not self._warned:
@@ -155,7 +160,7 @@ class _SumInstrument(_SyncMixin):
     ) -> None:
         t = type(amount)
         if (t is int or (t is float and amount < _INF)) and amount >= self._floor:
-            cache = self._cache
+            cache = self._fast_cache
             if cache is not None:  # SumStream.record, inlined
                 try:
                     cell = cache[tuple(attributes.items()) if attributes else ()]
@@ -189,26 +194,30 @@ class _SumInstrument(_SyncMixin):
 class Counter(_SumInstrument, _api.Counter):
     """Monotonic sum. ``add`` takes a non-negative, finite int or float."""
 
-    __slots__ = ("_cache", "_cell_for", "_ex_mode", "_floor", "_offer", "_record", "_warned")
+    __slots__ = ("_cell_for", "_ex_mode", "_fast_cache", "_floor", "_offer", "_record", "_warned")
 
 
 class UpDownCounter(_SumInstrument, _api.UpDownCounter):
     """Sum that may go down. ``add`` takes any finite int or float."""
 
-    __slots__ = ("_cache", "_cell_for", "_ex_mode", "_floor", "_offer", "_record", "_warned")
+    __slots__ = ("_cell_for", "_ex_mode", "_fast_cache", "_floor", "_offer", "_record", "_warned")
     _lowest = -sys.float_info.max
     _out_of_range = "not a finite number"
 
 
-class Histogram(_SyncMixin, _api.Histogram):
-    """Distribution. ``record`` takes a non-negative, finite int or float."""
+class Histogram(_SyncMixin, HistogramRecord, _api.Histogram):
+    """Distribution. ``record`` takes a non-negative, finite int or float.
+
+    ``record`` is :class:`HistogramRecord`'s, the stream's own definition: with one
+    histogram stream it updates the stream's cells itself (one call per measurement).
+    """
 
     __slots__ = (
         "_advisory",
         "_bounds",
-        "_cache",
         "_cell_for",
         "_ex_mode",
+        "_fast_cache",
         "_offer",
         "_record",
         "_warned",
@@ -226,37 +235,7 @@ class Histogram(_SyncMixin, _api.Histogram):
         self._advisory = explicit_bucket_boundaries_advisory
         self._bounds: tuple[float, ...] = ()
 
-    def record(
-        self, amount: int | float, attributes: Attributes = None, context: Context | None = None
-    ) -> None:
-        t = type(amount)
-        if (0.0 <= amount < _INF) if t is float else (t is int and amount >= 0):
-            cache = self._cache
-            if cache is not None:  # HistogramStream.record, inlined
-                try:
-                    cell = cache[tuple(attributes.items()) if attributes else ()]
-                except Exception:  # new, unhashable or hostile: the slow path sorts it out
-                    cell = self._cell_for(attributes)
-                # The bucket index first: ``cell.counts`` must be loaded and updated with
-                # no call in between, or a collection could swap the list meanwhile.
-                index = bisect_left(self._bounds, amount)
-                cell.counts[index] += 1
-                cell.sum += amount
-                if amount < cell.min:
-                    cell.min = amount
-                if amount > cell.max:
-                    cell.max = amount
-                mode = self._ex_mode
-                if mode and (
-                    mode != _EX_TRACE or (context if context is not None else _get_context())
-                ):
-                    self._offer(cell, amount, attributes, context)
-                return
-            try:
-                self._record(amount, attributes, context)
-            except Exception:
-                self._failed()
-            return
+    def _rejected(self, amount: object, attributes: Attributes, context: Context | None) -> None:
         number = _as_number(amount)
         if number is None:
             self._warn("not a number", amount)
@@ -292,9 +271,13 @@ _Gauge = Gauge
 
 
 class _AsyncMixin(_api.Asynchronous):
-    """Callbacks and their invocation, shared by the observable instruments."""
+    """Callbacks and their invocation, shared by the observable instruments.
 
-    __slots__ = ()
+    The API's ``_callbacks`` stays empty: the SDK keeps the callables it calls in
+    ``_observers`` (a generator callback is stored as its ``send``).
+    """
+
+    __slots__ = ("_observers",)
 
     def __init__(
         self,
@@ -304,12 +287,12 @@ class _AsyncMixin(_api.Asynchronous):
         description: str = "",
     ) -> None:
         super().__init__(name, None, unit, description)
-        self._callbacks = self._prepare_callbacks(callbacks)  # type: ignore[assignment]
+        self._observers = self._prepare_callbacks(callbacks)
 
-    def _prepare_callbacks(self, callbacks: Iterable[CallbackT] | None) -> list[Callable[..., Any]]:
-        prepared: list[Callable[..., Any]] = []
+    def _prepare_callbacks(self, callbacks: Iterable[CallbackT] | None) -> list[_Observer]:
+        prepared: list[_Observer] = []
         for callback in _callback_list(callbacks, self._name):
-            if inspect.isgenerator(callback):
+            if isinstance(callback, GeneratorType):
                 try:
                     next(callback)  # run to the first ``yield`` so that send() works
                 except Exception:
@@ -323,7 +306,7 @@ class _AsyncMixin(_api.Asynchronous):
         return prepared
 
     def _add_callbacks(self, callbacks: Iterable[CallbackT] | None) -> None:
-        self._callbacks.extend(self._prepare_callbacks(callbacks))
+        self._observers.extend(self._prepare_callbacks(callbacks))
 
     def _observe(self, timeout_millis: float) -> list[tuple[int | float, Any]]:
         """Run the callbacks in turn, each told the remaining budget; stop once it is spent.
@@ -332,7 +315,7 @@ class _AsyncMixin(_api.Asynchronous):
         """
         result: list[tuple[int | float, Any]] = []
         deadline = time.monotonic() + timeout_millis / 1e3
-        for index, callback in enumerate(list(self._callbacks)):
+        for index, callback in enumerate(list(self._observers)):
             remaining = (deadline - time.monotonic()) * 1e3
             if index and remaining <= 0:
                 _logger.warning(
@@ -341,35 +324,36 @@ class _AsyncMixin(_api.Asynchronous):
                 )
                 break
             try:
-                observations = callback(CallbackOptions(max(remaining, 0.0)))  # type: ignore[operator]
+                observations = callback(CallbackOptions(max(remaining, 0.0)))
                 if observations is None:
                     continue
                 for observation in observations:
-                    value = _observation_value(observation)
-                    if value is None:
+                    point = _observation_value(observation)
+                    if point is None:
                         _logger.warning(
                             "Callback of %s returned an invalid observation %r",
                             self._name,
                             observation,
                         )
                         continue
-                    result.append((value, observation._attributes))
+                    result.append(point)
             except Exception:
                 _logger.exception("Callback of instrument %s failed", self._name)
         return result
 
 
-def _observation_value(observation: object) -> int | float | None:
+def _observation_value(observation: object) -> tuple[int | float, Any] | None:
+    """``(value, attributes)`` of a valid Observation, else None."""
     if not isinstance(observation, Observation):
         return None
     value = observation.value
     t = type(value)
     if t is int or (t is float and -_INF < value < _INF):
-        return value
+        return value, observation._attributes
     number = _as_number(value)
     if number is None or not -_INF < number < _INF:
         return None
-    return number
+    return number, observation._attributes
 
 
 class ObservableCounter(_AsyncMixin, _api.ObservableCounter):

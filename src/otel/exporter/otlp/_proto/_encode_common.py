@@ -48,19 +48,21 @@ def encode_string(tag: bytes, text: str) -> bytes:
 
 def any_value(value: object) -> bytes:
     """The body of an ``AnyValue`` message holding ``value``."""
-    t = type(value)
-    if t is str:
-        data = _str_bytes(value)  # type: ignore[arg-type]
+    # Exact-type tests (a bool is not an int here); written inline where the branch needs
+    # ``value`` narrowed for the type checker.
+    if type(value) is str:
+        data = _str_bytes(value)
         return b"\x0a" + _len(len(data)) + data
+    t = type(value)
     if t is bool:
         return b"\x10\x01" if value else b"\x10\x00"
-    if t is int:
-        if int64_in_range(value):  # type: ignore[arg-type]
-            return b"\x18" + varint(value)  # type: ignore[arg-type]
-        data = str(value).encode()
-        return b"\x0a" + _len(len(data)) + data
     if t is float:
         return b"\x21" + pack_double(value)
+    if type(value) is int:
+        if int64_in_range(value):
+            return b"\x18" + varint(value)
+        data = str(value).encode()
+        return b"\x0a" + _len(len(data)) + data
     if value is None:
         return b""
     if isinstance(value, (bytes, bytearray, memoryview)):
@@ -107,12 +109,12 @@ def key_value(key: str, value: object) -> bytes:
 
 # Per field tag: ({(key, str value): tag+len+KeyValue}, {(key, int value): ...}). Separate
 # dicts because (k, 1) == (k, True) == (k, 1.0) as dict keys; bools and floats aren't cached.
-_tagged: dict[bytes, tuple[dict[tuple[str, str], bytes], dict[tuple[str, int], bytes]]] = {}
+# Typed by what a lookup may pass: any attribute value (only str/int ones are stored).
+KeyValueMemo = dict[tuple[str, object], bytes]
+_tagged: dict[bytes, tuple[KeyValueMemo, KeyValueMemo]] = {}
 
 
-def attribute_caches(
-    tag: bytes,
-) -> tuple[dict[tuple[str, str], bytes], dict[tuple[str, int], bytes]]:
+def attribute_caches(tag: bytes) -> tuple[KeyValueMemo, KeyValueMemo]:
     """The memo of encoded ``tag + KeyValue`` entries for one attributes field."""
     caches = _tagged.get(tag)
     if caches is None:
@@ -124,22 +126,21 @@ def encode_keyvalue_cached(
     tag: bytes,
     key: str,
     value: object,
-    str_cache: dict[tuple[str, str], bytes],
-    int_cache: dict[tuple[str, int], bytes],
+    str_cache: KeyValueMemo,
+    int_cache: KeyValueMemo,
 ) -> bytes:
     """``tag + len + KeyValue``, remembered when the value is a str or a plain int."""
     out = tag + key_value(key, value)
-    t = type(value)
-    if t is str:
-        if len(value) > MAX_MEMO_LEN:  # type: ignore[arg-type]
+    if type(value) is str:
+        if len(value) > MAX_MEMO_LEN:
             return out
         if len(str_cache) >= _MAX_CACHE:
             str_cache.clear()
-        str_cache[(key, value)] = out  # type: ignore[index]
-    elif t is int:
+        str_cache[(key, value)] = out
+    elif type(value) is int:
         if len(int_cache) >= _MAX_CACHE:
             int_cache.clear()
-        int_cache[(key, value)] = out  # type: ignore[index]
+        int_cache[(key, value)] = out
     return out
 
 
@@ -153,9 +154,9 @@ def encode_attributes(tag: bytes, attributes: Mapping[str, object] | None) -> by
     for k, v in attributes.items():
         t = type(v)
         if t is str:
-            cached = str_cache.get((k, v))  # type: ignore[arg-type]
+            cached = str_cache.get((k, v))
         elif t is int:
-            cached = int_cache.get((k, v))  # type: ignore[arg-type]
+            cached = int_cache.get((k, v))
         else:
             cached = None
         if cached is None:

@@ -185,6 +185,11 @@ class BatchLogRecordProcessor(LogRecordProcessor):
     (30000 ms), OTEL_BLRP_MAX_QUEUE_SIZE (2048) and OTEL_BLRP_MAX_EXPORT_BATCH_SIZE (512).
     """
 
+    # Set per instance in __init__ to the worker's own ``emit`` (a deque append): the
+    # record path makes no call of its own.
+    on_emit: Callable[[LogData], None]
+    emit: Callable[[LogData], None]
+
     def __init__(
         self,
         exporter: LogExporter,
@@ -229,8 +234,7 @@ class BatchLogRecordProcessor(LogRecordProcessor):
         renew_lock_after_fork(self, "_shutdown_lock")
         self._is_shutdown = False
         # The hot path: one bound method, a deque append behind it.
-        self.on_emit = self._worker.emit  # type: ignore[method-assign,assignment]
-        self.emit = self._worker.emit  # type: ignore[method-assign,assignment]
+        self.on_emit = self.emit = self._worker.emit
 
     def _export(self, batch: list[LogData]) -> None:
         _export_guarded(self._exporter, batch, self._self_metrics)
@@ -239,9 +243,6 @@ class BatchLogRecordProcessor(LogRecordProcessor):
     def dropped(self) -> int:
         """Records dropped because the queue was full."""
         return self._worker.dropped
-
-    def on_emit(self, log_data: LogData) -> None:  # replaced per instance in __init__
-        self._worker.emit(log_data)
 
     def force_flush(self, timeout_millis: int | None = 30000) -> bool:
         """Export everything queued; False if not done within the timeout.
@@ -252,7 +253,7 @@ class BatchLogRecordProcessor(LogRecordProcessor):
             timeout_millis = int(self._export_timeout_millis)
         return self._worker.force_flush(timeout_millis)
 
-    def shutdown(self, timeout_millis: int = 30000) -> bool:  # type: ignore[override]
+    def shutdown(self, timeout_millis: int = 30000) -> bool:
         """Export what is queued, stop the worker, shut the exporter down; once.
 
         Returns within ``timeout_millis`` even when an export or the exporter's shutdown

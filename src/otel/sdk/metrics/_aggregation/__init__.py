@@ -3,7 +3,8 @@
 - ``_base``: what they share (``_Stream``: attribute-set cache, cardinality limit and
   overflow series, exemplars, the collection protocol; ``ReaderState``; ``GIL_ATOMIC``).
 - ``_config``: ``StreamConfig``, the typed settings a stream is built from.
-- ``sum``, ``last_value``, ``histogram`` (with ``HistogramTotals``), ``exponential``.
+- ``sum``, ``last_value``, ``histogram`` (with ``HistogramTotals``, and ``HistogramRecord``:
+  the one ``record`` of the stream and of the SDK ``Histogram`` instrument), ``exponential``.
 
 A stream's ``record(value, attributes, context)`` is the measurement hot path: lock-free
 under the GIL (see ``_base``). The provider builds one stream per instrument x view x
@@ -18,7 +19,7 @@ from otel.sdk.metrics._aggregation._base import (
 )
 from otel.sdk.metrics._aggregation._config import StreamConfig
 from otel.sdk.metrics._aggregation.exponential import ExponentialHistogramStream
-from otel.sdk.metrics._aggregation.histogram import HistogramStream
+from otel.sdk.metrics._aggregation.histogram import HistogramRecord, HistogramStream
 from otel.sdk.metrics._aggregation.last_value import LastValueStream
 from otel.sdk.metrics._aggregation.sum import SumStream
 
@@ -26,6 +27,7 @@ __all__ = [
     "DEFAULT_CARDINALITY_LIMIT",
     "GIL_ATOMIC",
     "ExponentialHistogramStream",
+    "HistogramRecord",
     "HistogramStream",
     "LastValueStream",
     "ReaderState",

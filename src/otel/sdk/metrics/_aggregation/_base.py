@@ -239,10 +239,11 @@ class _Stream:
     ) -> tuple[
         dict[tuple[tuple[str, Any], ...], Any], Callable[[Any], Any], int, Callable[..., None]
     ]:
-        """The seam for instruments that inline ``record`` (one frame less per measurement):
-        the attribute-set cache, the slow path for a set not in it, the exemplar mode and
-        the exemplar offer. ``tests/sdk/test_hot_path_copies.py`` runs each inlined copy and
-        the stream's own ``record`` through the same cases."""
+        """The seam for instruments that run ``record`` on their stream's parts (one frame
+        less per measurement): the attribute-set cache, the slow path for a set not in it,
+        the exemplar mode and the exemplar offer. The histogram shares the stream's own
+        ``HistogramRecord.record``; the counters' inlined copy of ``SumStream.record`` is run
+        against the stream's own by ``tests/sdk/test_hot_path_copies.py``."""
         return self._cache, self._cell_for, self._ex_mode, self._offer
 
     # --- exemplars --------------------------------------------------------------------------
@@ -259,10 +260,13 @@ class _Stream:
                 return
             reservoir = cell.reservoir
             if reservoir is None:  # once per series: build it under the lock
+                builder = self._reservoir_builder
+                if builder is None:  # exemplars off: _ex_mode is _EX_OFF, not reached
+                    return
                 with self._lock:
                     reservoir = cell.reservoir
                     if reservoir is None:
-                        reservoir = cell.reservoir = self._reservoir_builder()  # type: ignore[misc]
+                        reservoir = cell.reservoir = builder()
             if GIL_ATOMIC and type(reservoir) in _LOCK_FREE_RESERVOIRS:
                 # Built-in reservoirs store a finished exemplar with one atomic
                 # assignment into a preallocated slot: no lock on the request path.
@@ -426,7 +430,8 @@ class _Stream:
 
     # --- per aggregation ------------------------------------------------------------------
 
-    def record(self, value: int | float, attributes: Any, context: Context | None) -> None:
+    def record(self, value: int | float, attributes: Any, context: Context | None, /) -> None:
+        """One checked measurement (instruments call it positionally)."""
         raise NotImplementedError
 
     def _new_cell(self, attributes: dict[str, Any]) -> Any:

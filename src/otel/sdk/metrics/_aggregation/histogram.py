@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from time import time_ns
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from otel.context import Context
 from otel.sdk.metrics._aggregation._base import (
@@ -16,12 +16,16 @@ from otel.sdk.metrics._aggregation._base import (
     ReaderState,
     _Entry,
     _get_context,
+    _logger,
     _Snap,
     _Stream,
 )
 from otel.sdk.metrics._aggregation._config import StreamConfig
 from otel.sdk.metrics._exemplar import ExemplarReservoir
 from otel.sdk.metrics._point import DataT, Histogram, HistogramDataPoint
+
+if TYPE_CHECKING:
+    from otel.attributes import Attributes
 
 _INF = float("inf")
 
@@ -77,10 +81,72 @@ class _HistogramCell:
         self.idle = 0
 
 
-class HistogramStream(_Stream):
+class HistogramRecord:
+    """``record`` of an explicit-bucket histogram: its one definition, shared by
+    :class:`HistogramStream` and the SDK ``Histogram`` instrument.
+
+    The instrument holds the parts of its single stream (``_fast_cache``, ``_cell_for``,
+    ``_bounds``, ``_ex_mode``, ``_offer``: see ``_Stream._inline_parts``), so a measurement
+    is one call; with ``_fast_cache`` None (several streams, another aggregation, no GIL)
+    ``_record`` takes it. A value that is not a non-negative finite int or float goes to
+    ``_rejected``. Never raises (a failing ``_record`` goes to ``_failed``). Lock-free under
+    the GIL: ``+=`` and comparisons on ints and floats run no Python code, and the bucket
+    index is computed before ``cell.counts`` is loaded, so a collection swapping the list
+    cannot fall between the load and the store.
+    """
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        _fast_cache: dict[tuple[tuple[str, Any], ...], Any] | None
+        _bounds: tuple[float, ...]
+        _ex_mode: int
+        _cell_for: Callable[[Any], Any]
+        _offer: Callable[[Any, int | float, Any, Context | None], None]
+        _record: Callable[[Any, Any, Any], None]
+
+        def _failed(self) -> None: ...
+
+        def _rejected(
+            self, amount: object, attributes: Attributes, context: Context | None
+        ) -> None: ...
+
+    def record(
+        self, amount: int | float, attributes: Attributes = None, context: Context | None = None
+    ) -> None:
+        t = type(amount)
+        if (0.0 <= amount < _INF) if t is float else (t is int and amount >= 0):
+            cache = self._fast_cache
+            if cache is not None:
+                try:
+                    cell = cache[tuple(attributes.items()) if attributes else ()]
+                except Exception:  # new, unhashable or hostile: the slow path sorts it out
+                    cell = self._cell_for(attributes)
+                index = bisect_left(self._bounds, amount)
+                cell.counts[index] += 1
+                cell.sum += amount
+                if amount < cell.min:
+                    cell.min = amount
+                if amount > cell.max:
+                    cell.max = amount
+                mode = self._ex_mode
+                if mode and (
+                    mode != _EX_TRACE or (context if context is not None else _get_context())
+                ):
+                    self._offer(cell, amount, attributes, context)
+                return
+            try:
+                self._record(amount, attributes, context)
+            except Exception:
+                self._failed()
+            return
+        self._rejected(amount, attributes, context)
+
+
+class HistogramStream(HistogramRecord, _Stream):
     """Explicit-bucket histogram aggregation: bucket i holds (bounds[i-1], bounds[i]]."""
 
-    __slots__ = ("_bounds", "_record_min_max")
+    __slots__ = ("_bounds", "_fast_cache", "_record", "_record_min_max")
 
     def __init__(
         self, config: StreamConfig, *, boundaries: Sequence[float], record_min_max: bool
@@ -88,38 +154,32 @@ class HistogramStream(_Stream):
         super().__init__(config)
         self._bounds = tuple(boundaries)
         self._record_min_max = record_min_max
+        # ``record`` (from HistogramRecord) updates cells lock-free under the GIL; without
+        # one, it hands every measurement to the locked ``_record_locked``.
+        self._fast_cache = self._cache if GIL_ATOMIC else None
+        self._record = self._record_locked
 
     @property
     def bounds(self) -> tuple[float, ...]:
         """The bucket boundaries: bucket i holds (bounds[i-1], bounds[i]]."""
         return self._bounds
 
-    def record(self, value: int | float, attributes: Any, context: Context | None) -> None:
+    def _record_locked(self, value: int | float, attributes: Any, context: Context | None) -> None:
         try:
             cell = self._cache[tuple(attributes.items()) if attributes else ()]
-        except (KeyError, TypeError, AttributeError):
+        except Exception:
             cell = self._cell_for(attributes)
-        index = bisect_left(self._bounds, value)
-        if GIL_ATOMIC:
-            cell.counts[index] += 1
-            cell.sum += value
-            if value < cell.min:
-                cell.min = value
-            if value > cell.max:
-                cell.max = value
-        else:
-            lock = self._lock
-            lock.acquire()
-            cell.counts[index] += 1
-            cell.sum += value
-            if value < cell.min:
-                cell.min = value
-            if value > cell.max:
-                cell.max = value
-            lock.release()
+        with self._lock:
+            self._apply(cell, value)
         mode = self._ex_mode
         if mode and (mode != _EX_TRACE or (context if context is not None else _get_context())):
             self._offer(cell, value, attributes, context)
+
+    def _failed(self) -> None:
+        _logger.exception("Recording on %s failed; measurement dropped", self.name)
+
+    def _rejected(self, amount: object, attributes: Attributes, context: Context | None) -> None:
+        """Not reached: the instrument passes on checked values only."""
 
     def _new_cell(self, attributes: dict[str, Any]) -> _HistogramCell:
         return _HistogramCell(attributes, len(self._bounds) + 1)
