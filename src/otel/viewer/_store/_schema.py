@@ -1,14 +1,16 @@
-"""The SQLite schema of the viewer's store (version 2)."""
+"""The SQLite schema of the viewer's store (version 3)."""
 
 from __future__ import annotations
 
 import hashlib
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
-#: searchable attributes per span (the rest are stored, not indexed)
-MAX_INDEXED_ATTRIBUTES = 128
-#: span_attrs is purged of rows of deleted spans one slice of its key space at a time
+#: ``attr_blocks`` records that some span among ids ``block * BLOCK_SPANS`` to
+#: ``block * BLOCK_SPANS + BLOCK_SPANS - 1`` carries an attribute value: one row per distinct
+#: value per block rather than one per span and attribute
+BLOCK_SPANS = 256
+#: attr_blocks is purged of rows of deleted spans one slice of its key space at a time
 ATTR_PURGE_SLICES = 256
 
 
@@ -38,18 +40,20 @@ CREATE TABLE IF NOT EXISTS spans (
     status_code INTEGER NOT NULL,
     resource_id INTEGER NOT NULL,
     scope_id INTEGER NOT NULL,
+    attrs TEXT NOT NULL,
     body TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS spans_trace_span ON spans (trace_id, span_id);
 CREATE INDEX IF NOT EXISTS spans_service_start ON spans (service, start);
 CREATE INDEX IF NOT EXISTS spans_name_start ON spans (name, start);
 CREATE INDEX IF NOT EXISTS spans_start ON spans (start);
--- one row per searchable attribute of a span: (hash of key and value, spans.id); span ids
--- are never reused (AUTOINCREMENT), so rows left by deleted spans match nothing until purged
-CREATE TABLE IF NOT EXISTS span_attrs (
+-- (hash of an attribute's key and value, spans.id / BLOCK_SPANS): some span of that block of
+-- ids carries it (spans.attrs tells which). Span ids are never reused (AUTOINCREMENT), so
+-- rows left by deleted spans only cost a look at an empty id range until purged
+CREATE TABLE IF NOT EXISTS attr_blocks (
     h INTEGER NOT NULL,
-    span INTEGER NOT NULL,
-    PRIMARY KEY (h, span)
+    block INTEGER NOT NULL,
+    PRIMARY KEY (h, block)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS traces (
     trace_id BLOB PRIMARY KEY,
