@@ -90,31 +90,49 @@ _hash_cache: dict[tuple[str, type, object], int] = {}
 _HASH_CACHE_MAX = 100_000
 
 
-def attribute_hashes(attributes: dict[str, Any]) -> tuple[int, ...]:
-    """The ``attr_hash`` of every searchable attribute (``attr_text`` not None). Hashes of
-    str/int/bool values are memoised by (key, type, value): the type keeps True and 1 apart;
-    floats are not (-0.0 == 0.0)."""
-    cache = _hash_cache
-    if len(cache) > _HASH_CACHE_MAX:
-        cache.clear()
-    out = []
-    for key, value in attributes.items():
-        t = type(value)
-        if t is str or t is int or t is bool:
-            cache_key = (key, t, value)
-            h = cache.get(cache_key)
-            if h is None:
-                text = attr_text(value)
-                if text is None:
-                    continue
-                h = cache[cache_key] = attr_hash(key, text)
-        else:
+def attribute_hash(key: str, value: Any) -> int | None:
+    """The ``attr_hash`` of one attribute, None when it is not searchable (``attr_text``).
+    Hashes of str/int/bool values are memoised by (key, type, value): the type keeps True
+    and 1 apart; floats are not (-0.0 == 0.0)."""
+    t = type(value)
+    if t is str or t is int or t is bool:
+        cache_key = (key, t, value)
+        h = _hash_cache.get(cache_key)
+        if h is None:
             text = attr_text(value)
             if text is None:
-                continue
-            h = attr_hash(key, text)
-        out.append(h)
-    return tuple(out)
+                return None
+            if len(_hash_cache) > _HASH_CACHE_MAX:
+                _hash_cache.clear()
+            h = _hash_cache[cache_key] = attr_hash(key, text)
+        return h
+    text = attr_text(value)
+    return None if text is None else attr_hash(key, text)
+
+
+def span_row(span: Span, service: str) -> tuple[SpanRow, tuple[int, ...]]:
+    """The row of one model span and the hashes of its searchable attributes."""
+    start = span.start_time_unix_nano
+    end = span.end_time_unix_nano
+    attributes = span.attributes
+    hashes: tuple[int, ...] = ()
+    if attributes:
+        found = [attribute_hash(k, v) for k, v in attributes.items()]
+        hashes = tuple(h for h in found if h is not None)
+    return (
+        span.trace_id,
+        span.span_id,
+        span.parent_span_id or None,
+        service,
+        span.name,
+        span.kind,
+        start,
+        end,
+        max(0, end - start),
+        span.status_code,
+        dumps(attributes) if attributes else "",
+        span_body(span),
+    ), hashes
 
 
 def prepare_spans(spans: Sequence[Span]) -> PreparedSpans:
@@ -135,26 +153,9 @@ def prepare_spans(spans: Sequence[Span]) -> PreparedSpans:
             if res is None:
                 res = keys[id(span.resource)] = (resource_key(span.resource), span.resource.service)
             group_keys = (res[0], res[1], scope_key(span.scope))
-        start = span.start_time_unix_nano
-        end = span.end_time_unix_nano
-        attributes = span.attributes
-        rows.append(
-            (
-                span.trace_id,
-                span.span_id,
-                span.parent_span_id or None,
-                group_keys[1],
-                span.name,
-                span.kind,
-                start,
-                end,
-                max(0, end - start),
-                span.status_code,
-                dumps(attributes) if attributes else "",
-                span_body(span),
-            )
-        )
-        hashes.append(attribute_hashes(attributes) if attributes else ())
+        row, span_hashes = span_row(span, group_keys[1])
+        rows.append(row)
+        hashes.append(span_hashes)
     if rows:
         prepared.add_group(SpanGroup(*group_keys, rows, hashes))
     return prepared
