@@ -211,3 +211,21 @@ def test_reopening_a_database_keeps_its_data(tmp_path: Path) -> None:
         assert len(store.get_trace(bytes(range(1, 17)))) == 2
     finally:
         store.close()
+
+
+def test_span_ids_keep_growing_after_retention_deleted_every_span(tmp_path: Path) -> None:
+    from otel.exporter.otlp._proto._decode_request import decode_trace_request
+
+    store = SQLiteStore(str(tmp_path / "v.db"), Retention(max_age_seconds=3600, max_bytes=1 << 40))
+    try:
+        old = decode_trace_request(
+            trace_request(start_ns=time.time_ns() - 2 * 3600 * 10**9).SerializeToString()
+        )
+        store.ingest(spans=old.items)
+        conn = store._connect()
+        store.retain_now(conn)  # (the writer may have done it already)
+        assert conn.execute("SELECT count(*) FROM spans").fetchone() == (0,)
+        store.ingest(spans=decode_trace_request(trace_request().SerializeToString()).items)
+        assert conn.execute("SELECT min(id) FROM spans").fetchone() == (3,)
+    finally:
+        store.close()

@@ -26,8 +26,11 @@ def attr_hash(key: str, text: str) -> int:
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS resources (id INTEGER PRIMARY KEY, body TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS scopes (id INTEGER PRIMARY KEY, body TEXT NOT NULL UNIQUE);
+-- key/value facts about the store: 'next_span_id' keeps span ids monotonic when retention
+-- deletes every span (cheaper than AUTOINCREMENT, which updates a counter per row)
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS spans (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id INTEGER PRIMARY KEY,
     trace_id BLOB NOT NULL,
     span_id BLOB NOT NULL,
     parent_span_id BLOB,
@@ -48,7 +51,7 @@ CREATE INDEX IF NOT EXISTS spans_service_start ON spans (service, start);
 CREATE INDEX IF NOT EXISTS spans_name_start ON spans (name, start);
 CREATE INDEX IF NOT EXISTS spans_start ON spans (start);
 -- (hash of an attribute's key and value, spans.id / BLOCK_SPANS): some span of that block of
--- ids carries it (spans.attrs tells which). Span ids are never reused (AUTOINCREMENT), so
+-- ids carries it (spans.attrs tells which). Span ids are never reused (meta), so
 -- rows left by deleted spans only cost a look at an empty id range until purged
 CREATE TABLE IF NOT EXISTS attr_blocks (
     h INTEGER NOT NULL,

@@ -58,7 +58,13 @@ class _Waiter:
 
 
 _Item = tuple[PreparedSpans | None, Sequence[Metric], Sequence[LogRecord], _Waiter]
-_INSERT_SPAN = f"INSERT INTO spans ({SPAN_COLUMNS}) VALUES ({','.join('?' * 15)})"
+#: spans are inserted this many rows per statement (fewer steps, each releasing the GIL)
+_ROWS_PER_INSERT = 64
+_SPAN_VALUES = f"({','.join('?' * 15)})"
+_INSERT_SPAN = f"INSERT INTO spans ({SPAN_COLUMNS}) VALUES {_SPAN_VALUES}"
+_INSERT_SPANS = f"INSERT INTO spans ({SPAN_COLUMNS}) VALUES " + ",".join(
+    [_SPAN_VALUES] * _ROWS_PER_INSERT
+)
 
 
 class SQLiteStore(SQLiteReader):
@@ -249,12 +255,12 @@ class SQLiteStore(SQLiteReader):
         self, conn: sqlite3.Connection, batch: list[PreparedSpans], changed: set[bytes]
     ) -> None:
         row = conn.execute(
-            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'spans'), 0),"
-            " coalesce((SELECT max(id) FROM spans), 0))"
+            "SELECT max(coalesce((SELECT value FROM meta WHERE key = 'next_span_id'), 1),"
+            " coalesce((SELECT max(id) FROM spans), 0) + 1)"
         ).fetchone()
-        next_id = (row[0] or 0) + 1
-        span_rows: list[tuple[object, ...]] = []
-        add_row = span_rows.append
+        next_id = row[0]
+        values: list[object] = []  # the rows' values one after the other
+        add_values = values.extend
         blocks: set[tuple[int, int]] = set()
         add_block = blocks.add
         traces: dict[bytes, TraceAccumulator] = {}
@@ -265,7 +271,7 @@ class SQLiteStore(SQLiteReader):
                     self._id_of(conn, "scopes", self._scope_ids, group.scope_key),
                 )
                 for tail, hashes in zip(group.rows, group.hashes, strict=True):
-                    add_row((next_id, *head, *tail))
+                    add_values((next_id, *head, *tail))
                     block = next_id // BLOCK_SPANS
                     for h in hashes:
                         add_block((h, block))
@@ -276,7 +282,11 @@ class SQLiteStore(SQLiteReader):
                     traces[trace_id] = acc
                 else:
                     have.merge(acc)
-        conn.executemany(_INSERT_SPAN, span_rows)
+        per = 15 * _ROWS_PER_INSERT
+        whole = len(values) // per * per
+        conn.executemany(_INSERT_SPANS, [values[i : i + per] for i in range(0, whole, per)])
+        conn.executemany(_INSERT_SPAN, [values[i : i + 15] for i in range(whole, len(values), 15)])
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('next_span_id', ?)", (next_id,))
         if blocks:
             # in key order: each hash's rows are appended next to each other in the B-tree
             conn.executemany("INSERT OR IGNORE INTO attr_blocks VALUES (?,?)", sorted(blocks))
