@@ -45,7 +45,7 @@ from otel.viewer._store._rows import (
 #: KeyValue bytes -> (key, ``"key":value`` JSON text, search hash or None)
 _Member = tuple[str, str, "int | None"]
 _members: dict[bytes, _Member] = {}
-_MEMBERS_MAX = 8192
+_MEMBERS_MAX = 32_768  # ~8 MB at most
 _MEMBER_BYTES_MAX = 256
 #: span fields (as key bytes) the plain path leaves to the model decoder
 _NOT_PLAIN_LEN = frozenset((0x1A, 0x5A, 0x6A))  # trace_state, events, links
@@ -107,6 +107,25 @@ def _plain_row(data: bytes, service: str) -> tuple[SpanRow, tuple[int, ...]] | N
     while pos < end:
         key = data[pos]
         pos += 1
+        if key == 0x4A:  # 9: attributes, most of a span's fields: the shortest path
+            if pos < end and data[pos] < 0x80:
+                size = data[pos]
+                pos += 1
+            else:
+                size, pos = read_varint(data, pos)
+            stop = pos + size
+            if stop > end:
+                raise DecodeError("truncated length-delimited field")
+            value = data[pos:stop]
+            pos = stop
+            member = cache.get(value) or _member(value)
+            if member is None:
+                return None
+            members[member[0]] = member[1]
+            if member[2] is not None:
+                hashes.append(member[2])
+            attributes += 1
+            continue
         if key & 0x80:
             key, pos = read_varint(data, pos - 1)
         wire = key & 7
@@ -120,15 +139,7 @@ def _plain_row(data: bytes, service: str) -> tuple[SpanRow, tuple[int, ...]] | N
                 raise DecodeError("truncated length-delimited field")
             value = data[pos:stop]
             pos = stop
-            if key == 0x4A:  # 9: attributes
-                member = cache.get(value) or _member(value)
-                if member is None:
-                    return None
-                members[member[0]] = member[1]
-                if member[2] is not None:
-                    hashes.append(member[2])
-                attributes += 1
-            elif key == 0x0A:
+            if key == 0x0A:
                 trace_id = _id(value, 16, "trace_id")
             elif key == 0x12:
                 span_id = _id(value, 8, "span_id")
