@@ -8,8 +8,10 @@ SCHEMA_VERSION = 3
 
 #: ``attr_blocks`` records that some span among ids ``block * BLOCK_SPANS`` to
 #: ``block * BLOCK_SPANS + BLOCK_SPANS - 1`` carries an attribute value: one row per distinct
-#: value per block rather than one per span and attribute
-BLOCK_SPANS = 256
+#: value per block rather than one per span and attribute. Smaller blocks cost more rows at
+#: ingest and fewer spans to look at when a rare value drives a search
+#: (``_sqlite_query._RARE_ATTRIBUTE_BLOCKS``)
+BLOCK_SPANS = 64
 #: attr_blocks is purged of rows of deleted spans one slice of its key space at a time
 ATTR_PURGE_SLICES = 256
 

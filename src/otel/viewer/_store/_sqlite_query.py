@@ -33,8 +33,10 @@ from otel.viewer._store._schema import BLOCK_SPANS, attr_hash
 
 _READERS = 4
 #: an attribute value found in fewer blocks of span ids than this drives a search (at most
-#: ~65,000 spans looked at); a more common one is checked on the spans walked newest first
-_RARE_ATTRIBUTE_BLOCKS = 256
+#: ~32,000 spans looked at); a more common one is checked on the spans walked newest first.
+#: A value on N spans costs N * BLOCK_SPANS rows one way and about limit / N * all spans
+#: the other: they cross near N = 560 at a million spans (~36,000 rows either way)
+_RARE_ATTRIBUTE_BLOCKS = 512
 _encode_text = json.encoder.encode_basestring
 _NON_FINITE = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}
 
@@ -131,7 +133,7 @@ class SQLiteReader:
         if driver is not None:
             # few blocks of spans carry the rarest attribute: look at those, sort what matches
             sql = (
-                "SELECT s.trace_id, s.attrs FROM attr_blocks d CROSS JOIN spans s"
+                "SELECT s.trace_id, s.attrs FROM attr_blocks d CROSS JOIN spans s NOT INDEXED"
                 f" ON s.id >= d.block * {BLOCK_SPANS} AND s.id < (d.block + 1) * {BLOCK_SPANS}"
             )
             where.insert(0, "d.h = ?")
