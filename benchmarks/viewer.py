@@ -137,6 +137,7 @@ def bench_ingest(batches: int, senders: int, random_start: bool) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},  # this checkout's otel
     )
     assert proc.stdout is not None
     while "store" not in proc.stdout.readline():

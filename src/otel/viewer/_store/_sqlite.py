@@ -58,13 +58,25 @@ class _Waiter:
 
 
 _Item = tuple[PreparedSpans | None, Sequence[Metric], Sequence[LogRecord], _Waiter]
-#: spans are inserted this many rows per statement (fewer steps, each releasing the GIL)
+#: rows are inserted up to this many per statement: each statement step releases and takes
+#: back the GIL (a wait of up to the switch interval while a receiver decodes), so fewer
+#: steps keep the writer moving
 _ROWS_PER_INSERT = 64
-_SPAN_VALUES = f"({','.join('?' * 15)})"
-_INSERT_SPAN = f"INSERT INTO spans ({SPAN_COLUMNS}) VALUES {_SPAN_VALUES}"
-_INSERT_SPANS = f"INSERT INTO spans ({SPAN_COLUMNS}) VALUES " + ",".join(
-    [_SPAN_VALUES] * _ROWS_PER_INSERT
-)
+_INSERT_SPANS = f"INSERT INTO spans ({SPAN_COLUMNS}) VALUES "
+
+
+def _insert_rows(conn: sqlite3.Connection, sql: str, width: int, values: list[object]) -> None:
+    """``sql`` ("INSERT ... VALUES ") with ``values``, ``width`` per row one after the other,
+    ``_ROWS_PER_INSERT`` rows per statement."""
+    one = "(" + ",".join("?" * width) + ")"
+    per = width * _ROWS_PER_INSERT
+    whole = len(values) // per * per
+    if whole:
+        many = sql + ",".join([one] * _ROWS_PER_INSERT)
+        conn.executemany(many, [values[i : i + per] for i in range(0, whole, per)])
+    if whole < len(values):
+        rest = (len(values) - whole) // width
+        conn.execute(sql + ",".join([one] * rest), values[whole:])
 
 
 class SQLiteStore(SQLiteReader):
@@ -282,14 +294,16 @@ class SQLiteStore(SQLiteReader):
                     traces[trace_id] = acc
                 else:
                     have.merge(acc)
-        per = 15 * _ROWS_PER_INSERT
-        whole = len(values) // per * per
-        conn.executemany(_INSERT_SPANS, [values[i : i + per] for i in range(0, whole, per)])
-        conn.executemany(_INSERT_SPAN, [values[i : i + 15] for i in range(whole, len(values), 15)])
+        _insert_rows(conn, _INSERT_SPANS, 15, values)
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('next_span_id', ?)", (next_id,))
         if blocks:
             # in key order: each hash's rows are appended next to each other in the B-tree
-            conn.executemany("INSERT OR IGNORE INTO attr_blocks VALUES (?,?)", sorted(blocks))
+            _insert_rows(
+                conn,
+                "INSERT OR IGNORE INTO attr_blocks VALUES ",
+                2,
+                [v for pair in sorted(blocks) for v in pair],
+            )
         self._update_traces(conn, traces)
         changed.update(traces)
 
@@ -306,10 +320,11 @@ class SQLiteStore(SQLiteReader):
                 chunk,
             ):
                 traces[row[0]].merge_row(row[1:])
-        conn.executemany(
-            "INSERT OR REPLACE INTO traces VALUES (?,?,?,?,?,?,?,?)",
-            [(tid, *acc.row()) for tid, acc in traces.items()],
-        )
+        values: list[object] = []
+        for trace_id, acc in traces.items():
+            values.append(trace_id)
+            values.extend(acc.row())
+        _insert_rows(conn, "INSERT OR REPLACE INTO traces VALUES ", 8, values)
 
     def _write_logs(self, conn: sqlite3.Connection, logs: Sequence[LogRecord]) -> None:
         rows = []
