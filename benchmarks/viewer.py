@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import random
 import statistics
@@ -42,8 +43,9 @@ def _free_port() -> int:
     return free_port()
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of process ``pid`` and its threads (Linux /proc)."""
+def _cpu_seconds(pid: int | str) -> float:
+    """User + system CPU seconds of process ``pid`` and its threads, or of one thread
+    (``"pid/task/tid"``) (Linux /proc)."""
     try:
         with open(f"/proc/{pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
@@ -52,14 +54,18 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def build_batches(count: int, per_batch: int = 512) -> list[bytes]:
+def build_batches(count: int, per_batch: int = 512, random_start: bool = False) -> list[bytes]:
+    """``count`` requests of ``per_batch`` spans. Like a live system's, a request's spans
+    started in the 2 s before it was sent, requests 10 ms apart (``random_start``: anywhere
+    in the last hour instead, the benchmark's first form: every index insert lands on a
+    random page)."""
     from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
     from opentelemetry.proto.common.v1.common_pb2 import AnyValue
 
     rng = random.Random(1)
     now = time.time_ns()
     batches = []
-    for _ in range(count):
+    for number in range(count):
         req = ExportTraceServiceRequest()
         for service in SERVICES:
             rs = req.resource_spans.add()
@@ -70,7 +76,14 @@ def build_batches(count: int, per_batch: int = 512) -> list[bytes]:
             for i in range(per_batch // len(SERVICES)):
                 if i % 8 == 0:
                     trace_id = rng.getrandbits(128).to_bytes(16, "big")
-                    start = now - rng.randrange(3_600_000_000_000)
+                    start = (
+                        now - rng.randrange(3_600_000_000_000)
+                        if random_start
+                        else now
+                        - 3_600_000_000_000
+                        + number * 10_000_000
+                        - rng.randrange(2_000_000_000)
+                    )
                 sp = ss.spans.add(
                     trace_id=trace_id,
                     span_id=rng.getrandbits(64).to_bytes(8, "big"),
@@ -94,8 +107,8 @@ def build_batches(count: int, per_batch: int = 512) -> list[bytes]:
     return batches
 
 
-def bench_ingest(batches: int, senders: int) -> None:
-    payloads = build_batches(batches)
+def bench_ingest(batches: int, senders: int, random_start: bool) -> None:
+    payloads = build_batches(batches, random_start=random_start)
     spans = batches * 512
     tmp = tempfile.mkdtemp(prefix="otel-view-bench-")
     db = os.path.join(tmp, "view.sqlite3")
@@ -124,6 +137,7 @@ def bench_ingest(batches: int, senders: int) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},  # this checkout's otel
     )
     assert proc.stdout is not None
     while "store" not in proc.stdout.readline():
@@ -157,6 +171,13 @@ def bench_ingest(batches: int, senders: int) -> None:
         t.join()
     elapsed = time.perf_counter() - start
     cpu = _cpu_seconds(proc.pid)
+    threads_cpu = sorted(
+        (
+            (_cpu_seconds(f"{proc.pid}/task/{tid}"), tid)
+            for tid in os.listdir(f"/proc/{proc.pid}/task")
+        ),
+        reverse=True,
+    )
     proc.terminate()
     proc.wait(30)
     size = sum(os.path.getsize(os.path.join(tmp, f)) for f in os.listdir(tmp))
@@ -171,6 +192,8 @@ def bench_ingest(batches: int, senders: int) -> None:
             f"viewer CPU: {cpu:.2f} s = {spans / cpu:,.0f} spans per CPU-second "
             "(the rate with one idle core; independent of other load on the machine)"
         )
+        busiest = ", ".join(f"{c / spans * 1e6:.1f}" for c, _ in threads_cpu[:6] if c)
+        print(f"busiest viewer threads: {busiest} us of CPU per span")
 
 
 def _span(
@@ -287,10 +310,22 @@ def bench_query(total: int, db: str | None) -> None:
     hour_ms = (now - 3_600_000_000_000) // 1_000_000
     ms = timed(lambda: _query.handle_get(store, "/api/dependencies", f"since={hour_ms}"), 3)
     print(f"dependencies over the last hour: {ms:.1f} ms median")
-    status, answer = _query.handle_get(store, f"/api/traces/{big_trace.hex()}", "")
-    assert status == 200 and len(answer["spans"]) == 10_000
-    ms3 = timed(lambda: _query.handle_get(store, f"/api/traces/{big_trace.hex()}", ""), 5)
-    print(f"fetch a 10,000-span trace (JSON-ready): {ms3:.1f} ms median")
+
+    def fetch() -> bytes:
+        """The answer's bytes as the web handler sends them (``send_json``)."""
+        status, answer = _query.handle_get(store, f"/api/traces/{big_trace.hex()}", "")
+        assert status == 200
+        if isinstance(answer, str):  # JSON text already (RawJSON)
+            return answer.encode("utf-8")
+        return json.dumps(answer, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+    assert len(json.loads(fetch())["spans"]) == 10_000
+    cpu = time.thread_time()
+    ms3 = timed(fetch, 5)
+    cpu_ms = (time.thread_time() - cpu) / 5 * 1000
+    print(
+        f"fetch a 10,000-span trace (answer bytes): {ms3:.1f} ms median, {cpu_ms:.1f} ms CPU mean"
+    )
     store.close()
     size = sum(
         os.path.getsize(os.path.join(os.path.dirname(path), f))
@@ -299,16 +334,57 @@ def bench_query(total: int, db: str | None) -> None:
     print(f"disk: {size / stored:.0f} bytes per span")
 
 
+def _thread_cpu(native_id: int) -> float:
+    """CPU seconds of one thread of this process (Linux /proc)."""
+    with open(f"/proc/self/task/{native_id}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def bench_stages(batches: int, random_start: bool) -> None:
+    """Thread CPU per span of each ingest stage, in-process (no HTTP): protobuf decode,
+    limits, row building (receiver thread) and the writer thread (SQLite + numbering)."""
+    from otel.viewer._receiver._otlp import SIGNALS, decode, store_decoded
+    from otel.viewer._store._interface import Retention
+    from otel.viewer._store._sqlite import SQLiteStore
+
+    payloads = build_batches(batches, random_start=random_start)
+    spans = batches * 512
+    signal = SIGNALS["traces"]
+    path = os.path.join(tempfile.mkdtemp(prefix="otel-view-bench-"), "view.sqlite3")
+    store = SQLiteStore(path, Retention(max_age_seconds=3650 * 86400, max_bytes=1 << 40))
+    decoded = []
+    t = time.thread_time()
+    for body in payloads:
+        decoded.append(decode(signal, body, False))
+    decode_s = time.thread_time() - t
+    writer_before = _thread_cpu(store._thread.native_id or 0)
+    t = time.thread_time()
+    for d in decoded:
+        store_decoded(store, signal, d)
+    receiver_s = time.thread_time() - t
+    writer_s = _thread_cpu(store._thread.native_id or 0) - writer_before
+    store.close()
+    print(f"decode:  {decode_s / spans * 1e6:5.1f} us/span (receiver thread)")
+    print(f"limits + rows + hand-off: {receiver_s / spans * 1e6:5.1f} us/span (receiver thread)")
+    print(f"writer:  {writer_s / spans * 1e6:5.1f} us/span (writer thread; 10 ms clock ticks)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["ingest", "query"])
+    parser.add_argument("what", choices=["ingest", "query", "stages"])
     parser.add_argument("--batches", type=int, default=200)
     parser.add_argument("--senders", type=int, default=2)
     parser.add_argument("--spans", type=int, default=1_000_000)
+    parser.add_argument(
+        "--random-start", action="store_true", help="ingest: spans started anywhere in the hour"
+    )
     parser.add_argument("--db", default=None, help="reuse a query database between runs")
     args = parser.parse_args()
     if args.what == "ingest":
-        bench_ingest(args.batches, args.senders)
+        bench_ingest(args.batches, args.senders, args.random_start)
+    elif args.what == "stages":
+        bench_stages(args.batches, args.random_start)
     else:
         bench_query(args.spans, args.db)
 

@@ -156,20 +156,29 @@ def test_retention_by_size_also_trims_a_store_of_logs_only(tmp_path: Path) -> No
 
 
 def test_attribute_rows_of_deleted_spans_are_purged(tmp_path: Path) -> None:
-    from otel.viewer._store._schema import ATTR_PURGE_SLICES
+    from otel.viewer._store._schema import ATTR_PURGE_SLICES, BLOCK_SPANS
 
     store = SQLiteStore(str(tmp_path / "v.db"), Retention(max_age_seconds=3600, max_bytes=1 << 40))
     try:
+        from otel.exporter.otlp._proto._decode_request import decode_trace_request
+
+        # enough old spans to fill whole blocks of ids before the new ones
+        old = decode_trace_request(
+            trace_request(
+                trace_id=b"\x01" * 16, start_ns=time.time_ns() - 2 * 3600 * 10**9
+            ).SerializeToString()
+        ).items
+        store.ingest(spans=old * BLOCK_SPANS)
         _old_and_new(store, time.time_ns() - 2 * 3600 * 10**9)
         conn = store._connect()
-        before = conn.execute("SELECT count(*) FROM span_attrs").fetchone()[0]
+        before = conn.execute("SELECT count(*) FROM attr_blocks").fetchone()[0]
         store.retain_now(conn)
         store._purge_attrs(conn, ATTR_PURGE_SLICES)
-        after = conn.execute("SELECT count(*) FROM span_attrs").fetchone()[0]
+        after = conn.execute("SELECT count(*) FROM attr_blocks").fetchone()[0]
         assert after < before
         live = conn.execute("SELECT min(id) FROM spans").fetchone()[0]
         assert conn.execute(
-            "SELECT count(*) FROM span_attrs WHERE span < ?", (live,)
+            "SELECT count(*) FROM attr_blocks WHERE block < ?", (live // BLOCK_SPANS,)
         ).fetchone() == (0,)
     finally:
         store.close()
@@ -200,5 +209,23 @@ def test_reopening_a_database_keeps_its_data(tmp_path: Path) -> None:
     store = SQLiteStore(path)
     try:
         assert len(store.get_trace(bytes(range(1, 17)))) == 2
+    finally:
+        store.close()
+
+
+def test_span_ids_keep_growing_after_retention_deleted_every_span(tmp_path: Path) -> None:
+    from otel.exporter.otlp._proto._decode_request import decode_trace_request
+
+    store = SQLiteStore(str(tmp_path / "v.db"), Retention(max_age_seconds=3600, max_bytes=1 << 40))
+    try:
+        old = decode_trace_request(
+            trace_request(start_ns=time.time_ns() - 2 * 3600 * 10**9).SerializeToString()
+        )
+        store.ingest(spans=old.items)
+        conn = store._connect()
+        store.retain_now(conn)  # (the writer may have done it already)
+        assert conn.execute("SELECT count(*) FROM spans").fetchone() == (0,)
+        store.ingest(spans=decode_trace_request(trace_request().SerializeToString()).items)
+        assert conn.execute("SELECT min(id) FROM spans").fetchone() == (3,)
     finally:
         store.close()

@@ -257,6 +257,6 @@ def test_common_attributes_are_checked_span_by_span(
     from otel.viewer._store import _sqlite_query
 
     expected = loaded.ok(f"/api/traces?{query}")["traces"]
-    monkeypatch.setattr(_sqlite_query, "_RARE_ATTRIBUTE_ROWS", 0)  # no attribute is "rare"
+    monkeypatch.setattr(_sqlite_query, "_RARE_ATTRIBUTE_BLOCKS", 0)  # no attribute is "rare"
     assert loaded.ok(f"/api/traces?{query}")["traces"] == expected
     assert expected

@@ -35,6 +35,7 @@ def test_span_from_row_restores_what_span_body_saved() -> None:
     original.dropped_events_count = 4
     original.dropped_links_count = 5
     body = json.loads(span_body(original))
+    body["a"] = original.attributes
     span = span_from_row(
         original.resource, original.scope, b"t" * 16, b"s" * 8, b"p" * 8, "n", 2, 1, 2, 2, body
     )

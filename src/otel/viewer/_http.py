@@ -21,6 +21,12 @@ MAX_BODY_BYTES = 16 << 20
 MAX_DECOMPRESSED_BYTES = 64 << 20
 
 
+class RawJSON(str):
+    """JSON text an answer carries already encoded (``send_json`` does not encode it again)."""
+
+    __slots__ = ()
+
+
 class HttpError(Exception):
     def __init__(self, status: int, reason: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(reason)
@@ -168,5 +174,9 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def send_json(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
-        body = json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        """Send ``obj`` as JSON (a ``RawJSON`` is JSON text already and is sent as it is)."""
+        if isinstance(obj, RawJSON):
+            body = obj.encode("utf-8")
+        else:
+            body = json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         self.send(status, body, "application/json", headers)

@@ -13,7 +13,9 @@ from otel.exporter.otlp._proto import _decode_request
 from otel.exporter.otlp._proto._decode_request import Decoded
 from otel.exporter.otlp._proto._wire import DecodeError, string_field, varint
 from otel.viewer._receiver._limits import apply_limits
+from otel.viewer._receiver._otlp_rows import decode_trace_rows
 from otel.viewer._store._interface import Store
+from otel.viewer._store._rows import PreparedSpans
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,7 @@ class Signal:
 SIGNALS: dict[str, Signal] = {
     "traces": Signal(
         "traces",
-        _decode_request.decode_trace_request,
+        decode_trace_rows,
         _json_decode.decode_trace_request,
         "rejectedSpans",
     ),
@@ -57,7 +59,10 @@ def decode(signal: Signal, body: bytes, is_json: bool) -> Decoded:
 
 def store_decoded(store: Store, signal: Signal, decoded: Decoded) -> Decoded:
     """Apply the item limits and commit; returns what was rejected. Raises the store's
-    ``StoreBusy``/``StoreError``."""
+    ``StoreBusy``/``StoreError``. (Protobuf spans come as ``PreparedSpans``, limits applied.)"""
+    if isinstance(decoded.items, PreparedSpans):
+        store.ingest(spans=decoded.items)
+        return decoded
     items, rejected, message = apply_limits(decoded)
     if signal.name == "traces":
         store.ingest(spans=items)

@@ -11,6 +11,9 @@ from otel.exporter.otlp._proto._model import Event, Link, Resource, Scope, Span
 #: attribute values longer than this are not indexed for search
 MAX_INDEXED_VALUE = 256
 STATUS_ERROR = 2
+#: the API's names of span kinds and status codes, by their OTLP numbers
+KINDS = ("UNSPECIFIED", "INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER")
+STATUS = ("UNSET", "OK", "ERROR")
 _encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 _c_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
 
@@ -78,10 +81,9 @@ def scope_from(text: str) -> Scope:
 
 
 def span_body(span: Span) -> str:
-    """The parts of a span that are not columns, as compact JSON."""
+    """The parts of a span that are neither columns nor attributes, as compact JSON ("" for
+    a span that has none, the common case)."""
     body: dict[str, Any] = {}
-    if span.attributes:
-        body["a"] = span.attributes
     if span.events:
         body["e"] = [
             [e.time_unix_nano, e.name, e.attributes, e.dropped_attributes_count]
@@ -183,19 +185,50 @@ class TraceAccumulator:
         self.end = 0
 
     def add(self, service: str, span: Span) -> None:
+        self.add_fields(
+            service,
+            span.parent_span_id,
+            span.name,
+            span.start_time_unix_nano,
+            span.end_time_unix_nano,
+            span.status_code,
+        )
+
+    def add_fields(
+        self,
+        service: str,
+        parent_span_id: bytes | None,
+        name: str,
+        start: int,
+        end: int,
+        status_code: int,
+    ) -> None:
         self.services.add(service)
         self.span_count += 1
-        if span.status_code == STATUS_ERROR:
+        if status_code == STATUS_ERROR:
             self.error_count += 1
-        start = span.start_time_unix_nano
-        end = max(span.end_time_unix_nano, start)
+        if end < start:
+            end = start
         if self.span_count == 1 or start < self.start:
             self.start = start
         if end > self.end:
             self.end = end
-        if not span.parent_span_id:
+        if not parent_span_id:
             self.root_service = service
-            self.root_name = span.name
+            self.root_name = name
+
+    def merge(self, other: TraceAccumulator) -> None:
+        """Fold in the spans ``other`` summarised (received after this one's)."""
+        if other.span_count == 0:
+            return
+        if other.root_service is not None:
+            self.root_service, self.root_name = other.root_service, other.root_name
+        self.services |= other.services
+        if self.span_count == 0 or other.start < self.start:
+            self.start = other.start
+        self.end = max(self.end, other.end)
+        self.span_count += other.span_count
+        self.error_count += other.error_count
 
     def merge_row(self, row: tuple[Any, ...]) -> None:
         """Fold in a stored summary row (root_service, root_name, services, span_count,

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from otel.exporter.otlp._proto._model import LogRecord, Metric, MetricPoint, Span
+
+if TYPE_CHECKING:
+    from otel.viewer._store._rows import PreparedSpans
 
 #: A trace summary as the API returns it (``trace_id`` hex, ``services`` sorted list, ...).
 TraceSummary = dict[str, Any]
@@ -94,12 +97,13 @@ class Retention:
 class Store(Protocol):
     def ingest(
         self,
-        spans: Sequence[Span] = (),
+        spans: Sequence[Span] | PreparedSpans = (),
         metrics: Sequence[Metric] = (),
         logs: Sequence[LogRecord] = (),
         timeout_millis: float = 30_000,
     ) -> None:
-        """Commit the telemetry; raises ``StoreBusy`` or ``StoreError``."""
+        """Commit the telemetry; raises ``StoreBusy`` or ``StoreError``. ``spans`` may come
+        as model spans or already as rows (``PreparedSpans``, built by a receiver)."""
 
     def services(self) -> list[str]: ...
 

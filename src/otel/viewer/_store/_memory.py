@@ -26,6 +26,7 @@ from otel.viewer._store._interface import (
     TraceQuery,
     TraceSummary,
 )
+from otel.viewer._store._rows import PreparedSpans
 
 _BYTES_PER_ITEM = 1024
 _RETENTION_INTERVAL_S = 10.0
@@ -50,13 +51,15 @@ class MemoryStore:
 
     def ingest(
         self,
-        spans: Sequence[Span] = (),
+        spans: Sequence[Span] | PreparedSpans = (),
         metrics: Sequence[Metric] = (),
         logs: Sequence[LogRecord] = (),
         timeout_millis: float = 30_000,
     ) -> None:
         if self._closed:
             raise StoreError("the store is closed")
+        if isinstance(spans, PreparedSpans):
+            spans = list(spans.spans())
         changed: set[bytes] = set()
         with self._lock:
             for span in spans:

@@ -1,5 +1,5 @@
-"""The SQLite schema of the viewer's store (version 3: version 2 plus the service edges of
-``_dependencies``; a version 2 file is upgraded in place when opened)."""
+"""The SQLite schema of the viewer's store (version 3: spans with their attributes as one JSON
+text, ``attr_blocks`` for attribute search, and the service edges of ``_dependencies``)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,17 @@ import hashlib
 from otel.viewer._store._dependencies import EDGES_SCHEMA
 
 SCHEMA_VERSION = 3
-#: older versions whose files ``SCHEMA`` upgrades (it only adds tables)
-UPGRADABLE_VERSIONS = (2,)
+#: older versions whose files ``SCHEMA`` upgrades in place (none: version 2 stored a span's
+#: attributes as rows, version 3 as one text per span; a version 2 file is refused)
+UPGRADABLE_VERSIONS: tuple[int, ...] = ()
 
-#: searchable attributes per span (the rest are stored, not indexed)
-MAX_INDEXED_ATTRIBUTES = 128
-#: span_attrs is purged of rows of deleted spans one slice of its key space at a time
+#: ``attr_blocks`` records that some span among ids ``block * BLOCK_SPANS`` to
+#: ``block * BLOCK_SPANS + BLOCK_SPANS - 1`` carries an attribute value: one row per distinct
+#: value per block rather than one per span and attribute. Smaller blocks cost more rows at
+#: ingest and fewer spans to look at when a rare value drives a search
+#: (``_sqlite_query._RARE_ATTRIBUTE_BLOCKS``)
+BLOCK_SPANS = 64
+#: attr_blocks is purged of rows of deleted spans one slice of its key space at a time
 ATTR_PURGE_SLICES = 256
 
 
@@ -29,8 +34,11 @@ def attr_hash(key: str, text: str) -> int:
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS resources (id INTEGER PRIMARY KEY, body TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS scopes (id INTEGER PRIMARY KEY, body TEXT NOT NULL UNIQUE);
+-- key/value facts about the store: 'next_span_id' keeps span ids monotonic when retention
+-- deletes every span (cheaper than AUTOINCREMENT, which updates a counter per row)
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS spans (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id INTEGER PRIMARY KEY,
     trace_id BLOB NOT NULL,
     span_id BLOB NOT NULL,
     parent_span_id BLOB,
@@ -43,18 +51,20 @@ CREATE TABLE IF NOT EXISTS spans (
     status_code INTEGER NOT NULL,
     resource_id INTEGER NOT NULL,
     scope_id INTEGER NOT NULL,
+    attrs TEXT NOT NULL,
     body TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS spans_trace_span ON spans (trace_id, span_id);
 CREATE INDEX IF NOT EXISTS spans_service_start ON spans (service, start);
 CREATE INDEX IF NOT EXISTS spans_name_start ON spans (name, start);
 CREATE INDEX IF NOT EXISTS spans_start ON spans (start);
--- one row per searchable attribute of a span: (hash of key and value, spans.id); span ids
--- are never reused (AUTOINCREMENT), so rows left by deleted spans match nothing until purged
-CREATE TABLE IF NOT EXISTS span_attrs (
+-- (hash of an attribute's key and value, spans.id / BLOCK_SPANS): some span of that block of
+-- ids carries it (spans.attrs tells which). Span ids are never reused (meta), so
+-- rows left by deleted spans only cost a look at an empty id range until purged
+CREATE TABLE IF NOT EXISTS attr_blocks (
     h INTEGER NOT NULL,
-    span INTEGER NOT NULL,
-    PRIMARY KEY (h, span)
+    block INTEGER NOT NULL,
+    PRIMARY KEY (h, block)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS traces (
     trace_id BLOB PRIMARY KEY,

@@ -1,12 +1,14 @@
 """SQLite store: WAL, one writer thread committing in batches, readers on their own connections.
 
-Receivers call ``ingest`` from their own threads: the telemetry is queued (bounded; a full
-queue raises ``StoreBusy`` at once) and the caller waits until the writer thread has
-committed the batch holding it. Queries run on a small pool of read connections and never
-wait for the writer (WAL). Retention runs on the writer thread in small chunks between
-batches, so deleting old data never stalls ingest for long. WAL checkpoints run on a thread
-of their own (SQLite releases the GIL while copying pages), so a commit only appends to the WAL
-and the copying into the database file uses the other core.
+Receivers call ``ingest`` from their own threads: spans are turned into rows there
+(``prepare_spans``, unless the receiver built ``PreparedSpans`` itself), the telemetry is
+queued (bounded; a full queue raises ``StoreBusy`` at once) and the caller waits until the
+writer thread has committed the batch holding it. The writer only numbers the rows and
+hands them to SQLite, which releases the GIL while it works. Queries run on a small pool of
+read connections and never wait for the writer (WAL). Retention runs on the writer thread
+in small chunks between batches, so deleting old data never stalls ingest for long. WAL
+checkpoints run on a thread of their own (SQLite releases the GIL while copying pages), so a
+commit only appends to the WAL and the copying into the database file uses the other core.
 """
 
 from __future__ import annotations
@@ -21,14 +23,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from otel.exporter.otlp._proto._model import LogRecord, Metric, Span
-from otel.viewer._store._common import (
-    TraceAccumulator,
-    attr_text,
-    dumps,
-    resource_key,
-    scope_key,
-    span_body,
-)
+from otel.viewer._store._common import TraceAccumulator, dumps, resource_key, scope_key
 from otel.viewer._store._dependencies import EdgeCounter
 from otel.viewer._store._interface import (
     Retention,
@@ -36,13 +31,13 @@ from otel.viewer._store._interface import (
     StoreError,
     TraceListener,
 )
+from otel.viewer._store._rows import SPAN_COLUMNS, PreparedSpans, prepare_spans
 from otel.viewer._store._schema import (
     ATTR_PURGE_SLICES,
-    MAX_INDEXED_ATTRIBUTES,
+    BLOCK_SPANS,
     SCHEMA,
     SCHEMA_VERSION,
     UPGRADABLE_VERSIONS,
-    attr_hash,
 )
 from otel.viewer._store._sqlite_query import SQLiteReader
 
@@ -69,7 +64,26 @@ class _Waiter:
         self.error: BaseException | None = None
 
 
-_Item = tuple[Sequence[Span], Sequence[Metric], Sequence[LogRecord], _Waiter]
+_Item = tuple[PreparedSpans | None, Sequence[Metric], Sequence[LogRecord], _Waiter]
+#: rows are inserted up to this many per statement: each statement step releases and takes
+#: back the GIL (a wait of up to the switch interval while a receiver decodes), so fewer
+#: steps keep the writer moving
+_ROWS_PER_INSERT = 64
+_INSERT_SPANS = f"INSERT INTO spans ({SPAN_COLUMNS}) VALUES "
+
+
+def _insert_rows(conn: sqlite3.Connection, sql: str, width: int, values: list[object]) -> None:
+    """``sql`` ("INSERT ... VALUES ") with ``values``, ``width`` per row one after the other,
+    ``_ROWS_PER_INSERT`` rows per statement."""
+    one = "(" + ",".join("?" * width) + ")"
+    per = width * _ROWS_PER_INSERT
+    whole = len(values) // per * per
+    if whole:
+        many = sql + ",".join([one] * _ROWS_PER_INSERT)
+        conn.executemany(many, [values[i : i + per] for i in range(0, whole, per)])
+    if whole < len(values):
+        rest = (len(values) - whole) // width
+        conn.execute(sql + ",".join([one] * rest), values[whole:])
 
 
 class SQLiteStore(SQLiteReader):
@@ -97,7 +111,6 @@ class SQLiteStore(SQLiteReader):
         self._stopping = threading.Event()
         self._resource_ids: dict[str, int] = {}
         self._scope_ids: dict[str, int] = {}
-        self._hashes: dict[tuple[str, type, object], int] = {}
         self._purge_slice = 0
         self._readers: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
         self._reader_count = 0
@@ -158,7 +171,7 @@ class SQLiteStore(SQLiteReader):
 
     def ingest(
         self,
-        spans: Sequence[Span] = (),
+        spans: Sequence[Span] | PreparedSpans = (),
         metrics: Sequence[Metric] = (),
         logs: Sequence[LogRecord] = (),
         timeout_millis: float = 30_000,
@@ -167,9 +180,12 @@ class SQLiteStore(SQLiteReader):
             raise StoreError("the store is closed")
         if not spans and not metrics and not logs:
             return
+        prepared = None
+        if spans:
+            prepared = spans if isinstance(spans, PreparedSpans) else prepare_spans(spans)
         waiter = _Waiter()
         try:
-            self._queue.put_nowait((spans, metrics, logs, waiter))
+            self._queue.put_nowait((prepared, metrics, logs, waiter))
         except queue.Full:
             raise StoreBusy("the store is behind, retry later") from None
         if not waiter.event.wait(timeout_millis / 1000):
@@ -189,7 +205,7 @@ class SQLiteStore(SQLiteReader):
             if first is None:
                 break
             batch = [first]
-            rows = len(first[0]) + len(first[1]) + len(first[2])
+            rows = len(first[0] or ()) + len(first[1]) + len(first[2])
             stop = False
             while rows < _MAX_BATCH_ROWS:
                 try:
@@ -200,7 +216,7 @@ class SQLiteStore(SQLiteReader):
                     stop = True
                     break
                 batch.append(item)
-                rows += len(item[0]) + len(item[1]) + len(item[2])
+                rows += len(item[0] or ()) + len(item[1]) + len(item[2])
             self._commit(conn, batch)
             self._edges.advance(conn)
             if stop:
@@ -213,7 +229,7 @@ class SQLiteStore(SQLiteReader):
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                spans = [s for item in batch for s in item[0]]
+                spans = [item[0] for item in batch if item[0] is not None]
                 if spans:
                     self._write_spans(conn, spans, changed)
                 for item in batch:
@@ -258,86 +274,46 @@ class SQLiteStore(SQLiteReader):
         return found
 
     def _write_spans(
-        self, conn: sqlite3.Connection, spans: list[Span], changed: set[bytes]
+        self, conn: sqlite3.Connection, batch: list[PreparedSpans], changed: set[bytes]
     ) -> None:
         row = conn.execute(
-            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'spans'), 0),"
-            " coalesce((SELECT max(id) FROM spans), 0))"
+            "SELECT max(coalesce((SELECT value FROM meta WHERE key = 'next_span_id'), 1),"
+            " coalesce((SELECT max(id) FROM spans), 0) + 1)"
         ).fetchone()
-        next_id = (row[0] or 0) + 1
-        span_rows = []
-        attr_rows: list[tuple[int, int]] = []
+        next_id = row[0]
+        values: list[object] = []  # the rows' values one after the other
+        add_values = values.extend
+        blocks: set[tuple[int, int]] = set()
+        add_block = blocks.add
         traces: dict[bytes, TraceAccumulator] = {}
-        resources: dict[int, tuple[int, str]] = {}
-        scopes: dict[int, int] = {}
-        hashes = self._hashes
-        add_attr = attr_rows.append
-        if len(hashes) > 100_000:
-            hashes.clear()
-        for span in spans:
-            res = resources.get(id(span.resource))
-            if res is None:
-                r = span.resource
-                res = resources[id(r)] = (
-                    self._id_of(conn, "resources", self._resource_ids, resource_key(r)),
-                    r.service,
+        for prepared in batch:
+            for group in prepared.groups:
+                head = (
+                    self._id_of(conn, "resources", self._resource_ids, group.resource_key),
+                    self._id_of(conn, "scopes", self._scope_ids, group.scope_key),
                 )
-            scope_id = scopes.get(id(span.scope))
-            if scope_id is None:
-                scope_id = scopes[id(span.scope)] = self._id_of(
-                    conn, "scopes", self._scope_ids, scope_key(span.scope)
-                )
-            start = span.start_time_unix_nano
-            end = span.end_time_unix_nano
-            service = res[1]
-            span_rows.append(
-                (
-                    next_id,
-                    span.trace_id,
-                    span.span_id,
-                    span.parent_span_id or None,
-                    service,
-                    span.name,
-                    span.kind,
-                    start,
-                    end,
-                    max(0, end - start),
-                    span.status_code,
-                    res[0],
-                    scope_id,
-                    span_body(span),
-                )
-            )
-            n = 0
-            for key, value in span.attributes.items():
-                # the hash of a str/int/bool attribute is cached by (key, type, value): the
-                # type keeps True and 1 apart; floats are not cached (-0.0 == 0.0)
-                t = type(value)
-                if t is str or t is int or t is bool:
-                    cache_key = (key, t, value)
-                    h = hashes.get(cache_key)
-                    if h is None:
-                        text = attr_text(value)
-                        if text is None:
-                            continue
-                        h = hashes[cache_key] = attr_hash(key, text)
+                for tail, hashes in zip(group.rows, group.hashes, strict=True):
+                    add_values((next_id, *head, *tail))
+                    block = next_id // BLOCK_SPANS
+                    for h in hashes:
+                        add_block((h, block))
+                    next_id += 1
+            for trace_id, acc in prepared.traces.items():
+                have = traces.get(trace_id)
+                if have is None:
+                    traces[trace_id] = acc
                 else:
-                    text = attr_text(value)
-                    if text is None:
-                        continue
-                    h = attr_hash(key, text)
-                add_attr((h, next_id))
-                n += 1
-                if n >= MAX_INDEXED_ATTRIBUTES:
-                    break
-            next_id += 1
-            acc = traces.get(span.trace_id)
-            if acc is None:
-                acc = traces[span.trace_id] = TraceAccumulator()
-            acc.add(service, span)
-        conn.executemany("INSERT INTO spans VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", span_rows)
-        if attr_rows:
-            conn.executemany("INSERT OR IGNORE INTO span_attrs VALUES (?,?)", attr_rows)
+                    have.merge(acc)
+        _insert_rows(conn, _INSERT_SPANS, 15, values)
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('next_span_id', ?)", (next_id,))
+        if blocks:
+            # in key order: each hash's rows are appended next to each other in the B-tree
+            _insert_rows(
+                conn,
+                "INSERT OR IGNORE INTO attr_blocks VALUES ",
+                2,
+                [v for pair in sorted(blocks) for v in pair],
+            )
         self._update_traces(conn, traces)
         changed.update(traces)
 
@@ -354,10 +330,11 @@ class SQLiteStore(SQLiteReader):
                 chunk,
             ):
                 traces[row[0]].merge_row(row[1:])
-        conn.executemany(
-            "INSERT OR REPLACE INTO traces VALUES (?,?,?,?,?,?,?,?)",
-            [(tid, *acc.row()) for tid, acc in traces.items()],
-        )
+        values: list[object] = []
+        for trace_id, acc in traces.items():
+            values.append(trace_id)
+            values.extend(acc.row())
+        _insert_rows(conn, "INSERT OR REPLACE INTO traces VALUES ", 8, values)
 
     def _write_logs(self, conn: sqlite3.Connection, logs: Sequence[LogRecord]) -> None:
         rows = []
@@ -460,7 +437,7 @@ class SQLiteStore(SQLiteReader):
             deleted += n
             if total == 0:
                 break
-        # a few slices per call: a full sweep of the attribute rows every ~5 minutes, each
+        # a few slices per call: a full sweep of the attribute blocks every ~5 minutes, each
         # slice a short range scan, so the writer is never held for long
         self._purge_attrs(conn, _PURGE_SLICES_PER_CALL)
         self._edges.after_retention(conn)
@@ -482,10 +459,10 @@ class SQLiteStore(SQLiteReader):
         return min(ends) if ends else None
 
     def _purge_attrs(self, conn: sqlite3.Connection, slices: int) -> None:
-        """Drop ``span_attrs`` rows of spans older than the oldest live one, ``slices`` slices
-        of the hash space per call (each a short range scan), round robin."""
+        """Drop ``attr_blocks`` rows of blocks older than the oldest live span's, ``slices``
+        slices of the hash space per call (each a short range scan), round robin."""
         row = conn.execute("SELECT min(id) FROM spans").fetchone()
-        oldest = row[0] if row and row[0] is not None else 1 << 62
+        oldest = row[0] // BLOCK_SPANS if row and row[0] is not None else 1 << 62
         width = (1 << 64) // ATTR_PURGE_SLICES
         for _ in range(slices):
             low = -(1 << 63) + self._purge_slice * width
@@ -494,7 +471,7 @@ class SQLiteStore(SQLiteReader):
             conn.execute("BEGIN IMMEDIATE")
             try:
                 conn.execute(
-                    "DELETE FROM span_attrs WHERE h >= ? AND h < ? AND span < ?",
+                    "DELETE FROM attr_blocks WHERE h >= ? AND h < ? AND block < ?",
                     (low, min(high, (1 << 63) - 1), oldest),
                 )
                 conn.execute("COMMIT")

@@ -12,7 +12,10 @@ from typing import Any
 
 from otel.exporter.otlp._proto._model import LogRecord, MetricPoint, Span
 from otel.viewer._store._common import (
+    KINDS,
+    STATUS,
     attr_text,
+    dumps,
     resource_from,
     scope_from,
     span_from_row,
@@ -27,7 +30,7 @@ from otel.viewer._store._interface import (
     TraceQuery,
     TraceSummary,
 )
-from otel.viewer._store._schema import attr_hash
+from otel.viewer._store._schema import BLOCK_SPANS, attr_hash
 
 _READERS = 4
 
@@ -46,7 +49,40 @@ _SERVICES = (
     " UNION SELECT service FROM logs_services WHERE service IS NOT NULL"
     " UNION SELECT service FROM metrics ORDER BY 1"
 )
-_RARE_ATTRIBUTE_ROWS = 2_000
+#: an attribute value found in fewer blocks of span ids than this drives a search (at most
+#: ~32,000 spans looked at); a more common one is checked on the spans walked newest first.
+#: A value on N spans costs N * BLOCK_SPANS rows one way and about limit / N * all spans
+#: the other: they cross near N = 560 at a million spans (~36,000 rows either way)
+_RARE_ATTRIBUTE_BLOCKS = 512
+_encode_text = json.encoder.encode_basestring
+_NON_FINITE = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}
+
+
+def attr_needles(key: str, text: str) -> list[str]:
+    """Substrings of a span's ``attrs`` JSON text, one of which is present when the span has
+    ``key`` with a value whose ``attr_text`` is ``text`` (string and literal spellings).
+    A hit is only a candidate: the value may be longer or the key nested in another value."""
+    prefix = dumps(key) + ":"
+    needles = [prefix + dumps(text)]
+    literal = _NON_FINITE.get(text, text)
+    if text in ("true", "false") or literal != text:
+        needles.append(prefix + literal)
+    else:
+        try:
+            float(text)
+        except ValueError:
+            pass
+        else:
+            needles.append(prefix + text)
+    return needles
+
+
+def _attributes_match(attrs: str, wanted: Sequence[tuple[str, str]]) -> bool:
+    """The exact check behind ``attr_needles``: every (key, text) pair is an attribute."""
+    if not attrs:
+        return False
+    parsed = json.loads(attrs)
+    return all(attr_text(parsed.get(key)) == text for key, text in wanted)
 
 
 class SQLiteReader:
@@ -103,15 +139,19 @@ class SQLiteReader:
             params.append(query.until_unix_nano)
         hashes = [attr_hash(key, value) for key, value in query.attributes]
         driver = self._rare_attribute(hashes)
-        for h in hashes:
-            if h != driver:
-                where.append("EXISTS (SELECT 1 FROM span_attrs a WHERE a.h = ? AND a.span = s.id)")
-                params.append(h)
+        for key, text in query.attributes:
+            # SQLite's instr() narrows the spans to candidates; Python checks them exactly
+            needles = attr_needles(key, text)
+            where.append("(" + " OR ".join(["instr(s.attrs, ?) > 0"] * len(needles)) + ")")
+            params.extend(needles)
         if query.errors:
             where.append("s.trace_id IN (SELECT trace_id FROM traces WHERE error_count > 0)")
         if driver is not None:
-            # few spans carry the rarest attribute: start from them, sort what matches
-            sql = "SELECT s.trace_id FROM span_attrs d CROSS JOIN spans s ON s.id = d.span"
+            # few blocks of spans carry the rarest attribute: look at those, sort what matches
+            sql = (
+                "SELECT s.trace_id, s.attrs FROM attr_blocks d CROSS JOIN spans s NOT INDEXED"
+                f" ON s.id >= d.block * {BLOCK_SPANS} AND s.id < (d.block + 1) * {BLOCK_SPANS}"
+            )
             where.insert(0, "d.h = ?")
             params.insert(0, driver)
         else:
@@ -124,15 +164,16 @@ class SQLiteReader:
                 if query.span_name is not None
                 else "spans_start"
             )
-            sql = f"SELECT s.trace_id FROM spans s INDEXED BY {index}"
+            sql = f"SELECT s.trace_id, s.attrs FROM spans s INDEXED BY {index}"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY s.start DESC"
         found: list[bytes] = []
         seen: set[bytes] = set()
+        wanted = query.attributes
         with self._reader() as c:
-            for (trace_id,) in c.execute(sql, params):
-                if trace_id not in seen:
+            for trace_id, attrs in c.execute(sql, params):
+                if trace_id not in seen and (not wanted or _attributes_match(attrs, wanted)):
                     seen.add(trace_id)
                     found.append(trace_id)
                     if len(found) >= query.limit:
@@ -142,16 +183,16 @@ class SQLiteReader:
         return out
 
     def _rare_attribute(self, hashes: list[int]) -> int | None:
-        """The attribute filter matching fewest spans, when it matches few enough to drive
-        the search (else None: walk the spans newest first and check attributes per span)."""
+        """The attribute filter found in fewest blocks of spans, when they are few enough to
+        drive the search (else None: walk the spans newest first and check each)."""
         best: tuple[int, int] | None = None
         with self._reader() as c:
             for h in hashes:
                 n = c.execute(
-                    "SELECT count(*) FROM (SELECT 1 FROM span_attrs WHERE h = ? LIMIT ?)",
-                    (h, _RARE_ATTRIBUTE_ROWS),
+                    "SELECT count(*) FROM (SELECT 1 FROM attr_blocks WHERE h = ? LIMIT ?)",
+                    (h, _RARE_ATTRIBUTE_BLOCKS),
                 ).fetchone()[0]
-                if n < _RARE_ATTRIBUTE_ROWS and (best is None or n < best[0]):
+                if n < _RARE_ATTRIBUTE_BLOCKS and (best is None or n < best[0]):
                     best = (n, h)
         return best[1] if best else None
 
@@ -175,30 +216,82 @@ class SQLiteReader:
     def get_trace(self, trace_id: bytes) -> list[Span]:
         with self._reader() as c:
             rows = c.execute(
-                "SELECT span_id, parent_span_id, name, kind, start, end, status_code, body,"
-                " resource_id, scope_id FROM spans WHERE trace_id = ? ORDER BY start",
+                "SELECT span_id, parent_span_id, name, kind, start, end, status_code, attrs,"
+                " body, resource_id, scope_id FROM spans WHERE trace_id = ? ORDER BY start",
                 (trace_id,),
             ).fetchall()
             # a trace has a few resources and scopes: read each once (a join would copy
             # their text into every one of 10,000 rows)
             resources = {
                 rid: resource_from(body)
-                for rid, body in self._bodies(c, "resources", {row[8] for row in rows})
+                for rid, body in self._bodies(c, "resources", {row[9] for row in rows})
             }
             scopes = {
                 sid: scope_from(body)
-                for sid, body in self._bodies(c, "scopes", {row[9] for row in rows})
+                for sid, body in self._bodies(c, "scopes", {row[10] for row in rows})
             }
-        # one JSON parse for every span body of the trace (10,000 small parses cost 2x more)
-        bodies = json.loads("[" + ",".join(row[7] or "{}" for row in rows) + "]")
-        return [
-            span_from_row(
-                resources[res], scopes[sc], trace_id, sid, parent, name, kind, start, end, code, b
+        # one JSON parse for every span of the trace (10,000 small parses cost 2x more)
+        parsed = json.loads(
+            "[" + ",".join(f"[{row[7] or '{}'},{row[8] or '{}'}]" for row in rows) + "]"
+        )
+        spans = []
+        for (sid, parent, name, kind, start, end, code, _, _, res, sc), (a, b) in zip(
+            rows, parsed, strict=True
+        ):
+            b["a"] = a
+            spans.append(
+                span_from_row(
+                    resources[res],
+                    scopes[sc],
+                    trace_id,
+                    sid,
+                    parent,
+                    name,
+                    kind,
+                    start,
+                    end,
+                    code,
+                    b,
+                )
             )
-            for (sid, parent, name, kind, start, end, code, _, res, sc), b in zip(
-                rows, bodies, strict=True
+        return spans
+
+    def trace_json(self, trace_id: bytes) -> str | None:
+        """``GET /api/traces/{id}``'s answer as JSON text (None for an unknown trace): the
+        stored attribute JSON of each span is spliced in as it is, not parsed and re-encoded.
+        Same content as shaping ``get_trace``'s spans."""
+        with self._reader() as c:
+            rows = c.execute(
+                "SELECT span_id, parent_span_id, name, kind, service, start, end, status_code,"
+                " attrs, body, resource_id, scope_id FROM spans WHERE trace_id = ? ORDER BY start",
+                (trace_id,),
+            ).fetchall()
+            if not rows:
+                return None
+            resources = {
+                rid: '{"attributes":' + dumps(json.loads(body)[0]) + "}"
+                for rid, body in self._bodies(c, "resources", {row[10] for row in rows})
+            }
+            scopes = {
+                sid: dumps({"name": scope[0], "version": scope[1]})
+                for sid, body in self._bodies(c, "scopes", {row[11] for row in rows})
+                for scope in (json.loads(body),)
+            }
+        tid = trace_id.hex()
+        enc = _encode_text
+        parts = []
+        for sid, parent, name, kind, service, start, end, code, attrs, body, res, sc in rows:
+            rest = _rest_json(json.loads(body)) if body else _EMPTY_REST
+            parts.append(
+                f'{{"trace_id":"{tid}","span_id":"{sid.hex()}","parent_span_id":'
+                f"{'null' if parent is None else chr(34) + parent.hex() + chr(34)},"
+                f'"name":{enc(name)},"kind":"{KINDS[kind] if 0 <= kind < 6 else KINDS[0]}",'
+                f'"service":{enc(service)},"start_unix_nano":{start},"end_unix_nano":{end},'
+                f'"status":{{"code":"{STATUS[code] if 0 <= code < 3 else STATUS[0]}",'
+                f'"message":{rest[0]}}},"attributes":{attrs or "{}"},{rest[1]},'
+                f'"resource":{resources[res]},"scope":{scopes[sc]},{rest[2]}}}'
             )
-        ]
+        return '{"trace_id":"' + tid + '","spans":[' + ",".join(parts) + "]}"
 
     @staticmethod
     def _bodies(c: sqlite3.Connection, table: str, ids: set[int]) -> list[tuple[int, str]]:
@@ -337,3 +430,20 @@ class SQLiteReader:
 
 
 _SKIP: list[MetricPoint] = []
+
+
+def _rest_json(b: dict[str, Any]) -> tuple[str, str, str]:
+    """From a stored span body: the status message, the events and links members, and the
+    flags/trace state/dropped counts members of the API's span object, as JSON text."""
+    events = [{"name": e[1], "time_unix_nano": e[0], "attributes": e[2]} for e in b.get("e", ())]
+    links = [{"trace_id": ln[0], "span_id": ln[1], "attributes": ln[3]} for ln in b.get("l", ())]
+    return (
+        dumps(b.get("m", "")),
+        f'"events":{dumps(events)},"links":{dumps(links)}',
+        f'"flags":{b.get("f", 0)},"trace_state":{dumps(b.get("s", ""))},'
+        f'"dropped_attributes_count":{b.get("da", 0)},"dropped_events_count":{b.get("de", 0)},'
+        f'"dropped_links_count":{b.get("dl", 0)}',
+    )
+
+
+_EMPTY_REST = _rest_json({})

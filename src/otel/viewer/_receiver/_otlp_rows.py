@@ -1,0 +1,254 @@
+"""``ExportTraceServiceRequest`` protobuf straight to store rows (``PreparedSpans``).
+
+The receiver's hot path: no model ``Span`` per span. A plain span (ids, name, kind, times,
+attributes, status code) is read field by field into its row; each attribute ``KeyValue``
+is looked up by its bytes in a memo holding its JSON member text and search hash, so the
+span's attribute JSON is a join of memoised pieces. Any other span (events, links, trace
+state, flags, dropped counts, a status message, repeated keys, values over the limits)
+takes the model decoder (``decode_span``) and the same limits as every receiver, so both
+ways store the same rows. Malformed bytes raise ``DecodeError``; a span with bad ids is
+rejected (partial success) like in ``decode_trace_request``. Pure; any thread.
+"""
+
+from __future__ import annotations
+
+from otel.exporter.otlp._proto._decode_request import (
+    Decoded,
+    InvalidItem,
+    _groups,
+    _id,
+    _int,
+    _text,
+    decode_span,
+    key_value,
+)
+from otel.exporter.otlp._proto._model import Resource
+from otel.exporter.otlp._proto._wire import (
+    WIRE_FIXED32,
+    WIRE_FIXED64,
+    WIRE_LEN,
+    WIRE_VARINT,
+    DecodeError,
+    iter_fields,
+    read_varint,
+)
+from otel.viewer._receiver._limits import MAX_ATTRIBUTES, MAX_VALUE_LENGTH, item_problem
+from otel.viewer._store._common import dumps, resource_key, scope_key
+from otel.viewer._store._rows import (
+    PreparedSpans,
+    SpanGroup,
+    SpanRow,
+    attribute_hash,
+    span_row,
+)
+
+#: KeyValue bytes -> (key, ``"key":value`` JSON text, search hash or None)
+_Member = tuple[str, str, "int | None"]
+_members: dict[bytes, _Member] = {}
+_MEMBERS_MAX = 32_768  # ~8 MB at most
+_MEMBER_BYTES_MAX = 256
+#: span fields (as key bytes) the plain path leaves to the model decoder
+_NOT_PLAIN_LEN = frozenset((0x1A, 0x5A, 0x6A))  # trace_state, events, links
+_NOT_PLAIN_VARINT = frozenset((10, 12, 14))  # dropped attributes/events/links counts
+_unpack = int.from_bytes
+#: Status messages with a code only, as encoders write them
+_STATUS_CODES = {b"": 0, b"\x18\x00": 0, b"\x18\x01": 1, b"\x18\x02": 2}
+
+
+def _member(data: bytes) -> _Member | None:
+    """One attribute as a JSON member (None: a string value over the limit)."""
+    key, value = key_value(data)
+    if isinstance(value, str) and len(value) > MAX_VALUE_LENGTH:
+        return None
+    member = (key, dumps(key) + ":" + dumps(value), attribute_hash(key, value))
+    if len(data) <= _MEMBER_BYTES_MAX:
+        if len(_members) >= _MEMBERS_MAX:
+            _members.clear()
+        _members[data] = member
+    return member
+
+
+def _plain_row(data: bytes, service: str) -> tuple[SpanRow, tuple[int, ...]] | None:
+    """The row of a plain span, or None when the span needs the model decoder."""
+    trace_id = span_id = b""
+    parent: bytes | None = None
+    name = ""
+    kind = start = end_time = code = 0
+    members: dict[str, str] = {}
+    hashes: list[int] = []
+    attributes = 0
+    cache = _members
+    pos = 0
+    end = len(data)
+    if data[:2] == b"\x0a\x10" and data[18:20] == b"\x12\x08" and end >= 28:
+        # the usual layout (fields in number order: ids, parent, name, kind, start, end)
+        # read without the loop; what follows, or anything unusual, goes through the loop
+        trace_id = _id(data[2:18], 16, "trace_id")
+        span_id = _id(data[20:28], 8, "span_id")
+        pos = 28
+        if data[28:30] == b"\x22\x08" and end >= 38:
+            parent = _id(data[30:38], 8, "parent_span_id") or None
+            pos = 38
+        size = data[pos + 1] if data[pos : pos + 1] == b"\x2a" and pos + 1 < end else 0x80
+        if size < 0x80 and pos + 2 + size <= end:
+            name = _text(data[pos + 2 : pos + 2 + size])
+            pos += 2 + size
+            if data[pos : pos + 1] == b"\x30" and pos + 1 < end and data[pos + 1] < 0x80:
+                kind = data[pos + 1]
+                pos += 2
+            if (
+                data[pos : pos + 1] == b"\x39"
+                and data[pos + 9 : pos + 10] == b"\x41"
+                and pos + 18 <= end
+            ):
+                start = _unpack(data[pos + 1 : pos + 9], "little")
+                end_time = _unpack(data[pos + 10 : pos + 18], "little")
+                pos += 18
+    while pos < end:
+        key = data[pos]
+        pos += 1
+        if key == 0x4A:  # 9: attributes, most of a span's fields: the shortest path
+            if pos < end and data[pos] < 0x80:
+                size = data[pos]
+                pos += 1
+            else:
+                size, pos = read_varint(data, pos)
+            stop = pos + size
+            if stop > end:
+                raise DecodeError("truncated length-delimited field")
+            value = data[pos:stop]
+            pos = stop
+            member = cache.get(value) or _member(value)
+            if member is None:
+                return None
+            members[member[0]] = member[1]
+            if member[2] is not None:
+                hashes.append(member[2])
+            attributes += 1
+            continue
+        if key & 0x80:
+            key, pos = read_varint(data, pos - 1)
+        wire = key & 7
+        if wire == WIRE_LEN:
+            size = data[pos] if pos < end else 0x80
+            pos += 1
+            if size & 0x80:
+                size, pos = read_varint(data, pos - 1)
+            stop = pos + size
+            if stop > end:
+                raise DecodeError("truncated length-delimited field")
+            value = data[pos:stop]
+            pos = stop
+            if key == 0x0A:
+                trace_id = _id(value, 16, "trace_id")
+            elif key == 0x12:
+                span_id = _id(value, 8, "span_id")
+            elif key == 0x22:
+                parent = _id(value, 8, "parent_span_id") or None
+            elif key == 0x2A:
+                name = _text(value)
+            elif key == 0x7A:  # 15: status
+                known = _STATUS_CODES.get(value)
+                if known is not None:
+                    code = known
+                    continue
+                for inner, _, field in iter_fields(value):
+                    if inner == 2 and field != b"":
+                        return None  # a message: stored in the body
+                    if inner == 3:
+                        code = _int(field)
+            elif key in _NOT_PLAIN_LEN:
+                return None
+        elif wire == WIRE_FIXED64:
+            if pos + 8 > end:
+                raise DecodeError("truncated fixed64")
+            if key == 0x39:
+                start = _unpack(data[pos : pos + 8], "little")
+            elif key == 0x41:
+                end_time = _unpack(data[pos : pos + 8], "little")
+            pos += 8
+        elif wire == WIRE_VARINT:
+            number, pos = read_varint(data, pos)
+            field_number = key >> 3
+            if field_number == 6:
+                kind = number
+            elif field_number in _NOT_PLAIN_VARINT and number:
+                return None
+        elif wire == WIRE_FIXED32:
+            if pos + 4 > end:
+                raise DecodeError("truncated fixed32")
+            if key >> 3 == 16 and data[pos : pos + 4] != b"\0\0\0\0":
+                return None  # flags: stored in the body
+            pos += 4
+        else:
+            raise DecodeError(f"unsupported wire type {wire}")
+        if key >> 3 == 0:
+            raise DecodeError("field number 0")
+    if not trace_id or not span_id:
+        raise InvalidItem("span without a valid trace_id or span_id")
+    if attributes != len(members) or attributes > MAX_ATTRIBUTES:
+        return None  # a repeated key (the last value wins) or too many: the model path
+    row = (
+        trace_id,
+        span_id,
+        parent,
+        service,
+        name,
+        kind,
+        start,
+        end_time,
+        end_time - start if end_time > start else 0,
+        code,
+        "{" + ",".join(members.values()) + "}" if members else "",
+        "",
+    )
+    return row, tuple(hashes)
+
+
+def decode_trace_rows(data: bytes) -> Decoded:
+    """``ExportTraceServiceRequest`` bytes -> ``Decoded`` whose items are ``PreparedSpans``,
+    with the receivers' item limits applied (``apply_limits`` is not needed after it)."""
+    prepared = PreparedSpans()
+    rejected = 0
+    decode_message = ""
+    limit_message = ""
+    verdicts: dict[int, str | None] = {}
+    for resource, scope, items in _groups(data, 2):
+        service = resource.service
+        problem = item_problem(_Bare(resource), verdicts)
+        rows: list[SpanRow] = []
+        hashes: list[tuple[int, ...]] = []
+        for item in items:
+            try:
+                plain = _plain_row(item, service) if problem is None else None
+                if plain is None:
+                    span = decode_span(item, resource, scope)
+                    span_problem = problem or item_problem(span, verdicts)
+                    if span_problem is not None:
+                        rejected += 1
+                        limit_message = limit_message or span_problem
+                        continue
+                    plain = span_row(span, service)
+            except InvalidItem as exc:
+                rejected += 1
+                decode_message = decode_message or str(exc)
+                continue
+            rows.append(plain[0])
+            hashes.append(plain[1])
+        if rows:
+            prepared.add_group(
+                SpanGroup(resource_key(resource), service, scope_key(scope), rows, hashes)
+            )
+    return Decoded(prepared, rejected, decode_message or limit_message)  # type: ignore[arg-type]
+
+
+class _Bare:
+    """An item with only a resource: ``item_problem`` of the resource alone."""
+
+    __slots__ = ("resource",)
+
+    def __init__(self, resource: Resource) -> None:
+        self.resource = resource
+
+
+__all__ = ["decode_trace_rows"]
