@@ -1,5 +1,7 @@
-"""Per-item limits every receiver applies before storing: an item with too many attributes or
-a too long attribute value is rejected (reported through partial success), never stored."""
+"""Per-item limits every receiver applies before storing: an item with too many attributes, a
+too long attribute value or a number the store cannot hold (a time or count beyond a signed
+64-bit integer: after the year 2262) is rejected (reported through partial success), never
+stored."""
 
 from __future__ import annotations
 
@@ -9,6 +11,26 @@ from otel.exporter.otlp._proto._decode_request import Decoded
 
 MAX_ATTRIBUTES = 1024
 MAX_VALUE_LENGTH = 256 * 1024
+#: SQLite's INTEGER is a signed 64-bit integer; OTLP times are unsigned (fixed64)
+INT64_MAX = (1 << 63) - 1
+#: the integer fields each kind of item stores in a column, by the item's class name
+_COLUMNS = {
+    "Span": ("start_time_unix_nano", "end_time_unix_nano", "kind", "status_code", "flags"),
+    "LogRecord": ("time_unix_nano", "observed_time_unix_nano", "severity_number", "flags"),
+    "MetricPoint": ("start_time_unix_nano", "time_unix_nano", "flags"),
+}
+
+
+def out_of_range(item: Any) -> str | None:
+    """Which integer column of ``item`` a signed 64-bit integer cannot hold, or None."""
+    for name in _COLUMNS.get(type(item).__name__, ()):
+        value = getattr(item, name)
+        if not -INT64_MAX - 1 <= value <= INT64_MAX:
+            return f"{name} {value} is beyond a signed 64-bit integer"
+    value = getattr(item, "value", None)  # a metric point's number (OTLP/JSON: any size)
+    if type(value) is int and not -INT64_MAX - 1 <= value <= INT64_MAX:
+        return f"value {value} is beyond a signed 64-bit integer"
+    return None
 
 
 def _too_big(attributes: dict[str, Any]) -> str | None:
@@ -35,9 +57,11 @@ def item_problem(item: Any, resources: dict[int, str | None] | None = None) -> s
         problem = resources[id(resource)] = _too_big(resource.attributes)
     if problem is None and hasattr(item, "attributes"):
         problem = _too_big(item.attributes)
+    if problem is None:
+        problem = out_of_range(item)
     if problem is None and hasattr(item, "points"):
         for point in item.points:
-            problem = _too_big(point.attributes)
+            problem = _too_big(point.attributes) or out_of_range(point)
             if problem:
                 break
     if problem is None and hasattr(item, "events"):

@@ -32,7 +32,12 @@ from otel.exporter.otlp._proto._wire import (
     iter_fields,
     read_varint,
 )
-from otel.viewer._receiver._limits import MAX_ATTRIBUTES, MAX_VALUE_LENGTH, item_problem
+from otel.viewer._receiver._limits import (
+    INT64_MAX,
+    MAX_ATTRIBUTES,
+    MAX_VALUE_LENGTH,
+    item_problem,
+)
 from otel.viewer._store._common import dumps, resource_key, scope_key
 from otel.viewer._store._rows import (
     PreparedSpans,
@@ -188,6 +193,8 @@ def _plain_row(data: bytes, service: str) -> tuple[SpanRow, tuple[int, ...]] | N
         raise InvalidItem("span without a valid trace_id or span_id")
     if attributes != len(members) or attributes > MAX_ATTRIBUTES:
         return None  # a repeated key (the last value wins) or too many: the model path
+    if start > INT64_MAX or end_time > INT64_MAX or kind > INT64_MAX or code > INT64_MAX:
+        return None  # a number the store cannot hold: the model path rejects the span
     row = (
         trace_id,
         span_id,
