@@ -30,7 +30,7 @@ from otel.sdk.trace._sampling import (
     _get_from_env_or_default,
 )
 from otel.sdk.trace._settings import SpanSettings
-from otel.sdk.trace._span import Span, _as_name
+from otel.sdk.trace._span import Span, _as_name, _as_span_context
 from otel.sdk.util._instrumentation import InstrumentationScope, scope_text
 from otel.trace import Link, NonRecordingSpan, SpanContext, SpanKind
 from otel.trace._context_helpers import _SPAN_KEY
@@ -43,11 +43,14 @@ from otel.trace._span_context import (
 from otel.trace._status import UNSET_STATUS
 from otel.trace._tracer import _StartAsCurrentSpan
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # ``typing`` stays off the import path
+    from typing import Any
+
 _logger = get_logger("otel.sdk.trace")
 
 _INTERNAL = SpanKind.INTERNAL
 _new_span = Span.__new__
-_tuple_new = tuple.__new__
 
 # Sampling modes decided once per provider.
 _GENERAL = 0  # call sampler.should_sample
@@ -166,16 +169,15 @@ class Tracer(trace_api.Tracer):
             _logger.warning("start_span needs a Context; got %r, used the current one", context)
             context = None
             parent = _CURRENT.get().get(_SPAN_KEY)
-        parent_sc: SpanContext | None
+        parent_sc: SpanContext | tuple[Any, ...] | None  # an SDK span's raw form, see below
         if parent is None:
             parent_sc = None
         elif type(parent) is Span:
             parent_sc = parent._context
         else:
             try:
-                parent_sc = parent.get_span_context()  # type: ignore[attr-defined]
-                if not parent_sc.is_valid:
-                    parent_sc = None
+                given: SpanContext = parent.get_span_context()  # type: ignore[attr-defined]
+                parent_sc = given if given.is_valid else None
             except Exception:
                 _logger.warning("Ignoring a parent that is not a Span: %r", parent)
                 parent_sc = None
@@ -212,20 +214,18 @@ class Tracer(trace_api.Tracer):
                     self._sampler,
                 )
                 record = sampled = False
-        # what _new_valid_span_context does, without its frame: ids are known valid
-        span_context = _tuple_new(
-            SpanContext,
-            (
-                trace_id,
-                self._gen_id(64) or self._id_generator.generate_span_id(),
-                False,
-                _TRACE_FLAGS[flags | 1 if sampled else flags],
-                trace_state,
-                True,
-            ),
+        # a plain tuple laid out like a SpanContext (ids known valid): the span builds the
+        # SpanContext itself when someone asks (``ReadableSpan.context``)
+        span_context = (
+            trace_id,
+            self._gen_id(64) or self._id_generator.generate_span_id(),
+            False,
+            _TRACE_FLAGS[flags | 1 if sampled else flags],
+            trace_state,
+            True,
         )
         if not record:
-            return NonRecordingSpan(span_context)
+            return NonRecordingSpan(_as_span_context(span_context))
         span = _new_span(Span)
         span._name = name
         span._context = span_context
