@@ -47,7 +47,6 @@ def _as_span_context(raw: tuple[Any, ...]) -> SpanContext:
     return _tuple_new(SpanContext, raw)
 
 
-
 def _as_name(name: object) -> str:
     """A span or event name as given, or made a ``str`` (None: empty); never raises.
 
