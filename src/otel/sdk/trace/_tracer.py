@@ -33,7 +33,7 @@ from otel.sdk.trace._settings import SpanSettings
 from otel.sdk.trace._span import Span, _as_name, _as_span_context
 from otel.sdk.util._instrumentation import InstrumentationScope, scope_text
 from otel.trace import Link, NonRecordingSpan, SpanContext, SpanKind
-from otel.trace._context_helpers import _SPAN_KEY
+from otel.trace._context_helpers import _SPAN_KEY, _span_in
 from otel.trace._span_context import (
     _FLAGS as _TRACE_FLAGS,
 )
@@ -163,12 +163,17 @@ class Tracer(trace_api.Tracer):
     ) -> trace_api.Span:
         if type(name) is not str:
             name = _as_name(name)
-        try:
-            parent = (context if context is not None else _CURRENT.get()).get(_SPAN_KEY)
-        except Exception:  # not a Context: start from the current one
-            _logger.warning("start_span needs a Context; got %r, used the current one", context)
-            context = None
-            parent = _CURRENT.get().get(_SPAN_KEY)
+        parent: Any  # a Span, or whatever was stored under the span key
+        if context is None:
+            current: Any = _CURRENT.get()  # a Context or a span frame (otel.context._context)
+            parent = current[1] if type(current) is list else current.get(_SPAN_KEY)
+        else:
+            try:
+                parent = context.get(_SPAN_KEY)
+            except Exception:  # not a Context: start from the current one
+                _logger.warning("start_span needs a Context; got %r, used the current one", context)
+                context = None
+                parent = _span_in(_CURRENT.get())
         parent_sc: SpanContext | tuple[Any, ...] | None  # an SDK span's raw form, see below
         if parent is None:
             parent_sc = None
@@ -176,7 +181,7 @@ class Tracer(trace_api.Tracer):
             parent_sc = parent._context
         else:
             try:
-                given: SpanContext = parent.get_span_context()  # type: ignore[attr-defined]
+                given: SpanContext = parent.get_span_context()
                 parent_sc = given if given.is_valid else None
             except Exception:
                 _logger.warning("Ignoring a parent that is not a Span: %r", parent)
@@ -338,9 +343,8 @@ class _CurrentSpanScope(_StartAsCurrentSpan):
             name, base, kind, attributes, links, start_time, record, set_status
         )
         self._span = span
-        values = (base if base is not None else _CURRENT.get()).copy()  # a plain dict
-        values[_SPAN_KEY] = span
-        self._token = _CURRENT.set(Context(values))
+        # a span frame: "base (default: current) + this span", see otel.context._context
+        self._token = _CURRENT.set([base if base is not None else _CURRENT.get(), span, None])
         return span
 
     def __exit__(
