@@ -3,7 +3,8 @@
 Where an inlined copy of another class's method is still worth its nanoseconds, this module
 runs the copy and the original through the same cases and asserts they leave the same
 state. Today: ``BatchSpanProcessor.on_end`` inlines the fast half of ``BatchWorker.emit``;
-the metric instruments inline their stream's ``record`` (see the metrics cases below).
+the metric instruments inline their stream's ``record`` (see the metrics cases below); the
+SDK's ``start_as_current_span`` scope inlines ``Span.end`` in its ``__exit__``.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from typing import Any
 
 import pytest
 
+from otel._once import reset_reported
 from otel.sdk import _batch
-from otel.sdk.trace import TracerProvider
+from otel.sdk.trace import SpanProcessor, TracerProvider
 from otel.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 
 
@@ -129,3 +131,49 @@ def _points(kind: str, measurements: list[Any], inline: bool) -> list[Any]:
 def test_instrument_inline_record_does_what_the_stream_record_does(kind: str, count: int) -> None:
     measurements = _MEASUREMENTS[:count]
     assert _points(kind, measurements, inline=True) == _points(kind, measurements, inline=False)
+
+
+# --- the SDK scope's __exit__ inlines Span.end -----------------------------------------------
+
+
+class _RecordingProcessor(SpanProcessor):
+    def __init__(self, fail: bool) -> None:
+        self.ended: list[Any] = []
+        self.fail = fail
+
+    def on_end(self, span: Any) -> None:
+        self.ended.append(span)
+        if self.fail:
+            raise RuntimeError("processor broke")
+
+
+@pytest.mark.parametrize("fail", [False, True])
+@pytest.mark.parametrize("ended_before", [False, True])
+def test_scope_exit_ends_a_span_as_span_end_does(
+    fail: bool, ended_before: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    def state(end_with_scope: bool) -> dict[str, Any]:
+        processor = _RecordingProcessor(fail)
+        provider = TracerProvider(shutdown_on_exit=False)
+        provider.add_span_processor(processor)
+        tracer = provider.get_tracer("copies")
+        caplog.clear()
+        reset_reported()
+        if end_with_scope:
+            with tracer.start_as_current_span("s") as span:
+                if ended_before:
+                    span.end(end_time=5)
+        else:
+            span = tracer.start_span("s")
+            if ended_before:
+                span.end(end_time=5)
+            span.end()
+        return {
+            "ended": [s is span for s in processor.ended],
+            "end_time_set": span.end_time is not None,
+            "end_time_kept": span.end_time == 5,
+            "recording": span.is_recording(),
+            "logged": sorted((r.levelname, r.getMessage()) for r in caplog.records),
+        }
+
+    assert state(end_with_scope=True) == state(end_with_scope=False)

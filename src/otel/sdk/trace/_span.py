@@ -332,6 +332,10 @@ class ReadableSpan:
         )
 
 
+def _on_end_failed(exc: Exception) -> None:
+    report_once(_logger, ("trace.on_end", type(exc)), "Span processor failed in on_end")
+
+
 def _exception_type_name(exception: BaseException) -> str:
     cls = type(exception)
     module = cls.__module__
@@ -543,7 +547,7 @@ class Span(ReadableSpan, trace_api.Span):
         try:
             self._settings.processor.on_end(self)
         except Exception as exc:
-            report_once(_logger, ("trace.on_end", type(exc)), "Span processor failed in on_end")
+            _on_end_failed(exc)
 
     get_span_context = ReadableSpan.get_span_context
 

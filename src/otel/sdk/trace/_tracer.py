@@ -30,7 +30,7 @@ from otel.sdk.trace._sampling import (
     _get_from_env_or_default,
 )
 from otel.sdk.trace._settings import SpanSettings
-from otel.sdk.trace._span import Span, _as_name, _as_span_context
+from otel.sdk.trace._span import Span, _as_name, _as_span_context, _on_end_failed
 from otel.sdk.util._instrumentation import InstrumentationScope, scope_text
 from otel.trace import Link, NonRecordingSpan, SpanContext, SpanKind
 from otel.trace._context_helpers import _SPAN_KEY, _span_in
@@ -361,7 +361,16 @@ class _CurrentSpanScope(_StartAsCurrentSpan):
         except Exception:
             _logger.error("Failed to restore the context: span scope exited in another context")
         if self._end_on_exit:
-            self._span.end()
+            span = self._span
+            if type(span) is Span and span._end_time is None:
+                # Span.end without its frame; tests/sdk/test_hot_path_copies.py binds the two
+                span._end_time = time_ns()
+                try:
+                    span._settings.processor.on_end(span)
+                except Exception as exc:
+                    _on_end_failed(exc)
+            else:
+                span.end()
 
 
 _new_scope = _CurrentSpanScope.__new__
