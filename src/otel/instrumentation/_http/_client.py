@@ -91,7 +91,9 @@ class ClientRequest:
     ) -> ClientRequest | None:
         """Start tracing a request, or None when it is to stay untraced."""
         try:
-            current = get_current()
+            current: Any = _CURRENT.get()
+            if type(current) is list:  # a span frame: the Context it stands for
+                current = get_current()
             if current.get(_SUPPRESS_INSTRUMENTATION_KEY) or current.get(
                 _SUPPRESS_HTTP_INSTRUMENTATION_KEY
             ):

@@ -7,7 +7,7 @@ every mutating method logs a warning and does nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from time import gmtime, strftime, time_ns
 from types import MappingProxyType
 
@@ -39,12 +39,8 @@ _ERROR = StatusCode.ERROR
 _new_status = Status.__new__
 # value types ``Span.set_attribute`` stores as given (ints are range-checked beside it)
 _PLAIN = frozenset((str, float, bool))
-_tuple_new = tuple.__new__
-
-
-def _as_span_context(raw: tuple[Any, ...]) -> SpanContext:
-    """The SpanContext of the plain tuple the tracer stored (same layout, see ``_context``)."""
-    return _tuple_new(SpanContext, raw)
+# builds a SpanContext from the plain tuple the tracer stores (see ``ReadableSpan._context``)
+_new_span_context: Callable[[type[SpanContext], tuple[Any, ...]], SpanContext] = tuple.__new__
 
 
 def _as_name(name: object) -> str:
@@ -206,20 +202,20 @@ class ReadableSpan:
     def context(self) -> SpanContext:
         context = self._context
         if not isinstance(context, SpanContext):
-            context = self._context = _as_span_context(context)
+            context = self._context = _new_span_context(SpanContext, context)
         return context
 
     def get_span_context(self) -> SpanContext:
         context = self._context
         if not isinstance(context, SpanContext):
-            context = self._context = _as_span_context(context)
+            context = self._context = _new_span_context(SpanContext, context)
         return context
 
     @property
     def parent(self) -> SpanContext | None:
         parent = self._parent
         if parent is not None and not isinstance(parent, SpanContext):
-            parent = self._parent = _as_span_context(parent)
+            parent = self._parent = _new_span_context(SpanContext, parent)
         return parent
 
     @property

@@ -30,7 +30,7 @@ from otel.sdk.trace._sampling import (
     _get_from_env_or_default,
 )
 from otel.sdk.trace._settings import SpanSettings
-from otel.sdk.trace._span import Span, _as_name, _as_span_context, _on_end_failed
+from otel.sdk.trace._span import Span, _as_name, _new_span_context, _on_end_failed
 from otel.sdk.util._instrumentation import InstrumentationScope, scope_text
 from otel.trace import Link, NonRecordingSpan, SpanContext, SpanKind
 from otel.trace._context_helpers import _SPAN_KEY, _span_in
@@ -230,7 +230,7 @@ class Tracer(trace_api.Tracer):
             True,
         )
         if not record:
-            return NonRecordingSpan(_as_span_context(span_context))
+            return NonRecordingSpan(_new_span_context(SpanContext, span_context))
         span = _new_span(Span)
         span._name = name
         span._context = span_context
