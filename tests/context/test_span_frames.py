@@ -136,3 +136,37 @@ def test_propagation_inside_a_span_scope_injects_the_span(tracer: Tracer) -> Non
         carrier: dict[str, str] = {}
         inject(carrier)
     assert carrier["traceparent"].split("-")[2] == f"{span.get_span_context().span_id:016x}"
+
+
+def test_deeply_nested_scopes_turn_into_a_context_without_recursion(tracer: Tracer) -> None:
+    import sys
+
+    depth = sys.getrecursionlimit() + 100
+    scopes = [tracer.start_as_current_span(f"s{i}") for i in range(depth)]
+    spans = [scope.__enter__() for scope in scopes]
+    try:
+        current = context.get_current()
+        assert trace.get_current_span(current) is spans[-1]
+        assert len(current) == 1
+    finally:
+        for scope in reversed(scopes):
+            scope.__exit__(None, None, None)
+    assert trace.get_current_span() is trace.INVALID_SPAN
+
+
+def test_a_frame_already_turned_into_a_context_is_reused_by_inner_frames(
+    tracer: Tracer,
+) -> None:
+    key = context.create_key("k")
+    token = context.attach(context.set_value(key, 1))
+    try:
+        with tracer.start_as_current_span("outer") as outer:
+            outer_context = context.get_current()
+            with tracer.start_as_current_span("inner") as inner:
+                inner_context = context.get_current()
+            assert context.get_current() is outer_context
+        assert trace.get_current_span(outer_context) is outer
+        assert trace.get_current_span(inner_context) is inner
+        assert inner_context.get(key) == 1
+    finally:
+        context.detach(token)

@@ -73,14 +73,28 @@ _SUPPRESS_HTTP_INSTRUMENTATION_KEY = create_key("suppress_http_instrumentation")
 
 
 def _materialize(frame: list[Any]) -> Context:
-    """The Context a span frame stands for (built once, then cached in the frame)."""
+    """The Context a span frame stands for (built once, then cached in the frame).
+
+    Iterative, not recursive: a traced recursive function nests as many frames as it
+    recurses, and turning them into Contexts must not hit the recursion limit.
+    """
     cached: Context | None = frame[2]
-    if cached is None:
-        base = frame[0]
-        cached = Context(base if type(base) is not list else _materialize(base))
-        dict.__setitem__(cached, _SPAN_KEY, frame[1])
-        frame[2] = cached
-    return cached
+    if cached is not None:
+        return cached
+    pending = [frame]
+    base = frame[0]
+    while type(base) is list:  # down to a Context or a frame already turned into one
+        if base[2] is not None:
+            base = base[2]
+            break
+        pending.append(base)
+        base = base[0]
+    made = EMPTY_CONTEXT  # replaced below: ``pending`` is never empty
+    for uncached in reversed(pending):
+        made = Context(base)
+        dict.__setitem__(made, _SPAN_KEY, uncached[1])
+        uncached[2] = base = made
+    return made
 
 
 def get_value(key: str, context: Context | None = None) -> object:
