@@ -29,7 +29,7 @@ from otel.sdk.trace._sampling import (
     Sampler,
     _get_from_env_or_default,
 )
-from otel.sdk.trace._settings import SpanSettings
+from otel.sdk.trace._settings import _UNLIMITED, SpanSettings
 from otel.sdk.trace._span import Span, _as_name, _new_span_context, _on_end_failed
 from otel.sdk.util._instrumentation import InstrumentationScope, scope_text
 from otel.trace import Link, NonRecordingSpan, SpanContext, SpanKind
@@ -297,8 +297,9 @@ class Tracer(trace_api.Tracer):
                 merged = dict(attributes) if attributes else {}
                 merged.update(extra)
                 attributes = merged
+            max_len = settings.max_attr_len  # unlimited: None, no length test per value
             cleaned, dropped = clean_attributes(
-                attributes, settings.max_attrs, settings.max_attr_len
+                attributes, settings.max_attrs, None if max_len == _UNLIMITED else max_len
             )
         except Exception:
             _logger.warning("Invalid span attributes dropped: %r", attributes)
