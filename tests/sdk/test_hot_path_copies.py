@@ -3,8 +3,9 @@
 Where an inlined copy of another class's method is still worth its nanoseconds, this module
 runs the copy and the original through the same cases and asserts they leave the same
 state. Today: ``BatchSpanProcessor.on_end`` inlines the fast half of ``BatchWorker.emit``;
-the counters inline their stream's ``record`` (see the metrics cases below). The histogram
-has no copy: instrument and stream share ``HistogramRecord.record``, checked below too.
+the counters inline their stream's ``record`` (see the metrics cases below); the SDK's
+``start_as_current_span`` scope inlines ``Span.end`` in its ``__exit__``. The histogram has
+no copy: instrument and stream share ``HistogramRecord.record``, checked below too.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Any
 
 import pytest
 
+from otel._once import reset_reported
 from otel.sdk import _batch
-from otel.sdk.trace import TracerProvider
+from otel.sdk.trace import SpanProcessor, TracerProvider
 from otel.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 
 
@@ -151,3 +153,49 @@ def test_histogram_stream_locked_path_records_what_the_lock_free_path_does(count
     measurements = _MEASUREMENTS[:count]
     locked = _points("histogram", measurements, inline=False, stream_locked=True)
     assert locked == _points("histogram", measurements, inline=True)
+
+
+# --- the SDK scope's __exit__ inlines Span.end -----------------------------------------------
+
+
+class _RecordingProcessor(SpanProcessor):
+    def __init__(self, fail: bool) -> None:
+        self.ended: list[Any] = []
+        self.fail = fail
+
+    def on_end(self, span: Any) -> None:
+        self.ended.append(span)
+        if self.fail:
+            raise RuntimeError("processor broke")
+
+
+@pytest.mark.parametrize("fail", [False, True])
+@pytest.mark.parametrize("ended_before", [False, True])
+def test_scope_exit_ends_a_span_as_span_end_does(
+    fail: bool, ended_before: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    def state(end_with_scope: bool) -> dict[str, Any]:
+        processor = _RecordingProcessor(fail)
+        provider = TracerProvider(shutdown_on_exit=False)
+        provider.add_span_processor(processor)
+        tracer = provider.get_tracer("copies")
+        caplog.clear()
+        reset_reported()
+        if end_with_scope:
+            with tracer.start_as_current_span("s") as span:
+                if ended_before:
+                    span.end(end_time=5)
+        else:
+            span = tracer.start_span("s")
+            if ended_before:
+                span.end(end_time=5)
+            span.end()
+        return {
+            "ended": [s is span for s in processor.ended],
+            "end_time_set": span.end_time is not None,
+            "end_time_kept": span.end_time == 5,
+            "recording": span.is_recording(),
+            "logged": sorted((r.levelname, r.getMessage()) for r in caplog.records),
+        }
+
+    assert state(end_with_scope=True) == state(end_with_scope=False)

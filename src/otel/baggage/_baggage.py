@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from otel._log import get_logger
-from otel.context import Context, create_key
-from otel.context._context import _CURRENT
+from otel.context import Context, create_key, get_current
 
 _logger = get_logger("otel.baggage")
 
@@ -23,7 +22,7 @@ _EMPTY: Mapping[str, object] = MappingProxyType({})
 
 def _context(context: Context | None) -> Context:
     if context is None:
-        return _CURRENT.get()
+        return get_current()
     if isinstance(context, dict):  # Context is a dict subclass
         return context
     _logger.warning("Baggage needs a Context; got %r, used an empty one", context)

@@ -6,8 +6,7 @@ under a propagator-specific key, so that inject sends it on to the next hop.
 
 from __future__ import annotations
 
-from otel.context import Context
-from otel.context._context import _CURRENT
+from otel.context import Context, get_value
 from otel.trace._context_helpers import _SPAN_KEY
 from otel.trace._span import NonRecordingSpan
 from otel.trace._span_context import SpanContext
@@ -29,4 +28,4 @@ def with_remote_parent(
 
 def is_debug(context: Context | None, debug_key: str) -> bool:
     """Did the extracted parent in ``context`` (default: current) ask for debug?"""
-    return (context if context is not None else _CURRENT.get()).get(debug_key) is True
+    return get_value(debug_key, context) is True

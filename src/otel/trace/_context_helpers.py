@@ -6,25 +6,39 @@ from contextvars import Token
 from types import TracebackType
 
 from otel._log import get_logger
-from otel.context import Context, create_key
-from otel.context._context import _CURRENT
+from otel.context import Context, get_current
+from otel.context._context import _CURRENT, _SPAN_KEY
 from otel.trace._span import INVALID_SPAN, Span
 from otel.trace._status import Status, StatusCode
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # ``typing`` stays off the import path
+    from typing import Any
+
 _logger = get_logger("otel.trace")
 
-_SPAN_KEY = create_key("current-span")
+__all__ = ["_SPAN_KEY"]  # defined by otel.context (its span frames hold the span)
 
 
 def get_current_span(context: Context | None = None) -> Span:
     """The span stored in ``context`` (default: the current one), or ``INVALID_SPAN``."""
-    span = (context if context is not None else _CURRENT.get()).get(_SPAN_KEY)
-    return INVALID_SPAN if span is None else span  # type: ignore[return-value]
+    span: Any  # what was stored under the span key
+    if context is None:
+        current: Any = _CURRENT.get()  # a Context or a span frame (otel.context._context)
+        span = current[1] if type(current) is list else current.get(_SPAN_KEY)
+    else:
+        span = context.get(_SPAN_KEY)
+    return INVALID_SPAN if span is None else span
+
+
+def _span_in(current: Any) -> object:
+    """The span stored in what ``_CURRENT`` holds (a Context or a span frame), or None."""
+    return current[1] if type(current) is list else current.get(_SPAN_KEY)
 
 
 def set_span_in_context(span: Span, context: Context | None = None) -> Context:
     """A new Context, based on ``context`` (default: current), whose current span is ``span``."""
-    new = Context(context if context is not None else _CURRENT.get())
+    new = Context(context if context is not None else get_current())
     dict.__setitem__(new, _SPAN_KEY, span)
     return new
 
@@ -58,7 +72,7 @@ class _SpanScope:
     __slots__ = ("_end_on_exit", "_flags", "_span", "_token")
 
     _span: Span
-    _token: Token[Context] | None
+    _token: Token[Any] | None
 
     def __init__(
         self,
@@ -74,14 +88,13 @@ class _SpanScope:
     def _activate(self, span: Span, base: Context | None) -> None:
         self._span = span
         current = _CURRENT.get()
-        if base is None or base is current:
-            if current.get(_SPAN_KEY, INVALID_SPAN) is span:
+        if base is None:
+            if _span_in(current) is span:
                 self._token = None  # already current: nothing to attach (no-op fast path)
                 return
-            base = current
-        new = Context(base)
-        dict.__setitem__(new, _SPAN_KEY, span)
-        self._token = _CURRENT.set(new)
+            self._token = _CURRENT.set([current, span, None])  # a span frame
+        else:
+            self._token = _CURRENT.set([base, span, None])
 
     def __enter__(self) -> Span:
         span = self._span

@@ -20,7 +20,7 @@ from otel._log import get_logger
 from otel.attributes import AttributeValue
 from otel.context import Context
 from otel.context._context import _CURRENT
-from otel.trace._context_helpers import _SPAN_KEY, _record_error, _SpanScope
+from otel.trace._context_helpers import _SPAN_KEY, _record_error, _span_in, _SpanScope
 from otel.trace._span import INVALID_SPAN, Link, NonRecordingSpan, Span, SpanKind
 
 _logger = get_logger("otel.trace")
@@ -35,12 +35,17 @@ _INTERNAL = SpanKind.INTERNAL
 
 def _non_recording_child(context: Context | None) -> Span:
     """What a tracer without an SDK returns: the parent's SpanContext, not recording."""
-    parent = (context if context is not None else _CURRENT.get()).get(_SPAN_KEY)
+    parent: Any  # a Span, or whatever was stored under the span key
+    current: Any = context if context is not None else _CURRENT.get()
+    try:
+        parent = current.get(_SPAN_KEY)
+    except AttributeError:  # a span frame (otel.context._context); rare without an SDK
+        parent = current[1]
     if parent is None:
         return INVALID_SPAN
     if type(parent) is NonRecordingSpan:
         return parent  # same SpanContext, records nothing: no need for a new object
-    span_context = parent.get_span_context()  # type: ignore[attr-defined]
+    span_context = parent.get_span_context()
     if not span_context.is_valid:
         return INVALID_SPAN
     return NonRecordingSpan(span_context)
@@ -80,16 +85,13 @@ class _StartAsCurrentSpan(_SpanScope):
         args = self._args
         span = self._tracer.start_span(*args)
         self._span = span
-        base = args[1]
-        current = _CURRENT.get()
-        if base is None or base is current:
-            if current.get(_SPAN_KEY, INVALID_SPAN) is span:
+        base: Context | list[Any] | None = args[1]
+        if base is None:
+            base = _CURRENT.get()
+            if _span_in(base) is span:
                 self._token = None  # already current (no SDK, no parent): nothing to attach
                 return span
-            base = current
-        new = Context(base)
-        dict.__setitem__(new, _SPAN_KEY, span)
-        self._token = _CURRENT.set(new)
+        self._token = _CURRENT.set([base, span, None])  # a span frame (otel.context)
         return span
 
     def __exit__(
@@ -244,7 +246,11 @@ class _ProxyStartAsCurrentSpan(_StartAsCurrentSpan):
 
     def __enter__(self) -> Span:
         if self._tracer._delegate is None and self._args[1] is None:
-            current = _CURRENT.get().get(_SPAN_KEY)
+            frame: Any = _CURRENT.get()
+            try:
+                current = frame.get(_SPAN_KEY)
+            except AttributeError:  # a span frame (otel.context._context)
+                current = frame[1]
             if current is None or type(current) is NonRecordingSpan:
                 # The no-op child of a non-recording (or no) span is that span: it is
                 # already current, so there is nothing to create and nothing to attach.

@@ -15,8 +15,7 @@ from urllib.parse import quote, unquote
 
 from otel._log import get_logger
 from otel.baggage._baggage import _entries, _metadata, _set_all, get_all
-from otel.context import Context
-from otel.context._context import _CURRENT
+from otel.context import Context, get_current
 from otel.propagators._textmap import (
     CarrierT,
     Getter,
@@ -170,7 +169,7 @@ class W3CBaggagePropagator(TextMapPropagator):
         Entries already in ``context`` are kept unless the header has the same name.
         """
         if context is None:
-            context = _CURRENT.get()
+            context = get_current()
         try:
             headers = getter.get(carrier, _BAGGAGE)
             if not headers:
@@ -212,7 +211,7 @@ class W3CBaggagePropagator(TextMapPropagator):
         8192 bytes or 180 entries, is left out (logged).
         """
         try:
-            context = context if context is not None else _CURRENT.get()
+            context = context if context is not None else get_current()
             entries = get_all(context)
             if not entries:
                 return

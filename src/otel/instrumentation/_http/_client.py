@@ -20,6 +20,7 @@ from otel.context import (
     _SUPPRESS_INSTRUMENTATION_KEY,
     Context,
     detach,
+    get_current,
 )
 from otel.context._context import _CURRENT
 from otel.instrumentation._http._semconv import (
@@ -90,7 +91,9 @@ class ClientRequest:
     ) -> ClientRequest | None:
         """Start tracing a request, or None when it is to stay untraced."""
         try:
-            current = _CURRENT.get()
+            current: Any = _CURRENT.get()
+            if type(current) is list:  # a span frame: the Context it stands for
+                current = get_current()
             if current.get(_SUPPRESS_INSTRUMENTATION_KEY) or current.get(
                 _SUPPRESS_HTTP_INSTRUMENTATION_KEY
             ):

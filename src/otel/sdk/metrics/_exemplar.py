@@ -10,17 +10,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from otel.context import Context
-from otel.context._context import _CURRENT
 from otel.sdk.metrics._point import Exemplar
 from otel.trace import get_current_span
 
 
 def _sampled_span_ids(context: Context | None) -> tuple[int, int] | None:
     """(trace_id, span_id) of the span in ``context`` (default: current) if valid, else None."""
-    ctx = context if context is not None else _CURRENT.get()
-    if not ctx:
-        return None
-    span_context = get_current_span(ctx).get_span_context()
+    span_context = get_current_span(context).get_span_context()
     if not span_context.is_valid:
         return None
     return span_context.trace_id, span_context.span_id
@@ -76,10 +72,7 @@ class TraceBasedExemplarFilter(ExemplarFilter):
         attributes: Mapping[str, Any] | None,
         context: Context | None,
     ) -> bool:
-        ctx = context if context is not None else _CURRENT.get()
-        if not ctx:
-            return False
-        span_context = get_current_span(ctx).get_span_context()
+        span_context = get_current_span(context).get_span_context()
         return bool(span_context.is_valid and span_context.trace_flags & 1)
 
 

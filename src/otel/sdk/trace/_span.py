@@ -7,7 +7,7 @@ every mutating method logs a warning and does nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from time import gmtime, strftime, time_ns
 from types import MappingProxyType
 
@@ -39,6 +39,8 @@ _ERROR = StatusCode.ERROR
 _new_status = Status.__new__
 # value types ``Span.set_attribute`` stores as given (ints are range-checked beside it)
 _PLAIN = frozenset((str, float, bool))
+# builds a SpanContext from the plain tuple the tracer stores (see ``ReadableSpan._context``)
+_new_span_context: Callable[[type[SpanContext], tuple[Any, ...]], SpanContext] = tuple.__new__
 
 
 def _as_name(name: object) -> str:
@@ -147,6 +149,12 @@ class ReadableSpan:
     )
 
     _settings: SpanSettings
+    # A SpanContext, or the plain 6-tuple with the same layout that the tracer stores
+    # (a tuple subclass costs three times a tuple to build, and most spans are read only
+    # by the export thread): readers that hand it out build the SpanContext once and
+    # cache it in the slot; internal readers index either form (``_context[3] & 1``).
+    _context: SpanContext | tuple[Any, ...]
+    _parent: SpanContext | tuple[Any, ...] | None
     _events: list[Event] | tuple[()]
     _links: list[Link] | tuple[()]
 
@@ -192,14 +200,23 @@ class ReadableSpan:
 
     @property
     def context(self) -> SpanContext:
-        return self._context
+        context = self._context
+        if not isinstance(context, SpanContext):
+            context = self._context = _new_span_context(SpanContext, context)
+        return context
 
     def get_span_context(self) -> SpanContext:
-        return self._context
+        context = self._context
+        if not isinstance(context, SpanContext):
+            context = self._context = _new_span_context(SpanContext, context)
+        return context
 
     @property
     def parent(self) -> SpanContext | None:
-        return self._parent
+        parent = self._parent
+        if parent is not None and not isinstance(parent, SpanContext):
+            parent = self._parent = _new_span_context(SpanContext, parent)
+        return parent
 
     @property
     def kind(self) -> SpanKind:
@@ -280,9 +297,9 @@ class ReadableSpan:
             status["description"] = self._status.description
         body: dict[str, object] = {
             "name": self._name,
-            "context": _context_json(self._context),
+            "context": _context_json(self.context),
             "kind": str(self._kind),
-            "parent_id": None if parent is None else f"0x{parent.span_id:016x}",
+            "parent_id": None if parent is None else f"0x{parent[1]:016x}",
             "start_time": _format_time(self._start_time),
             "end_time": _format_time(self._end_time),
             "status": status,
@@ -306,9 +323,13 @@ class ReadableSpan:
     def __repr__(self) -> str:
         return (
             f'{type(self).__name__}(name="{self._name}", '
-            f"context={self._context!r}, kind={self._kind}, "
+            f"context={self.context!r}, kind={self._kind}, "
             f"start_time={self._start_time}, end_time={self._end_time})"
         )
+
+
+def _on_end_failed(exc: Exception) -> None:
+    report_once(_logger, ("trace.on_end", type(exc)), "Span processor failed in on_end")
 
 
 def _exception_type_name(exception: BaseException) -> str:
@@ -522,10 +543,9 @@ class Span(ReadableSpan, trace_api.Span):
         try:
             self._settings.processor.on_end(self)
         except Exception as exc:
-            report_once(_logger, ("trace.on_end", type(exc)), "Span processor failed in on_end")
+            _on_end_failed(exc)
 
-    def get_span_context(self) -> SpanContext:
-        return self._context
+    get_span_context = ReadableSpan.get_span_context
 
     def __exit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
         if exc_val is not None and self._end_time is None and exc_type is not GeneratorExit:

@@ -29,11 +29,11 @@ from otel.sdk.trace._sampling import (
     Sampler,
     _get_from_env_or_default,
 )
-from otel.sdk.trace._settings import SpanSettings
-from otel.sdk.trace._span import Span, _as_name
+from otel.sdk.trace._settings import _UNLIMITED, SpanSettings
+from otel.sdk.trace._span import Span, _as_name, _new_span_context, _on_end_failed
 from otel.sdk.util._instrumentation import InstrumentationScope, scope_text
 from otel.trace import Link, NonRecordingSpan, SpanContext, SpanKind
-from otel.trace._context_helpers import _SPAN_KEY
+from otel.trace._context_helpers import _SPAN_KEY, _span_in
 from otel.trace._span_context import (
     _FLAGS as _TRACE_FLAGS,
 )
@@ -43,11 +43,14 @@ from otel.trace._span_context import (
 from otel.trace._status import UNSET_STATUS
 from otel.trace._tracer import _StartAsCurrentSpan
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # ``typing`` stays off the import path
+    from typing import Any
+
 _logger = get_logger("otel.sdk.trace")
 
 _INTERNAL = SpanKind.INTERNAL
 _new_span = Span.__new__
-_tuple_new = tuple.__new__
 
 # Sampling modes decided once per provider.
 _GENERAL = 0  # call sampler.should_sample
@@ -160,22 +163,26 @@ class Tracer(trace_api.Tracer):
     ) -> trace_api.Span:
         if type(name) is not str:
             name = _as_name(name)
-        try:
-            parent = (context if context is not None else _CURRENT.get()).get(_SPAN_KEY)
-        except Exception:  # not a Context: start from the current one
-            _logger.warning("start_span needs a Context; got %r, used the current one", context)
-            context = None
-            parent = _CURRENT.get().get(_SPAN_KEY)
-        parent_sc: SpanContext | None
+        parent: Any  # a Span, or whatever was stored under the span key
+        if context is None:
+            current: Any = _CURRENT.get()  # a Context or a span frame (otel.context._context)
+            parent = current[1] if type(current) is list else current.get(_SPAN_KEY)
+        else:
+            try:
+                parent = context.get(_SPAN_KEY)
+            except Exception:  # not a Context: start from the current one
+                _logger.warning("start_span needs a Context; got %r, used the current one", context)
+                context = None
+                parent = _span_in(_CURRENT.get())
+        parent_sc: SpanContext | tuple[Any, ...] | None  # an SDK span's raw form, see below
         if parent is None:
             parent_sc = None
         elif type(parent) is Span:
             parent_sc = parent._context
         else:
             try:
-                parent_sc = parent.get_span_context()  # type: ignore[attr-defined]
-                if not parent_sc.is_valid:
-                    parent_sc = None
+                given: SpanContext = parent.get_span_context()
+                parent_sc = given if given.is_valid else None
             except Exception:
                 _logger.warning("Ignoring a parent that is not a Span: %r", parent)
                 parent_sc = None
@@ -212,20 +219,18 @@ class Tracer(trace_api.Tracer):
                     self._sampler,
                 )
                 record = sampled = False
-        # what _new_valid_span_context does, without its frame: ids are known valid
-        span_context = _tuple_new(
-            SpanContext,
-            (
-                trace_id,
-                self._gen_id(64) or self._id_generator.generate_span_id(),
-                False,
-                _TRACE_FLAGS[flags | 1 if sampled else flags],
-                trace_state,
-                True,
-            ),
+        # a plain tuple laid out like a SpanContext (ids known valid): the span builds the
+        # SpanContext itself when someone asks (``ReadableSpan.context``)
+        span_context = (
+            trace_id,
+            self._gen_id(64) or self._id_generator.generate_span_id(),
+            False,
+            _TRACE_FLAGS[flags | 1 if sampled else flags],
+            trace_state,
+            True,
         )
         if not record:
-            return NonRecordingSpan(span_context)
+            return NonRecordingSpan(_new_span_context(SpanContext, span_context))
         span = _new_span(Span)
         span._name = name
         span._context = span_context
@@ -292,8 +297,9 @@ class Tracer(trace_api.Tracer):
                 merged = dict(attributes) if attributes else {}
                 merged.update(extra)
                 attributes = merged
+            max_len = settings.max_attr_len  # unlimited: None, no length test per value
             cleaned, dropped = clean_attributes(
-                attributes, settings.max_attrs, settings.max_attr_len
+                attributes, settings.max_attrs, None if max_len == _UNLIMITED else max_len
             )
         except Exception:
             _logger.warning("Invalid span attributes dropped: %r", attributes)
@@ -338,9 +344,8 @@ class _CurrentSpanScope(_StartAsCurrentSpan):
             name, base, kind, attributes, links, start_time, record, set_status
         )
         self._span = span
-        values = (base if base is not None else _CURRENT.get()).copy()  # a plain dict
-        values[_SPAN_KEY] = span
-        self._token = _CURRENT.set(Context(values))
+        # a span frame: "base (default: current) + this span", see otel.context._context
+        self._token = _CURRENT.set([base if base is not None else _CURRENT.get(), span, None])
         return span
 
     def __exit__(
@@ -357,7 +362,16 @@ class _CurrentSpanScope(_StartAsCurrentSpan):
         except Exception:
             _logger.error("Failed to restore the context: span scope exited in another context")
         if self._end_on_exit:
-            self._span.end()
+            span = self._span
+            if type(span) is Span and span._end_time is None:
+                # Span.end without its frame; tests/sdk/test_hot_path_copies.py binds the two
+                span._end_time = time_ns()
+                try:
+                    span._settings.processor.on_end(span)
+                except Exception as exc:
+                    _on_end_failed(exc)
+            else:
+                span.end()
 
 
 _new_scope = _CurrentSpanScope.__new__
