@@ -5,7 +5,8 @@ socket: ours is ``otel.exporter.jaeger`` (mapping + our Thrift compact encoder, 
 datagrams under 65,000 bytes) and ``otel.exporter.zipkin`` (mapping + v2 JSON); theirs is the
 last official Jaeger exporter (``opentelemetry-exporter-jaeger-thrift==1.21.0``: its
 translator + the ``thrift`` package's compact protocol, splitting oversized batches) and
-``opentelemetry-exporter-zipkin-json==1.21.0`` (its v2 JSON encoder). Those pin older
+``opentelemetry-exporter-zipkin-json==1.21.0`` (its v2 JSON encoder, then the str to the
+body's bytes, as ours returns them). Those pin older
 OpenTelemetry releases, so the official side runs in ``benchmarks/.venv-official-legacy``.
 Issue 12 target: >= 5x the official spans/s.
 
@@ -88,7 +89,8 @@ def _zipkin(prefix: str) -> Callable[[], object]:
     from opentelemetry.exporter.zipkin.json import ZipkinExporter as Official  # type: ignore
 
     official = Official()
-    return lambda: official.encoder.serialize(spans, official.local_node)
+    # both sides end with the request body's bytes (ours returns them, theirs a str)
+    return lambda: official.encoder.serialize(spans, official.local_node).encode("utf-8")
 
 
 def _spans_per_second(make: Callable[[str], Callable[[], object]], prefix: str) -> float:

@@ -57,7 +57,7 @@ _encode_dict = (
 )
 
 
-def _dict_json(attributes: Any) -> str:
+def dict_json(attributes: Any) -> str:
     """``attributes`` as a JSON object (the C encoder called directly when there is one)."""
     if _encode_dict is not None:
         return "".join(_encode_dict(dict(attributes), 0))
@@ -218,7 +218,7 @@ def kind_of(sdk_kind: Any) -> str | None:
 _SCOPE_TAGS: dict[int, tuple[Any, list[tuple[str, str]]]] = {}
 
 
-def _scope_tags(scope: Any) -> list[tuple[str, str]]:
+def scope_tags(scope: Any) -> list[tuple[str, str]]:
     cached = _SCOPE_TAGS.get(id(scope))
     if cached is None or cached[0] is not scope:
         pairs = [("otel.scope.name", str(scope.name))]
@@ -237,7 +237,7 @@ def extra_tags(sdk_span: Any) -> list[tuple[str, str]]:
     if code is not _UNSET and code is not _ERROR and code is not _OK:  # another enum
         code = {"ERROR": _ERROR, "OK": _OK}.get(getattr(code, "name", ""))
     scope = sdk_span.instrumentation_scope
-    extra = _scope_tags(scope) if scope is not None else []
+    extra = scope_tags(scope) if scope is not None else []
     if code is _ERROR:
         extra = [("otel.status_code", "ERROR"), ("error", str(status.description or "")), *extra]
     elif code is _OK:
@@ -276,7 +276,7 @@ def annotations_of(events: Any) -> list[tuple[int, str]]:
     for event in events:
         event_attributes = event.attributes
         if event_attributes:
-            value = f"{_quote(str(event.name))}: {_dict_json(event_attributes)}"
+            value = f"{_quote(str(event.name))}: {dict_json(event_attributes)}"
         else:
             value = event.name
         annotations.append((event.timestamp // 1000, value))
