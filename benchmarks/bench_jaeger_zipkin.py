@@ -93,6 +93,15 @@ def _zipkin(prefix: str) -> Callable[[], object]:
     return lambda: official.encoder.serialize(spans, official.local_node).encode("utf-8")
 
 
+def _zipkin_proto() -> float:
+    """otel only: the official protobuf exporter is not in the benchmark venv."""
+    from otel.exporter.zipkin.proto.http import ZipkinExporter
+
+    spans = _spans("otel")
+    exporter = ZipkinExporter()
+    return BATCH / best_seconds_per_call(lambda: exporter._encode_spans(spans), 3, 5)
+
+
 def _spans_per_second(make: Callable[[str], Callable[[], object]], prefix: str) -> float:
     return BATCH / best_seconds_per_call(make(prefix), warmup=3, rounds=5)
 
@@ -123,6 +132,12 @@ CASES = [
         "Zipkin v2 JSON: spans/s encoded (higher is better)",
         lambda: _spans_per_second(_zipkin, "otel"),
         lambda: _spans_per_second(_zipkin, "official"),
+        kind="value",
+        unit="spans/s",
+    ),
+    Case(
+        "Zipkin v2 protobuf: spans/s encoded (otel only)",
+        _zipkin_proto,
         kind="value",
         unit="spans/s",
     ),

@@ -3,6 +3,7 @@ the Zipkin v2 API definition, and the same spans as the independent protobuf pat
 
 from __future__ import annotations
 
+import enum
 import json
 import math
 from types import SimpleNamespace
@@ -229,6 +230,18 @@ def test_spans_of_another_sdk_encode_as_otels_own(validator: Any) -> None:
     assert _body([_public_view(s) for s in spans], validator) == _body(spans, validator)
 
 
+def test_kind_and_status_of_another_sdks_enums_are_mapped_by_name(validator: Any) -> None:
+    foreign_kind = enum.Enum("SpanKind", "INTERNAL SERVER CLIENT PRODUCER CONSUMER")
+    foreign_code = enum.Enum("StatusCode", "UNSET OK ERROR")
+    spans = sdk_spans.full_spans()
+    views = [_public_view(s) for s in spans]
+    for view in views:
+        view.kind = foreign_kind[view.kind.name]
+        code = foreign_code[view.status.status_code.name]
+        view.status = SimpleNamespace(status_code=code, description=view.status.description)
+    assert _body(views, validator) == _body(spans, validator)
+
+
 def test_json_and_protobuf_agree_on_edge_spans(validator: Any) -> None:
     list_of_spans = idl.zipkin_messages()
     attributes = {
@@ -261,3 +274,24 @@ def test_json_and_protobuf_agree_on_edge_spans(validator: Any) -> None:
             (a.timestamp, a.value) for a in p.annotations
         ]
         assert j.get("shared", False) == p.shared
+
+
+def test_protobuf_tags_memoised_across_exports_stay_exact() -> None:
+    list_of_spans = idl.zipkin_messages()
+    long_value = "v" * 100  # too long to memoise
+    attributes = {"method": "GET", "long": long_value, "code": 200, "flag": True}
+    bodies = []
+    for _ in range(2):
+        transport = RecordingTransport()
+        ProtoExporter(_transport=transport).export(_spans(attributes=attributes))
+        bodies.append(transport.bodies[0])
+    for body in bodies:
+        (span,) = list_of_spans.FromString(body).spans
+        assert dict(span.tags) == {
+            "method": "GET",
+            "long": long_value,
+            "code": "200",
+            "flag": "true",
+            "otel.scope.name": "edge.lib",
+            "otel.scope.version": "0.1",
+        }

@@ -19,6 +19,20 @@ _pack_fixed64 = struct.Struct("<Q").pack
 _pack_id = struct.Struct(">Q").pack
 
 
+# the whole tags entry of recurring short tags ("http.request.method": "GET"), bounded
+_TAG_ENTRIES: dict[tuple[str, str], bytes] = {}
+_MEMO_MAX = 4096
+
+
+def _tag_entry(kv: tuple[str, str]) -> bytes:
+    entry = length_delimited(b"\x5a", string_field(b"\x0a", kv[0]) + string_field(b"\x12", kv[1]))
+    if len(kv[1]) <= 64:
+        if len(_TAG_ENTRIES) >= _MEMO_MAX:
+            _TAG_ENTRIES.clear()
+        _TAG_ENTRIES[kv] = entry
+    return entry
+
+
 def _endpoint_proto(endpoint: Endpoint) -> bytes:
     out = b""
     if endpoint.service_name:
@@ -59,9 +73,9 @@ def span_proto(span: ZipkinSpan, local: bytes | None = None) -> bytes:
     for timestamp, value in span.annotations:
         body = b"\x09" + _pack_fixed64(timestamp) + string_field(b"\x12", value)
         parts.append(length_delimited(b"\x52", body))
-    for key, value in span.tags.items():
-        entry = string_field(b"\x0a", key) + string_field(b"\x12", value)
-        parts.append(length_delimited(b"\x5a", entry))
+    if span.tags:
+        memo = _TAG_ENTRIES
+        parts += [memo.get(kv) or _tag_entry(kv) for kv in span.tags.items()]
     if span.shared:
         parts.append(b"\x68\x01")
     return b"".join(parts)

@@ -1,6 +1,7 @@
 """``ZipkinExporter``: Zipkin v2 spans over HTTP, JSON or protobuf.
 
-Composed of the Zipkin codec (``_translate`` + ``_encode``), an ``HttpSender`` on the shared
+Composed of the Zipkin codec (``_json`` straight from SDK spans, or ``_translate`` +
+``_encode`` for protobuf), an ``HttpSender`` on the shared
 ``HttpTransport`` (``_transport=`` in tests) and the shared ``ExportCore`` (timeout as a
 deadline for the whole export, retries of 429/502/503/504 and network errors, logging,
 instrumentation suppressed). Arguments not given come from ``OTEL_EXPORTER_ZIPKIN_*``.

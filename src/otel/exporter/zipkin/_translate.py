@@ -16,7 +16,9 @@
   it carries the same span id as its remote parent (B3 "joined" spans); OpenTelemetry SDKs
   give every span its own id, so otel's own spans are never shared.
 
-Pure (no I/O); thread-safe. ``ZipkinSpan`` is the intermediate both wire encoders read.
+Pure (no I/O); thread-safe. ``ZipkinSpan`` is the intermediate the protobuf encoder reads;
+the JSON encoder (``_json``) writes the same mapping straight from SDK spans and calls back
+here for its rare cases.
 """
 
 from __future__ import annotations
