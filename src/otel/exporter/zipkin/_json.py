@@ -21,38 +21,10 @@ from typing import Any
 
 from otel.exporter.zipkin import _translate
 from otel.exporter.zipkin._translate import Endpoint
-from otel.sdk.trace import Event, ReadableSpan, Span
+from otel.sdk.trace import Event
 from otel.trace import SpanKind, StatusCode
 
 _q = json.encoder.encode_basestring  # C: a str as a JSON string literal
-
-
-class _Settings:
-    __slots__ = ("instrumentation_scope", "resource")
-
-    def __init__(self, resource: Any, instrumentation_scope: Any) -> None:
-        self.resource = resource
-        self.instrumentation_scope = instrumentation_scope
-
-
-class _PublicSpan:
-    """Another SDK's span (or a test double) under the slot names of otel's
-    ``ReadableSpan``, which ``encode_spans`` reads directly (its properties copy)."""
-
-    __slots__ = ("_span",)
-
-    def __init__(self, span: Any) -> None:
-        self._span = span
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._span, name[1:])  # "_context" -> "context", ...
-
-    @property
-    def _settings(self) -> _Settings:
-        return _Settings(self._span.resource, self._span.instrumentation_scope)
-
-    def _read_attributes(self) -> Any:
-        return self._span.attributes
 
 
 _KINDS = (SpanKind.CLIENT, SpanKind.SERVER, SpanKind.PRODUCER, SpanKind.CONSUMER)
@@ -61,7 +33,6 @@ _KIND_TEXT = {id(kind): f',"kind":"{kind.name}"' for kind in _KINDS}
 _KIND_TEXT[id(SpanKind.INTERNAL)] = ""
 _SERVER = ',"kind":"SERVER"'
 _WITH_REMOTE = frozenset({',"kind":"CLIENT"', ',"kind":"PRODUCER"'})
-_SDK_SPANS = frozenset({ReadableSpan, Span})  # exactly: a subclass may override properties
 _UNSET, _OK, _ERROR = StatusCode.UNSET, StatusCode.OK, StatusCode.ERROR
 _STATUS_OK = ',"otel.status_code":"OK"'
 _STATUS_ERROR = ',"otel.status_code":"ERROR","error":'
@@ -197,7 +168,7 @@ def encode_spans(
     local = scope_text = ""
     separator = ""
     for given in spans:
-        span = given if type(given) in _SDK_SPANS else _PublicSpan(given)
+        span = given if type(given) in _translate.SDK_SPANS else _translate.PublicSpan(given)
         settings = span._settings
         if settings is not last_settings:  # one per tracer: resource and scope
             last_settings = settings

@@ -29,6 +29,7 @@ import json.encoder
 from collections.abc import Mapping
 from typing import Any
 
+from otel.sdk.trace import Event, ReadableSpan, Span
 from otel.trace import SpanKind, StatusCode
 
 
@@ -80,6 +81,41 @@ _REMOTE_RANKING = (
     ("peer.address", None),
     ("db.name", None),
 )
+
+
+class _Settings:
+    """``SpanSettings``' two fields, for ``PublicSpan``."""
+
+    __slots__ = ("instrumentation_scope", "resource")
+
+    def __init__(self, resource: Any, instrumentation_scope: Any) -> None:
+        self.resource = resource
+        self.instrumentation_scope = instrumentation_scope
+
+
+class PublicSpan:
+    """Another SDK's span (or a test double) under the slot names of otel's
+    ``ReadableSpan``, which the encoders read directly (its properties copy)."""
+
+    __slots__ = ("_span",)
+
+    def __init__(self, span: Any) -> None:
+        self._span = span
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._span, name[1:])  # "_context" -> "context", ...
+
+    @property
+    def _settings(self) -> _Settings:
+        return _Settings(self._span.resource, self._span.instrumentation_scope)
+
+    def _read_attributes(self) -> Any:
+        return self._span.attributes
+
+
+# otel's own spans, read through their slots; exactly these types: a subclass may override
+# the properties
+SDK_SPANS = frozenset({ReadableSpan, Span})
 
 
 class Endpoint:
@@ -276,12 +312,12 @@ def annotations_of(events: Any) -> list[tuple[int, str]]:
     """Events as (µs timestamp, value): the name, or ``"name": {attributes as JSON}``."""
     annotations = []
     for event in events:
-        event_attributes = event.attributes
-        if event_attributes:
-            value = f"{_quote(str(event.name))}: {dict_json(event_attributes)}"
+        if type(event) is Event:  # otel's own: its slots (the properties copy)
+            name, timestamp, attributes = event._name, event._timestamp, event._attributes
         else:
-            value = event.name
-        annotations.append((event.timestamp // 1000, value))
+            name, timestamp, attributes = event.name, event.timestamp, event.attributes
+        value = f"{_quote(str(name))}: {dict_json(attributes)}" if attributes else name
+        annotations.append((timestamp // 1000, value))
     return annotations
 
 
@@ -297,25 +333,26 @@ def is_shared(kind: str | None, parent: Any, context: Any) -> bool:
 
 def span(sdk_span: Any, local: Endpoint, max_length: int | None = None) -> ZipkinSpan:
     """The Zipkin span of one finished SDK span; ``local`` is its resource's endpoint."""
-    context = sdk_span.context
-    parent = sdk_span.parent
-    kind = kind_of(sdk_span.kind)
-    attributes = sdk_span.attributes
-    start = sdk_span.start_time or 0
-    end = sdk_span.end_time or start
+    s = sdk_span if type(sdk_span) in SDK_SPANS else PublicSpan(sdk_span)
+    context = s._context
+    parent = s._parent
+    kind = kind_of(s._kind)
+    attributes = s._read_attributes()
+    start = s._start_time or 0
+    end = s._end_time or start
     remote = remote_endpoint(attributes) if kind in ("CLIENT", "PRODUCER") and attributes else None
     shared = is_shared(kind, parent, context)
     return ZipkinSpan(
         context.trace_id,
         context.span_id,
         parent.span_id if parent is not None and not shared else None,
-        sdk_span.name,
+        s._name,
         kind,
         start // 1000,
         max(1, (end - start) // 1000),
         local,
         remote,
-        annotations_of(sdk_span.events),
+        annotations_of(s._events),
         tags_of(attributes, extra_tags(sdk_span), max_length),
         shared,
     )
