@@ -295,3 +295,21 @@ def test_protobuf_tags_memoised_across_exports_stay_exact() -> None:
             "otel.scope.name": "edge.lib",
             "otel.scope.version": "0.1",
         }
+
+
+def test_the_memos_stay_bounded_and_long_names_are_exact(validator: Any) -> None:
+    from otel.exporter.zipkin import _json
+
+    long_key = "k" * 1000
+    spans = [_spans(attributes={f"key-{i}-{j}": f"v{j}" for j in range(100)})[0] for i in range(50)]
+    _body(spans, validator)
+    assert len(_json._STR_TAGS) <= _json._MEMO_MAX
+    memory = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(memory))
+    with provider.get_tracer("t").start_as_current_span("op", attributes={long_key: "v"}) as span:
+        span.add_event(long_key, {long_key: "x"})
+    (decoded,) = _decode(_body(memory.get_finished_spans(), validator))
+    assert decoded["tags"][long_key] == "v"
+    assert decoded["annotations"][0]["value"] == f'"{long_key}": {{"{long_key}": "x"}}'
+    assert long_key not in _json._EVENT_HEADS and long_key not in _json._EVENT_KEYS

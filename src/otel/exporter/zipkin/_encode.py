@@ -26,7 +26,7 @@ _MEMO_MAX = 4096
 
 def _tag_entry(kv: tuple[str, str]) -> bytes:
     entry = length_delimited(b"\x5a", string_field(b"\x0a", kv[0]) + string_field(b"\x12", kv[1]))
-    if len(kv[1]) <= 64:
+    if len(kv[1]) <= 64 and len(kv[0]) <= 128:
         if len(_TAG_ENTRIES) >= _MEMO_MAX:
             _TAG_ENTRIES.clear()
         _TAG_ENTRIES[kv] = entry

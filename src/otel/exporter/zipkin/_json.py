@@ -55,6 +55,7 @@ _STR_TAGS: dict[tuple[str, str], str] = {}
 _INT_TAGS: dict[tuple[str, int], str] = {}
 _MEMO_MAX = 4096
 _MEMO_VALUE_MAX = 64
+_MEMO_KEY_MAX = 128  # so a memo holds at most _MEMO_MAX short texts
 
 
 def endpoint_json(endpoint: Endpoint) -> str:
@@ -74,7 +75,7 @@ def endpoint_json(endpoint: Endpoint) -> str:
 def _tag(key: str, value: Any, max_length: int | None) -> str:
     """',"key":"value"', memoised when short and recurring-looking (str or int values)."""
     text = ",%s:%s" % (_q(key), _q(_translate.tag_value(value, max_length)))  # noqa: UP031
-    if max_length is None:
+    if max_length is None and len(key) <= _MEMO_KEY_MAX:
         t = type(value)
         if t is str and len(value) <= _MEMO_VALUE_MAX:
             if len(_STR_TAGS) >= _MEMO_MAX:
@@ -115,6 +116,8 @@ def _escaped(text: str) -> str:
 
 
 def _memo(memo: dict[str, str], key: str, text: str) -> str:
+    if len(key) > _MEMO_KEY_MAX:
+        return text
     if len(memo) >= _MEMO_MAX:
         memo.clear()
     memo[key] = text
