@@ -3,13 +3,15 @@
 
 One list of text fragments per batch, joined once: the ``localEndpoint`` of a resource and
 the scope tags are built once per batch; ``"key":"value"`` tag fragments of short recurring
-attributes are memoised (bounded); strings go through CPython's C JSON escaper, which
+attributes are memoised (bounded); otel's own spans and events are read through their slots
+(the public properties copy), any other span through ``_translate.PublicSpan`` (its public
+properties, same output); strings go through CPython's C JSON escaper, which
 escapes control characters and keeps other non-ASCII characters as they are (the body is
 UTF-8; a lone surrogate becomes ``?``). A span whose attributes use a name the mapping
 writes itself (``error``, ``otel.status_code``, ``otel.scope.*``, ``otel.dropped_*``) takes
 ``_translate``'s general path, so no key is written twice.
 
-Pure functions; thread-safe (the memo is a dict, written whole fragments at a time).
+Pure functions; thread-safe (the memos are dicts, written whole fragments at a time).
 An unmappable span raises; the exporter then drops it alone.
 """
 
