@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import http_peer
@@ -20,24 +19,6 @@ from otel.exporter.zipkin import ZipkinExporter, _translate
 from otel.exporter.zipkin.json import ZipkinExporter as JsonExporter
 from otel.exporter.zipkin.proto.http import ZipkinExporter as ProtoExporter
 from otel.sdk.trace.export import SpanExportResult
-
-SPEC = Path(__file__).resolve().parents[3].parent / "shared" / "specs" / "zipkin2-api.yaml"
-SPEC_FALLBACK = Path("/work/shared/specs/zipkin2-api.yaml")
-
-
-@pytest.fixture(scope="module")
-def validator() -> Any:
-    try:
-        import jsonschema
-        import yaml
-    except ImportError:
-        idl.missing("jsonschema and pyyaml")
-    spec = SPEC if SPEC.exists() else SPEC_FALLBACK
-    if not spec.exists():
-        idl.missing(f"the Zipkin v2 API definition ({SPEC})")
-    definitions = yaml.safe_load(spec.read_text())["definitions"]
-    schema = {"$ref": "#/definitions/ListOfSpans", "definitions": definitions}
-    return jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
 @pytest.fixture

@@ -1,95 +1,36 @@
-"""Zipkin v2 wire encodings of ``ZipkinSpan``: JSON (``application/json``) and protobuf
-(``application/x-protobuf``, zipkin.proto's ``ListOfSpans``, written with otel's own
-protobuf primitives). Pure functions; thread-safe.
+"""Zipkin v2 protobuf encoding of ``ZipkinSpan`` (``application/x-protobuf``, zipkin.proto's
+``ListOfSpans``, written with otel's own protobuf primitives). Pure functions; thread-safe.
+The JSON encoding (``_json``) writes SDK spans directly.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import json.encoder
 import struct
 from collections.abc import Sequence
 
 from otel.exporter.otlp._proto._wire import length_delimited, string_field, varint
 from otel.exporter.zipkin._translate import Endpoint, ZipkinSpan
 
-_q = json.encoder.encode_basestring  # the C string escaper
-
-
-# '"key":"value"' of recurring short tags ("http.request.method": "GET"), bounded
-_PAIRS: dict[tuple[str, str], str] = {}
-_PAIRS_MAX = 4096
-
-
-def _pair(kv: tuple[str, str]) -> str:
-    text = _q(kv[0]) + ":" + _q(kv[1])
-    if len(kv[1]) <= 64:
-        if len(_PAIRS) >= _PAIRS_MAX:
-            _PAIRS.clear()
-        _PAIRS[kv] = text
-    return text
-
-
-def endpoint_json(endpoint: Endpoint) -> str:
-    """One ``Endpoint`` as JSON text (absent fields omitted)."""
-    fields = []
-    if endpoint.service_name:
-        fields.append(f'"serviceName":{_q(endpoint.service_name)}')
-    if endpoint.ipv4:
-        fields.append(f'"ipv4":{_q(endpoint.ipv4)}')
-    if endpoint.ipv6:
-        fields.append(f'"ipv6":{_q(endpoint.ipv6)}')
-    if endpoint.port:
-        fields.append(f'"port":{int(endpoint.port)}')
-    return "{" + ",".join(fields) + "}"
-
-
-def span_json(span: ZipkinSpan, local: str | None = None) -> str:
-    """One span as v2 JSON text (absent fields omitted)."""
-    if local is None:
-        local = endpoint_json(span.local_endpoint)
-    text = (
-        f'{{"traceId":"{span.trace_id:032x}","id":"{span.id:016x}","name":{_q(span.name)},'
-        f'"timestamp":{span.timestamp},"duration":{span.duration},"localEndpoint":{local}'
-    )
-    if span.parent_id is not None:
-        text += f',"parentId":"{span.parent_id:016x}"'
-    if span.kind is not None:
-        text += f',"kind":"{span.kind}"'
-    if span.remote_endpoint is not None:
-        text += ',"remoteEndpoint":' + endpoint_json(span.remote_endpoint)
-    if span.annotations:
-        text += (
-            ',"annotations":['
-            + ",".join([f'{{"timestamp":{t},"value":{_q(v)}}}' for t, v in span.annotations])
-            + "]"
-        )
-    if span.tags:
-        text += ',"tags":{' + ",".join([_PAIRS.get(kv) or _pair(kv) for kv in span.tags.items()])
-        text += "}"
-    if span.shared:
-        text += ',"shared":true'
-    return text + "}"
-
-
-def encode_json(spans: Sequence[ZipkinSpan]) -> bytes:
-    """A JSON list of v2 spans, UTF-8 (a lone surrogate becomes "?")."""
-    locals_: dict[int, str] = {}
-    texts = []
-    for span in spans:
-        endpoint = span.local_endpoint
-        local = locals_.get(id(endpoint))
-        if local is None:
-            local = locals_[id(endpoint)] = endpoint_json(endpoint)
-        texts.append(span_json(span, local))
-    return ("[" + ",".join(texts) + "]").encode("utf-8", "replace")
-
-
 # ------------------------------------------------------------------ protobuf (zipkin.proto3)
 
 _KIND_NUMBER = {"CLIENT": 1, "SERVER": 2, "PRODUCER": 3, "CONSUMER": 4}
 _pack_fixed64 = struct.Struct("<Q").pack
 _pack_id = struct.Struct(">Q").pack
+
+
+# the whole tags entry of recurring short tags ("http.request.method": "GET"), bounded
+_TAG_ENTRIES: dict[tuple[str, str], bytes] = {}
+_MEMO_MAX = 4096
+
+
+def _tag_entry(kv: tuple[str, str]) -> bytes:
+    entry = length_delimited(b"\x5a", string_field(b"\x0a", kv[0]) + string_field(b"\x12", kv[1]))
+    if len(kv[1]) <= 64 and len(kv[0]) <= 128:
+        if len(_TAG_ENTRIES) >= _MEMO_MAX:
+            _TAG_ENTRIES.clear()
+        _TAG_ENTRIES[kv] = entry
+    return entry
 
 
 def _endpoint_proto(endpoint: Endpoint) -> bytes:
@@ -132,9 +73,9 @@ def span_proto(span: ZipkinSpan, local: bytes | None = None) -> bytes:
     for timestamp, value in span.annotations:
         body = b"\x09" + _pack_fixed64(timestamp) + string_field(b"\x12", value)
         parts.append(length_delimited(b"\x52", body))
-    for key, value in span.tags.items():
-        entry = string_field(b"\x0a", key) + string_field(b"\x12", value)
-        parts.append(length_delimited(b"\x5a", entry))
+    if span.tags:
+        memo = _TAG_ENTRIES
+        parts += [memo.get(kv) or _tag_entry(kv) for kv in span.tags.items()]
     if span.shared:
         parts.append(b"\x68\x01")
     return b"".join(parts)

@@ -1,6 +1,7 @@
 """``ZipkinExporter``: Zipkin v2 spans over HTTP, JSON or protobuf.
 
-Composed of the Zipkin codec (``_translate`` + ``_encode``), an ``HttpSender`` on the shared
+Composed of the Zipkin codec (``_json`` straight from SDK spans, or ``_translate`` +
+``_encode`` for protobuf), an ``HttpSender`` on the shared
 ``HttpTransport`` (``_transport=`` in tests) and the shared ``ExportCore`` (timeout as a
 deadline for the whole export, retries of 429/502/503/504 and network errors, logging,
 instrumentation suppressed). Arguments not given come from ``OTEL_EXPORTER_ZIPKIN_*``.
@@ -34,7 +35,8 @@ OTEL_EXPORTER_ZIPKIN_TIMEOUT = "OTEL_EXPORTER_ZIPKIN_TIMEOUT"
 
 
 class ZipkinExporterBase(SpanExporter):
-    """The Zipkin exporter for one wire encoding (``encode``, ``content_type``).
+    """The Zipkin exporter for one wire encoding (``content_type``): ``encode`` writes the
+    mapped ``ZipkinSpan``s, or None when the subclass overrides ``_encode_spans``.
 
     ``endpoint`` defaults to ``OTEL_EXPORTER_ZIPKIN_ENDPOINT``, then
     ``http://localhost:9411/api/v2/spans``; ``timeout`` is in seconds (the variable
@@ -44,7 +46,7 @@ class ZipkinExporterBase(SpanExporter):
 
     def __init__(
         self,
-        encode: Callable[[Sequence[ZipkinSpan]], bytes],
+        encode: Callable[[Sequence[ZipkinSpan]], bytes] | None,
         content_type: str,
         endpoint: str | None,
         local_node_ipv4: Any,
@@ -91,6 +93,7 @@ class ZipkinExporterBase(SpanExporter):
         return cached[1]
 
     def _encode_spans(self, spans: Sequence[Any]) -> bytes:
+        assert self._encode is not None
         max_length = self._max_length
         mapped = [_translate.span(s, self._local(s.resource), max_length) for s in spans]
         return self._encode(mapped)

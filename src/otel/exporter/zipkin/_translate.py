@@ -16,7 +16,9 @@
   it carries the same span id as its remote parent (B3 "joined" spans); OpenTelemetry SDKs
   give every span its own id, so otel's own spans are never shared.
 
-Pure (no I/O); thread-safe. ``ZipkinSpan`` is the intermediate both wire encoders read.
+Pure (no I/O); thread-safe. ``ZipkinSpan`` is the intermediate the protobuf encoder reads;
+the JSON encoder (``_json``) writes the same mapping straight from SDK spans and calls back
+here for its rare cases.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import json.encoder
 from collections.abc import Mapping
 from typing import Any
 
+from otel.sdk.trace import ReadableSpan, Span
 from otel.trace import SpanKind, StatusCode
 
 
@@ -57,7 +60,7 @@ _encode_dict = (
 )
 
 
-def _dict_json(attributes: Any) -> str:
+def dict_json(attributes: Any) -> str:
     """``attributes`` as a JSON object (the C encoder called directly when there is one)."""
     if _encode_dict is not None:
         return "".join(_encode_dict(dict(attributes), 0))
@@ -78,6 +81,51 @@ _REMOTE_RANKING = (
     ("peer.address", None),
     ("db.name", None),
 )
+
+
+class _Settings:
+    """``SpanSettings``' two fields, for ``PublicSpan``."""
+
+    __slots__ = ("instrumentation_scope", "resource")
+
+    def __init__(self, resource: Any, instrumentation_scope: Any) -> None:
+        self.resource = resource
+        self.instrumentation_scope = instrumentation_scope
+
+
+class PublicSpan:
+    """Another SDK's span (or a test double) read through its public properties into the
+    layout of otel's ``ReadableSpan._export_fields``, which the encoders read."""
+
+    __slots__ = ("_span",)
+
+    def __init__(self, span: Any) -> None:
+        self._span = span
+
+    def _export_fields(self) -> tuple[Any, ...]:
+        s = self._span
+        context = s.context
+        parent = s.parent
+        return (
+            _Settings(s.resource, s.instrumentation_scope),
+            (context.trace_id, context.span_id, context.is_remote, context.trace_flags),
+            None if parent is None else (parent.trace_id, parent.span_id, parent.is_remote),
+            s.name,
+            s.kind,
+            s.start_time,
+            s.end_time,
+            s.attributes,
+            s.events,
+            s.status,
+            s.dropped_attributes,
+            s.dropped_events,
+            s.dropped_links,
+        )
+
+
+# otel's own spans, read through ``_export_fields``; exactly these types: a subclass may
+# override the properties
+SDK_SPANS = frozenset({ReadableSpan, Span})
 
 
 class Endpoint:
@@ -218,7 +266,7 @@ def kind_of(sdk_kind: Any) -> str | None:
 _SCOPE_TAGS: dict[int, tuple[Any, list[tuple[str, str]]]] = {}
 
 
-def _scope_tags(scope: Any) -> list[tuple[str, str]]:
+def scope_tags(scope: Any) -> list[tuple[str, str]]:
     cached = _SCOPE_TAGS.get(id(scope))
     if cached is None or cached[0] is not scope:
         pairs = [("otel.scope.name", str(scope.name))]
@@ -237,7 +285,7 @@ def extra_tags(sdk_span: Any) -> list[tuple[str, str]]:
     if code is not _UNSET and code is not _ERROR and code is not _OK:  # another enum
         code = {"ERROR": _ERROR, "OK": _OK}.get(getattr(code, "name", ""))
     scope = sdk_span.instrumentation_scope
-    extra = _scope_tags(scope) if scope is not None else []
+    extra = scope_tags(scope) if scope is not None else []
     if code is _ERROR:
         extra = [("otel.status_code", "ERROR"), ("error", str(status.description or "")), *extra]
     elif code is _OK:
@@ -274,46 +322,38 @@ def annotations_of(events: Any) -> list[tuple[int, str]]:
     """Events as (µs timestamp, value): the name, or ``"name": {attributes as JSON}``."""
     annotations = []
     for event in events:
-        event_attributes = event.attributes
-        if event_attributes:
-            value = f"{_quote(str(event.name))}: {_dict_json(event_attributes)}"
-        else:
-            value = event.name
-        annotations.append((event.timestamp // 1000, value))
+        name, timestamp, attributes = event.name, event.timestamp, event.attributes
+        value = f"{_quote(str(name))}: {dict_json(attributes)}" if attributes else name
+        annotations.append((timestamp // 1000, value))
     return annotations
 
 
 def is_shared(kind: str | None, parent: Any, context: Any) -> bool:
-    """A SERVER span that carries its remote parent's span id (B3 joined spans)."""
-    return (
-        kind == "SERVER"
-        and parent is not None
-        and parent.is_remote
-        and parent.span_id == context.span_id
-    )
+    """A SERVER span that carries its remote parent's span id (B3 joined spans); ``parent``
+    and ``context`` indexed in ``SpanContext``'s layout."""
+    return kind == "SERVER" and parent is not None and parent[2] and parent[1] == context[1]
 
 
 def span(sdk_span: Any, local: Endpoint, max_length: int | None = None) -> ZipkinSpan:
     """The Zipkin span of one finished SDK span; ``local`` is its resource's endpoint."""
-    context = sdk_span.context
-    parent = sdk_span.parent
-    kind = kind_of(sdk_span.kind)
-    attributes = sdk_span.attributes
-    start = sdk_span.start_time or 0
-    end = sdk_span.end_time or start
+    s = sdk_span if type(sdk_span) in SDK_SPANS else PublicSpan(sdk_span)
+    _, context, parent, name, sdk_kind, start, end, attributes, events = s._export_fields()[:9]
+    kind = kind_of(sdk_kind)
+    start = start or 0
+    end = end or start
     remote = remote_endpoint(attributes) if kind in ("CLIENT", "PRODUCER") and attributes else None
     shared = is_shared(kind, parent, context)
     return ZipkinSpan(
-        context.trace_id,
-        context.span_id,
-        parent.span_id if parent is not None and not shared else None,
-        sdk_span.name,
+        context[0],
+        context[1],
+        parent[1] if parent is not None and not shared else None,
+        name,
         kind,
         start // 1000,
         max(1, (end - start) // 1000),
         local,
         remote,
-        annotations_of(sdk_span.events),
+        annotations_of(events),
         tags_of(attributes, extra_tags(sdk_span), max_length),
         shared,
     )

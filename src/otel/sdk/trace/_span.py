@@ -287,6 +287,32 @@ class ReadableSpan:
     def dropped_links(self) -> int:
         return self._dropped_links
 
+    def _export_fields(self) -> tuple[Any, ...]:
+        """What an encoder reads, in one call (the properties cost a call, and some a copy,
+        each): ``(settings, context, parent, name, kind, start_time, end_time, attributes,
+        events, status, dropped_attributes, dropped_events, dropped_links)``.
+
+        ``context`` and ``parent`` (or None) are indexed in ``SpanContext``'s layout (0 trace
+        id, 1 span id, 2 is_remote, 3 flags); ``attributes`` are as every reader sees them
+        (:meth:`_read_attributes`); ``events`` is the stored sequence, to read only. Meant for
+        ended spans on the export thread; never raises.
+        """
+        return (
+            self._settings,
+            self._context,
+            self._parent,
+            self._name,
+            self._kind,
+            self._start_time,
+            self._end_time,
+            self._read_attributes(),
+            self._events,
+            self._status,
+            self._dropped_attributes,
+            self._dropped_events,
+            self._dropped_links,
+        )
+
     def to_json(self, indent: int | None = 4) -> str:
         """The console format of the getting-started guide (one JSON object)."""
         import json  # only exporters format spans: keep it off the import path

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from otel.exporter._transport import Transport
-from otel.exporter.zipkin._encode import encode_json
 from otel.exporter.zipkin._exporter import DEFAULT_ENDPOINT, ZipkinExporterBase
+from otel.exporter.zipkin._json import encode_spans
 
 __all__ = ["DEFAULT_ENDPOINT", "Protocol", "ZipkinExporter"]
 
@@ -46,7 +47,7 @@ class ZipkinExporter(ZipkinExporterBase):
                 "Zipkin protocol %s is not supported; sending v2 JSON", version
             )
         super().__init__(
-            encode_json,
+            None,
             "application/json",
             endpoint,
             local_node_ipv4,
@@ -57,3 +58,7 @@ class ZipkinExporter(ZipkinExporterBase):
             session,
             _transport,
         )
+
+    def _encode_spans(self, spans: Sequence[Any]) -> bytes:
+        """SDK spans straight to the JSON body (no intermediate ``ZipkinSpan``)."""
+        return encode_spans(spans, self._local, self._max_length)
