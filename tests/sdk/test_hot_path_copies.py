@@ -2,10 +2,11 @@
 
 Where an inlined copy of another class's method is still worth its nanoseconds, this module
 runs the copy and the original through the same cases and asserts they leave the same
-state. Today: ``BatchSpanProcessor.on_end`` inlines the fast half of ``BatchWorker.emit``;
-the counters inline their stream's ``record`` (see the metrics cases below); the SDK's
-``start_as_current_span`` scope inlines ``Span.end`` in its ``__exit__``. The histogram has
-no copy: instrument and stream share ``HistogramRecord.record``, checked below too.
+state. Today: the SDK's ``start_as_current_span`` scope inlines ``Span.end`` in its
+``__exit__``. No copy any more, still checked: the metric instruments (the histogram and its
+stream share ``HistogramRecord.record``, the counters and theirs ``SumRecord.add``; the
+metrics cases below run instrument and stream through the same measurements) and
+``BatchSpanProcessor.on_end`` (calls ``BatchWorker.emit``).
 """
 
 from __future__ import annotations
@@ -90,6 +91,14 @@ def test_histogram_instrument_and_stream_share_one_record_definition() -> None:
 
     assert Histogram.record is HistogramRecord.record
     assert HistogramStream.record is HistogramRecord.record
+
+
+def test_counters_and_sum_stream_share_one_add_definition() -> None:
+    from otel.sdk.metrics._aggregation import SumRecord, SumStream
+    from otel.sdk.metrics._instrument import Counter, UpDownCounter
+
+    assert Counter.add is UpDownCounter.add is SumRecord.add
+    assert SumStream.record is SumRecord.add
 
 
 _MEASUREMENTS = [

@@ -63,9 +63,8 @@ exporters that accept a deadline; the worker does not interrupt an export. It ne
 ``export`` concurrently, so one hung export stalls further exports (the queue then fills
 and drops are counted) but never the application, flush or shutdown.
 
-``BatchSpanProcessor.on_end`` inlines the fast half of ``emit`` (one frame less per span):
-it reads ``_queue`` and ``_wake_at`` and calls ``_crowded`` past ``_wake_at``, nothing else;
-``tests/sdk/test_batch_emit_copies.py`` runs the copy and ``emit`` through the same cases.
+``BatchSpanProcessor.on_end`` calls ``emit`` (bound once) for sampled spans;
+``tests/sdk/test_hot_path_copies.py`` checks both leave the same state.
 """
 
 from __future__ import annotations

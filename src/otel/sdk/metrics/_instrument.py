@@ -7,7 +7,6 @@ the stream. Bad input is dropped with one warning per instrument, never raised.
 from __future__ import annotations
 
 import numbers
-import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from types import GeneratorType
@@ -19,7 +18,14 @@ from otel.attributes import Attributes
 from otel.context import Context
 from otel.context._context import _CURRENT
 from otel.metrics._instruments import CallbackOptions, CallbackT, Observation, _callback_list
-from otel.sdk.metrics._aggregation import GIL_ATOMIC, HistogramRecord, HistogramStream, SumStream
+from otel.sdk.metrics._aggregation import (
+    GIL_ATOMIC,
+    LOWEST_UP_DOWN,
+    HistogramRecord,
+    HistogramStream,
+    SumRecord,
+    SumStream,
+)
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -137,12 +143,10 @@ class _SyncMixin(_api.Synchronous):
             _logger.exception("Recording on instrument %s failed", self._name)
 
 
-class _SumInstrument(_SyncMixin):
-    """``add`` of Counter and UpDownCounter: one definition, the lower bound a field.
-
-    ``_floor`` is 0 for a counter and ``-sys.float_info.max`` for an up-down counter, so
-    one comparison rejects negative counter amounts and, with ``< inf``, infinities and
-    NaN for both.
+class _SumInstrument(SumRecord, _SyncMixin):
+    """``add`` of Counter and UpDownCounter: :class:`SumRecord`'s, the stream's own
+    definition (with one sum stream it updates the stream's cells itself, one call per
+    measurement); the lower bound ``_floor`` is a field.
     """
 
     __slots__ = ()
@@ -154,32 +158,6 @@ class _SumInstrument(_SyncMixin):
     def __init__(self, name: str, unit: str = "", description: str = "") -> None:
         super().__init__(name, unit, description)
         self._floor = self._lowest
-
-    def add(
-        self, amount: int | float, attributes: Attributes = None, context: Context | None = None
-    ) -> None:
-        t = type(amount)
-        if (t is int or (t is float and amount < _INF)) and amount >= self._floor:
-            cache = self._fast_cache
-            if cache is not None:  # SumStream.record, inlined
-                try:
-                    cell = cache[tuple(attributes.items()) if attributes else ()]
-                except Exception:  # new, unhashable or hostile: the slow path sorts it out
-                    cell = self._cell_for(attributes)
-                cell.value += amount
-                cell.touched = True
-                mode = self._ex_mode
-                if mode and (
-                    mode != _EX_TRACE or (context if context is not None else _get_context())
-                ):
-                    self._offer(cell, amount, attributes, context)
-                return
-            try:
-                self._record(amount, attributes, context)
-            except Exception:
-                self._failed()
-            return
-        self._slow_add(amount, attributes, context)
 
     def _slow_add(self, amount: object, attributes: Attributes, context: Context | None) -> None:
         number = _as_number(amount)
@@ -201,7 +179,7 @@ class UpDownCounter(_SumInstrument, _api.UpDownCounter):
     """Sum that may go down. ``add`` takes any finite int or float."""
 
     __slots__ = ("_cell_for", "_ex_mode", "_fast_cache", "_floor", "_offer", "_record", "_warned")
-    _lowest = -sys.float_info.max
+    _lowest = LOWEST_UP_DOWN
     _out_of_range = "not a finite number"
 
 

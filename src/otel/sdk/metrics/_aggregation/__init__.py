@@ -3,7 +3,8 @@
 - ``_base``: what they share (``_Stream``: attribute-set cache, cardinality limit and
   overflow series, exemplars, the collection protocol; ``ReaderState``; ``GIL_ATOMIC``).
 - ``_config``: ``StreamConfig``, the typed settings a stream is built from.
-- ``sum``, ``last_value``, ``histogram`` (with ``HistogramTotals``, and ``HistogramRecord``:
+- ``sum`` (with ``SumRecord``: the one ``add`` of the stream and of the SDK counters),
+  ``last_value``, ``histogram`` (with ``HistogramTotals``, and ``HistogramRecord``:
   the one ``record`` of the stream and of the SDK ``Histogram`` instrument), ``exponential``.
 
 A stream's ``record(value, attributes, context)`` is the measurement hot path: lock-free
@@ -21,17 +22,19 @@ from otel.sdk.metrics._aggregation._config import StreamConfig
 from otel.sdk.metrics._aggregation.exponential import ExponentialHistogramStream
 from otel.sdk.metrics._aggregation.histogram import HistogramRecord, HistogramStream
 from otel.sdk.metrics._aggregation.last_value import LastValueStream
-from otel.sdk.metrics._aggregation.sum import SumStream
+from otel.sdk.metrics._aggregation.sum import LOWEST_UP_DOWN, SumRecord, SumStream
 
 __all__ = [
     "DEFAULT_CARDINALITY_LIMIT",
     "GIL_ATOMIC",
+    "LOWEST_UP_DOWN",
     "ExponentialHistogramStream",
     "HistogramRecord",
     "HistogramStream",
     "LastValueStream",
     "ReaderState",
     "StreamConfig",
+    "SumRecord",
     "SumStream",
     "_Stream",
 ]

@@ -242,8 +242,7 @@ class _Stream:
         """The seam for instruments that run ``record`` on their stream's parts (one frame
         less per measurement): the attribute-set cache, the slow path for a set not in it,
         the exemplar mode and the exemplar offer. The histogram shares the stream's own
-        ``HistogramRecord.record``; the counters' inlined copy of ``SumStream.record`` is run
-        against the stream's own by ``tests/sdk/test_hot_path_copies.py``."""
+        ``HistogramRecord.record``, the counters the stream's ``SumRecord.add``."""
         return self._cache, self._cell_for, self._ex_mode, self._offer
 
     # --- exemplars --------------------------------------------------------------------------

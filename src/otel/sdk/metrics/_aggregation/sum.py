@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from otel.context import Context
 from otel.sdk.metrics._aggregation._base import (
@@ -14,39 +15,110 @@ from otel.sdk.metrics._aggregation._base import (
     NumberCell,
     ReaderState,
     _get_context,
+    _logger,
     _Snap,
     _Stream,
 )
 from otel.sdk.metrics._aggregation._config import StreamConfig
 from otel.sdk.metrics._point import DataT, NumberDataPoint, Sum
 
+if TYPE_CHECKING:
+    from otel.attributes import Attributes
 
-class SumStream(_Stream):
+_INF = float("inf")
+#: the lowest amount an up-down sum takes (``_floor``): -inf and NaN fail ``>=`` it
+LOWEST_UP_DOWN = -sys.float_info.max
+
+
+class SumRecord:
+    """``add`` of a sum: its one definition, the SDK counters' ``add`` and
+    :class:`SumStream`'s ``record``.
+
+    ``_floor`` is 0 for a monotonic sum and :data:`LOWEST_UP_DOWN` otherwise, so one
+    comparison rejects negative counter amounts and, with ``< inf``, infinities and NaN.
+    An instrument holds the parts of its single stream (``_fast_cache``, ``_cell_for``,
+    ``_ex_mode``, ``_offer``: see ``_Stream._inline_parts``), so a measurement is one call;
+    with ``_fast_cache`` None (several streams, no GIL) ``_record`` takes it. A rejected
+    amount goes to ``_slow_add``. Never raises (a failing ``_record`` goes to ``_failed``).
+    Lock-free under the GIL: ``+=`` on ints and floats runs no Python code.
+    """
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        _fast_cache: dict[tuple[tuple[str, Any], ...], Any] | None
+        _floor: int | float
+        _ex_mode: int
+        _cell_for: Callable[[Any], Any]
+        _offer: Callable[[Any, int | float, Any, Context | None], None]
+        _record: Callable[[Any, Any, Any], None]
+
+        def _failed(self) -> None: ...
+
+        def _slow_add(
+            self, amount: object, attributes: Attributes, context: Context | None
+        ) -> None: ...
+
+    def add(
+        self, amount: int | float, attributes: Attributes = None, context: Context | None = None
+    ) -> None:
+        t = type(amount)
+        if (t is int or (t is float and amount < _INF)) and amount >= self._floor:
+            cache = self._fast_cache
+            if cache is not None:
+                try:
+                    cell = cache[tuple(attributes.items()) if attributes else ()]
+                except Exception:  # new, unhashable or hostile: the slow path sorts it out
+                    cell = self._cell_for(attributes)
+                cell.value += amount
+                cell.touched = True
+                mode = self._ex_mode
+                if mode and (
+                    mode != _EX_TRACE or (context if context is not None else _get_context())
+                ):
+                    self._offer(cell, amount, attributes, context)
+                return
+            try:
+                self._record(amount, attributes, context)
+            except Exception:
+                self._failed()
+            return
+        self._slow_add(amount, attributes, context)
+
+
+class SumStream(SumRecord, _Stream):
     """Sum aggregation (counters, up-down counters, and their observable forms)."""
 
-    __slots__ = ("_monotonic",)
+    __slots__ = ("_fast_cache", "_floor", "_monotonic", "_record")
 
     def __init__(self, config: StreamConfig, *, monotonic: bool) -> None:
         super().__init__(config)
         self._monotonic = monotonic
+        self._floor = 0 if monotonic else LOWEST_UP_DOWN
+        # ``record`` (SumRecord.add) updates cells lock-free under the GIL; without one, it
+        # hands every measurement to the locked ``_record_locked``.
+        self._fast_cache = self._cache if GIL_ATOMIC else None
+        self._record = self._record_locked
 
-    def record(self, value: int | float, attributes: Any, context: Context | None) -> None:
+    record = SumRecord.add
+
+    def _record_locked(self, value: int | float, attributes: Any, context: Context | None) -> None:
         try:
             cell = self._cache[tuple(attributes.items()) if attributes else ()]
-        except (KeyError, TypeError, AttributeError):
+        except Exception:
             cell = self._cell_for(attributes)
-        if GIL_ATOMIC:
+        with self._lock:
             cell.value += value
             cell.touched = True
-        else:
-            lock = self._lock
-            lock.acquire()
-            cell.value += value
-            cell.touched = True
-            lock.release()
         mode = self._ex_mode
         if mode and (mode != _EX_TRACE or (context if context is not None else _get_context())):
             self._offer(cell, value, attributes, context)
+
+    def _failed(self) -> None:
+        _logger.exception("Recording on %s failed; measurement dropped", self.name)
+
+    def _slow_add(self, amount: object, attributes: Attributes, context: Context | None) -> None:
+        """Not reached: the instrument passes on checked values only."""
 
     def _new_cell(self, attributes: dict[str, Any]) -> NumberCell:
         return NumberCell(attributes)

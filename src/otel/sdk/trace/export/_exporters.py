@@ -148,6 +148,7 @@ class BatchSpanProcessor(SpanProcessor):
             name="otel.BatchSpanProcessor",
             logger=_logger,
         )
+        self._emit = self._worker.emit
         self._export_timeout_millis = timeout
         self._self_metrics = processor_counts(
             "batching_span_processor", "span", self._worker, meter_provider
@@ -184,16 +185,10 @@ class BatchSpanProcessor(SpanProcessor):
             _logger.debug("Exporter reported failure for %d spans", len(batch))
 
     def on_end(self, span: ReadableSpan) -> None:
-        # BatchWorker.emit for sampled spans, its fast half inlined (one frame less per
-        # span); tests/sdk/test_batch_emit_copies.py binds the copy to the original.
+        # only sampled spans are exported (a RECORD_ONLY span ends here too); the bound
+        # BatchWorker.emit: its one definition, and the worker object outlives a fork
         if span._context[3] & 1:
-            worker = self._worker
-            queue = worker._queue
-            size = len(queue)
-            if size < worker._wake_at:
-                queue.append(span)
-            else:
-                worker._crowded(span, size)
+            self._emit(span)
 
     def force_flush(self, timeout_millis: int | None = None) -> bool:
         return self._worker.force_flush(
