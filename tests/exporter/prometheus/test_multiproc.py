@@ -201,3 +201,16 @@ def test_a_multiprocessing_child_writes_its_counts_before_os_exit(
         assert _value(app.scrape()["jobs"]) == [4]
     finally:
         app.provider.shutdown()
+
+
+def test_a_temporary_snapshot_left_by_a_dead_worker_is_removed(app: App, tmp_path: Path) -> None:
+    pid, _ = _fork(lambda: None)
+    assert wait_child(pid, 10) is not None
+    # a worker killed between writing its snapshot and renaming it leaves such a file
+    stale = tmp_path / f"{pid}-snapshot.json.0a1b2c3d.tmp"
+    stale.write_text("[")
+    writing = tmp_path / f"{os.getpid()}-snapshot.json.0a1b2c3d.tmp"  # a live writer's
+    writing.write_text("[")
+    app.scrape()
+    assert not stale.exists()
+    assert writing.exists()

@@ -57,6 +57,13 @@ def _pid_of(filename: str) -> int | None:
     return int(head)
 
 
+def _stale_temporary(filename: str) -> bool:
+    """A temporary snapshot (``<pid>-....tmp``, see ``_dump``) of a worker that died while
+    writing it: nobody will rename it, so the next scrape removes it."""
+    head, sep, _ = filename.partition("-")
+    return bool(sep) and filename.endswith(".tmp") and head.isdigit() and not _alive(int(head))
+
+
 def _merge(out: Exposition, name: str, data: Any, **options: Any) -> bool:
     """Merge one snapshot into ``out``; False, with a warning logged once per file, when it
     is not a snapshot otel wrote (its shape is checked per family before anything is
@@ -139,6 +146,7 @@ class MultiprocessDirectory:
         """Merge this process's ``own_families`` and every other process's file into ``out``."""
         out.add_json(own_families, pid_label=f'pid="{self.pid}"')
         dead: list[str] = []
+        stale: list[str] = []
         with self._locked(exclusive=False):
             archived: set[str] = set()
             archive = self._read(_ARCHIVE)
@@ -150,6 +158,10 @@ class MultiprocessDirectory:
                 if archive is None or not _merge(out, _ARCHIVE, archive["families"]):
                     archived = set()
             for name in sorted(os.listdir(self.directory)):
+                if name.endswith(".tmp"):
+                    if _stale_temporary(name):
+                        stale.append(name)
+                    continue
                 pid = _pid_of(name)
                 if pid is None or name == self.filename or name in archived:
                     continue
@@ -160,6 +172,9 @@ class MultiprocessDirectory:
                     _merge(out, name, data, pid_label=f'pid="{pid}"')
                 elif _merge(out, name, data, gauges=False):
                     dead.append(name)
+        for name in stale:
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(self.directory, name))
         if dead:
             self._fold(dead)
 
