@@ -128,7 +128,7 @@ def _points(
     assert instrument._fast_cache is not None  # the inline path is on by default
     if not inline:
         instrument._fast_cache = None  # what remains is the stream's own record (via _record)
-    if stream_locked:  # the histogram stream as on a free-threaded build: its locked path
+    if stream_locked:  # the stream as on a free-threaded build: its locked path
         (stream,) = provider._instrument_records[-1].groups.values()
         stream._fast_cache = None
     record = instrument.record if kind == "histogram" else instrument.add
@@ -157,11 +157,12 @@ def test_instrument_inline_record_does_what_the_stream_record_does(kind: str, co
     assert _points(kind, measurements, inline=True) == _points(kind, measurements, inline=False)
 
 
+@pytest.mark.parametrize("kind", ["counter", "up_down_counter", "histogram"])
 @pytest.mark.parametrize("count", range(1, len(_MEASUREMENTS) + 1))
-def test_histogram_stream_locked_path_records_what_the_lock_free_path_does(count: int) -> None:
+def test_stream_locked_path_records_what_the_lock_free_path_does(kind: str, count: int) -> None:
     measurements = _MEASUREMENTS[:count]
-    locked = _points("histogram", measurements, inline=False, stream_locked=True)
-    assert locked == _points("histogram", measurements, inline=True)
+    locked = _points(kind, measurements, inline=False, stream_locked=True)
+    assert locked == _points(kind, measurements, inline=True)
 
 
 # --- the SDK scope's __exit__ inlines Span.end -----------------------------------------------

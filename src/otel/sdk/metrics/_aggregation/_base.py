@@ -433,6 +433,23 @@ class _Stream:
         """One checked measurement (instruments call it positionally)."""
         raise NotImplementedError
 
+    def _record_locked(self, value: int | float, attributes: Any, context: Context | None) -> None:
+        """``record`` where ``+=`` is not atomic (no GIL): the cell is updated under the
+        stream lock by ``_update_cell``; the exemplar pre-check is the lock-free path's."""
+        try:
+            cell = self._cache[tuple(attributes.items()) if attributes else ()]
+        except Exception:
+            cell = self._cell_for(attributes)
+        with self._lock:
+            self._update_cell(cell, value)
+        mode = self._ex_mode
+        if mode and (mode != _EX_TRACE or (context if context is not None else _get_context())):
+            self._offer(cell, value, attributes, context)
+
+    def _update_cell(self, cell: Any, value: int | float) -> None:
+        """Add one measurement to a live cell (under the lock, from ``_record_locked``)."""
+        raise NotImplementedError
+
     def _new_cell(self, attributes: dict[str, Any]) -> Any:
         raise NotImplementedError
 

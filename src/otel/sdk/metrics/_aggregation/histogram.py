@@ -164,17 +164,6 @@ class HistogramStream(HistogramRecord, _Stream):
         """The bucket boundaries: bucket i holds (bounds[i-1], bounds[i]]."""
         return self._bounds
 
-    def _record_locked(self, value: int | float, attributes: Any, context: Context | None) -> None:
-        try:
-            cell = self._cache[tuple(attributes.items()) if attributes else ()]
-        except Exception:
-            cell = self._cell_for(attributes)
-        with self._lock:
-            self._apply(cell, value)
-        mode = self._ex_mode
-        if mode and (mode != _EX_TRACE or (context if context is not None else _get_context())):
-            self._offer(cell, value, attributes, context)
-
     def _failed(self) -> None:
         _logger.exception("Recording on %s failed; measurement dropped", self.name)
 
@@ -190,6 +179,8 @@ class HistogramStream(HistogramRecord, _Stream):
         cell.min = min(cell.min, value)
         cell.max = max(cell.max, value)
         cell.touched = True
+
+    _update_cell = _apply
 
     def _take(self, cells: dict[frozenset[tuple[str, Any]], Any]) -> list[_Snap]:
         snaps: list[_Snap] = []

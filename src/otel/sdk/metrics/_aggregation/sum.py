@@ -102,17 +102,9 @@ class SumStream(SumRecord, _Stream):
 
     record = SumRecord.add
 
-    def _record_locked(self, value: int | float, attributes: Any, context: Context | None) -> None:
-        try:
-            cell = self._cache[tuple(attributes.items()) if attributes else ()]
-        except Exception:
-            cell = self._cell_for(attributes)
-        with self._lock:
-            cell.value += value
-            cell.touched = True
-        mode = self._ex_mode
-        if mode and (mode != _EX_TRACE or (context if context is not None else _get_context())):
-            self._offer(cell, value, attributes, context)
+    def _update_cell(self, cell: NumberCell, value: int | float) -> None:
+        cell.value += value
+        cell.touched = True
 
     def _failed(self) -> None:
         _logger.exception("Recording on %s failed; measurement dropped", self.name)
