@@ -119,24 +119,17 @@ class SQLiteReader:
     def find_traces(self, query: TraceQuery) -> list[TraceSummary]:
         where: list[str] = []
         params: list[Any] = []
-        if query.service is not None:
-            where.append("s.service = ?")
-            params.append(query.service)
-        if query.span_name is not None:
-            where.append("s.name = ?")
-            params.append(query.span_name)
-        if query.min_duration_nano is not None:
-            where.append("s.duration >= ?")
-            params.append(query.min_duration_nano)
-        if query.max_duration_nano is not None:
-            where.append("s.duration <= ?")
-            params.append(query.max_duration_nano)
-        if query.since_unix_nano is not None:
-            where.append("s.start >= ?")
-            params.append(query.since_unix_nano)
-        if query.until_unix_nano is not None:
-            where.append("s.start <= ?")
-            params.append(query.until_unix_nano)
+        for clause, value in (
+            ("s.service = ?", query.service),
+            ("s.name = ?", query.span_name),
+            ("s.duration >= ?", query.min_duration_nano),
+            ("s.duration <= ?", query.max_duration_nano),
+            ("s.start >= ?", query.since_unix_nano),
+            ("s.start <= ?", query.until_unix_nano),
+        ):
+            if value is not None:
+                where.append(clause)
+                params.append(value)
         hashes = [attr_hash(key, value) for key, value in query.attributes]
         driver = self._rare_attribute(hashes)
         for key, text in query.attributes:
