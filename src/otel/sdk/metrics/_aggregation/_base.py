@@ -465,6 +465,19 @@ class _Stream:
     def _report(self, state: ReaderState, now: int) -> DataT | None:
         raise NotImplementedError
 
+    def _merge_totals(self, state: ReaderState, snaps: list[_Snap], now: int) -> None:
+        """``_merge`` of the aggregations whose entries hold totals with a ``merge`` method
+        (explicit and exponential histograms): each snapshot merged into its entry's totals."""
+        cumulative = state.temporality is _CUMULATIVE
+        for key, attributes, snap, exemplars, start in snaps:
+            entry = self._entry(
+                state, key, attributes, start if cumulative else state.last_collect_ns
+            )
+            entry.value.merge(snap)
+            entry.touched = True
+            if exemplars:
+                entry.exemplars = exemplars
+
 
 class NumberCell:
     """The live cell of a sum or last-value series."""

@@ -8,7 +8,6 @@ from typing import Any
 
 from otel.context import Context
 from otel.sdk.metrics._aggregation._base import (
-    _CUMULATIVE,
     _DELTA,
     _EX_TRACE,
     ReaderState,
@@ -95,16 +94,7 @@ class ExponentialHistogramStream(_Stream):
         entry.value = self._accumulator()
         return entry
 
-    def _merge(self, state: ReaderState, snaps: list[_Snap], now: int) -> None:
-        cumulative = state.temporality is _CUMULATIVE
-        for key, attributes, snap, exemplars, start in snaps:
-            entry = self._entry(
-                state, key, attributes, start if cumulative else state.last_collect_ns
-            )
-            entry.value.merge(snap)
-            entry.touched = True
-            if exemplars:
-                entry.exemplars = exemplars
+    _merge = _Stream._merge_totals
 
     def _report(self, state: ReaderState, now: int) -> DataT | None:
         points = []

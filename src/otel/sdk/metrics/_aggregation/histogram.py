@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from otel.context import Context
 from otel.sdk.metrics._aggregation._base import (
-    _CUMULATIVE,
     _DELTA,
     _EX_TRACE,
     GIL_ATOMIC,
@@ -44,7 +43,7 @@ class HistogramTotals:
         self.min = low
         self.max = high
 
-    def add(self, other: HistogramTotals) -> None:
+    def merge(self, other: HistogramTotals) -> None:
         mine = self.counts
         for i, count in enumerate(other.counts):
             if count:
@@ -208,16 +207,7 @@ class HistogramStream(HistogramRecord, _Stream):
         entry.value = HistogramTotals([0] * (len(self._bounds) + 1), 0, _INF, -_INF)
         return entry
 
-    def _merge(self, state: ReaderState, snaps: list[_Snap], now: int) -> None:
-        cumulative = state.temporality is _CUMULATIVE
-        for key, attributes, payload, exemplars, start in snaps:
-            entry = self._entry(
-                state, key, attributes, start if cumulative else state.last_collect_ns
-            )
-            entry.value.add(payload)
-            entry.touched = True
-            if exemplars:
-                entry.exemplars = exemplars
+    _merge = _Stream._merge_totals
 
     def _report(self, state: ReaderState, now: int) -> DataT | None:
         points = []
