@@ -17,6 +17,7 @@ from otel.exporter.otlp._proto._model import Resource, Scope, Span
 from otel.viewer._store import _dependencies
 from otel.viewer._store._interface import Edge, Retention
 from otel.viewer._store._memory import MemoryStore
+from otel.viewer._store._schema import SCHEMA_VERSION
 from otel.viewer._store._sqlite import SQLiteStore
 
 S = 1_000_000_000
@@ -302,7 +303,7 @@ def test_a_database_whose_edges_were_never_counted_answers_and_catches_up(
         store.close()
     conn = sqlite3.connect(db)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     finally:
         conn.close()
 

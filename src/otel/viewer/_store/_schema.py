@@ -1,5 +1,6 @@
-"""The SQLite schema of the viewer's store (version 3: spans with their attributes as one JSON
-text, ``attr_blocks`` for attribute search, and the service edges of ``_dependencies``)."""
+"""The SQLite schema of the viewer's store (version 4: spans with their attributes as one JSON
+text, appended in id order with one index (start); ``span_blocks`` summarising runs of span
+ids for search; the service edges of ``_dependencies``)."""
 
 from __future__ import annotations
 
@@ -7,19 +8,15 @@ import hashlib
 
 from otel.viewer._store._dependencies import EDGES_SCHEMA
 
-SCHEMA_VERSION = 3
-#: older versions whose files ``SCHEMA`` upgrades in place (none: version 2 stored a span's
-#: attributes as rows, version 3 as one text per span; a version 2 file is refused)
+SCHEMA_VERSION = 4
+#: older versions whose files ``SCHEMA`` upgrades in place (none: version 3 kept four indexes
+#: on spans and an ``attr_blocks`` table; a version 2 or 3 file is refused)
 UPGRADABLE_VERSIONS: tuple[int, ...] = ()
 
-#: ``attr_blocks`` records that some span among ids ``block * BLOCK_SPANS`` to
-#: ``block * BLOCK_SPANS + BLOCK_SPANS - 1`` carries an attribute value: one row per distinct
-#: value per block rather than one per span and attribute. Smaller blocks cost more rows at
-#: ingest and fewer spans to look at when a rare value drives a search
-#: (``_sqlite_query._RARE_ATTRIBUTE_BLOCKS``)
-BLOCK_SPANS = 64
-#: attr_blocks is purged of rows of deleted spans one slice of its key space at a time
-ATTR_PURGE_SLICES = 256
+#: a ``span_blocks`` row summarises at most this many consecutive span ids of one commit.
+#: Larger blocks cost fewer rows and Bloom filters to test per search and more spans to read
+#: per candidate block (``_sqlite_query._RARE_ATTRIBUTE_BLOCKS``)
+BLOCK_SPANS = 256
 
 
 def attr_hash(key: str, text: str) -> int:
@@ -29,6 +26,12 @@ def attr_hash(key: str, text: str) -> int:
         key.encode("utf-8", "replace") + b"\x00" + text.encode("utf-8", "replace"), digest_size=8
     ).digest()
     return int.from_bytes(digest, "big", signed=True)
+
+
+#: pseudo attribute keys under which a span's service and name enter its block's Bloom filter
+#: (a NUL-led key: no real attribute's ``attr_hash`` is computed from it on purpose)
+SERVICE_KEY = "\x00service"
+NAME_KEY = "\x00name"
 
 
 SCHEMA = """
@@ -55,16 +58,23 @@ CREATE TABLE IF NOT EXISTS spans (
     body TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS spans_trace_span ON spans (trace_id, span_id);
-CREATE INDEX IF NOT EXISTS spans_service_start ON spans (service, start);
-CREATE INDEX IF NOT EXISTS spans_name_start ON spans (name, start);
 CREATE INDEX IF NOT EXISTS spans_start ON spans (start);
--- (hash of an attribute's key and value, spans.id / BLOCK_SPANS): some span of that block of
--- ids carries it (spans.attrs tells which). Span ids are never reused (meta), so
--- rows left by deleted spans only cost a look at an empty id range until purged
-CREATE TABLE IF NOT EXISTS attr_blocks (
-    h INTEGER NOT NULL,
-    block INTEGER NOT NULL,
-    PRIMARY KEY (h, block)
+-- spans first_id..last_id (written by one commit, never changed after): their start range,
+-- longest duration, and a Bloom filter (_bloom) of the attr_hash of their service
+-- (SERVICE_KEY), names (NAME_KEY) and searchable attribute values. Appended in id order: no
+-- random page is touched at ingest. Rows left by deleted spans are dropped by retention
+CREATE TABLE IF NOT EXISTS span_blocks (
+    first_id INTEGER PRIMARY KEY,
+    last_id INTEGER NOT NULL,
+    min_start INTEGER NOT NULL,
+    max_start INTEGER NOT NULL,
+    max_duration INTEGER NOT NULL,
+    bloom BLOB NOT NULL
+);
+-- each service of the spans and the newest span id carrying it (GET /api/services)
+CREATE TABLE IF NOT EXISTS span_services (
+    service TEXT PRIMARY KEY,
+    last_id INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS traces (
     trace_id BLOB PRIMARY KEY,

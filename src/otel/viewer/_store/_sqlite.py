@@ -23,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from otel.exporter.otlp._proto._model import LogRecord, Metric, Span
+from otel.viewer._store import _bloom
 from otel.viewer._store._common import TraceAccumulator, dumps, resource_key, scope_key
 from otel.viewer._store._dependencies import EdgeCounter
 from otel.viewer._store._interface import (
@@ -33,11 +34,13 @@ from otel.viewer._store._interface import (
 )
 from otel.viewer._store._rows import SPAN_COLUMNS, PreparedSpans, prepare_spans
 from otel.viewer._store._schema import (
-    ATTR_PURGE_SLICES,
     BLOCK_SPANS,
+    NAME_KEY,
     SCHEMA,
     SCHEMA_VERSION,
+    SERVICE_KEY,
     UPGRADABLE_VERSIONS,
+    attr_hash,
 )
 from otel.viewer._store._sqlite_query import SQLiteReader
 
@@ -47,7 +50,6 @@ _MAX_QUEUED_REQUESTS = 256
 _MAX_BATCH_ROWS = 20_000
 _RETENTION_INTERVAL_S = 10.0
 _RETENTION_CHUNK = 5_000
-_PURGE_SLICES_PER_CALL = 8
 #: the checkpointer copies the WAL into the database at most this often...
 _CHECKPOINT_INTERVAL_S = 0.5
 #: ...and the writer checkpoints itself when the WAL passes this many pages (checkpointer
@@ -111,7 +113,7 @@ class SQLiteStore(SQLiteReader):
         self._stopping = threading.Event()
         self._resource_ids: dict[str, int] = {}
         self._scope_ids: dict[str, int] = {}
-        self._purge_slice = 0
+        self._key_hashes: dict[tuple[str, str], int] = {}
         self._readers: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
         self._reader_count = 0
         self._reader_lock = threading.Lock()
@@ -280,11 +282,12 @@ class SQLiteStore(SQLiteReader):
             "SELECT max(coalesce((SELECT value FROM meta WHERE key = 'next_span_id'), 1),"
             " coalesce((SELECT max(id) FROM spans), 0) + 1)"
         ).fetchone()
-        next_id = row[0]
+        first_id = next_id = row[0]
         values: list[object] = []  # the rows' values one after the other
         add_values = values.extend
-        blocks: set[tuple[int, int]] = set()
-        add_block = blocks.add
+        span_hashes: list[tuple[int, ...]] = []  # per span id from first_id on
+        names: list[str] = []
+        groups: list[tuple[int, int, str]] = []  # (first id, end id, service)
         traces: dict[bytes, TraceAccumulator] = {}
         for prepared in batch:
             for group in prepared.groups:
@@ -292,12 +295,13 @@ class SQLiteStore(SQLiteReader):
                     self._id_of(conn, "resources", self._resource_ids, group.resource_key),
                     self._id_of(conn, "scopes", self._scope_ids, group.scope_key),
                 )
-                for tail, hashes in zip(group.rows, group.hashes, strict=True):
+                start_id = next_id
+                for tail in group.rows:
                     add_values((next_id, *head, *tail))
-                    block = next_id // BLOCK_SPANS
-                    for h in hashes:
-                        add_block((h, block))
                     next_id += 1
+                span_hashes += group.hashes
+                names += [tail[4] for tail in group.rows]
+                groups.append((start_id, next_id, group.service))
             for trace_id, acc in prepared.traces.items():
                 have = traces.get(trace_id)
                 if have is None:
@@ -306,16 +310,57 @@ class SQLiteStore(SQLiteReader):
                     have.merge(acc)
         _insert_rows(conn, _INSERT_SPANS, 15, values)
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('next_span_id', ?)", (next_id,))
-        if blocks:
-            # in key order: each hash's rows are appended next to each other in the B-tree
-            _insert_rows(
-                conn,
-                "INSERT OR IGNORE INTO attr_blocks VALUES ",
-                2,
-                [v for pair in sorted(blocks) for v in pair],
-            )
+        self._write_blocks(conn, first_id, span_hashes, names, groups)
         self._update_traces(conn, traces)
         changed.update(traces)
+
+    def _key_hash(self, key: str, text: str) -> int:
+        """``attr_hash(key, text)`` for the service and name pseudo attributes, memoised."""
+        found = self._key_hashes.get((key, text))
+        if found is None:
+            if len(self._key_hashes) > 100_000:
+                self._key_hashes.clear()
+            found = self._key_hashes[(key, text)] = attr_hash(key, text)
+        return found
+
+    def _write_blocks(
+        self,
+        conn: sqlite3.Connection,
+        first_id: int,
+        span_hashes: list[tuple[int, ...]],
+        names: list[str],
+        groups: list[tuple[int, int, str]],
+    ) -> None:
+        """The ``span_blocks`` rows of the spans just inserted (ids ``first_id`` on) and
+        their services' ``span_services`` rows."""
+        end_id = first_id + len(names)
+        blocks = []
+        key_hash = self._key_hash
+        for lo in range(first_id, end_id, BLOCK_SPANS):
+            hi = min(lo + BLOCK_SPANS, end_id)
+            distinct = set().union(*span_hashes[lo - first_id : hi - first_id])
+            distinct.update(
+                [key_hash(NAME_KEY, n) for n in set(names[lo - first_id : hi - first_id])]
+            )
+            distinct.update(
+                [
+                    key_hash(SERVICE_KEY, service)
+                    for g_lo, g_hi, service in groups
+                    if g_lo < hi and g_hi > lo
+                ]
+            )
+            blocks.append((lo, hi - 1, _bloom.build(distinct, len(distinct))))
+        conn.executemany(
+            "INSERT INTO span_blocks SELECT ?1, ?2, min(start), max(start), max(duration), ?3"
+            " FROM spans WHERE id BETWEEN ?1 AND ?2",
+            blocks,
+        )
+        newest: dict[str, int] = {service: g_hi - 1 for _, g_hi, service in groups}
+        conn.executemany(
+            "INSERT INTO span_services VALUES (?, ?)"
+            " ON CONFLICT (service) DO UPDATE SET last_id = excluded.last_id",
+            list(newest.items()),
+        )
 
     def _update_traces(
         self, conn: sqlite3.Connection, traces: dict[bytes, TraceAccumulator]
@@ -437,9 +482,7 @@ class SQLiteStore(SQLiteReader):
             deleted += n
             if total == 0:
                 break
-        # a few slices per call: a full sweep of the attribute blocks every ~5 minutes, each
-        # slice a short range scan, so the writer is never held for long
-        self._purge_attrs(conn, _PURGE_SLICES_PER_CALL)
+        self._purge_blocks(conn)
         self._edges.after_retention(conn)
         return deleted
 
@@ -458,26 +501,13 @@ class SQLiteStore(SQLiteReader):
                 ends.append(int(row[0]))
         return min(ends) if ends else None
 
-    def _purge_attrs(self, conn: sqlite3.Connection, slices: int) -> None:
-        """Drop ``attr_blocks`` rows of blocks older than the oldest live span's, ``slices``
-        slices of the hash space per call (each a short range scan), round robin."""
-        row = conn.execute("SELECT min(id) FROM spans").fetchone()
-        oldest = row[0] // BLOCK_SPANS if row and row[0] is not None else 1 << 62
-        width = (1 << 64) // ATTR_PURGE_SLICES
-        for _ in range(slices):
-            low = -(1 << 63) + self._purge_slice * width
-            high = low + width if self._purge_slice < ATTR_PURGE_SLICES - 1 else 1 << 63
-            self._purge_slice = (self._purge_slice + 1) % ATTR_PURGE_SLICES
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                conn.execute(
-                    "DELETE FROM attr_blocks WHERE h >= ? AND h < ? AND block < ?",
-                    (low, min(high, (1 << 63) - 1), oldest),
-                )
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+    def _purge_blocks(self, conn: sqlite3.Connection) -> None:
+        """Drop the ``span_blocks`` rows of ids below the oldest live span (a range at the
+        start of the table: retention deletes the oldest spans first)."""
+        conn.execute(
+            "DELETE FROM span_blocks WHERE last_id < coalesce((SELECT min(id) FROM spans),"
+            " (SELECT value FROM meta WHERE key = 'next_span_id'))"
+        )
 
     def _delete_before(self, conn: sqlite3.Connection, cutoff: int) -> tuple[int, int]:
         """Delete one chunk of data older than ``cutoff``: (spans deleted, rows deleted)."""

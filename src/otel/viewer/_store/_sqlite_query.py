@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 import queue
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from otel.exporter.otlp._proto._model import LogRecord, MetricPoint, Span
+from otel.viewer._store import _bloom
 from otel.viewer._store._common import (
     KINDS,
     STATUS,
@@ -30,30 +31,24 @@ from otel.viewer._store._interface import (
     TraceQuery,
     TraceSummary,
 )
-from otel.viewer._store._schema import BLOCK_SPANS, attr_hash
+from otel.viewer._store._schema import NAME_KEY, SERVICE_KEY, attr_hash
 
 _READERS = 4
 
 
-def _next_service(table: str) -> str:
-    return (
-        f"{table}_services(service) AS (SELECT min(service) FROM {table} UNION ALL"
-        f" SELECT (SELECT min(service) FROM {table} t WHERE t.service > s.service)"
-        f" FROM {table}_services s WHERE s.service IS NOT NULL)"
-    )
-
-
 _SERVICES = (
-    f"WITH RECURSIVE {_next_service('spans')}, {_next_service('logs')}"
-    " SELECT service FROM spans_services WHERE service IS NOT NULL"
-    " UNION SELECT service FROM logs_services WHERE service IS NOT NULL"
+    "SELECT service FROM span_services WHERE last_id >= (SELECT min(id) FROM spans)"
+    " UNION SELECT service FROM (WITH RECURSIVE logs_services(service) AS"
+    " (SELECT min(service) FROM logs UNION ALL SELECT (SELECT min(service) FROM logs t"
+    " WHERE t.service > s.service) FROM logs_services s WHERE s.service IS NOT NULL)"
+    " SELECT service FROM logs_services WHERE service IS NOT NULL)"
     " UNION SELECT service FROM metrics ORDER BY 1"
 )
-#: an attribute value found in fewer blocks of span ids than this drives a search (at most
-#: ~32,000 spans looked at); a more common one is checked on the spans walked newest first.
-#: A value on N spans costs N * BLOCK_SPANS rows one way and about limit / N * all spans
-#: the other: they cross near N = 560 at a million spans (~36,000 rows either way)
-_RARE_ATTRIBUTE_BLOCKS = 512
+#: a search whose values (service, name, attributes) and ranges fewer ``span_blocks`` than
+#: this may hold reads those blocks (at most ~32,000 spans looked at); a more common one is
+#: checked on the spans walked newest first along the start index. Matches on N blocks cost
+#: N * BLOCK_SPANS rows one way and about limit / N * all spans the other
+_RARE_ATTRIBUTE_BLOCKS = 128
 _encode_text = json.encoder.encode_basestring
 _NON_FINITE = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}
 
@@ -110,8 +105,8 @@ class SQLiteReader:
                 conn.close()
 
     def services(self) -> list[str]:
-        # a DISTINCT over spans reads every index entry (118 ms at 1M spans); hopping from
-        # one service to the next along the index reads one entry per service
+        # span services are kept in a table; a DISTINCT over logs would read every index
+        # entry, hopping from one service to the next along it reads one per service
         with self._reader() as c:
             rows = c.execute(_SERVICES).fetchall()
         return [r[0] for r in rows]
@@ -130,42 +125,38 @@ class SQLiteReader:
             if value is not None:
                 where.append(clause)
                 params.append(value)
-        hashes = [attr_hash(key, value) for key, value in query.attributes]
-        driver = self._rare_attribute(hashes)
         for key, text in query.attributes:
             # SQLite's instr() narrows the spans to candidates; Python checks them exactly
             needles = attr_needles(key, text)
             where.append("(" + " OR ".join(["instr(s.attrs, ?) > 0"] * len(needles)) + ")")
             params.extend(needles)
         if query.errors:
-            where.append("s.trace_id IN (SELECT trace_id FROM traces WHERE error_count > 0)")
-        if driver is not None:
-            # few blocks of spans carry the rarest attribute: look at those, sort what matches
-            sql = (
-                "SELECT s.trace_id, s.attrs FROM attr_blocks d CROSS JOIN spans s NOT INDEXED"
-                f" ON s.id >= d.block * {BLOCK_SPANS} AND s.id < (d.block + 1) * {BLOCK_SPANS}"
+            where.append(
+                "EXISTS (SELECT 1 FROM traces t WHERE t.trace_id = s.trace_id"
+                " AND t.error_count > 0)"
             )
-            where.insert(0, "d.h = ?")
-            params.insert(0, driver)
-        else:
-            # walk the spans newest first along the index that orders them, stop at `limit`
-            # traces (the planner would otherwise pick the duration index and sort everything)
-            index = (
-                "spans_service_start"
-                if query.service is not None
-                else "spans_name_start"
-                if query.span_name is not None
-                else "spans_start"
-            )
-            sql = f"SELECT s.trace_id, s.attrs FROM spans s INDEXED BY {index}"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY s.start DESC"
-        found: list[bytes] = []
-        seen: set[bytes] = set()
         wanted = query.attributes
         with self._reader() as c:
-            for trace_id, attrs in c.execute(sql, params):
+            blocks = self._candidate_blocks(c, query)
+            if blocks is not None:
+                # few blocks of spans may hold a match: read those, sort what matches
+                sql = "SELECT s.trace_id, s.attrs, s.start FROM spans s WHERE s.id BETWEEN ? AND ?"
+                sql += "".join(" AND " + w for w in where)
+                rows: list[tuple[bytes, str, int]] = []
+                for lo, hi in blocks:
+                    rows += c.execute(sql, (lo, hi, *params))
+                rows.sort(key=lambda r: r[2], reverse=True)
+                hits: Iterable[tuple[bytes, str, int]] = rows
+            else:
+                # walk the spans newest first along the start index, stop at `limit` traces
+                sql = "SELECT s.trace_id, s.attrs, s.start FROM spans s INDEXED BY spans_start"
+                if where:
+                    sql += " WHERE " + " AND ".join(where)
+                sql += " ORDER BY s.start DESC"
+                hits = c.execute(sql, params)
+            found: list[bytes] = []
+            seen: set[bytes] = set()
+            for trace_id, attrs, _ in hits:
                 if trace_id not in seen and (not wanted or _attributes_match(attrs, wanted)):
                     seen.add(trace_id)
                     found.append(trace_id)
@@ -175,19 +166,38 @@ class SQLiteReader:
         out.sort(key=lambda t: t["start_unix_nano"], reverse=True)
         return out
 
-    def _rare_attribute(self, hashes: list[int]) -> int | None:
-        """The attribute filter found in fewest blocks of spans, when they are few enough to
-        drive the search (else None: walk the spans newest first and check each)."""
-        best: tuple[int, int] | None = None
-        with self._reader() as c:
-            for h in hashes:
-                n = c.execute(
-                    "SELECT count(*) FROM (SELECT 1 FROM attr_blocks WHERE h = ? LIMIT ?)",
-                    (h, _RARE_ATTRIBUTE_BLOCKS),
-                ).fetchone()[0]
-                if n < _RARE_ATTRIBUTE_BLOCKS and (best is None or n < best[0]):
-                    best = (n, h)
-        return best[1] if best else None
+    def _candidate_blocks(
+        self, c: sqlite3.Connection, query: TraceQuery
+    ) -> list[tuple[int, int]] | None:
+        """The id ranges of the ``span_blocks`` that may hold a matching span (their Bloom
+        filter has every value searched for, their start and duration ranges overlap the
+        query's), when fewer than ``_RARE_ATTRIBUTE_BLOCKS``; None when more (the search then
+        walks the spans newest first)."""
+        values = [attr_hash(key, text) for key, text in query.attributes]
+        if query.service is not None:
+            values.append(attr_hash(SERVICE_KEY, query.service))
+        if query.span_name is not None:
+            values.append(attr_hash(NAME_KEY, query.span_name))
+        probes = [_bloom.probe(h) for h in values]
+        sql = "SELECT first_id, last_id, bloom FROM span_blocks WHERE 1"
+        params: list[int] = []
+        for clause, value in (
+            (" AND max_duration >= ?", query.min_duration_nano),
+            (" AND max_start >= ?", query.since_unix_nano),
+            (" AND min_start <= ?", query.until_unix_nano),
+        ):
+            if value is not None:
+                sql += clause
+                params.append(value)
+        limit = _RARE_ATTRIBUTE_BLOCKS
+        found: list[tuple[int, int]] = []
+        may_contain = _bloom.may_contain
+        for lo, hi, bloom in c.execute(sql + " ORDER BY first_id DESC", params):
+            if may_contain(bloom, probes):
+                found.append((lo, hi))
+                if len(found) >= limit:
+                    return None
+        return found
 
     def _summaries(self, c: sqlite3.Connection, trace_ids: Sequence[bytes]) -> list[TraceSummary]:
         out = []
