@@ -29,26 +29,10 @@ from typing import TypeVar
 
 from otel.viewer._store._common import STATUS_ERROR
 from otel.viewer._store._interface import Edge
+from otel.viewer._store._sqlite_blocks import trace_rows
 
 _log = logging.getLogger("otel.viewer")
 
-EDGES_SCHEMA = """
-CREATE TABLE IF NOT EXISTS service_edges (
-    width INTEGER NOT NULL,  -- seconds: 1, 60 or 3600
-    bucket INTEGER NOT NULL,  -- unix nanoseconds, a multiple of the width
-    parent_service TEXT NOT NULL,
-    child_service TEXT NOT NULL,
-    call_count INTEGER NOT NULL,
-    error_count INTEGER NOT NULL,
-    PRIMARY KEY (width, bucket, parent_service, child_service)
-) WITHOUT ROWID;
--- one row: every pair of spans with both ids <= span_id is counted in service_edges
-CREATE TABLE IF NOT EXISTS service_edges_done (
-    one INTEGER PRIMARY KEY CHECK (one = 1),
-    span_id INTEGER NOT NULL
-);
-INSERT OR IGNORE INTO service_edges_done VALUES (1, 0);
-"""
 
 _SECOND = 1_000_000_000
 #: bucket widths in seconds, widest first; each a multiple of the next
@@ -59,15 +43,9 @@ _END = ((1 << 63) - 1) // (3600 * _SECOND) * (3600 * _SECOND)
 #: database being caught up) joins the whole window instead
 STEP_SPANS = 50_000
 
-# the pairs whose child starts in a time range, child and parent ids bounded, by service
-_PAIRS_BY_START = (
-    "SELECT p.service, c.service, count(*), sum(c.status_code = 2)"
-    " FROM spans c INDEXED BY spans_start CROSS JOIN spans p"
-    " ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id"
-    " WHERE c.parent_span_id IS NOT NULL AND p.service != c.service"
-    " AND c.id <= ? AND p.id <= ? AND c.start >= ? AND c.start < ?"
-    " GROUP BY 1, 2"
-)
+#: the ``spans`` columns pairing reads: (id, trace_id, span_id, parent_span_id, service,
+#: start, status_code)
+_PAIR_COLUMNS = "id, trace_id, span_id, parent_span_id, service, start, status_code"
 
 _K = TypeVar("_K", bound=Hashable)
 #: (parent service, child service, child start // divisor) -> [calls, errors]
@@ -95,20 +73,13 @@ def _count_pairs(
     """Add to ``counts`` every edge pair whose later span has an id in (after_id, upto_id]
     and whose child starts in [start_from, start_to), keyed by the child's start // divisor.
 
-    Reads the new spans by id, then the older spans of their traces (one index range per
-    trace, not per span: a trace may hold 10,000 spans), and pairs them in Python."""
+    Reads the new spans by id, then the older spans of their traces (through the blocks
+    their summaries list: a trace may hold 10,000 spans), and pairs them in Python."""
     rows = conn.execute(
-        "SELECT id, trace_id, span_id, parent_span_id, service, start, status_code FROM spans"
-        " WHERE id > ? AND id <= ?",
-        (after_id, upto_id),
+        f"SELECT {_PAIR_COLUMNS} FROM spans WHERE id > ? AND id <= ?", (after_id, upto_id)
     ).fetchall()
     if after_id > 0 and rows:
-        rows += conn.execute(
-            "SELECT o.id, o.trace_id, o.span_id, o.parent_span_id, o.service, o.start,"
-            " o.status_code FROM (SELECT DISTINCT trace_id FROM spans WHERE id > ? AND id <= ?)"
-            " n CROSS JOIN spans o ON o.trace_id = n.trace_id AND o.id <= ?",
-            (after_id, upto_id, after_id),
-        ).fetchall()
+        rows += trace_rows(conn, _PAIR_COLUMNS, {row[1] for row in rows}, after_id)
     spans: dict[tuple[bytes, bytes], tuple[int, str]] = {}
     twice: dict[tuple[bytes, bytes], list[tuple[int, str]]] = {}  # a span stored again
     for row in rows:
@@ -228,7 +199,8 @@ class EdgeCounter:
             )
             if width == WIDTHS_S[-1]:
                 counts: _Counts = {}
-                _count_pairs_counted(conn, counts, done, floor, bucket + w)
+                # pairs already counted (both ids <= done) whose child starts in the cut
+                _pairs_by_start(conn, counts, done, floor, bucket + w)
                 rows = [(p, c, n, e) for (p, c, _), (n, e) in counts.items()]
             else:
                 narrower = WIDTHS_S[WIDTHS_S.index(width) + 1]
@@ -244,14 +216,29 @@ class EdgeCounter:
             )
 
 
-def _count_pairs_counted(
-    conn: sqlite3.Connection, counts: _Counts, done: int, start_from: int, start_to: int
+def _pairs_by_start(
+    conn: sqlite3.Connection, counts: _Counts, upto_id: int, start_from: int, start_to: int
 ) -> None:
-    """Pairs already counted (both ids <= ``done``) whose child starts in the range."""
-    for parent, child, calls, errors in conn.execute(
-        _PAIRS_BY_START, (done, done, start_from, start_to)
+    """Add to ``counts`` (keyed by service pair, third part 0) every pair of spans with ids
+    <= ``upto_id`` whose child starts in [start_from, start_to): the children along the
+    start index, their parents among the spans of their traces -- as joining each span to
+    its parent would (a span stored twice pairs twice)."""
+    children = conn.execute(
+        f"SELECT {_PAIR_COLUMNS} FROM spans INDEXED BY spans_start WHERE start >= ?"
+        " AND start < ? AND id <= ? AND parent_span_id IS NOT NULL",
+        (start_from, start_to, upto_id),
+    ).fetchall()
+    if not children:
+        return
+    services: dict[tuple[bytes, bytes], list[str]] = {}
+    for _, trace_id, span_id, _, service, _, _ in trace_rows(
+        conn, _PAIR_COLUMNS, {row[1] for row in children}, upto_id
     ):
-        _add(counts, (parent, child, 0), calls, errors or 0)
+        services.setdefault((trace_id, span_id), []).append(service)
+    for _, trace_id, _, parent_id, service, _, status in children:
+        for parent in services.get((trace_id, parent_id), ()):
+            if parent != service:
+                _add(counts, (parent, service, 0), 1, int(status == STATUS_ERROR))
 
 
 def _bucket_ranges(start: int, end: int) -> Iterator[tuple[int, int, int]]:
@@ -310,10 +297,7 @@ def query_edges(
             _count_pairs(conn, counts, done, _END, first, last, _END)
         for start_from, start_to in ranges:
             if start_from < start_to:
-                for parent, child, calls, errors in conn.execute(
-                    _PAIRS_BY_START, (_END, _END, start_from, start_to)
-                ):
-                    _add(counts, (parent, child, 0), calls, errors or 0)
+                _pairs_by_start(conn, counts, _END, start_from, start_to)
     finally:
         conn.execute("COMMIT")
     return [

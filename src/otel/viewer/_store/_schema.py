@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import hashlib
 
-from otel.viewer._store._dependencies import EDGES_SCHEMA
-
 SCHEMA_VERSION = 4
 #: older versions whose files ``SCHEMA`` upgrades in place (none: version 3 kept four indexes
 #: on spans and an ``attr_blocks`` table; a version 2 or 3 file is refused)
 UPGRADABLE_VERSIONS: tuple[int, ...] = ()
 
-#: a ``span_blocks`` row summarises at most this many consecutive span ids of one commit.
-#: Larger blocks cost fewer rows and Bloom filters to test per search and more spans to read
-#: per candidate block (``_sqlite_query._RARE_ATTRIBUTE_BLOCKS``)
+#: span ids ``n * BLOCK_SPANS`` to ``n * BLOCK_SPANS + BLOCK_SPANS - 1`` form block ``n``; a
+#: ``span_blocks`` row summarises the ids of one commit in one block. Larger blocks cost
+#: fewer rows and Bloom filters to test per search and more spans to read per candidate
+#: block (``_sqlite_query._RARE_ATTRIBUTE_BLOCKS``) or per block of a trace
 BLOCK_SPANS = 256
 
 
@@ -57,9 +56,8 @@ CREATE TABLE IF NOT EXISTS spans (
     attrs TEXT NOT NULL,
     body TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS spans_trace_span ON spans (trace_id, span_id);
 CREATE INDEX IF NOT EXISTS spans_start ON spans (start);
--- spans first_id..last_id (written by one commit, never changed after): their start range,
+-- spans first_id..last_id (of one commit and one block, never changed after): start range,
 -- longest duration, and a Bloom filter (_bloom) of the attr_hash of their service
 -- (SERVICE_KEY), names (NAME_KEY) and searchable attribute values. Appended in id order: no
 -- random page is touched at ingest. Rows left by deleted spans are dropped by retention
@@ -84,7 +82,10 @@ CREATE TABLE IF NOT EXISTS traces (
     span_count INTEGER NOT NULL,
     error_count INTEGER NOT NULL,
     start INTEGER NOT NULL,
-    end INTEGER NOT NULL
+    end INTEGER NOT NULL,
+    -- the numbers of the blocks (id // BLOCK_SPANS) holding its spans, ascending and
+    -- comma-separated (_sqlite_blocks): how its spans are found, spans.trace_id has no index
+    blocks TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS traces_end ON traces (end);
 CREATE TABLE IF NOT EXISTS logs (
@@ -129,5 +130,23 @@ CREATE TABLE IF NOT EXISTS metric_points (
 );
 CREATE INDEX IF NOT EXISTS metric_points_metric_time ON metric_points (metric_id, time);
 CREATE INDEX IF NOT EXISTS metric_points_time ON metric_points (time);
+"""
+# service edges counted at ingest (_dependencies)
+EDGES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS service_edges (
+    width INTEGER NOT NULL,  -- seconds: 1, 60 or 3600
+    bucket INTEGER NOT NULL,  -- unix nanoseconds, a multiple of the width
+    parent_service TEXT NOT NULL,
+    child_service TEXT NOT NULL,
+    call_count INTEGER NOT NULL,
+    error_count INTEGER NOT NULL,
+    PRIMARY KEY (width, bucket, parent_service, child_service)
+) WITHOUT ROWID;
+-- one row: every pair of spans with both ids <= span_id is counted in service_edges
+CREATE TABLE IF NOT EXISTS service_edges_done (
+    one INTEGER PRIMARY KEY CHECK (one = 1),
+    span_id INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO service_edges_done VALUES (1, 0);
 """
 SCHEMA += EDGES_SCHEMA

@@ -23,7 +23,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from otel.exporter.otlp._proto._model import LogRecord, Metric, Span
-from otel.viewer._store import _bloom
 from otel.viewer._store._common import TraceAccumulator, dumps, resource_key, scope_key
 from otel.viewer._store._dependencies import EdgeCounter
 from otel.viewer._store._interface import (
@@ -34,14 +33,12 @@ from otel.viewer._store._interface import (
 )
 from otel.viewer._store._rows import SPAN_COLUMNS, PreparedSpans, prepare_spans
 from otel.viewer._store._schema import (
-    BLOCK_SPANS,
-    NAME_KEY,
     SCHEMA,
     SCHEMA_VERSION,
-    SERVICE_KEY,
     UPGRADABLE_VERSIONS,
     attr_hash,
 )
+from otel.viewer._store._sqlite_blocks import merge_blocks, write_blocks
 from otel.viewer._store._sqlite_query import SQLiteReader
 
 _log = logging.getLogger("otel.viewer")
@@ -287,6 +284,7 @@ class SQLiteStore(SQLiteReader):
         add_values = values.extend
         span_hashes: list[tuple[int, ...]] = []  # per span id from first_id on
         names: list[str] = []
+        trace_ids: list[bytes] = []
         groups: list[tuple[int, int, str]] = []  # (first id, end id, service)
         traces: dict[bytes, TraceAccumulator] = {}
         for prepared in batch:
@@ -301,6 +299,7 @@ class SQLiteStore(SQLiteReader):
                     next_id += 1
                 span_hashes += group.hashes
                 names += [tail[4] for tail in group.rows]
+                trace_ids += [tail[0] for tail in group.rows]
                 groups.append((start_id, next_id, group.service))
             for trace_id, acc in prepared.traces.items():
                 have = traces.get(trace_id)
@@ -310,8 +309,8 @@ class SQLiteStore(SQLiteReader):
                     have.merge(acc)
         _insert_rows(conn, _INSERT_SPANS, 15, values)
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('next_span_id', ?)", (next_id,))
-        self._write_blocks(conn, first_id, span_hashes, names, groups)
-        self._update_traces(conn, traces)
+        blocks = write_blocks(conn, first_id, trace_ids, names, span_hashes, groups, self._key_hash)
+        self._update_traces(conn, traces, blocks)
         changed.update(traces)
 
     def _key_hash(self, key: str, text: str) -> int:
@@ -323,63 +322,31 @@ class SQLiteStore(SQLiteReader):
             found = self._key_hashes[(key, text)] = attr_hash(key, text)
         return found
 
-    def _write_blocks(
+    def _update_traces(
         self,
         conn: sqlite3.Connection,
-        first_id: int,
-        span_hashes: list[tuple[int, ...]],
-        names: list[str],
-        groups: list[tuple[int, int, str]],
+        traces: dict[bytes, TraceAccumulator],
+        blocks: dict[bytes, list[int]],
     ) -> None:
-        """The ``span_blocks`` rows of the spans just inserted (ids ``first_id`` on) and
-        their services' ``span_services`` rows."""
-        end_id = first_id + len(names)
-        blocks = []
-        key_hash = self._key_hash
-        for lo in range(first_id, end_id, BLOCK_SPANS):
-            hi = min(lo + BLOCK_SPANS, end_id)
-            distinct = set().union(*span_hashes[lo - first_id : hi - first_id])
-            distinct.update(
-                [key_hash(NAME_KEY, n) for n in set(names[lo - first_id : hi - first_id])]
-            )
-            distinct.update(
-                [
-                    key_hash(SERVICE_KEY, service)
-                    for g_lo, g_hi, service in groups
-                    if g_lo < hi and g_hi > lo
-                ]
-            )
-            blocks.append((lo, hi - 1, _bloom.build(distinct, len(distinct))))
-        conn.executemany(
-            "INSERT INTO span_blocks SELECT ?1, ?2, min(start), max(start), max(duration), ?3"
-            " FROM spans WHERE id BETWEEN ?1 AND ?2",
-            blocks,
-        )
-        newest: dict[str, int] = {service: g_hi - 1 for _, g_hi, service in groups}
-        conn.executemany(
-            "INSERT INTO span_services VALUES (?, ?)"
-            " ON CONFLICT (service) DO UPDATE SET last_id = excluded.last_id",
-            list(newest.items()),
-        )
-
-    def _update_traces(
-        self, conn: sqlite3.Connection, traces: dict[bytes, TraceAccumulator]
-    ) -> None:
+        """Upsert the summaries of ``traces``, with the new ``blocks`` of their spans."""
         ids = list(traces)
+        texts = {trace_id: "" for trace_id in traces}
         for chunk_start in range(0, len(ids), 500):
             chunk = ids[chunk_start : chunk_start + 500]
             marks = ",".join("?" * len(chunk))
             for row in conn.execute(
                 "SELECT trace_id, root_service, root_name, services, span_count, error_count,"
-                f" start, end FROM traces WHERE trace_id IN ({marks})",
+                f" start, end, blocks FROM traces WHERE trace_id IN ({marks})",
                 chunk,
             ):
-                traces[row[0]].merge_row(row[1:])
+                traces[row[0]].merge_row(row[1:8])
+                texts[row[0]] = row[8]
         values: list[object] = []
         for trace_id, acc in traces.items():
             values.append(trace_id)
             values.extend(acc.row())
-        _insert_rows(conn, "INSERT OR REPLACE INTO traces VALUES ", 8, values)
+            values.append(merge_blocks(texts[trace_id], blocks[trace_id]))
+        _insert_rows(conn, "INSERT OR REPLACE INTO traces VALUES ", 9, values)
 
     def _write_logs(self, conn: sqlite3.Connection, logs: Sequence[LogRecord]) -> None:
         rows = []

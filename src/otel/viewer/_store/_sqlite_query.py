@@ -32,6 +32,7 @@ from otel.viewer._store._interface import (
     TraceSummary,
 )
 from otel.viewer._store._schema import NAME_KEY, SERVICE_KEY, attr_hash
+from otel.viewer._store._sqlite_blocks import trace_rows
 
 _READERS = 4
 
@@ -218,11 +219,13 @@ class SQLiteReader:
 
     def get_trace(self, trace_id: bytes) -> list[Span]:
         with self._reader() as c:
-            rows = c.execute(
-                "SELECT span_id, parent_span_id, name, kind, start, end, status_code, attrs,"
-                " body, resource_id, scope_id FROM spans WHERE trace_id = ? ORDER BY start",
+            rows = trace_rows(
+                c,
+                "span_id, parent_span_id, name, kind, start, end, status_code, attrs, body,"
+                " resource_id, scope_id",
                 (trace_id,),
-            ).fetchall()
+            )
+            rows.sort(key=lambda row: row[4])
             # a trace has a few resources and scopes: read each once (a join would copy
             # their text into every one of 10,000 rows)
             resources = {
@@ -264,11 +267,13 @@ class SQLiteReader:
         stored attribute JSON of each span is spliced in as it is, not parsed and re-encoded.
         Same content as shaping ``get_trace``'s spans."""
         with self._reader() as c:
-            rows = c.execute(
-                "SELECT span_id, parent_span_id, name, kind, service, start, end, status_code,"
-                " attrs, body, resource_id, scope_id FROM spans WHERE trace_id = ? ORDER BY start",
+            rows = trace_rows(
+                c,
+                "span_id, parent_span_id, name, kind, service, start, end, status_code, attrs,"
+                " body, resource_id, scope_id",
                 (trace_id,),
-            ).fetchall()
+            )
+            rows.sort(key=lambda row: row[5])
             if not rows:
                 return None
             resources = {

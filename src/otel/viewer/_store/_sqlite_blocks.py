@@ -1,0 +1,130 @@
+"""Blocks of span ids in the SQLite store: what the writer records of each commit's spans
+(``span_blocks`` rows, each trace's list of blocks in ``traces.blocks``) and how a trace's
+spans are read back through that list (there is no index on ``spans.trace_id``).
+
+A ``span_blocks`` row covers the span ids of one commit within one aligned range of
+``BLOCK_SPANS`` ids (``id // BLOCK_SPANS``, the block number); ``traces.blocks`` is the
+comma-separated numbers of the ranges holding some span of the trace. Everything runs on
+the connection given (no locks of its own).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Collection
+from typing import Any
+
+from otel.viewer._store import _bloom
+from otel.viewer._store._schema import BLOCK_SPANS, NAME_KEY, SERVICE_KEY
+
+#: (first id, end id, service) of the spans of one ``SpanGroup`` as numbered by the writer
+GroupRange = tuple[int, int, str]
+_CHUNK = 500
+
+
+def write_blocks(
+    conn: sqlite3.Connection,
+    first_id: int,
+    trace_ids: list[bytes],
+    names: list[str],
+    span_hashes: list[tuple[int, ...]],
+    groups: list[GroupRange],
+    key_hash: Callable[[str, str], int],
+) -> dict[bytes, list[int]]:
+    """Insert the ``span_blocks`` rows of the spans just inserted with ids ``first_id`` on
+    (per span: its trace id, name and attribute hashes) and upsert their services'
+    ``span_services`` rows. Returns the block numbers of each trace's spans among them."""
+    end_id = first_id + len(names)
+    blocks = []
+    of_trace: dict[bytes, list[int]] = {}
+    lo = first_id
+    while lo < end_id:
+        number = lo // BLOCK_SPANS
+        hi = min((number + 1) * BLOCK_SPANS, end_id)
+        a, b = lo - first_id, hi - first_id
+        distinct = set().union(*span_hashes[a:b])
+        distinct.update([key_hash(NAME_KEY, name) for name in set(names[a:b])])
+        distinct.update(
+            [key_hash(SERVICE_KEY, s) for g_lo, g_hi, s in groups if g_lo < hi and g_hi > lo]
+        )
+        blocks.append((lo, hi - 1, _bloom.build(distinct, len(distinct))))
+        for trace_id in set(trace_ids[a:b]):
+            found = of_trace.get(trace_id)
+            if found is None:
+                of_trace[trace_id] = [number]
+            else:
+                found.append(number)
+        lo = hi
+    conn.executemany(
+        "INSERT INTO span_blocks SELECT ?1, ?2, min(start), max(start), max(duration), ?3"
+        " FROM spans WHERE id BETWEEN ?1 AND ?2",
+        blocks,
+    )
+    newest = {service: g_hi - 1 for _, g_hi, service in groups}
+    conn.executemany(
+        "INSERT INTO span_services VALUES (?, ?)"
+        " ON CONFLICT (service) DO UPDATE SET last_id = excluded.last_id",
+        list(newest.items()),
+    )
+    return of_trace
+
+
+def merge_blocks(stored: str, new: list[int]) -> str:
+    """The ``traces.blocks`` text of ``stored`` and ``new`` block numbers (ascending), each
+    once (a trace's spans of successive commits often share the last block)."""
+    if not stored:
+        return ",".join(map(str, new))
+    last = int(stored[stored.rfind(",") + 1 :])
+    return ",".join([stored, *(str(n) for n in new if n > last)])
+
+
+def trace_blocks(conn: sqlite3.Connection, trace_ids: Collection[bytes]) -> dict[bytes, str]:
+    """``traces.blocks`` of those of ``trace_ids`` that have a summary row."""
+    ids = list(trace_ids)
+    found: dict[bytes, str] = {}
+    for i in range(0, len(ids), _CHUNK):
+        chunk = ids[i : i + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            conn.execute(f"SELECT trace_id, blocks FROM traces WHERE trace_id IN ({marks})", chunk)
+        )
+    return found
+
+
+def trace_rows(
+    conn: sqlite3.Connection,
+    columns: str,
+    trace_ids: Collection[bytes],
+    upto_id: int | None = None,
+) -> list[Any]:
+    """``columns`` of the spans of ``trace_ids`` (with ids <= ``upto_id``), block after
+    block: the blocks each trace's summary lists, read by id range."""
+    by_block: dict[int, list[bytes]] = {}
+    last_block = None if upto_id is None else upto_id // BLOCK_SPANS
+    for trace_id, text in trace_blocks(conn, trace_ids).items():
+        for block in map(int, text.split(",")) if text else ():
+            if last_block is None or block <= last_block:
+                found = by_block.get(block)
+                if found is None:
+                    by_block[block] = [trace_id]
+                else:
+                    found.append(trace_id)
+    rows: list[Any] = []
+    one = f"SELECT {columns} FROM spans WHERE id BETWEEN ? AND ? AND trace_id = ?"
+    for block in sorted(by_block):
+        first = block * BLOCK_SPANS
+        last = first + BLOCK_SPANS - 1
+        if upto_id is not None:
+            last = min(last, upto_id)
+        ids = by_block[block]
+        if len(ids) == 1:
+            rows += conn.execute(one, (first, last, ids[0]))
+            continue
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i : i + _CHUNK]
+            rows += conn.execute(
+                f"SELECT {columns} FROM spans WHERE id BETWEEN ? AND ?"
+                f" AND trace_id IN ({','.join('?' * len(chunk))})",
+                (first, last, *chunk),
+            )
+    return rows
