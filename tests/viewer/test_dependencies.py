@@ -224,6 +224,7 @@ def test_edges_not_counted_yet_are_joined_at_query_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(_dependencies.EdgeCounter, "advance", lambda self, conn: 0)
+    monkeypatch.setattr(_dependencies.EdgeCounter, "count_commit", lambda *args: None)
     store = SQLiteStore(str(tmp_path / "v.db"))
     try:
         rng = random.Random(3)

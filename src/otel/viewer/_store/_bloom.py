@@ -1,9 +1,10 @@
 """Bloom filters over 64-bit ``attr_hash`` values: one per ``span_blocks`` row.
 
-A filter is ``bytes`` of a power-of-two number of bits, about ``BITS_PER_VALUE`` per distinct
-value, each value setting ``PROBES`` bits (double hashing of its two 32-bit halves): about 1
-false "maybe" in 70 for a value not in the block, never a false "no". Pure functions, any
-thread.
+A filter is ``bytes`` of a power-of-two number of bits (64 to 65,536), about
+``BITS_PER_VALUE`` per distinct value; a value sets the 4 bits its four 16-bit quarters
+pick (the hash is BLAKE2b: the quarters are independent). About 1 false "maybe" in 150 for a
+value not in the block (fewer bits per value, so more, past 5,000 values), never a false
+"no". Bit ``p`` is ``0x80 >> (p % 8)`` of byte ``p // 8``. Pure functions, any thread.
 """
 
 from __future__ import annotations
@@ -11,45 +12,45 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 BITS_PER_VALUE = 12
-PROBES = 4
 _MIN_BITS = 64
-_MASK64 = (1 << 64) - 1
+_MAX_BITS = 1 << 16
 
 
 def build(hashes: Iterable[int], count: int) -> bytes:
-    """The filter of ``hashes`` (``count`` of them, distinct, signed or unsigned 64-bit)."""
+    """The filter of ``hashes`` (``count`` of them, distinct, signed 64-bit)."""
     bits = _MIN_BITS
-    while bits < count * BITS_PER_VALUE:
+    while bits < count * BITS_PER_VALUE and bits < _MAX_BITS:
         bits <<= 1
     top = bits - 1
-    out = bytearray(bits >> 3)
+    # one ASCII digit per bit, set in place, then packed by int(): ~3x faster than
+    # or-ing bits into a bytearray one by one
+    digits = bytearray(b"0" * bits)
     for h in hashes:
-        h &= _MASK64
-        a = h & 0xFFFFFFFF
-        b = (h >> 32) | 1
-        p = a & top
-        out[p >> 3] |= 1 << (p & 7)
-        p = (a + b) & top
-        out[p >> 3] |= 1 << (p & 7)
-        p = (a + 2 * b) & top
-        out[p >> 3] |= 1 << (p & 7)
-        p = (a + 3 * b) & top
-        out[p >> 3] |= 1 << (p & 7)
-    return bytes(out)
+        digits[h & top] = 49
+        digits[h >> 16 & top] = 49
+        digits[h >> 32 & top] = 49
+        digits[h >> 48 & top] = 49
+    return int(digits, 2).to_bytes(bits >> 3, "big")
 
 
-def probe(h: int) -> tuple[int, int]:
-    """What ``may_contain`` needs of one value, computed once per search."""
-    h &= _MASK64
-    return h & 0xFFFFFFFF, (h >> 32) | 1
+class Probe:
+    """Tests filters for a set of values (all must be present); the byte and bit of each
+    value are worked out once per filter size. One search's, one thread's."""
 
+    __slots__ = ("_by_size", "_hashes")
 
-def may_contain(bloom: bytes, probes: Iterable[tuple[int, int]]) -> bool:
-    """False when some value of ``probes`` is certainly not in the filter."""
-    top = len(bloom) * 8 - 1
-    for a, b in probes:
-        for i in range(PROBES):
-            p = (a + i * b) & top
-            if not bloom[p >> 3] & (1 << (p & 7)):
-                return False
-    return True
+    def __init__(self, hashes: Iterable[int]) -> None:
+        self._hashes = list(hashes)
+        self._by_size: dict[int, list[tuple[int, int]]] = {}
+
+    def __call__(self, bloom: bytes) -> bool:
+        """False when some value is certainly not in ``bloom``."""
+        checks = self._by_size.get(len(bloom))
+        if checks is None:
+            top = len(bloom) * 8 - 1
+            checks = self._by_size[len(bloom)] = [
+                (p >> 3, 0x80 >> (p & 7))
+                for h in self._hashes
+                for p in (h & top, h >> 16 & top, h >> 32 & top, h >> 48 & top)
+            ]
+        return all(bloom[i] & mask for i, mask in checks)

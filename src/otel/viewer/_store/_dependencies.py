@@ -25,11 +25,11 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Hashable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from otel.viewer._store._common import STATUS_ERROR
 from otel.viewer._store._interface import Edge
-from otel.viewer._store._sqlite_blocks import trace_rows
+from otel.viewer._store._sqlite_blocks import rows_in_blocks, trace_blocks, trace_rows
 
 _log = logging.getLogger("otel.viewer")
 
@@ -69,17 +69,28 @@ def _count_pairs(
     start_from: int,
     start_to: int,
     divisor: int,
+    new: list[Any] | None = None,
+    older: dict[bytes, str] | None = None,
 ) -> None:
     """Add to ``counts`` every edge pair whose later span has an id in (after_id, upto_id]
     and whose child starts in [start_from, start_to), keyed by the child's start // divisor.
+    The writer passes those spans as ``new`` rows (``_PAIR_COLUMNS``) and as ``older`` the
+    ``traces.blocks`` of those of their traces stored before (the others have no older
+    spans); without them both are read.
 
     Reads the new spans by id, then the older spans of their traces (through the blocks
     their summaries list: a trace may hold 10,000 spans), and pairs them in Python."""
-    rows = conn.execute(
-        f"SELECT {_PAIR_COLUMNS} FROM spans WHERE id > ? AND id <= ?", (after_id, upto_id)
-    ).fetchall()
+    if new is None:
+        rows = conn.execute(
+            f"SELECT {_PAIR_COLUMNS} FROM spans WHERE id > ? AND id <= ?", (after_id, upto_id)
+        ).fetchall()
+    else:
+        rows = new
     if after_id > 0 and rows:
-        rows += trace_rows(conn, _PAIR_COLUMNS, {row[1] for row in rows}, after_id)
+        if older is None:
+            older = trace_blocks(conn, {row[1] for row in rows})
+        if older:
+            rows = rows + rows_in_blocks(conn, _PAIR_COLUMNS, older, after_id)
     spans: dict[tuple[bytes, bytes], tuple[int, str]] = {}
     twice: dict[tuple[bytes, bytes], list[tuple[int, str]]] = {}  # a span stored again
     for row in rows:
@@ -142,6 +153,34 @@ class EdgeCounter:
             return 0
         return taken
 
+    def count_commit(
+        self, conn: sqlite3.Connection, new: list[Any], older: dict[bytes, str]
+    ) -> None:
+        """Count the edges of the spans a commit is inserting (``new``, in id order, rows
+        of ``_PAIR_COLUMNS``; ``older``: the blocks of their traces stored before) inside its
+        transaction, when every older span is counted already (else ``advance`` will)."""
+        if not new:
+            return
+        try:
+            done = _done(conn)
+            first = new[0][0]
+            if conn.execute(
+                "SELECT 1 FROM spans WHERE id > ? AND id < ? LIMIT 1", (done, first)
+            ).fetchone():
+                return
+            conn.execute("SAVEPOINT edges")
+            try:
+                counts: _Counts = {}
+                _count_pairs(conn, counts, first - 1, new[-1][0], 0, _END, _SECOND, new, older)
+                self._store(conn, counts, new[-1][0])
+                conn.execute("RELEASE edges")
+            except BaseException:
+                conn.execute("ROLLBACK TO edges")
+                conn.execute("RELEASE edges")
+                raise
+        except sqlite3.Error as exc:
+            _log.warning("otel view: counting service edges failed: %s", exc)
+
     def _advance(self, conn: sqlite3.Connection, max_spans: int) -> int:
         done = _done(conn)
         upto = min(_max_id(conn), done + max_spans)
@@ -149,6 +188,13 @@ class EdgeCounter:
             return 0
         counts: _Counts = {}
         _count_pairs(conn, counts, done, upto, 0, _END, _SECOND)
+        self._store(conn, counts, upto)
+        return upto - done
+
+    @staticmethod
+    def _store(conn: sqlite3.Connection, counts: _Counts, upto: int) -> None:
+        """Add ``counts`` (keyed by the child's start second) to the buckets of every
+        width; every pair with both ids <= ``upto`` is now counted."""
         rows: dict[tuple[int, int, str, str], list[int]] = {}
         for (parent, child, second), (calls, errors) in counts.items():
             start = second * _SECOND
@@ -163,7 +209,6 @@ class EdgeCounter:
             [(*key, calls, errors) for key, (calls, errors) in rows.items()],
         )
         conn.execute("UPDATE service_edges_done SET span_id = ?", (upto,))
-        return upto - done
 
     def after_retention(self, conn: sqlite3.Connection) -> None:
         """Drop the buckets below the oldest kept span and recount those that straddle it

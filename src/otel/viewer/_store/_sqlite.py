@@ -285,6 +285,7 @@ class SQLiteStore(SQLiteReader):
         span_hashes: list[tuple[int, ...]] = []  # per span id from first_id on
         names: list[str] = []
         trace_ids: list[bytes] = []
+        pair_rows: list[tuple[int, bytes, bytes, bytes | None, str, int, int]] = []
         groups: list[tuple[int, int, str]] = []  # (first id, end id, service)
         traces: dict[bytes, TraceAccumulator] = {}
         for prepared in batch:
@@ -294,9 +295,15 @@ class SQLiteStore(SQLiteReader):
                     self._id_of(conn, "scopes", self._scope_ids, group.scope_key),
                 )
                 start_id = next_id
+                service = group.service
                 for tail in group.rows:
                     add_values((next_id, *head, *tail))
                     next_id += 1
+                # what the edge counter pairs (_dependencies._PAIR_COLUMNS)
+                pair_rows += [
+                    (i, t[0], t[1], t[2], service, t[6], t[9])
+                    for i, t in enumerate(group.rows, start_id)
+                ]
                 span_hashes += group.hashes
                 names += [tail[4] for tail in group.rows]
                 trace_ids += [tail[0] for tail in group.rows]
@@ -310,7 +317,8 @@ class SQLiteStore(SQLiteReader):
         _insert_rows(conn, _INSERT_SPANS, 15, values)
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('next_span_id', ?)", (next_id,))
         blocks = write_blocks(conn, first_id, trace_ids, names, span_hashes, groups, self._key_hash)
-        self._update_traces(conn, traces, blocks)
+        older = self._update_traces(conn, traces, blocks)
+        self._edges.count_commit(conn, pair_rows, older)
         changed.update(traces)
 
     def _key_hash(self, key: str, text: str) -> int:
@@ -327,10 +335,11 @@ class SQLiteStore(SQLiteReader):
         conn: sqlite3.Connection,
         traces: dict[bytes, TraceAccumulator],
         blocks: dict[bytes, list[int]],
-    ) -> None:
-        """Upsert the summaries of ``traces``, with the new ``blocks`` of their spans."""
+    ) -> dict[bytes, str]:
+        """Upsert the summaries of ``traces``, with the new ``blocks`` of their spans;
+        returns the stored blocks of those that had a summary."""
         ids = list(traces)
-        texts = {trace_id: "" for trace_id in traces}
+        texts: dict[bytes, str] = {}
         for chunk_start in range(0, len(ids), 500):
             chunk = ids[chunk_start : chunk_start + 500]
             marks = ",".join("?" * len(chunk))
@@ -345,8 +354,9 @@ class SQLiteStore(SQLiteReader):
         for trace_id, acc in traces.items():
             values.append(trace_id)
             values.extend(acc.row())
-            values.append(merge_blocks(texts[trace_id], blocks[trace_id]))
+            values.append(merge_blocks(texts.get(trace_id, ""), blocks[trace_id]))
         _insert_rows(conn, "INSERT OR REPLACE INTO traces VALUES ", 9, values)
+        return texts
 
     def _write_logs(self, conn: sqlite3.Connection, logs: Sequence[LogRecord]) -> None:
         rows = []

@@ -99,9 +99,16 @@ def trace_rows(
 ) -> list[Any]:
     """``columns`` of the spans of ``trace_ids`` (with ids <= ``upto_id``), block after
     block: the blocks each trace's summary lists, read by id range."""
+    return rows_in_blocks(conn, columns, trace_blocks(conn, trace_ids), upto_id)
+
+
+def rows_in_blocks(
+    conn: sqlite3.Connection, columns: str, blocks: dict[bytes, str], upto_id: int | None
+) -> list[Any]:
+    """``trace_rows`` given the traces' ``traces.blocks`` texts."""
     by_block: dict[int, list[bytes]] = {}
     last_block = None if upto_id is None else upto_id // BLOCK_SPANS
-    for trace_id, text in trace_blocks(conn, trace_ids).items():
+    for trace_id, text in blocks.items():
         for block in map(int, text.split(",")) if text else ():
             if last_block is None or block <= last_block:
                 found = by_block.get(block)

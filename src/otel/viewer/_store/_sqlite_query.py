@@ -179,7 +179,7 @@ class SQLiteReader:
             values.append(attr_hash(SERVICE_KEY, query.service))
         if query.span_name is not None:
             values.append(attr_hash(NAME_KEY, query.span_name))
-        probes = [_bloom.probe(h) for h in values]
+        may_contain = _bloom.Probe(values)
         sql = "SELECT first_id, last_id, bloom FROM span_blocks WHERE 1"
         params: list[int] = []
         for clause, value in (
@@ -192,9 +192,8 @@ class SQLiteReader:
                 params.append(value)
         limit = _RARE_ATTRIBUTE_BLOCKS
         found: list[tuple[int, int]] = []
-        may_contain = _bloom.may_contain
         for lo, hi, bloom in c.execute(sql + " ORDER BY first_id DESC", params):
-            if may_contain(bloom, probes):
+            if may_contain(bloom):
                 found.append((lo, hi))
                 if len(found) >= limit:
                     return None
