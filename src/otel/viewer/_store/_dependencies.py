@@ -3,14 +3,16 @@
 An edge is a (parent span, child span) pair of one trace whose services differ; it is
 counted in time buckets of the child's start (1 s, 1 min and 1 h wide, one row per
 bucket and service pair in ``service_edges``). The writer thread calls
-``EdgeCounter.advance`` after each commit: it takes the spans inserted since the last
-call (by ``spans.id``, which only grows) and counts each pair exactly once, when the later
-of its two spans arrives: a new child with any stored parent, or a new parent with an
-older child. ``service_edges_done`` records up to which span id the buckets are complete.
+``EdgeCounter.count_commit`` inside each commit's transaction with the spans it inserts
+(and ``EdgeCounter.advance`` after it, which takes any spans left uncounted, by
+``spans.id``, which only grows); each pair is counted exactly once, when the later of its
+two spans arrives: a new child with any stored parent, or a new parent with an older
+child (older spans are found through their traces' blocks, ``_sqlite_blocks``).
+``service_edges_done`` records up to which span id the buckets are complete.
 
 ``query_edges`` answers a time window with the widest buckets that fit in it, the spans
-after the last counted id (usually none or one batch), and a join over the spans of the
-sub-second ends of the window: its cost no longer grows with the store.
+after the last counted id (usually none), and the pairs of the spans of the sub-second
+ends of the window: its cost no longer grows with the store.
 
 Retention deletes old spans by start time; ``EdgeCounter.after_retention`` then deletes the
 buckets below the oldest kept span and recounts the bucket of each width that straddles

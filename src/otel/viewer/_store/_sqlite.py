@@ -3,8 +3,10 @@
 Receivers call ``ingest`` from their own threads: spans are turned into rows there
 (``prepare_spans``, unless the receiver built ``PreparedSpans`` itself), the telemetry is
 queued (bounded; a full queue raises ``StoreBusy`` at once) and the caller waits until the
-writer thread has committed the batch holding it. The writer only numbers the rows and
-hands them to SQLite, which releases the GIL while it works. Queries run on a small pool of
+writer thread has committed the batch holding it. The writer numbers the rows, hands them
+to SQLite (which releases the GIL while it works), records their blocks (``span_blocks``,
+the traces' block lists: ``_sqlite_blocks``) and counts their service edges, all appended
+in id order except one ``traces`` row per trace. Queries run on a small pool of
 read connections and never wait for the writer (WAL). Retention runs on the writer thread
 in small chunks between batches, so deleting old data never stalls ingest for long. WAL
 checkpoints run on a thread of their own (SQLite releases the GIL while copying pages), so a
