@@ -7,12 +7,13 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from otel.exporter.otlp._proto._model import Resource, Scope, Span
 from otel.viewer._store import _bloom, _sqlite_query
-from otel.viewer._store._interface import TraceQuery
+from otel.viewer._store._interface import Retention, TraceQuery
 from otel.viewer._store._memory import MemoryStore
 from otel.viewer._store._schema import BLOCK_SPANS
 from otel.viewer._store._sqlite import SQLiteStore
@@ -122,8 +123,8 @@ def test_a_bloom_filter_never_misses_a_value_it_holds() -> None:
     for count in (0, 1, 5, 300, 3000):
         values = {rng.getrandbits(64) - (1 << 63) for _ in range(count)}
         bloom = _bloom.build(values, len(values))
-        assert all(_bloom.Probe([h])(bloom) for h in values)
-        assert _bloom.Probe(values)(bloom)
+        assert all(_bloom.Probe([h]).test_bytes(bloom) for h in values)
+        assert _bloom.Probe(values).test_bytes(bloom)
 
 
 def test_a_bloom_filter_rarely_holds_a_value_it_was_not_given() -> None:
@@ -131,5 +132,37 @@ def test_a_bloom_filter_rarely_holds_a_value_it_was_not_given() -> None:
     values = {rng.getrandbits(64) - (1 << 63) for _ in range(500)}
     bloom = _bloom.build(values, len(values))
     others = [rng.getrandbits(64) - (1 << 63) for _ in range(20_000)]
-    false = sum(_bloom.Probe([h])(bloom) for h in others if h not in values)
+    false = sum(_bloom.Probe([h]).test_bytes(bloom) for h in others if h not in values)
     assert false < len(others) * 0.02
+
+
+def test_searches_forget_the_blocks_retention_dropped(tmp_path: Path) -> None:
+    rng = random.Random(5)
+    old = _spans(rng, 200)
+    for span in old:  # two hours old: past the retention below
+        span.start_time_unix_nano -= 2 * 3600 * S
+        span.end_time_unix_nano -= 2 * 3600 * S
+    new = _spans(rng, 20)
+    for span in new:  # half an hour old: kept
+        span.trace_id = (10_000 + int.from_bytes(span.trace_id, "big")).to_bytes(16, "big")
+        span.start_time_unix_nano += 1800 * S
+        span.end_time_unix_nano += 1800 * S
+    store = SQLiteStore(str(tmp_path / "v.db"), Retention(max_age_seconds=1e9, max_bytes=1 << 40))
+    try:
+        store.ingest(spans=old)
+        assert len(store.find_traces(TraceQuery(limit=1000))) == 200  # blocks cached
+        store.ingest(spans=new)
+        store._retention = Retention(max_age_seconds=3600, max_bytes=1 << 40)
+        conn = store._connect()
+        try:
+            store.retain_now(conn)
+        finally:
+            conn.close()
+        found = store.find_traces(TraceQuery(limit=1000))
+        assert sorted(t["trace_id"] for t in found) == sorted({s.trace_id.hex() for s in new})
+        with store._reader() as c:
+            assert [b.first_id for b in store._block_cache.blocks(c)] == [
+                r[0] for r in c.execute("SELECT first_id FROM span_blocks ORDER BY 1")
+            ]
+    finally:
+        store.close()

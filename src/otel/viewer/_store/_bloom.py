@@ -34,23 +34,28 @@ def build(hashes: Iterable[int], count: int) -> bytes:
 
 
 class Probe:
-    """Tests filters for a set of values (all must be present); the byte and bit of each
-    value are worked out once per filter size. One search's, one thread's."""
+    """Tests filters for a set of values (all must be present), a filter given as the int
+    of its bytes (big-endian) and its size in bits: one AND per filter, the mask of each
+    size worked out once. One search's, one thread's."""
 
-    __slots__ = ("_by_size", "_hashes")
+    __slots__ = ("_hashes", "_masks")
 
     def __init__(self, hashes: Iterable[int]) -> None:
         self._hashes = list(hashes)
-        self._by_size: dict[int, list[tuple[int, int]]] = {}
+        self._masks: dict[int, int] = {}
 
-    def __call__(self, bloom: bytes) -> bool:
-        """False when some value is certainly not in ``bloom``."""
-        checks = self._by_size.get(len(bloom))
-        if checks is None:
-            top = len(bloom) * 8 - 1
-            checks = self._by_size[len(bloom)] = [
-                (p >> 3, 0x80 >> (p & 7))
-                for h in self._hashes
-                for p in (h & top, h >> 16 & top, h >> 32 & top, h >> 48 & top)
-            ]
-        return all(bloom[i] & mask for i, mask in checks)
+    def __call__(self, bloom: int, bits: int) -> bool:
+        """False when some value is certainly not in the filter."""
+        mask = self._masks.get(bits)
+        if mask is None:
+            top = bits - 1
+            mask = 0
+            for h in self._hashes:
+                for p in (h & top, h >> 16 & top, h >> 32 & top, h >> 48 & top):
+                    mask |= 1 << (top - p)  # bit p counted from the first byte's 0x80
+            self._masks[bits] = mask
+        return bloom & mask == mask
+
+    def test_bytes(self, bloom: bytes) -> bool:
+        """``self(...)`` for a filter as stored."""
+        return self(int.from_bytes(bloom, "big"), len(bloom) * 8)

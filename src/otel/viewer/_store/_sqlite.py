@@ -40,7 +40,7 @@ from otel.viewer._store._schema import (
     UPGRADABLE_VERSIONS,
     attr_hash,
 )
-from otel.viewer._store._sqlite_blocks import merge_blocks, write_blocks
+from otel.viewer._store._sqlite_blocks import BlockCache, merge_blocks, write_blocks
 from otel.viewer._store._sqlite_query import SQLiteReader
 
 _log = logging.getLogger("otel.viewer")
@@ -113,6 +113,7 @@ class SQLiteStore(SQLiteReader):
         self._resource_ids: dict[str, int] = {}
         self._scope_ids: dict[str, int] = {}
         self._key_hashes: dict[tuple[str, str], int] = {}
+        self._block_cache = BlockCache()
         self._readers: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
         self._reader_count = 0
         self._reader_lock = threading.Lock()

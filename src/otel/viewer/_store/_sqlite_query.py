@@ -32,7 +32,7 @@ from otel.viewer._store._interface import (
     TraceSummary,
 )
 from otel.viewer._store._schema import NAME_KEY, SERVICE_KEY, attr_hash
-from otel.viewer._store._sqlite_blocks import trace_rows
+from otel.viewer._store._sqlite_blocks import BlockCache, trace_rows
 
 _READERS = 4
 
@@ -86,6 +86,7 @@ class SQLiteReader:
 
     _closed: bool
     _readers: queue.LifoQueue[sqlite3.Connection]
+    _block_cache: BlockCache
 
     def _connect(self) -> sqlite3.Connection:
         raise NotImplementedError
@@ -180,21 +181,19 @@ class SQLiteReader:
         if query.span_name is not None:
             values.append(attr_hash(NAME_KEY, query.span_name))
         may_contain = _bloom.Probe(values)
-        sql = "SELECT first_id, last_id, bloom FROM span_blocks WHERE 1"
-        params: list[int] = []
-        for clause, value in (
-            (" AND max_duration >= ?", query.min_duration_nano),
-            (" AND max_start >= ?", query.since_unix_nano),
-            (" AND min_start <= ?", query.until_unix_nano),
-        ):
-            if value is not None:
-                sql += clause
-                params.append(value)
+        lowest = query.min_duration_nano
+        since = query.since_unix_nano
+        until = query.until_unix_nano
         limit = _RARE_ATTRIBUTE_BLOCKS
         found: list[tuple[int, int]] = []
-        for lo, hi, bloom in c.execute(sql + " ORDER BY first_id DESC", params):
-            if may_contain(bloom):
-                found.append((lo, hi))
+        for block in reversed(self._block_cache.blocks(c)):
+            if (
+                (lowest is None or block.max_duration >= lowest)
+                and (since is None or block.max_start >= since)
+                and (until is None or block.min_start <= until)
+                and may_contain(block.bloom, block.bits)
+            ):
+                found.append((block.first_id, block.last_id))
                 if len(found) >= limit:
                     return None
         return found
