@@ -44,8 +44,9 @@ class Probe:
         self._hashes = list(hashes)
         self._masks: dict[int, int] = {}
 
-    def __call__(self, bloom: int, bits: int) -> bool:
-        """False when some value is certainly not in the filter."""
+    def mask(self, bits: int) -> int:
+        """The bits the values set in a filter of ``bits`` bits: all are set in a filter
+        that may hold them all (``bloom & mask == mask``)."""
         mask = self._masks.get(bits)
         if mask is None:
             top = bits - 1
@@ -54,6 +55,11 @@ class Probe:
                 for p in (h & top, h >> 16 & top, h >> 32 & top, h >> 48 & top):
                     mask |= 1 << (top - p)  # bit p counted from the first byte's 0x80
             self._masks[bits] = mask
+        return mask
+
+    def __call__(self, bloom: int, bits: int) -> bool:
+        """False when some value is certainly not in the filter."""
+        mask = self.mask(bits)
         return bloom & mask == mask
 
     def test_bytes(self, bloom: bytes) -> bool:

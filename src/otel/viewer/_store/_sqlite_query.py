@@ -180,18 +180,22 @@ class SQLiteReader:
             values.append(attr_hash(SERVICE_KEY, query.service))
         if query.span_name is not None:
             values.append(attr_hash(NAME_KEY, query.span_name))
-        may_contain = _bloom.Probe(values)
+        probe = _bloom.Probe(values)
+        masks: dict[int, int] = {}  # per filter size (probe.mask, without a call per block)
         lowest = query.min_duration_nano
         since = query.since_unix_nano
         until = query.until_unix_nano
         limit = _RARE_ATTRIBUTE_BLOCKS
         found: list[tuple[int, int]] = []
         for block in reversed(self._block_cache.blocks(c)):
+            mask = masks.get(block.bits)
+            if mask is None:
+                mask = masks[block.bits] = probe.mask(block.bits)
             if (
-                (lowest is None or block.max_duration >= lowest)
+                block.bloom & mask == mask
+                and (lowest is None or block.max_duration >= lowest)
                 and (since is None or block.max_start >= since)
                 and (until is None or block.min_start <= until)
-                and may_contain(block.bloom, block.bits)
             ):
                 found.append((block.first_id, block.last_id))
                 if len(found) >= limit:
