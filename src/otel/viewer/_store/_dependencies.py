@@ -93,14 +93,16 @@ def _count_pairs(
             older = trace_blocks(conn, {row[1] for row in rows})
         if older:
             rows = rows + rows_in_blocks(conn, _PAIR_COLUMNS, older, after_id)
-    spans: dict[tuple[bytes, bytes], tuple[int, str]] = {}
+    spans = {(row[1], row[2]): (row[0], row[4]) for row in rows}
     twice: dict[tuple[bytes, bytes], list[tuple[int, str]]] = {}  # a span stored again
-    for row in rows:
-        key = (row[1], row[2])
-        if key in spans:
-            twice.setdefault(key, []).append((row[0], row[4]))
-        else:
-            spans[key] = (row[0], row[4])
+    if len(spans) < len(rows):
+        spans = {}
+        for row in rows:
+            key = (row[1], row[2])
+            if key in spans:
+                twice.setdefault(key, []).append((row[0], row[4]))
+            else:
+                spans[key] = (row[0], row[4])
     for span_id, trace_id, _, parent_id, service, start, status in rows:
         if parent_id is None:
             continue
