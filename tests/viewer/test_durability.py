@@ -196,6 +196,26 @@ def test_a_database_of_another_schema_version_is_refused_untouched(tmp_path: Pat
     conn.close()
 
 
+def test_a_schema_3_database_is_refused_saying_which_versions(tmp_path: Path) -> None:
+    from otel.viewer._store._interface import StoreError
+
+    path = tmp_path / "v3.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE spans (id INTEGER PRIMARY KEY, trace_id BLOB)")
+    conn.execute("CREATE INDEX spans_trace_span ON spans (trace_id)")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="schema 3, this one reads 4"):
+        SQLiteStore(str(path))
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone() == (3,)
+    assert conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'span_blocks'"
+    ).fetchone() == (0,)
+    conn.close()
+
+
 def test_reopening_a_database_keeps_its_data(tmp_path: Path) -> None:
     from otel.exporter.otlp._proto._decode_request import decode_trace_request
 
