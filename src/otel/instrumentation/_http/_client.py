@@ -57,6 +57,8 @@ _dict_set = dict.__setitem__
 _MAX_TARGETS = 512
 _MAX_OUTCOMES = 32
 
+_NO_OUTCOME = (0, None, None)
+
 EXCLUDED: Any = object()
 """Cached in place of a target for a URL the instrumentation must not trace."""
 
@@ -145,27 +147,16 @@ class ClientRequest:
     and outcome. ``response()`` or ``fail()`` notes the outcome, ``end()`` ends the span
     and records ``http.client.request.duration`` (once)."""
 
-    __slots__ = (
-        "_ended",
-        "context",
-        "error_type",
-        "span",
-        "start",
-        "status_code",
-        "target",
-        "telemetry",
-        "version",
-    )
+    __slots__ = ("_ended", "context", "outcome", "span", "start", "target", "telemetry")
 
     _ended: bool
     context: Context
-    error_type: str | None
+    outcome: tuple[int, str | None, str | None]
+    """``(http.response.status_code or 0, network.protocol.version, error.type)``"""
     span: Span
     start: float
-    status_code: int
     target: ClientTarget
     telemetry: HttpTelemetry
-    version: str | None
 
     @classmethod
     def begin(
@@ -207,8 +198,7 @@ class ClientRequest:
             self.target = target
             self.span = span
             self.context = context
-            self.status_code = 0
-            self.version = self.error_type = None
+            self.outcome = _NO_OUTCOME
             self._ended = False
             self.start = perf_counter()
             return self
@@ -253,16 +243,16 @@ class ClientRequest:
         code), protocol version and, when capture is configured, headers."""
         try:
             span = self.span
+            error_type = None
             if protocol_version:
-                self.version = protocol_version
                 span.set_attribute("network.protocol.version", protocol_version)
             if status_code:
-                self.status_code = status_code
                 span.set_attribute("http.response.status_code", status_code)
                 if status_code >= 400:
-                    self.error_type = error_type = client_error_type(status_code)
+                    error_type = client_error_type(status_code)
                     span.set_attribute("error.type", error_type)  # type: ignore[arg-type]
                     span.set_status(_ERROR)
+            self.outcome = (status_code, protocol_version, error_type)
             if headers is not None:
                 capture = self.telemetry.capture_response
                 if capture.active and span.is_recording():
@@ -273,7 +263,8 @@ class ClientRequest:
     def fail(self, exception: BaseException) -> None:
         """Record ``exception`` (the request did not complete): ``error.type`` is its
         class, the span gets the exception event and status ERROR."""
-        self.error_type = error_type = error_type_of(exception)
+        error_type = error_type_of(exception)
+        self.outcome = (0, None, error_type)
         try:
             span = self.span
             if span.is_recording():
@@ -291,8 +282,9 @@ class ClientRequest:
         elapsed_s = perf_counter() - self.start
         try:
             self.span.end()
+            target = self.target
             self.telemetry.duration.record(
-                elapsed_s, self.target.outcome(self.status_code, self.version, self.error_type)
+                elapsed_s, target.outcomes.get(self.outcome) or target.outcome(*self.outcome)
             )
         except Exception:
             _logger.exception("Failed to finish an HTTP client span")

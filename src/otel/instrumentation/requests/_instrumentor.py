@@ -66,6 +66,7 @@ def _wrap_send(
     capture_request = telemetry.capture_request.active
     capture_response = telemetry.capture_response.active
     set_context = _CURRENT.set
+    reset_context = _CURRENT.reset
     restore = ClientRequest.restore
 
     @functools.wraps(original)
@@ -90,7 +91,10 @@ def _wrap_send(
             traced.end()
             raise
         finally:
-            restore(token)
+            try:
+                reset_context(token)
+            except Exception:  # a stale or foreign token: logged, never raised
+                restore(token)
         try:
             try:
                 version = _VERSIONS.get(response.raw.version)
