@@ -9,6 +9,7 @@ import pytest
 
 from otel.instrumentation._http import HttpTelemetry
 from otel.instrumentation._http._client import (
+    _MAX_CACHED_URL_CHARS,
     _MAX_OUTCOMES,
     _MAX_TARGETS,
     EXCLUDED,
@@ -64,6 +65,23 @@ def test_the_target_cache_is_bounded(capture_spans: CapturedSpans) -> None:
     assert len(telemetry.client_targets) <= _MAX_TARGETS
     last = capture_spans.spans[-1]
     assert last.attributes["url.full"] == f"http://example.com/items/{_MAX_TARGETS + 39}"
+
+
+def test_very_long_urls_are_traced_but_not_cached(capture_spans: CapturedSpans) -> None:
+    telemetry = HttpTelemetry.for_client("test", {})
+    url = "http://example.com/?q=" + "x" * _MAX_CACHED_URL_CHARS
+    _traced(telemetry, "GET", url).end()
+    assert telemetry.client_targets == {}
+    assert capture_spans.spans[0].attributes["url.full"] == url
+
+
+def test_an_unhashable_method_is_traced_uncached(capture_spans: CapturedSpans) -> None:
+    telemetry = HttpTelemetry.for_client("test", {})
+    _traced(telemetry, ["GET"], "http://example.com/").end()
+    assert telemetry.client_targets == {}
+    (span,) = capture_spans.spans
+    assert span.name == "HTTP"
+    assert span.attributes["http.request.method"] == "_OTHER"
 
 
 def test_excluded_urls_stay_excluded_once_cached(capture_spans: CapturedSpans) -> None:

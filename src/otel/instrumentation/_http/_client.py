@@ -54,8 +54,10 @@ _dict_set = dict.__setitem__
 # At most this many (method, URL) targets per instrumentation, and this many outcome
 # attribute sets per target; a full cache is emptied and refilled (URLs with ids in
 # them would otherwise grow it without bound), a full outcome table builds uncached.
+# URLs longer than _MAX_CACHED_URL_CHARS are never cached.
 _MAX_TARGETS = 512
 _MAX_OUTCOMES = 32
+_MAX_CACHED_URL_CHARS = 2048
 
 _NO_OUTCOME = (0, None, None)
 
@@ -121,13 +123,13 @@ class ClientTarget:
 
 def client_target(
     telemetry: HttpTelemetry,
-    key: tuple[Any, ...],
+    key: tuple[Any, ...] | None,
     method: object,
     url: object,
     parts: tuple[str, str, int | None] | None,
 ) -> ClientTarget:
-    """Build and cache the target of ``key`` (``(method, url[, parts])``): a
-    :class:`ClientTarget`, or :data:`EXCLUDED` when the URL is excluded."""
+    """Build and cache the target of ``key`` (``(method, url[, parts])``; None: not
+    cached): a :class:`ClientTarget`, or :data:`EXCLUDED` when the URL is excluded."""
     text = url if type(url) is str else (str(url) if url else "")
     excluded = telemetry.excluded.search
     target: ClientTarget
@@ -135,6 +137,8 @@ def client_target(
         target = EXCLUDED
     else:
         target = ClientTarget(method, text, parts if parts is not None else url_parts(text))
+    if key is None or len(text) > _MAX_CACHED_URL_CHARS:
+        return target  # huge URLs kept out: a few would hold on to megabytes
     targets = telemetry.client_targets
     if len(targets) >= _MAX_TARGETS:
         targets.clear()
@@ -181,10 +185,13 @@ class ClientRequest:
                 or current.get(_SUPPRESS_HTTP_INSTRUMENTATION_KEY)
             ):
                 return None
-            key = (method, url) if parts is None else (method, url, parts)
-            target = telemetry.client_targets.get(key) or client_target(
-                telemetry, key, method, url, parts
-            )
+            key: tuple[Any, ...] | None = (method, url) if parts is None else (method, url, parts)
+            try:
+                target = telemetry.client_targets.get(key)  # type: ignore[arg-type]
+            except TypeError:  # an unhashable method: worked out for this request alone
+                target = key = None
+            if target is None:
+                target = client_target(telemetry, key, method, url, parts)
             if target is EXCLUDED:
                 return None
             span = telemetry.tracer.start_span(target.name, current, _CLIENT, target.attributes)
