@@ -282,19 +282,20 @@ def _worker(impl: str, case: str, url: str | None) -> None:
         print(json.dumps(_sandwich(subject, int(words[1]))), flush=True)
 
 
+_RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
+
+
 def _serve() -> None:
     """A tiny HTTP/1.1 keep-alive server on 127.0.0.1 (free port, printed on stdout)."""
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # no 40 ms delayed-ACK stalls on keep-alive
 
         def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
+            # one write: status line, headers and body in a single segment
+            self.wfile.write(_RESPONSE)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
