@@ -14,7 +14,14 @@ import re
 from urllib.parse import quote, unquote
 
 from otel._log import get_logger
-from otel.baggage._baggage import _entries, _metadata, _set_all, get_all
+from otel.baggage._baggage import (
+    _BAGGAGE_KEY,
+    _context,
+    _entries,
+    _metadata,
+    _set_all,
+    get_all,
+)
 from otel.context import Context, get_current
 from otel.propagators._textmap import (
     CarrierT,
@@ -211,7 +218,9 @@ class W3CBaggagePropagator(TextMapPropagator):
         8192 bytes or 180 entries, is left out (logged).
         """
         try:
-            context = context if context is not None else get_current()
+            context = context if type(context) is Context else _context(context)
+            if not dict.get(context, _BAGGAGE_KEY):  # no baggage, the usual case: no header
+                return
             entries = get_all(context)
             if not entries:
                 return

@@ -3,9 +3,16 @@
 ``ClientRequest.begin(...)`` returns None (untraced) while HTTP instrumentation is
 suppressed — otel's own exporters suppress it while they send — or when the URL is
 excluded; otherwise a CLIENT span named ``{method}`` with the stable attributes.
-``quiet()`` makes the span current *and* suppresses HTTP instrumentation while the
-library below runs, so a lower layer (``http.client`` under ``requests`` or ``urllib``)
-records no second CLIENT span. None of the methods raise into the caller.
+``context`` (attached by ``quiet()``) makes the span current *and* suppresses HTTP
+instrumentation while the library below runs, so a lower layer (``http.client`` under
+``requests`` or ``urllib``) records no second CLIENT span. None of the methods raise
+into the caller.
+
+What repeats for every request to the same method and URL — the span name, the start
+attributes (URL parsed and redacted, method normalised, exclusion decided) and the
+metric attribute set of each outcome — is worked out once and kept in the
+instrumentation's :class:`~otel.instrumentation._http._telemetry.HttpTelemetry` (a
+bounded cache, see :class:`ClientTarget`).
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, MutableMapping
 from time import perf_counter
+from types import MappingProxyType
 from typing import Any
 
 from otel.context import (
@@ -24,11 +32,12 @@ from otel.context import (
 )
 from otel.context._context import _CURRENT
 from otel.instrumentation._http._semconv import (
-    KNOWN_METHODS,
     OTHER,
+    client_error_type,
     error_type_of,
     normalize_method,
     redact_url,
+    url_parts,
 )
 from otel.instrumentation._http._telemetry import HttpTelemetry
 from otel.propagate import get_global_textmap
@@ -38,7 +47,22 @@ from otel.trace._context_helpers import _SPAN_KEY
 
 _logger = logging.getLogger("otel.instrumentation")
 _CLIENT = SpanKind.CLIENT
+_ERROR = StatusCode.ERROR
 _new = object.__new__
+_dict_set = dict.__setitem__
+
+# At most this many (method, URL) targets per instrumentation, and this many outcome
+# attribute sets per target; a full cache is emptied and refilled (URLs with ids in
+# them would otherwise grow it without bound), a full outcome table builds uncached.
+# URLs longer than _MAX_CACHED_URL_CHARS are never cached.
+_MAX_TARGETS = 512
+_MAX_OUTCOMES = 32
+_MAX_CACHED_URL_CHARS = 2048
+
+_NO_OUTCOME = (0, None, None)
+
+EXCLUDED: Any = object()
+"""Cached in place of a target for a URL the instrumentation must not trace."""
 
 
 def http_enabled(context: Context) -> bool:
@@ -49,93 +73,139 @@ def http_enabled(context: Context) -> bool:
     )
 
 
+class ClientTarget:
+    """What every request with one method and URL shares: the span name, the span's
+    start attributes (read-only), and the duration metric's attribute set for each
+    outcome ``(status code, protocol version, error.type)``, built on first use.
+    Immutable once built apart from the outcome table (GIL-atomic dict operations), so
+    threads share it freely."""
+
+    __slots__ = ("attributes", "metric", "name", "outcomes")
+
+    def __init__(self, method: object, url: str, parts: tuple[str, str, int | None]) -> None:
+        scheme, host, port = parts
+        name, original = normalize_method(method)
+        attributes: dict[str, Any] = {"http.request.method": name, "url.full": redact_url(url)}
+        metric: dict[str, Any] = {"http.request.method": name}
+        if original is not None:
+            attributes["http.request.method_original"] = original
+        if host:
+            attributes["server.address"] = metric["server.address"] = host
+        if port is not None:
+            attributes["server.port"] = metric["server.port"] = port
+        if scheme:
+            metric["url.scheme"] = scheme
+        self.name = "HTTP" if name == OTHER else name
+        self.attributes = MappingProxyType(attributes)
+        self.metric = metric
+        self.outcomes: dict[tuple[int, str | None, str | None], dict[str, Any]] = {}
+
+    def outcome(
+        self, status_code: int, protocol_version: str | None, error_type: str | None
+    ) -> dict[str, Any]:
+        """The metric attributes of a request that ended so (the same dict every time:
+        callers never modify it)."""
+        key = (status_code, protocol_version, error_type)
+        found = self.outcomes.get(key)
+        if found is not None:
+            return found
+        attributes = dict(self.metric)
+        if status_code:
+            attributes["http.response.status_code"] = status_code
+        if protocol_version:
+            attributes["network.protocol.version"] = protocol_version
+        if error_type is not None:
+            attributes["error.type"] = error_type
+        if len(self.outcomes) < _MAX_OUTCOMES:
+            self.outcomes[key] = attributes
+        return attributes
+
+
+def client_target(
+    telemetry: HttpTelemetry,
+    key: tuple[Any, ...] | None,
+    method: object,
+    url: object,
+    parts: tuple[str, str, int | None] | None,
+) -> ClientTarget:
+    """Build and cache the target of ``key`` (``(method, url[, parts])``; None: not
+    cached): a :class:`ClientTarget`, or :data:`EXCLUDED` when the URL is excluded."""
+    text = url if type(url) is str else (str(url) if url else "")
+    excluded = telemetry.excluded.search
+    target: ClientTarget
+    if excluded is not None and excluded(text) is not None:
+        target = EXCLUDED
+    else:
+        target = ClientTarget(method, text, parts if parts is not None else url_parts(text))
+    if key is None or len(text) > _MAX_CACHED_URL_CHARS:
+        return target  # huge URLs kept out: a few would hold on to megabytes
+    targets = telemetry.client_targets
+    if len(targets) >= _MAX_TARGETS:
+        targets.clear()
+    targets[key] = target
+    return target
+
+
 class ClientRequest:
-    """A traced outgoing request: its span, start time and metric attributes."""
+    """A traced outgoing request: its span, the Context that holds the span, start time
+    and outcome. ``response()`` or ``fail()`` notes the outcome, ``end()`` ends the span
+    and records ``http.client.request.duration`` (once)."""
 
-    __slots__ = (
-        "_context",
-        "_ended",
-        "error_type",
-        "metric_attributes",
-        "span",
-        "start",
-        "status_code",
-        "telemetry",
-    )
+    __slots__ = ("_ended", "context", "outcome", "span", "start", "target", "telemetry")
 
-    def __init__(
-        self,
-        telemetry: HttpTelemetry,
-        span: Span,
-        context: Context,
-        metric_attributes: dict[str, Any],
-    ) -> None:
-        self.telemetry = telemetry
-        self.span = span
-        self._context = context
-        self.metric_attributes = metric_attributes
-        self.start = perf_counter()
-        self.status_code = 0
-        self.error_type: str | None = None
-        self._ended = False
+    _ended: bool
+    context: Context
+    outcome: tuple[int, str | None, str | None]
+    """``(http.response.status_code or 0, network.protocol.version, error.type)``"""
+    span: Span
+    start: float
+    target: ClientTarget
+    telemetry: HttpTelemetry
 
     @classmethod
     def begin(
         cls,
         telemetry: HttpTelemetry,
         method: object,
-        url: str,
-        server_address: str | None,
-        server_port: int | None,
-        scheme: str | None = None,
+        url: object,
+        parts: tuple[str, str, int | None] | None = None,
     ) -> ClientRequest | None:
-        """Start tracing a request, or None when it is to stay untraced."""
+        """Start tracing a request, or None when it is to stay untraced.
+
+        ``parts`` is ``(url.scheme, server.address, server.port)`` when the caller knows
+        them better than the URL does (``http.client``: the connection's); by default
+        they are parsed from ``url``.
+        """
         try:
             current: Any = _CURRENT.get()
             if type(current) is list:  # a span frame: the Context it stands for
                 current = get_current()
-            if current.get(_SUPPRESS_INSTRUMENTATION_KEY) or current.get(
-                _SUPPRESS_HTTP_INSTRUMENTATION_KEY
+            if current and (
+                current.get(_SUPPRESS_INSTRUMENTATION_KEY)
+                or current.get(_SUPPRESS_HTTP_INSTRUMENTATION_KEY)
             ):
                 return None
-            excluded = telemetry.excluded.search
-            if excluded is not None and excluded(url) is not None:
+            key: tuple[Any, ...] | None = (method, url) if parts is None else (method, url, parts)
+            try:
+                target = telemetry.client_targets.get(key)  # type: ignore[arg-type]
+            except TypeError:  # an unhashable method: worked out for this request alone
+                target = key = None
+            if target is None:
+                target = client_target(telemetry, key, method, url, parts)
+            if target is EXCLUDED:
                 return None
-            # the usual case, an upper-case known method: nothing to normalise
-            if type(method) is str and method in KNOWN_METHODS:
-                name: str = method
-                original = None
-            else:
-                name, original = normalize_method(method)
-            attributes: dict[str, Any] = {
-                "http.request.method": name,
-                "url.full": redact_url(url),
-            }
-            metric_attributes: dict[str, Any] = {"http.request.method": name}
-            if original is not None:
-                attributes["http.request.method_original"] = original
-            if server_address:
-                attributes["server.address"] = metric_attributes["server.address"] = server_address
-            if server_port is not None:
-                attributes["server.port"] = metric_attributes["server.port"] = server_port
-            if scheme:
-                metric_attributes["url.scheme"] = scheme
-            span = telemetry.tracer.start_span(
-                "HTTP" if name == OTHER else name, current, _CLIENT, attributes
-            )
+            span = telemetry.tracer.start_span(target.name, current, _CLIENT, target.attributes)
             # One Context serves both injection and the library call below: the span
             # current, HTTP instrumentation suppressed (propagators ignore the key).
             context = Context(current)
-            dict.__setitem__(context, _SPAN_KEY, span)
-            dict.__setitem__(context, _SUPPRESS_HTTP_INSTRUMENTATION_KEY, True)
-            # __init__'s work without its call
-            self = _new(cls)
+            _dict_set(context, _SPAN_KEY, span)
+            _dict_set(context, _SUPPRESS_HTTP_INSTRUMENTATION_KEY, True)
+            self = _new(cls)  # __init__'s work without its call
             self.telemetry = telemetry
+            self.target = target
             self.span = span
-            self._context = context
-            self.metric_attributes = metric_attributes
-            self.status_code = 0
-            self.error_type = None
+            self.context = context
+            self.outcome = _NO_OUTCOME
             self._ended = False
             self.start = perf_counter()
             return self
@@ -146,7 +216,7 @@ class ClientRequest:
     def inject(self, carrier: Any, setter: Setter[Any] = default_setter) -> None:
         """Write the trace context of this request's span into ``carrier`` (headers)."""
         try:
-            get_global_textmap().inject(carrier, self._context, setter)
+            get_global_textmap().inject(carrier, self.context, setter)
         except Exception:
             _logger.exception("Failed to inject trace context into an HTTP request")
 
@@ -161,7 +231,7 @@ class ClientRequest:
     def quiet(self) -> object:
         """Attach this request's context with HTTP instrumentation suppressed; returns the
         token for :meth:`restore`."""
-        return _CURRENT.set(self._context)
+        return _CURRENT.set(self.context)
 
     @staticmethod
     def restore(token: object) -> None:
@@ -176,27 +246,38 @@ class ClientRequest:
         headers: Iterable[tuple[Any, Any]] | None = None,
         protocol_version: str | None = None,
     ) -> None:
-        """Note the response's status (and headers, when capture is configured)."""
-        self.status_code = status_code
+        """Note the response: its status (ERROR for 4xx and 5xx, ``error.type`` the
+        code), protocol version and, when capture is configured, headers."""
         try:
+            span = self.span
+            error_type = None
             if protocol_version:
-                self.metric_attributes["network.protocol.version"] = protocol_version
-                if self.span.is_recording():
-                    self.span.set_attribute("network.protocol.version", protocol_version)
-            capture = self.telemetry.capture_response
-            if headers is not None and capture.active and self.span.is_recording():
-                self.span.set_attributes(capture.capture(headers))
+                span.set_attribute("network.protocol.version", protocol_version)
+            if status_code:
+                span.set_attribute("http.response.status_code", status_code)
+                if status_code >= 400:
+                    error_type = client_error_type(status_code)
+                    span.set_attribute("error.type", error_type)  # type: ignore[arg-type]
+                    span.set_status(_ERROR)
+            self.outcome = (status_code, protocol_version, error_type)
+            if headers is not None:
+                capture = self.telemetry.capture_response
+                if capture.active and span.is_recording():
+                    span.set_attributes(capture.capture(headers))
         except Exception:
             _logger.exception("Failed to record an HTTP response")
 
     def fail(self, exception: BaseException) -> None:
-        """Record ``exception`` (the request did not complete)."""
-        self.error_type = error_type_of(exception)
+        """Record ``exception`` (the request did not complete): ``error.type`` is its
+        class, the span gets the exception event and status ERROR."""
+        error_type = error_type_of(exception)
+        self.outcome = (0, None, error_type)
         try:
             span = self.span
             if span.is_recording():
+                span.set_attribute("error.type", error_type)
                 span.record_exception(exception)
-                span.set_status(StatusCode.ERROR, f"{type(exception).__name__}: {exception}")
+                span.set_status(_ERROR, f"{type(exception).__name__}: {exception}")
         except Exception:
             _logger.exception("Failed to record an HTTP client exception")
 
@@ -205,10 +286,12 @@ class ClientRequest:
         if self._ended:
             return
         self._ended = True
-        self.telemetry.finish(
-            self.span,
-            perf_counter() - self.start,
-            self.metric_attributes,
-            self.status_code,
-            self.error_type,
-        )
+        elapsed_s = perf_counter() - self.start
+        try:
+            self.span.end()
+            target = self.target
+            self.telemetry.duration.record(
+                elapsed_s, target.outcomes.get(self.outcome) or target.outcome(*self.outcome)
+            )
+        except Exception:
+            _logger.exception("Failed to finish an HTTP client span")

@@ -36,6 +36,7 @@ class HttpTelemetry:
     __slots__ = (
         "capture_request",
         "capture_response",
+        "client_targets",
         "duration",
         "excluded",
         "is_server",
@@ -82,6 +83,8 @@ class HttpTelemetry:
         )
         self.capture_request: HeaderCapture = request
         self.capture_response: HeaderCapture = response
+        # (method, URL) -> ClientTarget or EXCLUDED (``_client``): what repeats per request
+        self.client_targets: dict[tuple[Any, ...], Any] = {}
 
     @classmethod
     def for_client(cls, library: str, options: Mapping[str, Any]) -> HttpTelemetry:

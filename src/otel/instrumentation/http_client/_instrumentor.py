@@ -107,7 +107,7 @@ def _wrap_putrequest(
             _finish_pending(self)
             https = https_cls is not None and isinstance(self, https_cls)
             full, scheme, host, port = _url(self, url, https)
-            traced = ClientRequest.begin(telemetry, method, full, host, port, scheme)
+            traced = ClientRequest.begin(telemetry, method, full, (scheme, host, port))
             if traced is not None:
                 self.__dict__[_ATTR] = traced
                 traced.inject(self, _put_header)

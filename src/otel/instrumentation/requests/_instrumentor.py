@@ -15,19 +15,14 @@ import logging
 from collections.abc import Callable, Collection
 from typing import Any
 
+from otel.context._context import _CURRENT
 from otel.instrumentation._base import BaseInstrumentor
 from otel.instrumentation._http import HttpTelemetry
 from otel.instrumentation._http._client import ClientRequest
-from otel.instrumentation._http._semconv import url_parts
 
 _logger = logging.getLogger("otel.instrumentation.requests")
 
 _VERSIONS = {10: "1.0", 11: "1.1", 20: "2", 30: "3"}
-
-
-def _protocol_version(response: Any) -> str | None:
-    version = getattr(getattr(response, "raw", None), "version", None)
-    return _VERSIONS.get(version) if type(version) is int else None
 
 
 class RequestsInstrumentor(BaseInstrumentor):
@@ -67,26 +62,28 @@ def _wrap_send(
     request_hook: Callable[[Any, Any], None] | None,
     response_hook: Callable[[Any, Any, Any], None] | None,
 ) -> Callable[..., Any]:
+    begin = ClientRequest.begin
+    capture_request = telemetry.capture_request.active
+    capture_response = telemetry.capture_response.active
+    set_context = _CURRENT.set
+    reset_context = _CURRENT.reset
+    restore = ClientRequest.restore
+
     @functools.wraps(original)
     def send(self: Any, request: Any, **kwargs: Any) -> Any:
-        url = request.url
-        if type(url) is str:
-            scheme, host, port = url_parts(url)
-        else:
-            url, scheme, host, port = url or "", "", "", None
-        traced = ClientRequest.begin(telemetry, request.method, url, host, port, scheme)
+        traced = begin(telemetry, request.method, request.url)
         if traced is None:
             return original(self, request, **kwargs)
         headers = request.headers
         traced.inject(headers)
-        if telemetry.capture_request.active:
+        if capture_request:
             traced.capture_request_headers(headers)
         if request_hook is not None:
             try:
                 request_hook(traced.span, request)
             except Exception:
                 _logger.exception("requests request_hook raised; ignored")
-        token = traced.quiet()
+        token = set_context(traced.context)  # traced.quiet() without its call
         try:
             response = original(self, request, **kwargs)
         except BaseException as exc:
@@ -94,12 +91,19 @@ def _wrap_send(
             traced.end()
             raise
         finally:
-            traced.restore(token)
+            try:
+                reset_context(token)
+            except Exception:  # a stale or foreign token: logged, never raised
+                restore(token)
         try:
+            try:
+                version = _VERSIONS.get(response.raw.version)
+            except Exception:  # no urllib3 response below (a test adapter, a mock)
+                version = None
             traced.response(
                 response.status_code,
-                response.headers.items() if telemetry.capture_response.active else None,
-                _protocol_version(response),
+                response.headers.items() if capture_response else None,
+                version,
             )
             if response_hook is not None:
                 try:

@@ -81,9 +81,9 @@ def _wrap_open(
         traced = None
         try:
             url = req.full_url
-            scheme, host, port = url_parts(url)
-            if scheme in ("http", "https"):
-                traced = ClientRequest.begin(telemetry, req.get_method(), url, host, port, scheme)
+            parts = url_parts(url)
+            if parts[0] in ("http", "https"):
+                traced = ClientRequest.begin(telemetry, req.get_method(), url, parts)
         except Exception:
             _logger.exception("Failed to trace a urllib request")
         if traced is None:

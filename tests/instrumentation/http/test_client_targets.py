@@ -1,0 +1,153 @@
+"""What the client instrumentations work out once per (method, URL) and reuse: span name,
+start attributes, exclusion, the duration metric's attribute set per outcome."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from otel.instrumentation._http import HttpTelemetry
+from otel.instrumentation._http._client import (
+    _MAX_CACHED_URL_CHARS,
+    _MAX_OUTCOMES,
+    _MAX_TARGETS,
+    EXCLUDED,
+    ClientRequest,
+    ClientTarget,
+)
+from otel.instrumentation.requests import RequestsInstrumentor
+from otel.testing import CapturedMetrics, CapturedSpans
+
+from .conftest import peer
+
+
+def _traced(telemetry: HttpTelemetry, method: object, url: str) -> ClientRequest:
+    traced = ClientRequest.begin(telemetry, method, url)
+    assert traced is not None
+    return traced
+
+
+def test_requests_to_one_method_and_url_share_one_target(capture_spans: CapturedSpans) -> None:
+    telemetry = HttpTelemetry.for_client("test", {})
+    first = _traced(telemetry, "GET", "http://u:p@example.com:8080/a?b=1")
+    second = _traced(telemetry, "GET", "http://u:p@example.com:8080/a?b=1")
+    for traced in (first, second):
+        traced.response(200)
+        traced.end()
+    assert first.target is second.target
+    assert len(telemetry.client_targets) == 1
+    spans = capture_spans.spans
+    assert [dict(span.attributes) for span in spans] == 2 * [
+        {
+            "http.request.method": "GET",
+            "url.full": "http://REDACTED:REDACTED@example.com:8080/a?b=1",
+            "server.address": "example.com",
+            "server.port": 8080,
+            "http.response.status_code": 200,
+        }
+    ]
+
+
+def test_another_method_is_another_target(capture_spans: CapturedSpans) -> None:
+    telemetry = HttpTelemetry.for_client("test", {})
+    get = _traced(telemetry, "GET", "http://example.com/")
+    odd = _traced(telemetry, "get", "http://example.com/")
+    assert get.target is not odd.target
+    assert odd.target.attributes["http.request.method_original"] == "get"
+
+
+def test_the_target_cache_is_bounded(capture_spans: CapturedSpans) -> None:
+    telemetry = HttpTelemetry.for_client("test", {})
+    for number in range(_MAX_TARGETS + 40):
+        traced = _traced(telemetry, "GET", f"http://example.com/items/{number}")
+        traced.end()
+    assert len(telemetry.client_targets) <= _MAX_TARGETS
+    last = capture_spans.spans[-1]
+    assert last.attributes["url.full"] == f"http://example.com/items/{_MAX_TARGETS + 39}"
+
+
+def test_very_long_urls_are_traced_but_not_cached(capture_spans: CapturedSpans) -> None:
+    telemetry = HttpTelemetry.for_client("test", {})
+    url = "http://example.com/?q=" + "x" * _MAX_CACHED_URL_CHARS
+    _traced(telemetry, "GET", url).end()
+    assert telemetry.client_targets == {}
+    assert capture_spans.spans[0].attributes["url.full"] == url
+
+
+def test_an_unhashable_method_is_traced_uncached(capture_spans: CapturedSpans) -> None:
+    telemetry = HttpTelemetry.for_client("test", {})
+    _traced(telemetry, ["GET"], "http://example.com/").end()
+    assert telemetry.client_targets == {}
+    (span,) = capture_spans.spans
+    assert span.name == "HTTP"
+    assert span.attributes["http.request.method"] == "_OTHER"
+
+
+def test_excluded_urls_stay_excluded_once_cached(capture_spans: CapturedSpans) -> None:
+    telemetry = HttpTelemetry.for_client("test", {"excluded_urls": "health"})
+    for _ in range(2):
+        assert ClientRequest.begin(telemetry, "GET", "http://example.com/health") is None
+    assert EXCLUDED in telemetry.client_targets.values()
+    _traced(telemetry, "GET", "http://example.com/users").end()
+    assert len(capture_spans.spans) == 1
+
+
+def test_start_attributes_are_read_only() -> None:
+    target = ClientTarget("GET", "http://example.com/", ("http", "example.com", 80))
+    with pytest.raises(TypeError):
+        target.attributes["url.full"] = "changed"  # type: ignore[index]
+
+
+def test_outcome_attribute_sets_are_reused_and_their_table_is_bounded() -> None:
+    target = ClientTarget("GET", "http://example.com/", ("http", "example.com", 80))
+    ok = target.outcome(200, "1.1", None)
+    assert target.outcome(200, "1.1", None) is ok
+    assert ok == {
+        "http.request.method": "GET",
+        "server.address": "example.com",
+        "server.port": 80,
+        "url.scheme": "http",
+        "http.response.status_code": 200,
+        "network.protocol.version": "1.1",
+    }
+    assert target.outcome(0, None, "ConnectionError") == {
+        "http.request.method": "GET",
+        "server.address": "example.com",
+        "server.port": 80,
+        "url.scheme": "http",
+        "error.type": "ConnectionError",
+    }
+    for code in range(300, 300 + 2 * _MAX_OUTCOMES):
+        assert target.outcome(code, None, None)["http.response.status_code"] == code
+    assert len(target.outcomes) <= _MAX_OUTCOMES
+
+
+def test_duration_metric_has_one_series_per_outcome(capture_metrics: CapturedMetrics) -> None:
+    requests = peer("requests")
+    from requests.adapters import BaseAdapter
+
+    class Answer(BaseAdapter):  # type: ignore[misc]
+        def send(self, request: Any, **kwargs: Any) -> Any:
+            response = requests.Response()
+            response.status_code = 404 if request.url.endswith("/missing") else 200
+            response._content = b""
+            response.request = request
+            response.url = request.url
+            return response  # no urllib3 response below: no protocol version
+
+        def close(self) -> None:
+            pass
+
+    RequestsInstrumentor().instrument()
+    session = requests.Session()
+    session.mount("http://adapter.test/", Answer())
+    for path in ("/a", "/a", "/missing"):
+        session.get(f"http://adapter.test{path}")
+    points = capture_metrics.points("http.client.request.duration")
+    by_code = {point.attributes["http.response.status_code"]: point for point in points}
+    assert sorted(by_code) == [200, 404]
+    assert by_code[200].count == 2
+    assert "error.type" not in by_code[200].attributes
+    assert by_code[404].attributes["error.type"] == "404"
+    assert "network.protocol.version" not in by_code[404].attributes
