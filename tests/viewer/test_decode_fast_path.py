@@ -103,6 +103,10 @@ def _fast(monkeypatch: pytest.MonkeyPatch, body: bytes) -> None:
         {"attributes": {"ratio": 0.5, "list": [1, "a"], "map": {"k": 1}, "raw": b"\x00\xff"}},
         {"name": "\u00e9\u4e2d" * 20, "attributes": {"\u00e9": '\u4e2d"\\'}},
         {"end_time_unix_nano": 500},  # ends before it starts: duration 0
+        {"attributes": {"k": "v" * 200, "n": 1}},  # from the long one on: after the slots
+        {"attributes": {"k" * 130: 1}},
+        {"attributes": {"big": "x" * 20_000}},  # the span's own length takes 3 bytes
+        {"status": (2, ""), "flags": 0x100},
         {"start_time_unix_nano": 2**63 - 1, "end_time_unix_nano": 2**63 - 1},
     ],
 )
@@ -116,9 +120,6 @@ def test_the_usual_layout_takes_the_fast_path_and_is_stored_the_same(
     "fields",
     [
         {"name": "n" * 200},  # a length of two varint bytes
-        {"attributes": {"k": "v" * 200}},
-        {"attributes": {"k" * 130: 1}},
-        {"attributes": {"big": "x" * 20_000}},  # the span's own length takes 3 bytes
         {"status": (2, "boom")},
         {"status": (0, "only a message")},
         {"status": (7, "")},  # a code no SDK writes
@@ -137,11 +138,19 @@ def test_the_usual_layout_takes_the_fast_path_and_is_stored_the_same(
     ],
 )
 def test_other_shapes_take_the_general_path_and_are_stored_the_same(
-    fields: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch, fields: dict[str, Any]
 ) -> None:
     body = _body(**fields)
-    assert SPAN.match(_span_bytes(body)) is None
+    general: list[bytes] = []
+    original = _otlp_rows._general_row
+
+    def spy(item: bytes, *args: Any) -> Any:
+        general.append(item)
+        return original(item, *args)
+
+    monkeypatch.setattr(_otlp_rows, "_general_row", spy)
     _assert_same(body)
+    assert general == [_span_bytes(body)]
 
 
 def test_a_span_with_events_and_links_is_stored_the_same() -> None:

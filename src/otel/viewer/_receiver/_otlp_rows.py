@@ -41,7 +41,7 @@ from otel.viewer._receiver._limits import (
     MAX_VALUE_LENGTH,
     item_problem,
 )
-from otel.viewer._receiver._span_pattern import ATTRIBUTE, FLAGS, SLOTS, SMALL, SPAN, STATUS, TIMES
+from otel.viewer._receiver._span_pattern import SLOTS, SMALL, SPAN, TIMES
 from otel.viewer._store._common import dumps, resource_key, scope_key, span_body
 from otel.viewer._store._rows import (
     PreparedSpans,
@@ -228,29 +228,35 @@ class _Tally:
         self.verdicts: dict[int, str | None] = {}  # item_problem's memo per resource
 
 
-_REST = 6 + SLOTS  # SPAN's group after the attribute slots
+_REST = 6 + SLOTS  # SPAN's last group: what follows the attribute slots
 _NO_SCOPE = Scope()  # a span's row does not depend on its scope (its group holds it)
 
 
 def _general_row(
-    item: bytes, resource: Resource, service: str, problem: str | None, tally: _Tally
+    item: bytes,
+    resource: Resource,
+    service: str,
+    problem: str | None,
+    tally: _Tally,
+    plain: bool = True,
 ) -> tuple[SpanRow, tuple[int, ...]] | None:
-    """The row of a span ``SPAN`` does not match, or None when the span is rejected."""
+    """The row of a span ``SPAN`` does not read, or None when the span is rejected
+    (``plain``: try ``_plain_row`` before the model decoder)."""
     try:
-        plain = _plain_row(item, service) if problem is None else None
-        if plain is None:
+        row = _plain_row(item, service) if problem is None and plain else None
+        if row is None:
             span = decode_span(item, resource, _NO_SCOPE)
             span_problem = problem or item_problem(span, tally.verdicts)
             if span_problem is not None:
                 tally.rejected += 1
                 tally.limit_message = tally.limit_message or span_problem
                 return None
-            plain = span_row(span, service)
+            row = span_row(span, service)
     except InvalidItem as exc:
         tally.rejected += 1
         tally.decode_message = tally.decode_message or str(exc)
         return None
-    return plain
+    return row
 
 
 def _flags_body(flags: int) -> str:
@@ -282,18 +288,49 @@ def _new_member(field: bytes) -> _Member | None:
 _fields: dict[bytes, _Member] = {}
 
 
-def _slow_members(fields: tuple[bytes | None, ...]) -> list[_Member] | None:
-    """The members of a ``SPAN`` match's attribute groups when one is not memoised yet or
-    the run goes on after the slots; None when the span needs the model path (too many
-    attributes, a value over the limit)."""
-    members: list[_Member] = []
+def _slot_members(fields: tuple[bytes | None, ...]) -> list[_Member] | None:
+    """The members of a ``SPAN`` match's attribute slots when one is not memoised yet;
+    None when a value is over the limit."""
+    members = []
     for field in fields:
-        for one in ATTRIBUTE.findall(field) if field else ():
-            member = _fields.get(one) or _new_member(one)
+        if field is not None:
+            member = _fields.get(field) or _new_member(field)
             if member is None:
                 return None
             members.append(member)
-    return members if len(members) <= MAX_ATTRIBUTES else None
+    return members
+
+
+def _rest(rest: bytes) -> tuple[list[_Member], int, str] | None:
+    """A ``SPAN`` match's last group: the attributes after the slots, the status code and
+    the stored body (flags); None when the span needs the model decoder (another field, a
+    status message, a value over the limit). Malformed bytes raise ``DecodeError``."""
+    members: list[_Member] = []
+    code = flags = 0
+    for number, wire, value in iter_fields(rest):
+        if number == 9 and wire == WIRE_LEN:
+            member = _members.get(value) or _member(value)  # type: ignore[arg-type]
+            if member is None:
+                return None
+            members.append(member)
+        elif number == 15 and wire == WIRE_LEN and value in _STATUS_CODES:
+            code = _STATUS_CODES[value]
+        elif number == 16 and wire == WIRE_FIXED32:
+            flags = value  # type: ignore[assignment]
+        else:
+            return None
+    return members, code, _flags_body(flags)
+
+
+def _tail(rest: bytes) -> tuple[list[_Member], int, str] | None:
+    """``_rest``, memoised when the rest holds no attributes (a status, flags: few kinds)."""
+    found = _rest(rest)
+    if found is not None and not found[0] and len(_tails) < 1024:
+        _tails[rest] = found
+    return found
+
+
+_tails: dict[bytes, tuple[list[_Member], int, str]] = {b"": ([], 0, "")}
 
 
 def _scope_rows(
@@ -307,8 +344,8 @@ def _scope_rows(
     match = SPAN.match if problem is None else _no_match
     names = _names
     small = SMALL
-    status_codes = STATUS
     memo = _fields.__getitem__
+    tails = _tails
     scope = b""
     schema_url = ""
     before = tally.rejected, tally.decode_message, tally.limit_message
@@ -338,31 +375,40 @@ def _scope_rows(
             pos = stop
             continue
         m = match(group, pos, stop)
-        attrs: str | None = None  # None: the span takes the general path
+        tail = None
         if m is not None:
             g = m.groups()
-            span_hashes: tuple[int | None, ...] = ()
-            if g[6] is None:
-                attrs = ""
-            else:
-                try:
-                    members: list[_Member] | None = list(map(memo, filter(None, g[6 : _REST + 1])))
-                except KeyError:  # an attribute not memoised yet, or more than SLOTS
-                    members = _slow_members(g[6 : _REST + 1])
-                if members:
-                    keys, texts, span_hashes = zip(*members, strict=True)
-                    if len(set(keys)) == len(keys):  # else a repeated key: the model path
-                        attrs = "{" + ",".join(texts) + "}"
-                        if None in span_hashes:
-                            span_hashes = tuple(h for h in span_hashes if h is not None)
-        if attrs is None:
-            plain = _general_row(group[pos:stop], resource, service, problem, tally)
+            tail = tails.get(g[_REST]) or _tail(g[_REST])
+        if tail is None:  # not the usual layout (None from ``_rest``: the model decoder)
+            plain = _general_row(group[pos:stop], resource, service, problem, tally, m is None)
             pos = stop
             if plain is not None:
                 append_row(plain[0])
                 append_hashes(plain[1])
             continue
         pos = stop
+        span_hashes: tuple[int | None, ...] = ()
+        attrs = ""
+        if g[6] is not None or tail[0]:
+            try:
+                members: list[_Member] | None = list(map(memo, filter(None, g[6:_REST])))
+            except KeyError:  # an attribute not memoised yet
+                members = _slot_members(g[6:_REST])
+            if members is not None and tail[0]:
+                members += tail[0]
+            if members is not None and len(members) <= MAX_ATTRIBUTES:
+                keys, texts, span_hashes = zip(*members, strict=True)
+                if len(set(keys)) == len(keys):  # else a repeated key: the model path
+                    attrs = "{" + ",".join(texts) + "}"
+                    if None in span_hashes:
+                        span_hashes = tuple(h for h in span_hashes if h is not None)
+            if not attrs:
+                assert m is not None  # a tail comes from a match
+                plain = _general_row(m[0], resource, service, problem, tally, False)
+                if plain is not None:
+                    append_row(plain[0])
+                    append_hashes(plain[1])
+                continue
         name = names.get(g[3])
         if name is None:
             name = _name(g[3])
@@ -378,9 +424,9 @@ def _scope_rows(
                 start,
                 end_time,
                 end_time - start if end_time > start else 0,
-                status_codes[g[_REST + 1]],
+                tail[1],
                 attrs,
-                _flags_body(FLAGS(g[_REST + 2])[0]) if g[_REST + 2] else "",
+                tail[2],
             )
         )
         append_hashes(span_hashes)  # type: ignore[arg-type]

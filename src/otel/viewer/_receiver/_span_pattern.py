@@ -41,9 +41,8 @@ def _slots(count: int) -> bytes:
 
 #: groups: trace id, span id, parent id (None: absent or all zero), name field with its
 #: length byte (None: absent), kind byte (None: absent), start and end times (17 bytes,
-#: ``TIMES``), ``SLOTS`` attribute fields (each ``0x4a <len> <KeyValue>`` or None), the
-#: attribute fields after those (b"" when none), status body or None, flags (4 bytes,
-#: ``FLAGS``) or None
+#: ``TIMES``), ``SLOTS`` attribute fields (each ``0x4a <len> <KeyValue>`` or None), and the
+#: span's remaining bytes (b"" when none: usually a status, maybe flags, more attributes)
 SPAN = re.compile(
     b"".join(
         (
@@ -54,22 +53,13 @@ SPAN = re.compile(
             rb"(?:\x30([\x00-\x7f]))?+",
             rb"\x39(.{7}[\x00-\x7f]\x41.{7}[\x00-\x7f])",
             _slots(SLOTS),
-            rb"((?:\x4a%s)*+)" % _LP,
-            rb"(?:\x7a(\x00|\x02\x18[\x00-\x02]))?+",
-            rb"(?:\x85\x01(.{4}))?+\Z",
+            rb"(.*)\Z",
         )
     ),
     re.DOTALL,
 )
-#: one attribute field (``findall`` splits a run of them)
-ATTRIBUTE = re.compile(rb"\x4a" + _LP, re.DOTALL)
-#: ``SPAN``'s flags group (fixed32) as a 1-tuple
-FLAGS = struct.Struct("<I").unpack
 #: (start, end) of ``SPAN``'s times group
 TIMES = struct.Struct("<QxQ").unpack
 #: a one-byte varint (or None: absent, 0) as its value
 SMALL: dict[bytes | None, int] = {bytes([n]): n for n in range(128)}
 SMALL[None] = 0
-#: ``SPAN``'s status group as its code
-STATUS: dict[bytes | None, int] = {None: 0, b"\x00": 0, b"\x02\x18\x00": 0}
-STATUS.update({b"\x02\x18\x01": 1, b"\x02\x18\x02": 2})
