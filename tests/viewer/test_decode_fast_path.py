@@ -182,6 +182,14 @@ def test_a_repeated_key_keeps_the_last_value_as_the_model_path_does(
     assert ('"a":2' in attrs) or ('"k0":"again"' in attrs)
 
 
+@pytest.mark.parametrize(
+    "statuses", [b"\x7a\x02\x18\x02\x7a\x00", b"\x7a\x00\x7a\x02\x18\x01", b"\x7a\x00\x7a\x00"]
+)
+def test_repeated_status_fields_merge_as_the_model_path_merges_them(statuses: bytes) -> None:
+    span = _span_bytes(_body()) + statuses
+    _assert_same(_with_span(_body(), span))
+
+
 def test_fields_out_of_number_order_are_stored_the_same() -> None:
     span = _span_bytes(_body())
     name = length_delimited(b"\x2a", b"moved")

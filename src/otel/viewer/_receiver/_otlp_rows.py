@@ -61,7 +61,7 @@ _NOT_PLAIN_LEN = frozenset((0x1A, 0x5A, 0x6A))  # trace_state, events, links
 _NOT_PLAIN_VARINT = frozenset((10, 12, 14))  # dropped attributes/events/links counts
 _unpack = int.from_bytes
 #: Status messages with a code only, as encoders write them
-_STATUS_CODES = {b"": 0, b"\x18\x00": 0, b"\x18\x01": 1, b"\x18\x02": 2}
+_STATUS_CODES = {b"\x18\x00": 0, b"\x18\x01": 1, b"\x18\x02": 2}
 
 
 def _member(data: bytes) -> _Member | None:
@@ -313,8 +313,9 @@ def _rest(rest: bytes) -> tuple[list[_Member], int, str] | None:
             if member is None:
                 return None
             members.append(member)
-        elif number == 15 and wire == WIRE_LEN and value in _STATUS_CODES:
-            code = _STATUS_CODES[value]
+        elif number == 15 and wire == WIRE_LEN and (value == b"" or value in _STATUS_CODES):
+            if value:  # an empty status (merged into an earlier one) changes nothing
+                code = _STATUS_CODES[value]
         elif number == 16 and wire == WIRE_FIXED32:
             flags = value  # type: ignore[assignment]
         else:
