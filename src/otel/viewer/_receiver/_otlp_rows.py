@@ -1,13 +1,16 @@
 """``ExportTraceServiceRequest`` protobuf straight to store rows (``PreparedSpans``).
 
-The receiver's hot path: no model ``Span`` per span. A plain span (ids, name, kind, times,
-attributes, status code) is read field by field into its row; each attribute ``KeyValue``
-is looked up by its bytes in a memo holding its JSON member text and search hash, so the
-span's attribute JSON is a join of memoised pieces. Any other span (events, links, trace
-state, flags, dropped counts, a status message, repeated keys, values over the limits)
-takes the model decoder (``decode_span``) and the same limits as every receiver, so both
-ways store the same rows. Malformed bytes raise ``DecodeError``; a span with bad ids is
-rejected (partial success) like in ``decode_trace_request``. Pure; any thread.
+The receiver's hot path: no model ``Span`` per span. A span in the layout every SDK writes
+is read by one ``re`` match (``_span_pattern.SPAN``: ids, name, kind, times, the first
+attribute fields, the rest); each attribute field is looked up by its bytes in a memo
+holding its key, JSON member text and search hash, so the span's attribute JSON is a join
+of memoised pieces; the rest (a status code, flags, more attributes) is memoised too when
+it holds no attributes. A span the pattern does not match is read field by field
+(``_plain_row``); one with events, links, trace state, dropped counts, a status message,
+repeated keys or values over the limits takes the model decoder (``decode_span``) and the
+same limits as every receiver, so all ways store the same rows. Malformed bytes raise
+``DecodeError``; a span with bad ids is rejected (partial success) like in
+``decode_trace_request``. Pure; any thread (the memos are bounded dicts).
 """
 
 from __future__ import annotations

@@ -2,12 +2,14 @@
 
 Every OTLP encoder we know writes a plain span's fields in field-number order with one-byte
 lengths: ``trace_id (1) span_id (2) [parent_span_id (4)] [name (5)] [kind (6)]
-start (7) end (8) attributes (9)* [status (15)]``. ``SPAN`` matches exactly that layout
-(``endpos`` set to the span's end) and captures the pieces; anything else -- other fields,
-another order, a length of 128 bytes or more, an all-zero trace or span id, a time beyond a
-signed 64-bit integer, a status with a message -- does not match, and the caller reads the
-span the general way. A match therefore proves the span's framing is well formed; the
-attribute bytes are still decoded (or looked up) one ``KeyValue`` at a time.
+start (7) end (8) attributes (9)* [status (15)] [flags (16)]``. ``SPAN`` matches that
+layout up to the attributes (``endpos`` set to the span's end) and captures the pieces,
+the first attribute fields one by one and whatever follows them as one group for the
+caller to read; anything else -- other fields before the attributes, another order, a
+name of 128 bytes or more, an all-zero trace or span id, a time beyond a signed 64-bit
+integer -- does not match, and the caller reads the span the general way. A match proves
+the framing of what it captured; the attribute bytes are still decoded (or looked up)
+one ``KeyValue`` at a time.
 
 A length-delimited field whose length fits in one byte is the alternation
 ``\\x00 | \\x01. | \\x02.. | ... | \\x7f.{127}``: ``re`` cannot count by a captured length,
