@@ -358,6 +358,12 @@ def bench_stages(batches: int, random_start: bool) -> None:
     for body in payloads:
         decoded.append(decode(signal, body, False))
     decode_s = time.thread_time() - t
+    best_s = decode_s  # warm passes: the memos of attributes and names filled
+    for _ in range(4):
+        t = time.thread_time()
+        for body in payloads:
+            decode(signal, body, False)
+        best_s = min(best_s, time.thread_time() - t)
     writer_before = _thread_cpu(store._thread.native_id or 0)
     t = time.thread_time()
     for d in decoded:
@@ -366,6 +372,7 @@ def bench_stages(batches: int, random_start: bool) -> None:
     writer_s = _thread_cpu(store._thread.native_id or 0) - writer_before
     store.close()
     print(f"decode:  {decode_s / spans * 1e6:5.1f} us/span (receiver thread)")
+    print(f"decode, best of 5 passes: {best_s / spans * 1e6:5.1f} us/span (receiver thread)")
     print(f"limits + rows + hand-off: {receiver_s / spans * 1e6:5.1f} us/span (receiver thread)")
     print(f"writer:  {writer_s / spans * 1e6:5.1f} us/span (writer thread; 10 ms clock ticks)")
 

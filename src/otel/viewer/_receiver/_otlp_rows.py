@@ -1,13 +1,16 @@
 """``ExportTraceServiceRequest`` protobuf straight to store rows (``PreparedSpans``).
 
-The receiver's hot path: no model ``Span`` per span. A plain span (ids, name, kind, times,
-attributes, status code) is read field by field into its row; each attribute ``KeyValue``
-is looked up by its bytes in a memo holding its JSON member text and search hash, so the
-span's attribute JSON is a join of memoised pieces. Any other span (events, links, trace
-state, flags, dropped counts, a status message, repeated keys, values over the limits)
-takes the model decoder (``decode_span``) and the same limits as every receiver, so both
-ways store the same rows. Malformed bytes raise ``DecodeError``; a span with bad ids is
-rejected (partial success) like in ``decode_trace_request``. Pure; any thread.
+The receiver's hot path: no model ``Span`` per span. A span in the layout every SDK writes
+is read by one ``re`` match (``_span_pattern.SPAN``: ids, name, kind, times, the first
+attribute fields, the rest); each attribute field is looked up by its bytes in a memo
+holding its key, JSON member text and search hash, so the span's attribute JSON is a join
+of memoised pieces; the rest (a status code, flags, more attributes) is memoised too when
+it holds no attributes. A span the pattern does not match is read field by field
+(``_plain_row``); one with events, links, trace state, dropped counts, a status message,
+repeated keys or values over the limits takes the model decoder (``decode_span``) and the
+same limits as every receiver, so all ways store the same rows. Malformed bytes raise
+``DecodeError``; a span with bad ids is rejected (partial success) like in
+``decode_trace_request``. Pure; any thread (the memos are bounded dicts).
 """
 
 from __future__ import annotations
@@ -15,14 +18,16 @@ from __future__ import annotations
 from otel.exporter.otlp._proto._decode_request import (
     Decoded,
     InvalidItem,
-    _groups,
+    _bytes,
     _id,
     _int,
     _text,
+    decode_resource,
+    decode_scope,
     decode_span,
     key_value,
 )
-from otel.exporter.otlp._proto._model import Resource
+from otel.exporter.otlp._proto._model import Resource, Scope, Span
 from otel.exporter.otlp._proto._wire import (
     WIRE_FIXED32,
     WIRE_FIXED64,
@@ -30,6 +35,7 @@ from otel.exporter.otlp._proto._wire import (
     WIRE_VARINT,
     DecodeError,
     iter_fields,
+    length_delimited,
     read_varint,
 )
 from otel.viewer._receiver._limits import (
@@ -38,7 +44,8 @@ from otel.viewer._receiver._limits import (
     MAX_VALUE_LENGTH,
     item_problem,
 )
-from otel.viewer._store._common import dumps, resource_key, scope_key
+from otel.viewer._receiver._span_pattern import SLOTS, SMALL, SPAN, TIMES
+from otel.viewer._store._common import dumps, resource_key, scope_key, span_body
 from otel.viewer._store._rows import (
     PreparedSpans,
     SpanGroup,
@@ -57,7 +64,7 @@ _NOT_PLAIN_LEN = frozenset((0x1A, 0x5A, 0x6A))  # trace_state, events, links
 _NOT_PLAIN_VARINT = frozenset((10, 12, 14))  # dropped attributes/events/links counts
 _unpack = int.from_bytes
 #: Status messages with a code only, as encoders write them
-_STATUS_CODES = {b"": 0, b"\x18\x00": 0, b"\x18\x01": 1, b"\x18\x02": 2}
+_STATUS_CODES = {b"\x18\x00": 0, b"\x18\x01": 1, b"\x18\x02": 2}
 
 
 def _member(data: bytes) -> _Member | None:
@@ -212,41 +219,297 @@ def _plain_row(data: bytes, service: str) -> tuple[SpanRow, tuple[int, ...]] | N
     return row, tuple(hashes)
 
 
+class _Tally:
+    """What a request's rejected spans add up to (partial success)."""
+
+    __slots__ = ("decode_message", "limit_message", "rejected", "verdicts")
+
+    def __init__(self) -> None:
+        self.rejected = 0
+        self.decode_message = ""
+        self.limit_message = ""
+        self.verdicts: dict[int, str | None] = {}  # item_problem's memo per resource
+
+
+_REST = 6 + SLOTS  # SPAN's last group: what follows the attribute slots
+_NO_SCOPE = Scope()  # a span's row does not depend on its scope (its group holds it)
+
+
+def _general_row(
+    item: bytes,
+    resource: Resource,
+    service: str,
+    problem: str | None,
+    tally: _Tally,
+    plain: bool = True,
+) -> tuple[SpanRow, tuple[int, ...]] | None:
+    """The row of a span ``SPAN`` does not read, or None when the span is rejected
+    (``plain``: try ``_plain_row`` before the model decoder)."""
+    try:
+        row = _plain_row(item, service) if problem is None and plain else None
+        if row is None:
+            span = decode_span(item, resource, _NO_SCOPE)
+            span_problem = problem or item_problem(span, tally.verdicts)
+            if span_problem is not None:
+                tally.rejected += 1
+                tally.limit_message = tally.limit_message or span_problem
+                return None
+            row = span_row(span, service)
+    except InvalidItem as exc:
+        tally.rejected += 1
+        tally.decode_message = tally.decode_message or str(exc)
+        return None
+    return row
+
+
+def _flags_body(flags: int) -> str:
+    """The stored body of a span whose only extra is ``flags``."""
+    body = _flag_bodies.get(flags)
+    if body is None:
+        span = Span(Resource({}), _NO_SCOPE)
+        span.flags = flags
+        body = span_body(span)
+        if len(_flag_bodies) < 4096:
+            _flag_bodies[flags] = body
+    return body
+
+
+_flag_bodies: dict[int, str] = {0: ""}
+
+
+def _new_member(field: bytes) -> _Member | None:
+    """``_member`` of an attribute field (``0x4a <len> <KeyValue>``), memoised by its bytes."""
+    member = _member(field[2:])
+    if member is not None:
+        if len(_fields) >= _MEMBERS_MAX:
+            _fields.clear()
+        _fields[field] = member
+    return member
+
+
+#: attribute field bytes (``0x4a <len> <KeyValue>``, under 130 bytes) -> ``_Member``
+_fields: dict[bytes, _Member] = {}
+
+
+def _slot_members(fields: tuple[bytes | None, ...]) -> list[_Member] | None:
+    """The members of a ``SPAN`` match's attribute slots when one is not memoised yet;
+    None when a value is over the limit."""
+    members = []
+    for field in fields:
+        if field is not None:
+            member = _fields.get(field) or _new_member(field)
+            if member is None:
+                return None
+            members.append(member)
+    return members
+
+
+def _rest(rest: bytes) -> tuple[list[_Member], int, str] | None:
+    """A ``SPAN`` match's last group: the attributes after the slots, the status code and
+    the stored body (flags); None when the span needs the model decoder (another field, a
+    status message, a value over the limit). Malformed bytes raise ``DecodeError``."""
+    members: list[_Member] = []
+    code = flags = 0
+    for number, wire, value in iter_fields(rest):
+        if number == 9 and wire == WIRE_LEN:
+            member = _members.get(value) or _member(value)  # type: ignore[arg-type]
+            if member is None:
+                return None
+            members.append(member)
+        elif number == 15 and wire == WIRE_LEN and (value == b"" or value in _STATUS_CODES):
+            if value:  # an empty status (merged into an earlier one) changes nothing
+                code = _STATUS_CODES[value]
+        elif number == 16 and wire == WIRE_FIXED32:
+            flags = value  # type: ignore[assignment]
+        else:
+            return None
+    return members, code, _flags_body(flags)
+
+
+def _tail(rest: bytes) -> tuple[list[_Member], int, str] | None:
+    """``_rest``, memoised when the rest holds no attributes (a status, flags: few kinds)."""
+    found = _rest(rest)
+    if found is not None and not found[0] and len(_tails) < 1024:
+        _tails[rest] = found
+    return found
+
+
+_tails: dict[bytes, tuple[list[_Member], int, str]] = {b"": ([], 0, "")}
+
+
+def _scope_rows(
+    group: bytes, resource: Resource, service: str, problem: str | None, tally: _Tally
+) -> tuple[bytes, str, list[SpanRow], list[tuple[int, ...]]]:
+    """A ``ScopeSpans`` message: its scope bytes and schema url, its spans' rows and hashes."""
+    rows: list[SpanRow] = []
+    hashes: list[tuple[int, ...]] = []
+    append_row = rows.append
+    append_hashes = hashes.append
+    match = SPAN.match if problem is None else _no_match
+    names = _names
+    small = SMALL
+    memo = _fields.__getitem__
+    tails = _tails
+    scope = b""
+    schema_url = ""
+    before = tally.rejected, tally.decode_message, tally.limit_message
+    pos = 0
+    end = len(group)
+    while pos < end:
+        key = group[pos]
+        if key & 0x80 or key & 7 != WIRE_LEN or key < 8:  # rare: start again on a copy
+            tally.rejected, tally.decode_message, tally.limit_message = before
+            return _scope_rows(_canonical(group), resource, service, problem, tally)
+        size = group[pos + 1] if pos + 1 < end else 0x80
+        if size < 0x80:
+            pos += 2
+        elif pos + 2 < end and group[pos + 2] < 0x80:
+            size = (size & 0x7F) | group[pos + 2] << 7
+            pos += 3
+        else:
+            size, pos = read_varint(group, pos + 1)
+        stop = pos + size
+        if stop > end:
+            raise DecodeError("truncated length-delimited field")
+        if key != 0x12:  # 2: spans; 1: the scope, 3: its schema url, others are skipped
+            if key == 0x0A:
+                scope = group[pos:stop]
+            elif key == 0x1A:
+                schema_url = _text(group[pos:stop])
+            pos = stop
+            continue
+        m = match(group, pos, stop)
+        tail = None
+        if m is not None:
+            g = m.groups()
+            tail = tails.get(g[_REST]) or _tail(g[_REST])
+        if tail is None:  # not the usual layout (None from ``_rest``: the model decoder)
+            plain = _general_row(group[pos:stop], resource, service, problem, tally, m is None)
+            pos = stop
+            if plain is not None:
+                append_row(plain[0])
+                append_hashes(plain[1])
+            continue
+        pos = stop
+        span_hashes: tuple[int | None, ...] = ()
+        attrs = ""
+        if g[6] is not None or tail[0]:
+            try:
+                members: list[_Member] | None = list(map(memo, filter(None, g[6:_REST])))
+            except KeyError:  # an attribute not memoised yet
+                members = _slot_members(g[6:_REST])
+            if members is not None and tail[0]:
+                members += tail[0]
+            if members is not None and len(members) <= MAX_ATTRIBUTES:
+                keys, texts, span_hashes = zip(*members, strict=True)
+                if len(set(keys)) == len(keys):  # else a repeated key: the model path
+                    attrs = "{" + ",".join(texts) + "}"
+                    if None in span_hashes:
+                        span_hashes = tuple(h for h in span_hashes if h is not None)
+            if not attrs:
+                assert m is not None  # a tail comes from a match
+                plain = _general_row(m[0], resource, service, problem, tally, False)
+                if plain is not None:
+                    append_row(plain[0])
+                    append_hashes(plain[1])
+                continue
+        name = names.get(g[3])
+        if name is None:
+            name = _name(g[3])
+        start, end_time = TIMES(g[5])
+        append_row(
+            (
+                g[0],
+                g[1],
+                g[2],
+                service,
+                name,
+                small[g[4]],
+                start,
+                end_time,
+                end_time - start if end_time > start else 0,
+                tail[1],
+                attrs,
+                tail[2],
+            )
+        )
+        append_hashes(span_hashes)  # type: ignore[arg-type]
+    return scope, schema_url, rows, hashes
+
+
+def _no_match(group: bytes, pos: int, stop: int) -> None:
+    """``SPAN.match`` when every span must take the model path (a resource over the limits)."""
+    return None
+
+
+def _name(field: bytes | None) -> str:
+    """A ``SPAN`` match's name field (length byte + UTF-8) as text, memoised."""
+    if field is None:
+        return ""
+    text = _text(field[1:])
+    if len(_names) >= 4096:
+        _names.clear()
+        _names[None] = ""
+    _names[field] = text
+    return text
+
+
+_names: dict[bytes | None, str] = {None: ""}
+
+
+def _canonical(group: bytes) -> bytes:
+    """A ``ScopeSpans`` message with its fields in the usual shape (one scope first, the
+    spans, the schema url last; unknown fields dropped) for the one-pass walk."""
+    scope = b""
+    schema_url = b""
+    spans: list[bytes] = []
+    for number, _, value in iter_fields(group):
+        if number == 1:
+            scope = _bytes(value)
+        elif number == 2:
+            spans.append(_bytes(value))
+        elif number == 3:
+            _text(value)
+            schema_url = _bytes(value)
+    parts = [length_delimited(b"\x0a", scope)]
+    parts.extend(length_delimited(b"\x12", span) for span in spans)
+    parts.append(length_delimited(b"\x1a", schema_url))
+    return b"".join(parts)
+
+
 def decode_trace_rows(data: bytes) -> Decoded:
     """``ExportTraceServiceRequest`` bytes -> ``Decoded`` whose items are ``PreparedSpans``,
     with the receivers' item limits applied (``apply_limits`` is not needed after it)."""
     prepared = PreparedSpans()
-    rejected = 0
-    decode_message = ""
-    limit_message = ""
-    verdicts: dict[int, str | None] = {}
-    for resource, scope, items in _groups(data, 2):
+    tally = _Tally()
+    for number, _, value in iter_fields(data):
+        if number != 1:
+            continue
+        resource_bytes = b""
+        resource_schema = ""
+        scope_groups: list[bytes] = []
+        for inner, _, field in iter_fields(_bytes(value)):
+            if inner == 1:
+                resource_bytes = _bytes(field)
+            elif inner == 2:
+                scope_groups.append(_bytes(field))
+            elif inner == 3:
+                resource_schema = _text(field)
+        resource = decode_resource(resource_bytes, resource_schema)
         service = resource.service
-        problem = item_problem(_Bare(resource), verdicts)
-        rows: list[SpanRow] = []
-        hashes: list[tuple[int, ...]] = []
-        for item in items:
-            try:
-                plain = _plain_row(item, service) if problem is None else None
-                if plain is None:
-                    span = decode_span(item, resource, scope)
-                    span_problem = problem or item_problem(span, verdicts)
-                    if span_problem is not None:
-                        rejected += 1
-                        limit_message = limit_message or span_problem
-                        continue
-                    plain = span_row(span, service)
-            except InvalidItem as exc:
-                rejected += 1
-                decode_message = decode_message or str(exc)
-                continue
-            rows.append(plain[0])
-            hashes.append(plain[1])
-        if rows:
-            prepared.add_group(
-                SpanGroup(resource_key(resource), service, scope_key(scope), rows, hashes)
-            )
-    return Decoded(prepared, rejected, decode_message or limit_message)  # type: ignore[arg-type]
+        problem = item_problem(_Bare(resource), tally.verdicts)
+        for group in scope_groups:
+            scope, schema_url, rows, hashes = _scope_rows(group, resource, service, problem, tally)
+            scope_text = scope_key(decode_scope(scope, schema_url))
+            if rows:
+                prepared.add_group(
+                    SpanGroup(resource_key(resource), service, scope_text, rows, hashes)
+                )
+    return Decoded(
+        prepared,  # type: ignore[arg-type]
+        tally.rejected,
+        tally.decode_message or tally.limit_message,
+    )
 
 
 class _Bare:

@@ -1,0 +1,67 @@
+"""Compiled patterns that read the common protobuf ``Span`` in one C call (``re``).
+
+Every OTLP encoder we know writes a plain span's fields in field-number order with one-byte
+lengths: ``trace_id (1) span_id (2) [parent_span_id (4)] [name (5)] [kind (6)]
+start (7) end (8) attributes (9)* [status (15)] [flags (16)]``. ``SPAN`` matches that
+layout up to the attributes (``endpos`` set to the span's end) and captures the pieces,
+the first attribute fields one by one and whatever follows them as one group for the
+caller to read; anything else -- other fields before the attributes, another order, a
+name of 128 bytes or more, an all-zero trace or span id, a time beyond a signed 64-bit
+integer -- does not match, and the caller reads the span the general way. A match proves
+the framing of what it captured; the attribute bytes are still decoded (or looked up)
+one ``KeyValue`` at a time.
+
+A length-delimited field whose length fits in one byte is the alternation
+``\\x00 | \\x01. | \\x02.. | ... | \\x7f.{127}``: ``re`` cannot count by a captured length,
+but it picks the branch that starts with the length byte (a literal test per branch, in C).
+Optional parts are possessive (``?+``, ``*+``): nothing to backtrack into, less state kept.
+The first ``SLOTS`` attribute fields are captured one group each (``groups()`` hands them
+over in one call); the rest of a longer run is one more group.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+
+
+def _length_prefixed() -> bytes:
+    """The pattern of ``<length byte n < 128> <n bytes>``."""
+    return b"(?:%s)" % b"|".join(
+        re.escape(bytes([n])) + (b".{%d}" % n if n else b"") for n in range(128)
+    )
+
+
+_LP = _length_prefixed()
+SLOTS = 8
+
+
+def _slots(count: int) -> bytes:
+    """``count`` nested optional attribute fields, one group each (an absent one ends them)."""
+    return b"(?:(\\x4a%s)%s)?+" % (_LP, _slots(count - 1)) if count else b""
+
+
+#: groups: trace id, span id, parent id (None: absent or all zero), name field with its
+#: length byte (None: absent), kind byte (None: absent), start and end times (17 bytes,
+#: ``TIMES``), ``SLOTS`` attribute fields (each ``0x4a <len> <KeyValue>`` or None), and the
+#: span's remaining bytes (b"" when none: usually a status, maybe flags, more attributes)
+SPAN = re.compile(
+    b"".join(
+        (
+            rb"\x0a\x10(?!\x00{16})(.{16})",
+            rb"\x12\x08(?!\x00{8})(.{8})",
+            rb"(?:\x22\x08(?:\x00{8}|(.{8})))?+",
+            rb"(?:\x2a(%s))?+" % _LP,
+            rb"(?:\x30([\x00-\x7f]))?+",
+            rb"\x39(.{7}[\x00-\x7f]\x41.{7}[\x00-\x7f])",
+            _slots(SLOTS),
+            rb"(.*)\Z",
+        )
+    ),
+    re.DOTALL,
+)
+#: (start, end) of ``SPAN``'s times group
+TIMES = struct.Struct("<QxQ").unpack
+#: a one-byte varint (or None: absent, 0) as its value
+SMALL: dict[bytes | None, int] = {bytes([n]): n for n in range(128)}
+SMALL[None] = 0
