@@ -373,34 +373,42 @@ class Span(ReadableSpan, trace_api.Span):
 
     # ``_exc_mode`` (bit 1: record exceptions, bit 2: set ERROR status) is only set when
     # it differs from the default 3; ``__exit__`` reads it with a default.
-    __slots__ = ("_exc_mode",)
+    __slots__ = ("_attr_room", "_exc_mode")
 
     _exc_mode: int
+    _attr_room: int  # max_attrs while recording, -1 once ended (see set_attribute)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:  # pragma: no cover - use a Tracer
-        raise TypeError("SDK spans are created by Tracer.start_span / start_as_current_span")
+    # SDK spans are created by ``Tracer.start_span`` / ``start_as_current_span`` as
+    # ``Span()``, which fills the slots: ``object.__init__`` makes that call the cheapest
+    # way to allocate (``Span.__new__(Span)`` goes through a slower wrapper), and calling
+    # ``Span`` with arguments a TypeError.
+    if TYPE_CHECKING:
+
+        def __init__(self) -> None: ...
+
+    else:
+        __init__ = object.__init__
 
     # --- recording -------------------------------------------------------------------
 
     def set_attribute(self, key: str, value: AttributeValue) -> None:
         # The common case in one test: a non-empty str key and a str / float / bool value,
-        # or an int within 64 bits, on a recording span, one dict store under the count
-        # limit. String values are cut to the length limit when the span is read
-        # (``_read_attributes``), not here. Everything else goes through the shared
-        # validator in ``_set_checked_attribute``.
+        # or an int within 64 bits, one dict store while there is room. ``_attr_room`` is
+        # the count limit while the span records and -1 once it has ended, so one
+        # comparison covers both (the tracer sets it, ``end`` lowers it). String values
+        # are cut to the length limit when the span is read (``_read_attributes``), not
+        # here. Everything else (ended span, full span, bad key, other values) goes
+        # through ``_set_checked_attribute`` and the shared validator.
         vtype = type(value)
         if (
             type(key) is str
             and (vtype in _PLAIN or (vtype is int and _INT64_MIN <= value <= _INT64_MAX))  # type: ignore[operator]
             and key
-            and self._end_time is None
         ):
             attributes = self._attributes
-            if len(attributes) < self._settings.max_attrs or key in attributes:
+            if len(attributes) < self._attr_room:
                 attributes[key] = value
-            else:
-                self._dropped_attributes += 1
-            return
+                return
         self._set_checked_attribute(key, value)
 
     def _set_checked_attribute(self, key: object, value: object) -> None:
@@ -566,6 +574,7 @@ class Span(ReadableSpan, trace_api.Span):
             _logger.warning("Calling end() on an ended span.")
             return
         self._end_time = end_time if end_time is not None else time_ns()
+        self._attr_room = -1
         try:
             self._settings.processor.on_end(self)
         except Exception as exc:

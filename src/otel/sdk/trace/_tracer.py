@@ -50,7 +50,6 @@ if TYPE_CHECKING:  # ``typing`` stays off the import path
 _logger = get_logger("otel.sdk.trace")
 
 _INTERNAL = SpanKind.INTERNAL
-_new_span = Span.__new__
 
 # Sampling modes decided once per provider.
 _GENERAL = 0  # call sampler.should_sample
@@ -231,11 +230,12 @@ class Tracer(trace_api.Tracer):
         )
         if not record:
             return NonRecordingSpan(_new_span_context(SpanContext, span_context))
-        span = _new_span(Span)
+        span = Span()
         span._name = name
         span._context = span_context
         span._parent = parent_sc
-        span._settings = self._settings
+        span._settings = settings = self._settings
+        span._attr_room = settings.max_attrs
         span._kind = kind
         span._end_time = None
         span._status = UNSET_STATUS
@@ -270,7 +270,7 @@ class Tracer(trace_api.Tracer):
         set_status_on_exception: bool = True,
         end_on_exit: bool = True,
     ) -> _StartAsCurrentSpan:
-        scope = _new_scope(_CurrentSpanScope)
+        scope = _CurrentSpanScope()
         scope._tracer = self
         scope._args = (
             name,
@@ -333,9 +333,27 @@ class Tracer(trace_api.Tracer):
 
 
 class _CurrentSpanScope(_StartAsCurrentSpan):
-    """The API's start_as_current_span scope with a shorter path for SDK spans."""
+    """The API's start_as_current_span scope with a shorter path for SDK spans.
+
+    Made as ``_CurrentSpanScope()`` and filled by ``Tracer.start_as_current_span``
+    (``object.__init__``: the cheapest allocation, no Python frame).
+    """
 
     __slots__ = ()
+
+    if TYPE_CHECKING:
+
+        def __init__(self) -> None: ...
+
+    else:
+        __init__ = object.__init__
+
+    def _fresh(self) -> _CurrentSpanScope:
+        scope = _CurrentSpanScope()
+        scope._tracer = self._tracer
+        scope._args = self._args
+        scope._end_on_exit = self._end_on_exit
+        return scope
 
     def __enter__(self) -> trace_api.Span:
         name, base, kind, attributes, links, start_time, record, set_status = self._args
@@ -366,15 +384,13 @@ class _CurrentSpanScope(_StartAsCurrentSpan):
             if type(span) is Span and span._end_time is None:
                 # Span.end without its frame; tests/sdk/test_hot_path_copies.py binds the two
                 span._end_time = time_ns()
+                span._attr_room = -1
                 try:
                     span._settings.processor.on_end(span)
                 except Exception as exc:
                     _on_end_failed(exc)
             else:
                 span.end()
-
-
-_new_scope = _CurrentSpanScope.__new__
 
 
 class TracerProvider(trace_api.TracerProvider):
