@@ -28,8 +28,6 @@ if TYPE_CHECKING:  # ``typing`` stays off the import path
 
 _logger = get_logger("otel.sdk.trace")
 
-_INT64_MIN = -(2**63)
-_INT64_MAX = 2**63 - 1
 # Shared by every span without attributes; only Span.set_attribute writes attributes and
 # it swaps this for a fresh dict first. Never mutate it.
 _NO_ATTRIBUTES: dict[str, AttributeValue] = {}
@@ -393,7 +391,8 @@ class Span(ReadableSpan, trace_api.Span):
 
     def set_attribute(self, key: str, value: AttributeValue) -> None:
         # The common case in one test: a non-empty str key and a str / float / bool value,
-        # or an int within 64 bits, one dict store while there is room. ``_attr_room`` is
+        # or an int within 64 bits (-2**63, whose bit_length is 64, takes the slow path),
+        # one dict store while there is room. ``_attr_room`` is
         # the count limit while the span records and -1 once it has ended, so one
         # comparison covers both (the tracer sets it, ``end`` lowers it). String values
         # are cut to the length limit when the span is read (``_read_attributes``), not
@@ -402,7 +401,7 @@ class Span(ReadableSpan, trace_api.Span):
         vtype = type(value)
         if (
             type(key) is str
-            and (vtype in _PLAIN or (vtype is int and _INT64_MIN <= value <= _INT64_MAX))  # type: ignore[operator]
+            and (vtype in _PLAIN or (vtype is int and value.bit_length() < 64))  # type: ignore[union-attr]
             and key
         ):
             attributes = self._attributes
@@ -575,8 +574,20 @@ class Span(ReadableSpan, trace_api.Span):
             return
         self._end_time = end_time if end_time is not None else time_ns()
         self._attr_room = -1
+        processor = self._settings.processor
         try:
-            self._settings.processor.on_end(self)
+            worker = processor._batch_worker  # type: ignore[union-attr]
+            if worker is None:
+                processor.on_end(self)
+            elif self._context[3] & 1:
+                # the sole processor is a BatchSpanProcessor: its on_end without its frame
+                # (tests/sdk/test_hot_path_copies.py binds this copy to it)
+                queue = worker._queue
+                size = len(queue)
+                if size < worker._wake_at:
+                    queue.append(self)
+                else:
+                    worker._crowded(self, size)
         except Exception as exc:
             _on_end_failed(exc)
 

@@ -104,6 +104,7 @@ class Tracer(trace_api.Tracer):
         "_mode",
         "_processor",
         "_random_flag",
+        "_root_flags",
         "_sampler",
         "_settings",
         "instrumentation_scope",
@@ -128,6 +129,7 @@ class Tracer(trace_api.Tracer):
             _getrandbits if type(id_generator) is RandomIdGenerator else _guarded(id_generator)
         )
         self._random_flag = 2 if _trace_id_random(id_generator) else 0
+        self._root_flags = _TRACE_FLAGS[self._random_flag | 1]  # a sampled root span's
         self.instrumentation_scope = instrumentation_scope
         # what the spans read (limits, processor, resource, scope), shared by all of them
         self._settings = SpanSettings(resource, instrumentation_scope, span_processor, span_limits)
@@ -186,50 +188,63 @@ class Tracer(trace_api.Tracer):
                 _logger.warning("Ignoring a parent that is not a Span: %r", parent)
                 parent_sc = None
         mode = self._mode
-        if parent_sc is None:
-            trace_id = self._gen_id(128) or self._id_generator.generate_trace_id()
-            flags = self._random_flag
-            trace_state = DEFAULT_TRACE_STATE
-            sampled = True
-        else:
-            trace_id = parent_sc[0]
-            parent_flags = parent_sc[3]
-            flags = parent_flags & 2
-            trace_state = parent_sc[4]
-            sampled = mode == _ALWAYS_ON or bool(parent_flags & 1)
         extra: Mapping[str, AttributeValue] | None = None
-        if mode:
-            record = sampled
-        else:
-            try:
-                result = self._sampler.should_sample(
-                    context, trace_id, name, kind, attributes, links
-                )
-                decision = result.decision
-                record = decision.is_recording()
-                sampled = decision.is_sampled()
-                trace_state = result.trace_state or DEFAULT_TRACE_STATE
-                extra = result.attributes
-            except Exception as exc:
-                report_once(
-                    _logger,
-                    ("trace.sampler", type(self._sampler), type(exc)),
-                    "Sampler %r failed; span dropped",
-                    self._sampler,
-                )
-                record = sampled = False
         # a plain tuple laid out like a SpanContext (ids known valid): the span builds the
         # SpanContext itself when someone asks (``ReadableSpan.context``)
-        span_context = (
-            trace_id,
-            self._gen_id(64) or self._id_generator.generate_span_id(),
-            False,
-            _TRACE_FLAGS[flags | 1 if sampled else flags],
-            trace_state,
-            True,
-        )
-        if not record:
-            return NonRecordingSpan(_new_span_context(SpanContext, span_context))
+        span_context: tuple[Any, ...]
+        if parent_sc is None and mode:
+            # a root span under ALWAYS_ON or ParentBased(ALWAYS_ON) (the default): sampled,
+            # decided without a call
+            span_context = (
+                self._gen_id(128) or self._id_generator.generate_trace_id(),
+                self._gen_id(64) or self._id_generator.generate_span_id(),
+                False,
+                self._root_flags,
+                DEFAULT_TRACE_STATE,
+                True,
+            )
+        else:
+            if parent_sc is None:
+                trace_id = self._gen_id(128) or self._id_generator.generate_trace_id()
+                flags = self._random_flag
+                trace_state = DEFAULT_TRACE_STATE
+                sampled = True
+            else:
+                trace_id = parent_sc[0]
+                parent_flags = parent_sc[3]
+                flags = parent_flags & 2
+                trace_state = parent_sc[4]
+                sampled = mode == _ALWAYS_ON or bool(parent_flags & 1)
+            if mode:
+                record = sampled
+            else:
+                try:
+                    result = self._sampler.should_sample(
+                        context, trace_id, name, kind, attributes, links
+                    )
+                    decision = result.decision
+                    record = decision.is_recording()
+                    sampled = decision.is_sampled()
+                    trace_state = result.trace_state or DEFAULT_TRACE_STATE
+                    extra = result.attributes
+                except Exception as exc:
+                    report_once(
+                        _logger,
+                        ("trace.sampler", type(self._sampler), type(exc)),
+                        "Sampler %r failed; span dropped",
+                        self._sampler,
+                    )
+                    record = sampled = False
+            span_context = (
+                trace_id,
+                self._gen_id(64) or self._id_generator.generate_span_id(),
+                False,
+                _TRACE_FLAGS[flags | 1 if sampled else flags],
+                trace_state,
+                True,
+            )
+            if not record:
+                return NonRecordingSpan(_new_span_context(SpanContext, span_context))
         span = Span()
         span._name = name
         span._context = span_context
@@ -385,8 +400,18 @@ class _CurrentSpanScope(_StartAsCurrentSpan):
                 # Span.end without its frame; tests/sdk/test_hot_path_copies.py binds the two
                 span._end_time = time_ns()
                 span._attr_room = -1
+                processor = span._settings.processor
                 try:
-                    span._settings.processor.on_end(span)
+                    worker = processor._batch_worker  # type: ignore[union-attr]
+                    if worker is None:
+                        processor.on_end(span)
+                    elif span._context[3] & 1:  # BatchSpanProcessor.on_end, as in Span.end
+                        queue = worker._queue
+                        size = len(queue)
+                        if size < worker._wake_at:
+                            queue.append(span)
+                        else:
+                            worker._crowded(span, size)
                 except Exception as exc:
                     _on_end_failed(exc)
             else:
