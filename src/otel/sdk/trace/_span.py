@@ -398,16 +398,14 @@ class Span(ReadableSpan, trace_api.Span):
         # are cut to the length limit when the span is read (``_read_attributes``), not
         # here. Everything else (ended span, full span, bad key, other values) goes
         # through ``_set_checked_attribute`` and the shared validator.
-        vtype = type(value)
         if (
             type(key) is str
-            and (vtype in _PLAIN or (vtype is int and value.bit_length() < 64))  # type: ignore[union-attr]
+            and (type(value) in _PLAIN or (type(value) is int and value.bit_length() < 64))
             and key
+            and len(self._attributes) < self._attr_room
         ):
-            attributes = self._attributes
-            if len(attributes) < self._attr_room:
-                attributes[key] = value
-                return
+            self._attributes[key] = value
+            return
         self._set_checked_attribute(key, value)
 
     def _set_checked_attribute(self, key: object, value: object) -> None:
