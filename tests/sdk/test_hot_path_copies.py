@@ -3,10 +3,11 @@
 Where an inlined copy of another class's method is still worth its nanoseconds, this module
 runs the copy and the original through the same cases and asserts they leave the same
 state. Today: the SDK's ``start_as_current_span`` scope inlines ``Span.end`` in its
-``__exit__``. No copy any more, still checked: the metric instruments (the histogram and its
+``__exit__``; ``BatchSpanProcessor.on_end`` inlines ``BatchWorker.emit``; ``Span.end`` and
+that scope inline ``BatchSpanProcessor.on_end`` when it is the provider's only processor.
+No copy any more, still checked: the metric instruments (the histogram and its
 stream share ``HistogramRecord.record``, the counters and theirs ``SumRecord.add``; the
-metrics cases below run instrument and stream through the same measurements) and
-``BatchSpanProcessor.on_end`` (calls ``BatchWorker.emit``).
+metrics cases below run instrument and stream through the same measurements).
 """
 
 from __future__ import annotations
@@ -80,6 +81,54 @@ def test_batch_span_processor_on_end_does_what_batch_worker_emit_does(
     original = _state_after(lambda p, span: p._worker.emit(span), queued, monkeypatch)
     copy = _state_after(lambda p, span: p.on_end(span), queued, monkeypatch)
     assert copy == original
+
+
+# --- Span.end and the SDK scope's __exit__ inline BatchSpanProcessor.on_end ------------------
+
+
+def _end_with_sole_processor(processor: Any, scope: bool) -> None:
+    provider = TracerProvider(shutdown_on_exit=False)
+    provider.add_span_processor(processor)
+    assert provider._active_span_processor._batch_worker is processor._worker  # the fast path
+    tracer = provider.get_tracer("copies")
+    if scope:
+        with tracer.start_as_current_span("s"):
+            pass
+    else:
+        tracer.start_span("s").end()
+
+
+@pytest.mark.parametrize("scope", [False, True])
+@pytest.mark.parametrize("queued", QUEUED)
+def test_ending_a_span_queues_it_as_batch_span_processor_on_end_does(
+    queued: int | str, scope: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = _state_after(lambda p, span: p.on_end(span), queued, monkeypatch)
+    copy = _state_after(lambda p, _: _end_with_sole_processor(p, scope), queued, monkeypatch)
+    assert copy == original
+
+
+def test_a_subclass_on_end_and_a_second_processor_are_called_not_bypassed() -> None:
+    ended: list[Any] = []
+
+    class Counting(BatchSpanProcessor):
+        def on_end(self, span: Any) -> None:
+            ended.append(span)
+
+    provider = TracerProvider(shutdown_on_exit=False)
+    provider.add_span_processor(Counting(_NoOpExporter()))
+    assert provider._active_span_processor._batch_worker is None
+    tracer = provider.get_tracer("copies")
+    tracer.start_span("a").end()
+    with tracer.start_as_current_span("b"):
+        pass
+    batch = BatchSpanProcessor(_NoOpExporter(), schedule_delay_millis=60_000)
+    provider.add_span_processor(batch)
+    assert provider._active_span_processor._batch_worker is None
+    tracer.start_span("c").end()
+    assert [span.name for span in ended] == ["a", "b", "c"]
+    assert [span.name for span in batch._worker._queue] == ["c"]
+    provider.shutdown()
 
 
 # --- metric instruments inline their stream's ``record`` -------------------------------------

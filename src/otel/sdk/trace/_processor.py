@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # ``typing`` stays off the import path
     import threading
     from typing import Any
 
+    from otel.sdk._batch import BatchWorker
     from otel.sdk.trace._span import ReadableSpan, Span
 
 _logger = get_logger("otel.sdk.trace")
@@ -42,6 +43,20 @@ def _overrides(processor: SpanProcessor, name: str) -> bool:
     return getattr(type(processor), name, None) is not getattr(SpanProcessor, name)
 
 
+def _sole_batch_worker(processors: tuple[SpanProcessor, ...]) -> BatchWorker[Any] | None:
+    """The queue worker of the only processor when it is a ``BatchSpanProcessor`` (its
+    own ``on_end``, not a subclass's), else None. Ending a span then queues it without
+    the processor's frame (``Span.end``, the SDK scope's ``__exit__``)."""
+    if len(processors) != 1:
+        return None
+    from otel.sdk.trace.export._exporters import BatchSpanProcessor  # at registration only
+
+    sole = processors[0]
+    if getattr(type(sole), "on_end", None) is not BatchSpanProcessor.on_end:
+        return None
+    return sole._worker  # type: ignore[attr-defined, no-any-return]
+
+
 class SynchronousMultiSpanProcessor(SpanProcessor):
     """Calls each added processor in order. The provider's default active processor.
 
@@ -54,6 +69,7 @@ class SynchronousMultiSpanProcessor(SpanProcessor):
         renew_lock_after_fork(self)
         self._span_processors: tuple[SpanProcessor, ...] = ()
         self._start_hooks: tuple[Callable[..., None], ...] = ()
+        self._batch_worker: BatchWorker[Any] | None = None
         self.on_end = self._no_processor  # type: ignore[method-assign]
 
     def add_span_processor(self, span_processor: SpanProcessor) -> None:
@@ -64,6 +80,7 @@ class SynchronousMultiSpanProcessor(SpanProcessor):
     def _rebind(self) -> None:
         processors = self._span_processors
         self._start_hooks = tuple(p.on_start for p in processors if _overrides(p, "on_start"))
+        self._batch_worker = _sole_batch_worker(processors)
         if not processors:
             self.on_end = self._no_processor  # type: ignore[method-assign]
         elif len(processors) == 1:

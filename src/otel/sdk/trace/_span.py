@@ -28,8 +28,6 @@ if TYPE_CHECKING:  # ``typing`` stays off the import path
 
 _logger = get_logger("otel.sdk.trace")
 
-_INT64_MIN = -(2**63)
-_INT64_MAX = 2**63 - 1
 # Shared by every span without attributes; only Span.set_attribute writes attributes and
 # it swaps this for a fresh dict first. Never mutate it.
 _NO_ATTRIBUTES: dict[str, AttributeValue] = {}
@@ -373,33 +371,40 @@ class Span(ReadableSpan, trace_api.Span):
 
     # ``_exc_mode`` (bit 1: record exceptions, bit 2: set ERROR status) is only set when
     # it differs from the default 3; ``__exit__`` reads it with a default.
-    __slots__ = ("_exc_mode",)
+    __slots__ = ("_attr_room", "_exc_mode")
 
     _exc_mode: int
+    _attr_room: int  # max_attrs while recording, -1 once ended (see set_attribute)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:  # pragma: no cover - use a Tracer
-        raise TypeError("SDK spans are created by Tracer.start_span / start_as_current_span")
+    # SDK spans are created by ``Tracer.start_span`` / ``start_as_current_span`` as
+    # ``Span()``, which fills the slots: ``object.__init__`` makes that call the cheapest
+    # way to allocate (``Span.__new__(Span)`` goes through a slower wrapper), and calling
+    # ``Span`` with arguments a TypeError.
+    if TYPE_CHECKING:
+
+        def __init__(self) -> None: ...
+
+    else:
+        __init__ = object.__init__
 
     # --- recording -------------------------------------------------------------------
 
     def set_attribute(self, key: str, value: AttributeValue) -> None:
         # The common case in one test: a non-empty str key and a str / float / bool value,
-        # or an int within 64 bits, on a recording span, one dict store under the count
-        # limit. String values are cut to the length limit when the span is read
-        # (``_read_attributes``), not here. Everything else goes through the shared
-        # validator in ``_set_checked_attribute``.
-        vtype = type(value)
+        # or an int within 64 bits (-2**63, whose bit_length is 64, takes the slow path),
+        # one dict store while there is room. ``_attr_room`` is
+        # the count limit while the span records and -1 once it has ended, so one
+        # comparison covers both (the tracer sets it, ``end`` lowers it). String values
+        # are cut to the length limit when the span is read (``_read_attributes``), not
+        # here. Everything else (ended span, full span, bad key, other values) goes
+        # through ``_set_checked_attribute`` and the shared validator.
         if (
             type(key) is str
-            and (vtype in _PLAIN or (vtype is int and _INT64_MIN <= value <= _INT64_MAX))  # type: ignore[operator]
+            and (type(value) in _PLAIN or (type(value) is int and value.bit_length() < 64))
             and key
-            and self._end_time is None
+            and len(self._attributes) < self._attr_room
         ):
-            attributes = self._attributes
-            if len(attributes) < self._settings.max_attrs or key in attributes:
-                attributes[key] = value
-            else:
-                self._dropped_attributes += 1
+            self._attributes[key] = value
             return
         self._set_checked_attribute(key, value)
 
@@ -566,8 +571,21 @@ class Span(ReadableSpan, trace_api.Span):
             _logger.warning("Calling end() on an ended span.")
             return
         self._end_time = end_time if end_time is not None else time_ns()
+        self._attr_room = -1
+        processor = self._settings.processor
         try:
-            self._settings.processor.on_end(self)
+            worker = processor._batch_worker  # type: ignore[union-attr]
+            if worker is None:
+                processor.on_end(self)
+            elif self._context[3] & 1:
+                # the sole processor is a BatchSpanProcessor: its on_end without its frame
+                # (tests/sdk/test_hot_path_copies.py binds this copy to it)
+                queue = worker._queue
+                size = len(queue)
+                if size < worker._wake_at:
+                    queue.append(self)
+                else:
+                    worker._crowded(self, size)
         except Exception as exc:
             _on_end_failed(exc)
 

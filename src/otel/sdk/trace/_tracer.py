@@ -50,7 +50,6 @@ if TYPE_CHECKING:  # ``typing`` stays off the import path
 _logger = get_logger("otel.sdk.trace")
 
 _INTERNAL = SpanKind.INTERNAL
-_new_span = Span.__new__
 
 # Sampling modes decided once per provider.
 _GENERAL = 0  # call sampler.should_sample
@@ -105,6 +104,7 @@ class Tracer(trace_api.Tracer):
         "_mode",
         "_processor",
         "_random_flag",
+        "_root_flags",
         "_sampler",
         "_settings",
         "instrumentation_scope",
@@ -129,6 +129,7 @@ class Tracer(trace_api.Tracer):
             _getrandbits if type(id_generator) is RandomIdGenerator else _guarded(id_generator)
         )
         self._random_flag = 2 if _trace_id_random(id_generator) else 0
+        self._root_flags = _TRACE_FLAGS[self._random_flag | 1]  # a sampled root span's
         self.instrumentation_scope = instrumentation_scope
         # what the spans read (limits, processor, resource, scope), shared by all of them
         self._settings = SpanSettings(resource, instrumentation_scope, span_processor, span_limits)
@@ -187,55 +188,69 @@ class Tracer(trace_api.Tracer):
                 _logger.warning("Ignoring a parent that is not a Span: %r", parent)
                 parent_sc = None
         mode = self._mode
-        if parent_sc is None:
-            trace_id = self._gen_id(128) or self._id_generator.generate_trace_id()
-            flags = self._random_flag
-            trace_state = DEFAULT_TRACE_STATE
-            sampled = True
-        else:
-            trace_id = parent_sc[0]
-            parent_flags = parent_sc[3]
-            flags = parent_flags & 2
-            trace_state = parent_sc[4]
-            sampled = mode == _ALWAYS_ON or bool(parent_flags & 1)
         extra: Mapping[str, AttributeValue] | None = None
-        if mode:
-            record = sampled
-        else:
-            try:
-                result = self._sampler.should_sample(
-                    context, trace_id, name, kind, attributes, links
-                )
-                decision = result.decision
-                record = decision.is_recording()
-                sampled = decision.is_sampled()
-                trace_state = result.trace_state or DEFAULT_TRACE_STATE
-                extra = result.attributes
-            except Exception as exc:
-                report_once(
-                    _logger,
-                    ("trace.sampler", type(self._sampler), type(exc)),
-                    "Sampler %r failed; span dropped",
-                    self._sampler,
-                )
-                record = sampled = False
         # a plain tuple laid out like a SpanContext (ids known valid): the span builds the
         # SpanContext itself when someone asks (``ReadableSpan.context``)
-        span_context = (
-            trace_id,
-            self._gen_id(64) or self._id_generator.generate_span_id(),
-            False,
-            _TRACE_FLAGS[flags | 1 if sampled else flags],
-            trace_state,
-            True,
-        )
-        if not record:
-            return NonRecordingSpan(_new_span_context(SpanContext, span_context))
-        span = _new_span(Span)
+        span_context: tuple[Any, ...]
+        if parent_sc is None and mode:
+            # a root span under ALWAYS_ON or ParentBased(ALWAYS_ON) (the default): sampled,
+            # decided without a call
+            span_context = (
+                self._gen_id(128) or self._id_generator.generate_trace_id(),
+                self._gen_id(64) or self._id_generator.generate_span_id(),
+                False,
+                self._root_flags,
+                DEFAULT_TRACE_STATE,
+                True,
+            )
+        else:
+            if parent_sc is None:
+                trace_id = self._gen_id(128) or self._id_generator.generate_trace_id()
+                flags = self._random_flag
+                trace_state = DEFAULT_TRACE_STATE
+                sampled = True
+            else:
+                trace_id = parent_sc[0]
+                parent_flags = parent_sc[3]
+                flags = parent_flags & 2
+                trace_state = parent_sc[4]
+                sampled = mode == _ALWAYS_ON or bool(parent_flags & 1)
+            if mode:
+                record = sampled
+            else:
+                try:
+                    result = self._sampler.should_sample(
+                        context, trace_id, name, kind, attributes, links
+                    )
+                    decision = result.decision
+                    record = decision.is_recording()
+                    sampled = decision.is_sampled()
+                    trace_state = result.trace_state or DEFAULT_TRACE_STATE
+                    extra = result.attributes
+                except Exception as exc:
+                    report_once(
+                        _logger,
+                        ("trace.sampler", type(self._sampler), type(exc)),
+                        "Sampler %r failed; span dropped",
+                        self._sampler,
+                    )
+                    record = sampled = False
+            span_context = (
+                trace_id,
+                self._gen_id(64) or self._id_generator.generate_span_id(),
+                False,
+                _TRACE_FLAGS[flags | 1 if sampled else flags],
+                trace_state,
+                True,
+            )
+            if not record:
+                return NonRecordingSpan(_new_span_context(SpanContext, span_context))
+        span = Span()
         span._name = name
         span._context = span_context
         span._parent = parent_sc
-        span._settings = self._settings
+        span._settings = settings = self._settings
+        span._attr_room = settings.max_attrs
         span._kind = kind
         span._end_time = None
         span._status = UNSET_STATUS
@@ -270,7 +285,7 @@ class Tracer(trace_api.Tracer):
         set_status_on_exception: bool = True,
         end_on_exit: bool = True,
     ) -> _StartAsCurrentSpan:
-        scope = _new_scope(_CurrentSpanScope)
+        scope = _CurrentSpanScope()
         scope._tracer = self
         scope._args = (
             name,
@@ -333,9 +348,27 @@ class Tracer(trace_api.Tracer):
 
 
 class _CurrentSpanScope(_StartAsCurrentSpan):
-    """The API's start_as_current_span scope with a shorter path for SDK spans."""
+    """The API's start_as_current_span scope with a shorter path for SDK spans.
+
+    Made as ``_CurrentSpanScope()`` and filled by ``Tracer.start_as_current_span``
+    (``object.__init__``: the cheapest allocation, no Python frame).
+    """
 
     __slots__ = ()
+
+    if TYPE_CHECKING:
+
+        def __init__(self) -> None: ...
+
+    else:
+        __init__ = object.__init__
+
+    def _fresh(self) -> _CurrentSpanScope:
+        scope = _CurrentSpanScope()
+        scope._tracer = self._tracer
+        scope._args = self._args
+        scope._end_on_exit = self._end_on_exit
+        return scope
 
     def __enter__(self) -> trace_api.Span:
         name, base, kind, attributes, links, start_time, record, set_status = self._args
@@ -366,15 +399,23 @@ class _CurrentSpanScope(_StartAsCurrentSpan):
             if type(span) is Span and span._end_time is None:
                 # Span.end without its frame; tests/sdk/test_hot_path_copies.py binds the two
                 span._end_time = time_ns()
+                span._attr_room = -1
+                processor = span._settings.processor
                 try:
-                    span._settings.processor.on_end(span)
+                    worker = processor._batch_worker  # type: ignore[union-attr]
+                    if worker is None:
+                        processor.on_end(span)
+                    elif span._context[3] & 1:  # BatchSpanProcessor.on_end, as in Span.end
+                        queue = worker._queue
+                        size = len(queue)
+                        if size < worker._wake_at:
+                            queue.append(span)
+                        else:
+                            worker._crowded(span, size)
                 except Exception as exc:
                     _on_end_failed(exc)
             else:
                 span.end()
-
-
-_new_scope = _CurrentSpanScope.__new__
 
 
 class TracerProvider(trace_api.TracerProvider):

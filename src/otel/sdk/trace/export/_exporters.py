@@ -148,7 +148,6 @@ class BatchSpanProcessor(SpanProcessor):
             name="otel.BatchSpanProcessor",
             logger=_logger,
         )
-        self._emit = self._worker.emit
         self._export_timeout_millis = timeout
         self._self_metrics = processor_counts(
             "batching_span_processor", "span", self._worker, meter_provider
@@ -185,10 +184,18 @@ class BatchSpanProcessor(SpanProcessor):
             _logger.debug("Exporter reported failure for %d spans", len(batch))
 
     def on_end(self, span: ReadableSpan) -> None:
-        # only sampled spans are exported (a RECORD_ONLY span ends here too); the bound
-        # BatchWorker.emit: its one definition, and the worker object outlives a fork
+        # only sampled spans are exported (a RECORD_ONLY span ends here too). Then
+        # BatchWorker.emit without its frame (the worker object outlives a fork; its queue
+        # does not, so it is read here each time); tests/sdk/test_hot_path_copies.py binds
+        # this copy to BatchWorker.emit.
         if span._context[3] & 1:
-            self._emit(span)
+            worker = self._worker
+            queue = worker._queue
+            size = len(queue)
+            if size < worker._wake_at:
+                queue.append(span)
+            else:
+                worker._crowded(span, size)
 
     def force_flush(self, timeout_millis: int | None = None) -> bool:
         return self._worker.force_flush(
