@@ -535,7 +535,7 @@ def test_emit_does_not_pause_while_the_export_in_progress_waits_on_the_backend(
         schedule_delay_millis=60_000,
     )
     try:
-        monkeypatch.setattr(_batch, "_yield_gil", lambda seconds: yields.append(len(worker._queue)))
+        monkeypatch.setattr(_batch, "_yield_gil", lambda seconds: yields.append(len(worker.queue)))
         monkeypatch.setattr(worker, "_drain", lambda queue, everything: None)  # keep it all
         worker._export_started = _batch._monotonic() - 2 * _batch._STALLED_EXPORT_S
         for i in range(600):
@@ -543,7 +543,7 @@ def test_emit_does_not_pause_while_the_export_in_progress_waits_on_the_backend(
         assert yields == []
         assert worker.queue_size == 512 and worker.dropped == 88  # still counted
         worker._export_started = _batch._monotonic()  # a fresh export: may still drain fast
-        worker._queue.clear()
+        worker.queue.clear()
         for i in range(512):
             worker.emit(i)
         assert yields == [257, 321, 385, *range(449, 512, 8)]

@@ -58,24 +58,24 @@ def _state_after(call: Callable[[Any, Any], None], queued: int | str, monkeypatc
             worker.shutdown(1000)
         else:
             worker._wake = _CountingEvent()  # type: ignore[assignment]
-            worker._queue.extend([object()] * int(queued))
+            worker.queue.extend([object()] * int(queued))
         wake = worker._wake
         call(processor, _sampled_span())
         return {
-            "queued": len(worker._queue),
+            "queued": len(worker.queue),
             "dropped": worker.dropped,
             "signalled": worker._signalled,
             "wake_sets": getattr(wake, "sets", None),
             "yields": len(yields),
         }
     finally:
-        worker._queue.clear()
+        worker.queue.clear()
         worker._wake = real_wake
         processor.shutdown(1000)
 
 
 @pytest.mark.parametrize("queued", QUEUED)
-def test_batch_span_processor_on_end_does_what_batch_worker_emit_does(
+def test_batch_span_processor_on_end_does_whatbatch_worker_emit_does(
     queued: int | str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     original = _state_after(lambda p, span: p._worker.emit(span), queued, monkeypatch)
@@ -89,7 +89,7 @@ def test_batch_span_processor_on_end_does_what_batch_worker_emit_does(
 def _end_with_sole_processor(processor: Any, scope: bool) -> None:
     provider = TracerProvider(shutdown_on_exit=False)
     provider.add_span_processor(processor)
-    assert provider._active_span_processor._batch_worker is processor._worker  # the fast path
+    assert provider._active_span_processor.batch_worker is processor._worker  # the fast path
     tracer = provider.get_tracer("copies")
     if scope:
         with tracer.start_as_current_span("s"):
@@ -117,17 +117,17 @@ def test_a_subclass_on_end_and_a_second_processor_are_called_not_bypassed() -> N
 
     provider = TracerProvider(shutdown_on_exit=False)
     provider.add_span_processor(Counting(_NoOpExporter()))
-    assert provider._active_span_processor._batch_worker is None
+    assert provider._active_span_processor.batch_worker is None
     tracer = provider.get_tracer("copies")
     tracer.start_span("a").end()
     with tracer.start_as_current_span("b"):
         pass
     batch = BatchSpanProcessor(_NoOpExporter(), schedule_delay_millis=60_000)
     provider.add_span_processor(batch)
-    assert provider._active_span_processor._batch_worker is None
+    assert provider._active_span_processor.batch_worker is None
     tracer.start_span("c").end()
     assert [span.name for span in ended] == ["a", "b", "c"]
-    assert [span.name for span in batch._worker._queue] == ["c"]
+    assert [span.name for span in batch._worker.queue] == ["c"]
     provider.shutdown()
 
 

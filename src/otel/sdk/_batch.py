@@ -104,7 +104,7 @@ _default_logger = get_logger("otel.sdk.batch")
 # a shut-down queue: appends vanish (typed Any so it may stand in for any deque[T])
 _DISCARD: collections.deque[Any] = collections.deque(maxlen=0)
 _yield_gil = time.sleep
-#: the pause of a producer that finds the queue 7/8 full (see ``BatchWorker._crowded``)
+#: the pause of a producer that finds the queue 7/8 full (see ``BatchWorker.crowded``)
 _NEAR_FULL_PAUSE_S = 0.00005
 #: an export running longer than this waits on I/O: producers then stop pausing for it
 _STALLED_EXPORT_S = 0.05
@@ -146,7 +146,14 @@ def shutdown_exporter(
 
 
 class BatchWorker(_Generic[T]):
-    """A bounded queue drained in batches by a daemon thread (see the module docstring)."""
+    """A bounded queue drained in batches by a daemon thread (see the module docstring).
+
+    ``emit`` is the producer's entry. A hot path that cannot afford its frame may do the
+    same itself through the public ``queue``, ``wake_at`` and ``crowded``: append to
+    ``queue`` while ``len(queue) < wake_at``, else call ``crowded(item, len(queue))`` (read
+    ``queue`` each time: a fork replaces it). Such copies are bound to ``emit`` by
+    tests/sdk/test_hot_path_copies.py.
+    """
 
     drop_report_interval = 60.0
 
@@ -172,9 +179,9 @@ class BatchWorker(_Generic[T]):
         self._export = export
         self.max_queue_size = max_queue_size
         self.max_export_batch_size = max_export_batch_size
-        self._wake_at = max_export_batch_size - 1  # queue length before the append
+        self.wake_at = max_export_batch_size - 1  # queue length before the append
         # past this queue length producers yield the GIL now and then (see ``emit``)
-        self._high_water = max(self._wake_at, max_queue_size // 2)
+        self._high_water = max(self.wake_at, max_queue_size // 2)
         # ... and past this one (7/8 full: the next item may be dropped) every 8th time
         self._near_full = max(self._high_water, max_queue_size - max_queue_size // 8)
         self.schedule_delay_millis = schedule_delay_millis
@@ -202,7 +209,7 @@ class BatchWorker(_Generic[T]):
     # --- state that must be fresh in every process -----------------------------------
 
     def _init_runtime(self) -> None:
-        self._queue: collections.deque[T] = collections.deque()
+        self.queue: collections.deque[T] = collections.deque()
         self._wake = threading.Event()
         self._signalled = False  # a wake-up is pending: producers skip Event.set()
         self._drop_lock = threading.Lock()
@@ -214,7 +221,7 @@ class BatchWorker(_Generic[T]):
 
     def _after_fork(self) -> None:
         if self._is_shutdown:
-            self._queue = _DISCARD
+            self.queue = _DISCARD
             return
         self._dropped = 0
         self._reported_dropped = 0
@@ -225,16 +232,16 @@ class BatchWorker(_Generic[T]):
 
     def emit(self, item: T) -> None:
         """Queue ``item``; drop (and count) it when the queue is full. Never blocks."""
-        queue = self._queue
+        queue = self.queue
         size = len(queue)
-        if size < self._wake_at:
+        if size < self.wake_at:
             queue.append(item)
         else:
-            self._crowded(item, size)
+            self.crowded(item, size)
 
-    def _crowded(self, item: T, size: int) -> None:
+    def crowded(self, item: T, size: int) -> None:
         """``emit`` with ``size`` items queued, at least a batch less one: wake, yield, drop."""
-        queue = self._queue
+        queue = self.queue
         if size >= self.max_queue_size:
             if queue is not _DISCARD:
                 with self._drop_lock:  # only when dropping; uncontended in practice
@@ -268,12 +275,12 @@ class BatchWorker(_Generic[T]):
 
     @property
     def queue_size(self) -> int:
-        return len(self._queue)
+        return len(self.queue)
 
     # --- worker ----------------------------------------------------------------------
 
     def _run(self) -> None:
-        queue = self._queue
+        queue = self.queue
         wake = self._wake
         deadline = time.monotonic() + self._delay
         while True:
@@ -349,7 +356,7 @@ class BatchWorker(_Generic[T]):
         if threading.current_thread() is thread:
             return False  # called from inside export: would wait for itself
         if not thread.is_alive():
-            return len(self._queue) == 0
+            return len(self.queue) == 0
         done = threading.Event()
         with self._flush_lock:
             self._flush_requests.append(done)
@@ -367,8 +374,8 @@ class BatchWorker(_Generic[T]):
         if threading.current_thread() is not thread:
             thread.join(max(timeout_millis, 0) / 1000.0)
         stopped = not thread.is_alive()
-        queue = self._queue
-        self._queue = _DISCARD
+        queue = self.queue
+        self.queue = _DISCARD
         if not stopped:
             self._logger.warning(
                 "%s: shutdown timed out after %s ms; %d items not exported",

@@ -59,7 +59,7 @@ def test_emit_yields_the_gil_only_past_the_high_water_mark(
         schedule_delay_millis=60_000,
     )
     try:
-        monkeypatch.setattr(_batch, "_yield_gil", lambda seconds: yields.append(len(worker._queue)))
+        monkeypatch.setattr(_batch, "_yield_gil", lambda seconds: yields.append(len(worker.queue)))
         monkeypatch.setattr(worker, "_drain", lambda queue, everything: None)  # keep it all
         for i in range(512):
             worker.emit(i)

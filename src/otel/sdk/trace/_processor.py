@@ -54,7 +54,7 @@ def _sole_batch_worker(processors: tuple[SpanProcessor, ...]) -> BatchWorker[Any
     sole = processors[0]
     if getattr(type(sole), "on_end", None) is not BatchSpanProcessor.on_end:
         return None
-    return sole._worker  # type: ignore[attr-defined, no-any-return]
+    return sole.batch_worker  # type: ignore[attr-defined, no-any-return]
 
 
 class SynchronousMultiSpanProcessor(SpanProcessor):
@@ -69,7 +69,7 @@ class SynchronousMultiSpanProcessor(SpanProcessor):
         renew_lock_after_fork(self)
         self._span_processors: tuple[SpanProcessor, ...] = ()
         self._start_hooks: tuple[Callable[..., None], ...] = ()
-        self._batch_worker: BatchWorker[Any] | None = None
+        self.batch_worker: BatchWorker[Any] | None = None
         self.on_end = self._no_processor  # type: ignore[method-assign]
 
     def add_span_processor(self, span_processor: SpanProcessor) -> None:
@@ -80,7 +80,7 @@ class SynchronousMultiSpanProcessor(SpanProcessor):
     def _rebind(self) -> None:
         processors = self._span_processors
         self._start_hooks = tuple(p.on_start for p in processors if _overrides(p, "on_start"))
-        self._batch_worker = _sole_batch_worker(processors)
+        self.batch_worker = _sole_batch_worker(processors)
         if not processors:
             self.on_end = self._no_processor  # type: ignore[method-assign]
         elif len(processors) == 1:

@@ -36,7 +36,7 @@ def _count(limit: int | None) -> int:
 class _NoProcessor:
     __slots__ = ()
 
-    _batch_worker = None
+    batch_worker = None
 
     def on_end(self, span: object) -> None:
         pass

@@ -574,18 +574,18 @@ class Span(ReadableSpan, trace_api.Span):
         self._attr_room = -1
         processor = self._settings.processor
         try:
-            worker = processor._batch_worker  # type: ignore[union-attr]
+            worker = processor.batch_worker  # type: ignore[union-attr]
             if worker is None:
                 processor.on_end(self)
             elif self._context[3] & 1:
                 # the sole processor is a BatchSpanProcessor: its on_end without its frame
                 # (tests/sdk/test_hot_path_copies.py binds this copy to it)
-                queue = worker._queue
+                queue = worker.queue
                 size = len(queue)
-                if size < worker._wake_at:
+                if size < worker.wake_at:
                     queue.append(self)
                 else:
-                    worker._crowded(self, size)
+                    worker.crowded(self, size)
         except Exception as exc:
             _on_end_failed(exc)
 

@@ -402,16 +402,16 @@ class _CurrentSpanScope(_StartAsCurrentSpan):
                 span._attr_room = -1
                 processor = span._settings.processor
                 try:
-                    worker = processor._batch_worker  # type: ignore[union-attr]
+                    worker = processor.batch_worker  # type: ignore[union-attr]
                     if worker is None:
                         processor.on_end(span)
                     elif span._context[3] & 1:  # BatchSpanProcessor.on_end, as in Span.end
-                        queue = worker._queue
+                        queue = worker.queue
                         size = len(queue)
-                        if size < worker._wake_at:
+                        if size < worker.wake_at:
                             queue.append(span)
                         else:
-                            worker._crowded(span, size)
+                            worker.crowded(span, size)
                 except Exception as exc:
                     _on_end_failed(exc)
             else:

@@ -184,18 +184,15 @@ class BatchSpanProcessor(SpanProcessor):
             _logger.debug("Exporter reported failure for %d spans", len(batch))
 
     def on_end(self, span: ReadableSpan) -> None:
-        # only sampled spans are exported (a RECORD_ONLY span ends here too). Then
-        # BatchWorker.emit without its frame (the worker object outlives a fork; its queue
-        # does not, so it is read here each time); tests/sdk/test_hot_path_copies.py binds
-        # this copy to BatchWorker.emit.
+        # only sampled spans are exported (a RECORD_ONLY span ends here too). A provider
+        # whose only processor this is skips this call: Span.end queues into ``batch_worker``
         if span._context[3] & 1:
-            worker = self._worker
-            queue = worker._queue
-            size = len(queue)
-            if size < worker._wake_at:
-                queue.append(span)
-            else:
-                worker._crowded(span, size)
+            self._worker.emit(span)
+
+    @property
+    def batch_worker(self) -> BatchWorker[ReadableSpan]:
+        """The queue and export thread behind this processor (see ``BatchWorker``)."""
+        return self._worker
 
     def force_flush(self, timeout_millis: int | None = None) -> bool:
         return self._worker.force_flush(
