@@ -7,7 +7,7 @@ logged once per key; nothing here raises into user code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from otel._log import get_logger
 from otel._once import FirstSeen
@@ -196,3 +196,32 @@ def _clean_items(
             continue
         result[key] = cleaned  # type: ignore[index]
     return dropped
+
+
+class CheckedAttributes(Mapping[str, AttributeValue]):
+    """A read-only mapping of attributes validated once, when it is built (what
+    ``clean_attributes`` keeps, without a count or length limit). For attributes that an
+    instrumentation passes to many spans: a span started with one copies it without
+    checking each value again (its limits still apply). Immutable, so thread-safe.
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, attributes: Mapping[str, object] | None = None) -> None:
+        self._items = clean_attributes(attributes)[0]
+
+    def __getitem__(self, key: str) -> AttributeValue:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"CheckedAttributes({self._items!r})"
+
+    def copy(self) -> dict[str, AttributeValue]:
+        """A new dict of the attributes."""
+        return self._items.copy()

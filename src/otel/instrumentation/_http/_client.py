@@ -20,9 +20,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, MutableMapping
 from time import perf_counter
-from types import MappingProxyType
 from typing import Any
 
+from otel.attributes import CheckedAttributes
 from otel.context import (
     _SUPPRESS_HTTP_INSTRUMENTATION_KEY,
     _SUPPRESS_INSTRUMENTATION_KEY,
@@ -96,7 +96,7 @@ class ClientTarget:
         if scheme:
             metric["url.scheme"] = scheme
         self.name = "HTTP" if name == OTHER else name
-        self.attributes = MappingProxyType(attributes)
+        self.attributes = CheckedAttributes(attributes)
         self.metric = metric
         self.outcomes: dict[tuple[int, str | None, str | None], dict[str, Any]] = {}
 

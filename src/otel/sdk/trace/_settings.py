@@ -50,6 +50,7 @@ class SpanSettings:
     """
 
     __slots__ = (
+        "checked_room",
         "instrumentation_scope",
         "max_attr_len",
         "max_attr_len_general",
@@ -76,6 +77,7 @@ class SpanSettings:
             self.max_attrs = self.max_attr_len = self.max_events = _UNLIMITED
             self.max_event_attrs = self.max_links = self.max_link_attrs = _UNLIMITED
             self.max_attr_len_general: int | None = None
+            self.checked_room = _UNLIMITED
             return
         self.max_attrs = _count(limits.max_span_attributes)
         #: string attribute values longer than this are truncated (``sys.maxsize``: never)
@@ -85,6 +87,9 @@ class SpanSettings:
         self.max_event_attrs = _count(limits.max_event_attributes)
         self.max_links = _count(limits.max_links)
         self.max_link_attrs = _count(limits.max_link_attributes)
+        #: the most ``CheckedAttributes`` a span copies without a check (-1: never, when
+        #: values must be cut to a length)
+        self.checked_room = self.max_attrs if self.max_attr_len == _UNLIMITED else -1
 
     def with_resource(self, resource: Resource) -> SpanSettings:
         """A copy of these settings with another resource (the originals do not change)."""

@@ -12,7 +12,7 @@ from otel import trace as trace_api
 from otel._fork import renew_lock_after_fork
 from otel._log import get_logger, safe_repr
 from otel._once import report_once
-from otel.attributes import AttributeValue, clean_attributes
+from otel.attributes import AttributeValue, CheckedAttributes, clean_attributes
 from otel.context import Context
 from otel.context._context import _CURRENT
 from otel.sdk._atexit import shutdown_at_exit
@@ -260,7 +260,14 @@ class Tracer(trace_api.Tracer):
         span._dropped_links = 0
         if not (record_exception and set_status_on_exception):  # 3, the default, stays unset
             span._exc_mode = (1 if record_exception else 0) | (2 if set_status_on_exception else 0)
-        if attributes is not None or extra is not None:  # hostile __bool__: checked inside
+        if (
+            type(attributes) is CheckedAttributes
+            and extra is None
+            and len(attributes) <= settings.checked_room
+        ):  # validated when it was built: copied as it is
+            span._attributes = attributes.copy()
+            span._dropped_attributes = 0
+        elif attributes is not None or extra is not None:  # hostile __bool__: checked inside
             self._set_initial_attributes(span, attributes, extra)
         else:
             span._attributes = {}
