@@ -54,6 +54,16 @@ def _cpu_seconds(pid: int | str) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def median_ms(fn, repeat: int = 7) -> float:  # type: ignore[no-untyped-def]
+    """Median wall milliseconds of ``repeat`` calls of ``fn``."""
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
 def build_batches(count: int, per_batch: int = 512, random_start: bool = False) -> list[bytes]:
     """``count`` requests of ``per_batch`` spans. Like a live system's, a request's spans
     started in the 2 s before it was sent, requests 10 ms apart (``random_start``: anywhere
@@ -289,14 +299,6 @@ def bench_query(total: int, db: str | None) -> None:
     if time.perf_counter() - t0 > 1:
         print(f"filled in {time.perf_counter() - t0:.0f} s")
 
-    def timed(fn, repeat: int = 7) -> float:  # type: ignore[no-untyped-def]
-        times = []
-        for _ in range(repeat):
-            t = time.perf_counter()
-            fn()
-            times.append((time.perf_counter() - t) * 1000)
-        return statistics.median(times)
-
     searches = [
         "service=payments&attr=http.route=/cart&min_duration_ms=100&limit=20",
         "service=payments&attr=user.id=1234&min_duration_ms=100&limit=20",
@@ -305,10 +307,10 @@ def bench_query(total: int, db: str | None) -> None:
     for search in searches:
         status, answer = _query.handle_get(store, "/api/traces", search)
         assert status == 200, (search, answer)  # a small --spans may match nothing
-        ms = timed(lambda search=search: _query.handle_get(store, "/api/traces", search))
+        ms = median_ms(lambda search=search: _query.handle_get(store, "/api/traces", search))
         print(f"search {search} over {stored:,} spans: {ms:.1f} ms median")
     hour_ms = (now - 3_600_000_000_000) // 1_000_000
-    ms = timed(lambda: _query.handle_get(store, "/api/dependencies", f"since={hour_ms}"), 3)
+    ms = median_ms(lambda: _query.handle_get(store, "/api/dependencies", f"since={hour_ms}"), 3)
     print(f"dependencies over the last hour: {ms:.1f} ms median")
 
     def fetch() -> bytes:
@@ -321,7 +323,7 @@ def bench_query(total: int, db: str | None) -> None:
 
     assert len(json.loads(fetch())["spans"]) == 10_000
     cpu = time.thread_time()
-    ms3 = timed(fetch, 5)
+    ms3 = median_ms(fetch, 5)
     cpu_ms = (time.thread_time() - cpu) / 5 * 1000
     print(
         f"fetch a 10,000-span trace (answer bytes): {ms3:.1f} ms median, {cpu_ms:.1f} ms CPU mean"

@@ -17,7 +17,6 @@ import argparse
 import os
 import random
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -27,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from otel.exporter.otlp._proto._model import Resource, Scope, Span  # noqa: E402
+from viewer import median_ms  # noqa: E402 - benchmarks/viewer.py, next to this script
 
 SERVICES = ["frontend", "checkout", "payments", "inventory"]
 _S = 1_000_000_000
@@ -47,15 +47,6 @@ def _former_join(path: str, since: int | None) -> list[tuple[str, str, int, int]
         return conn.execute(sql, () if since is None else (since,)).fetchall()
     finally:
         conn.close()
-
-
-def _timed(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -151,8 +142,8 @@ def main() -> None:
             edges = store.dependencies(since, None)
             former = _former_join(path, since)
             assert [(e.parent, e.child, e.call_count, e.error_count) for e in edges] == former
-            new_ms = _timed(lambda since=since: store.dependencies(since, None), 7)
-            old_ms = _timed(lambda since=since: _former_join(path, since), 3)
+            new_ms = median_ms(lambda since=since: store.dependencies(since, None), 7)
+            old_ms = median_ms(lambda since=since: _former_join(path, since), 3)
             calls = sum(e.call_count for e in edges)
             print(
                 f"dependencies, {label} ({calls:,} calls): {new_ms:.1f} ms median;"

@@ -22,10 +22,10 @@ from otel.exporter.otlp._proto._decode_request import (
     _id,
     _int,
     _text,
-    decode_resource,
     decode_scope,
     decode_span,
     key_value,
+    resource_groups,
 )
 from otel.exporter.otlp._proto._model import Resource, Scope, Span
 from otel.exporter.otlp._proto._wire import (
@@ -482,20 +482,7 @@ def decode_trace_rows(data: bytes) -> Decoded:
     with the receivers' item limits applied (``apply_limits`` is not needed after it)."""
     prepared = PreparedSpans()
     tally = _Tally()
-    for number, _, value in iter_fields(data):
-        if number != 1:
-            continue
-        resource_bytes = b""
-        resource_schema = ""
-        scope_groups: list[bytes] = []
-        for inner, _, field in iter_fields(_bytes(value)):
-            if inner == 1:
-                resource_bytes = _bytes(field)
-            elif inner == 2:
-                scope_groups.append(_bytes(field))
-            elif inner == 3:
-                resource_schema = _text(field)
-        resource = decode_resource(resource_bytes, resource_schema)
+    for resource, scope_groups in resource_groups(data):
         service = resource.service
         problem = item_problem(_Bare(resource), tally.verdicts)
         for group in scope_groups:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import struct
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import Any, NamedTuple, TypeVar
 
@@ -215,14 +215,9 @@ def decode_scope(data: bytes, schema_url: str = "") -> Scope:
     return _fill(Scope(schema_url=schema_url), data, _SCOPE)
 
 
-def _groups(data: bytes, items_field: int) -> list[tuple[Resource, Scope, list[bytes]]]:
-    """Walk ``Export*Request -> Resource* -> Scope*`` and collect each scope's item bytes.
-
-    The layout is the same for the three signals: request field 1 is the resource group,
-    whose field 1 is the Resource, 2 the scope groups and 3 the schema url; a scope group has
-    the scope in field 1, its items in ``items_field`` and its schema url in field 3.
-    """
-    out: list[tuple[Resource, Scope, list[bytes]]] = []
+def resource_groups(data: bytes) -> Iterator[tuple[Resource, list[bytes]]]:
+    """Each resource group of an ``Export*Request`` (field 1): its Resource (field 1, with
+    the schema url of field 3) and the bytes of its scope groups (field 2)."""
     for number, _, group in iter_fields(data):
         if number != 1:
             continue
@@ -236,7 +231,18 @@ def _groups(data: bytes, items_field: int) -> list[tuple[Resource, Scope, list[b
                 scope_groups.append(_bytes(value))
             elif inner == 3:
                 schema_url = _text(value)
-        resource = decode_resource(resource_bytes, schema_url)
+        yield decode_resource(resource_bytes, schema_url), scope_groups
+
+
+def _groups(data: bytes, items_field: int) -> list[tuple[Resource, Scope, list[bytes]]]:
+    """Walk ``Export*Request -> Resource* -> Scope*`` and collect each scope's item bytes.
+
+    The layout is the same for the three signals: request field 1 is the resource group,
+    whose field 1 is the Resource, 2 the scope groups and 3 the schema url; a scope group has
+    the scope in field 1, its items in ``items_field`` and its schema url in field 3.
+    """
+    out: list[tuple[Resource, Scope, list[bytes]]] = []
+    for resource, scope_groups in resource_groups(data):
         for scope_group in scope_groups:
             scope_bytes = b""
             scope_schema = ""
