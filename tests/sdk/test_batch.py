@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from _support.batch import undrained_worker
 from _support.wait import wait_child, wait_until
 from otel.sdk._batch import BatchWorker
 from otel.sdk.logs import LoggerProvider
@@ -527,16 +528,7 @@ def test_emit_does_not_pause_while_the_export_in_progress_waits_on_the_backend(
     call: pausing producers then saves nothing and only adds to request latency."""
     from otel.sdk import _batch
 
-    yields: list[int] = []
-    worker = _batch.BatchWorker(
-        lambda batch: None,
-        max_queue_size=512,
-        max_export_batch_size=64,
-        schedule_delay_millis=60_000,
-    )
-    try:
-        monkeypatch.setattr(_batch, "_yield_gil", lambda seconds: yields.append(len(worker.queue)))
-        monkeypatch.setattr(worker, "_drain", lambda queue, everything: None)  # keep it all
+    with undrained_worker(monkeypatch) as (worker, yields):
         worker._export_started = _batch._monotonic() - 2 * _batch._STALLED_EXPORT_S
         for i in range(600):
             worker.emit(i)
@@ -547,5 +539,3 @@ def test_emit_does_not_pause_while_the_export_in_progress_waits_on_the_backend(
         for i in range(512):
             worker.emit(i)
         assert yields == [257, 321, 385, *range(449, 512, 8)]
-    finally:
-        worker.shutdown(1000)

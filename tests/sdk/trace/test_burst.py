@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from _support.batch import undrained_worker
 from otel.sdk.trace import ReadableSpan, TracerProvider
 from otel.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 
@@ -49,23 +50,10 @@ def test_a_burst_of_100k_spans_is_exported_or_counted_and_mostly_exported() -> N
 def test_emit_yields_the_gil_only_past_the_high_water_mark(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from otel.sdk import _batch
-
-    yields: list[int] = []
-    worker = _batch.BatchWorker(
-        lambda batch: None,
-        max_queue_size=512,
-        max_export_batch_size=64,
-        schedule_delay_millis=60_000,
-    )
-    try:
-        monkeypatch.setattr(_batch, "_yield_gil", lambda seconds: yields.append(len(worker.queue)))
-        monkeypatch.setattr(worker, "_drain", lambda queue, everything: None)  # keep it all
+    with undrained_worker(monkeypatch) as (worker, yields):
         for i in range(512):
             worker.emit(i)
         # high-water mark 256: a yield at 256 items queued and every 64th after it; from
         # 448 (7/8 full) on, every 8th
         assert yields == [257, 321, 385, *range(449, 512, 8)]
         assert worker.queue_size == 512 and worker.dropped == 0
-    finally:
-        worker.shutdown(1000)
