@@ -181,14 +181,22 @@ def test_search_blocks_of_deleted_spans_are_purged(tmp_path: Path) -> None:
         store.close()
 
 
+def _database(path: Path, *statements: str) -> Path:
+    """A SQLite file at ``path`` made by ``statements`` (another version's, say)."""
+    conn = sqlite3.connect(path)
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+    return path
+
+
 def test_a_database_of_another_schema_version_is_refused_untouched(tmp_path: Path) -> None:
     from otel.viewer._store._interface import StoreError
 
-    path = tmp_path / "old.sqlite3"
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE spans (id INTEGER PRIMARY KEY, key TEXT)")
-    conn.commit()
-    conn.close()
+    path = _database(
+        tmp_path / "old.sqlite3", "CREATE TABLE spans (id INTEGER PRIMARY KEY, key TEXT)"
+    )
     with pytest.raises(StoreError, match="another version"):
         SQLiteStore(str(path))
     conn = sqlite3.connect(path)
@@ -199,13 +207,12 @@ def test_a_database_of_another_schema_version_is_refused_untouched(tmp_path: Pat
 def test_a_schema_3_database_is_refused_saying_which_versions(tmp_path: Path) -> None:
     from otel.viewer._store._interface import StoreError
 
-    path = tmp_path / "v3.sqlite3"
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE spans (id INTEGER PRIMARY KEY, trace_id BLOB)")
-    conn.execute("CREATE INDEX spans_trace_span ON spans (trace_id)")
-    conn.execute("PRAGMA user_version = 3")
-    conn.commit()
-    conn.close()
+    path = _database(
+        tmp_path / "v3.sqlite3",
+        "CREATE TABLE spans (id INTEGER PRIMARY KEY, trace_id BLOB)",
+        "CREATE INDEX spans_trace_span ON spans (trace_id)",
+        "PRAGMA user_version = 3",
+    )
     with pytest.raises(StoreError, match="schema 3, this one reads 4"):
         SQLiteStore(str(path))
     conn = sqlite3.connect(path)
