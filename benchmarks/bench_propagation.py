@@ -66,6 +66,32 @@ def _extract(prefix: str, headers: dict[str, str]) -> Callable[[], object]:
     return run
 
 
+def _extract_and_read(prefix: str, headers: dict[str, str]) -> Callable[[], object]:
+    """extract, then read the baggage: otel parses the header on that first read."""
+    _, baggage, propagate, _ = _api(prefix)
+    extract = propagate.extract
+    get_all = baggage.get_all
+
+    def run() -> None:
+        get_all(extract(headers))
+
+    return run
+
+
+# What a browser sends (no trace headers); User-Agent is as long as "tracestate" and
+# Referer as "baggage", so a test by header-name length alone cannot dismiss them.
+BROWSER_HEADERS = {
+    "Host": "example.com",
+    "User-Agent": "Mozilla/5.0 (X11; Linux x86_64)",
+    "Accept": "text/html,application/xhtml+xml",
+    "Accept-Language": "en-US,en;q=0.5",
+    "Accept-Encoding": "gzip, deflate",
+    "Referer": "https://example.com/",
+    "Connection": "keep-alive",
+    "Cookie": "session=abc",
+}
+
+
 def _format(prefix: str, name: str, op: str) -> Callable[[], object]:
     if prefix == "otel":
         from otel.propagators.b3 import B3MultiFormat, B3SingleFormat
@@ -112,6 +138,11 @@ CASES = [
         lambda: _extract("official", HEADERS),
     ),
     Case(
+        "extract traceparent+tracestate+baggage, then read the baggage",
+        lambda: _extract_and_read("otel", HEADERS),
+        lambda: _extract_and_read("official", HEADERS),
+    ),
+    Case(
         "extract traceparent (lowercase headers)",
         lambda: _extract("otel", {"traceparent": TRACEPARENT}),
         lambda: _extract("official", {"traceparent": TRACEPARENT}),
@@ -120,6 +151,11 @@ CASES = [
         "extract with no trace headers",
         lambda: _extract("otel", {"host": "example.com", "accept": "*/*"}),
         lambda: _extract("official", {"host": "example.com", "accept": "*/*"}),
+    ),
+    Case(
+        "extract with no trace headers (a browser's 8 headers)",
+        lambda: _extract("otel", BROWSER_HEADERS),
+        lambda: _extract("official", BROWSER_HEADERS),
     ),
 ]
 for _name in ("b3", "b3multi", "jaeger"):

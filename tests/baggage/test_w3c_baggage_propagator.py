@@ -11,6 +11,7 @@ import pytest
 from otel import baggage
 from otel.baggage.propagation import W3CBaggagePropagator
 from otel.context import Context
+from otel.propagators.textmap import Getter
 
 PROPAGATOR = W3CBaggagePropagator()
 
@@ -218,6 +219,54 @@ def test_empty_headers_and_members_give_no_baggage(header: str) -> None:
 def test_only_malformed_entries_returns_the_context_unchanged() -> None:
     base = Context()
     assert extract("garbage", context=base) is base
+
+
+# --- the header is parsed when the baggage is first read -------------------------------
+
+
+class ListGetter(Getter[dict[str, list[str]]]):
+    """Hands over the carrier's own list, as a custom getter may."""
+
+    def get(self, carrier: dict[str, list[str]], key: str) -> list[str] | None:
+        return carrier.get(key)
+
+    def keys(self, carrier: dict[str, list[str]]) -> list[str]:
+        return list(carrier)
+
+
+def test_baggage_read_after_extract_is_what_eager_parsing_gives() -> None:
+    context = PROPAGATOR.extract({"baggage": "a=1;p=x,b=%20two"}, context_of(a="0", c="3"))
+    assert baggage.get_baggage("b", context) == " two"
+    assert dict(baggage.get_all(context)) == {"a": "1", "b": " two", "c": "3"}
+    assert baggage.get_baggage_metadata("a", context) == "p=x"
+
+
+def test_a_list_the_getter_changes_after_extract_does_not_change_the_baggage() -> None:
+    headers = ["a=1"]
+    context = PROPAGATOR.extract({"baggage": headers}, Context(), ListGetter())
+    headers[0] = "a=2"
+    assert baggage.get_baggage("a", context) == "1"
+
+
+def test_a_header_that_fails_to_parse_reads_as_the_base_baggage(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    base = context_of(kept="1")
+    context = PROPAGATOR.extract({"baggage": [b"a=1", 5]}, base, ListGetter())  # type: ignore[list-item]
+    with caplog.at_level(logging.ERROR, logger="otel.baggage"):
+        assert dict(baggage.get_all(context)) == {"kept": "1"}
+    assert "Failed to parse extracted baggage" in caplog.text
+
+
+def test_extracted_baggage_is_injected_again_unchanged() -> None:
+    context = PROPAGATOR.extract({"baggage": "k=v;ttl=30,other=%2C"}, Context())
+    assert inject(context) == {"baggage": "k=v;ttl=30,other=%2C"}
+
+
+def test_extracted_baggage_can_be_changed_through_the_api() -> None:
+    context = PROPAGATOR.extract({"baggage": "a=1,b=2"}, Context())
+    context = baggage.remove_baggage("a", baggage.set_baggage("c", "3", context))
+    assert dict(baggage.get_all(context)) == {"b": "2", "c": "3"}
 
 
 # --- limits ------------------------------------------------------------------------------

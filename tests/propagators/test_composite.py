@@ -88,3 +88,51 @@ def test_empty_composite_returns_the_given_context() -> None:
 
 def test_old_name_is_the_same_class() -> None:
     assert CompositeHTTPPropagator is CompositePropagator
+
+
+def _default_pair() -> CompositePropagator:
+    from otel.baggage.propagation import W3CBaggagePropagator
+    from otel.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+    return CompositePropagator([TraceContextTextMapPropagator(), W3CBaggagePropagator()])
+
+
+TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+
+
+@pytest.mark.parametrize(
+    "carrier",
+    [
+        {"User-Agent": "x", "Accept": "*/*"},  # User-Agent is as long as tracestate
+        {"Tracestate": "a=b"},  # tracestate alone: W3C reads it only beside a traceparent
+        {"Referer": "http://x/"},  # as long as baggage
+        {},
+    ],
+)
+def test_carrier_without_trace_headers_returns_the_given_context(carrier: dict[str, str]) -> None:
+    base = Context()
+    assert _default_pair().extract(carrier, base) is base
+
+
+@pytest.mark.parametrize("name", ["traceparent", "TraceParent", "TRACEPARENT"])
+def test_traceparent_in_any_letter_case_among_other_headers_is_extracted(name: str) -> None:
+    from otel.trace import get_current_span
+
+    carrier = {"User-Agent": "x", "Referer": "y", name: TRACEPARENT}
+    span_context = get_current_span(_default_pair().extract(carrier)).get_span_context()
+    assert span_context.trace_id == 0x4BF92F3577B34DA6A3CE929D0E0E4736
+
+
+def test_spellings_are_every_str_that_lowercases_to_the_name() -> None:
+    from otel.propagators._composite import _spellings
+
+    found = _spellings("X-k1")
+    assert found == {"x-k1", "X-k1", "x-K1", "X-K1", "x-\u212a1", "X-\u212a1"}
+    assert all(spelling.lower() == "x-k1" for spelling in found)
+
+
+def test_names_with_too_many_spellings_turn_the_shortcut_off() -> None:
+    from otel.propagators._composite import _spellings
+
+    assert _spellings("x-b3-parentspanid-long") is None
+    assert _spellings("caf\u00e9") is None

@@ -7,7 +7,7 @@ opaque string, kept so that extracted properties are injected again unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 from otel._log import get_logger
@@ -39,14 +39,74 @@ def _hashable(name: object) -> bool:
     return True
 
 
+class _HeaderBaggage:
+    """Baggage extracted from a header, parsed when first read: extraction on the request
+    path only keeps the header values and the Context they were extracted into (whose
+    baggage the header's entries are merged over); ``get_baggage``, ``get_all``, inject and
+    the other readers parse it then (``read``: the propagator's parser, returning the
+    merged entries and metadata). Immutable as seen from outside; two threads parsing at
+    once get equal results and either is kept. A parser that raises is logged and the
+    header ignored (the base Context's baggage is read), as extraction would have done.
+    """
+
+    __slots__ = ("_base", "_headers", "_parsed", "_read")
+
+    def __init__(
+        self,
+        read: Callable[[list[str], Context], tuple[dict[str, object], dict[str, str]]],
+        headers: list[str],
+        base: Context,
+    ) -> None:
+        self._read = read
+        self._headers = headers
+        self._base = base
+        self._parsed: tuple[dict[str, object], dict[str, str]] | None = None
+
+    def parsed(self) -> tuple[dict[str, object], dict[str, str]]:
+        """The entries and the metadata (never changed afterwards)."""
+        found = self._parsed
+        if found is None:
+            try:
+                found = self._read(self._headers, self._base)
+            except Exception:
+                _logger.exception("Failed to parse extracted baggage; header ignored")
+                found = (_entries(self._base), _metadata(self._base))
+            self._parsed = found
+        return found
+
+    def __repr__(self) -> str:
+        return f"_HeaderBaggage({self._headers!r})"
+
+
 def _entries(context: Context) -> dict[str, object]:
     entries = dict.get(context, _BAGGAGE_KEY)
-    return entries if isinstance(entries, dict) else {}
+    if isinstance(entries, dict):
+        return entries
+    if type(entries) is _HeaderBaggage:
+        return entries.parsed()[0]
+    return {}
 
 
 def _metadata(context: Context) -> dict[str, str]:
+    entries = dict.get(context, _BAGGAGE_KEY)
+    if type(entries) is _HeaderBaggage:
+        return entries.parsed()[1]
     metadata = dict.get(context, _METADATA_KEY)
     return metadata if isinstance(metadata, dict) else {}
+
+
+def _with_header(
+    context: Context,
+    read: Callable[[list[str], Context], tuple[dict[str, object], dict[str, str]]],
+    headers: list[str],
+) -> Context:
+    """``context`` with the baggage of ``headers`` over its own, parsed by ``read`` when
+    first read (used by propagators)."""
+    new = Context(context)
+    dict.__setitem__(new, _BAGGAGE_KEY, _HeaderBaggage(read, headers, context))
+    if _METADATA_KEY in new:
+        dict.__delitem__(new, _METADATA_KEY)
+    return new
 
 
 def _with(context: Context, entries: dict[str, object], metadata: dict[str, str] | None) -> Context:
@@ -65,16 +125,16 @@ def get_all(context: Context | None = None) -> Mapping[str, object]:
     Like every function here, never raises: a name that cannot be hashed or compared is
     ignored with a warning, and an argument that is not a Context counts as an empty one.
     """
-    entries = dict.get(_context(context), _BAGGAGE_KEY)
-    return MappingProxyType(entries) if isinstance(entries, dict) and entries else _EMPTY
+    entries = _entries(_context(context))
+    return MappingProxyType(entries) if entries else _EMPTY
 
 
 def get_baggage(name: str, context: Context | None = None) -> object | None:
     """The value of baggage entry ``name`` in ``context`` (default: current), or None."""
-    entries = dict.get(_context(context), _BAGGAGE_KEY)
-    if not isinstance(entries, dict) or not _hashable(name):
+    context = _context(context)
+    if not _hashable(name):
         return None
-    return entries.get(name)
+    return _entries(context).get(name)
 
 
 def get_baggage_metadata(name: str, context: Context | None = None) -> str | None:

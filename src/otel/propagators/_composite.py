@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import product
 
 from otel._log import get_logger
 from otel.context import Context
@@ -17,6 +18,26 @@ from otel.propagators._textmap import (
 
 _logger = get_logger("otel.propagators")
 
+_MAX_SPELLINGS = 1 << 14
+# The one character outside ASCII whose ``lower()`` is an ASCII letter (KELVIN SIGN)
+_NON_ASCII_UPPER = {"k": "\u212a"}
+
+
+def _spellings(name: str) -> set[str] | None:
+    """Every str whose ``lower()`` equals ``name.lower()`` (what ``DefaultGetter`` matches),
+    or None when there are more than ``_MAX_SPELLINGS`` or ``name`` is not ASCII."""
+    lowered = name.lower()
+    if not lowered.isascii():
+        return None
+    choices: list[tuple[str, ...]] = []
+    count = 1
+    for char in lowered:
+        choices.append(tuple(dict.fromkeys((char, char.upper(), _NON_ASCII_UPPER.get(char, char)))))
+        count *= len(choices[-1])
+        if count > _MAX_SPELLINGS:
+            return None
+    return {"".join(spelling) for spelling in product(*choices)}
+
 
 class CompositePropagator(TextMapPropagator):
     """Runs ``propagators`` in order: each extract sees the Context the previous one
@@ -25,18 +46,24 @@ class CompositePropagator(TextMapPropagator):
 
     def __init__(self, propagators: Sequence[TextMapPropagator]) -> None:
         self._propagators = tuple(propagators)
-        # The lengths of every header name the propagators read, when that is all they
-        # read: a dict carrier none of whose keys has such a length holds none of them in
-        # any letter case, so there is nothing to extract (one C-level pass over the keys
-        # instead of one case-insensitive lookup per header name).
-        self._field_lengths: frozenset[int] | None = None
+        # Every spelling, in any letter case, of the header names the propagators need to
+        # find anything (``_extract_fields``, else ``fields``), when that is all they read
+        # and the names are short: a dict carrier holding none of them as a key has nothing
+        # to extract, which one C-level pass of hash lookups over its keys decides.
+        self._spellings: frozenset[str] | None = None
         try:
             if self._propagators and all(
                 type(p).__dict__.get("_reads_only_fields") is True for p in self._propagators
             ):
-                self._field_lengths = frozenset(
-                    len(name) for p in self._propagators for name in p.fields
-                )
+                found = [
+                    _spellings(name)
+                    for p in self._propagators
+                    for name in type(p).__dict__.get("_extract_fields") or p.fields
+                ]
+                if None not in found:
+                    spellings = frozenset[str]().union(*found)  # type: ignore[arg-type]
+                    if len(spellings) <= _MAX_SPELLINGS:
+                        self._spellings = spellings
         except Exception:
             _logger.debug("Propagator fields unreadable; no fast path", exc_info=True)
 
@@ -46,14 +73,15 @@ class CompositePropagator(TextMapPropagator):
         context: Context | None = None,
         getter: Getter[CarrierT] = default_getter,
     ) -> Context:
-        lengths = self._field_lengths
+        spellings = self._spellings
         keys: object = carrier  # any carrier type: only an exact dict takes the fast path
-        if lengths is not None and getter is default_getter and type(keys) is dict:
-            try:
-                if lengths.isdisjoint(map(len, keys)):
-                    return context if context is not None else Context()
-            except TypeError:
-                pass  # a key without a length: let the propagators look
+        if (
+            spellings is not None
+            and getter is default_getter
+            and type(keys) is dict
+            and spellings.isdisjoint(keys)
+        ):
+            return context if context is not None else Context()
         for propagator in self._propagators:
             try:
                 context = propagator.extract(carrier, context, getter)

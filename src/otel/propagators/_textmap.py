@@ -75,13 +75,14 @@ class DefaultGetter(Getter[Mapping[str, CarrierValT]]):
                     return [value]
                 return _as_str_list(value)
             lowered = key.lower()
+            size = len(key)
             try:
-                # The usual miss (no such header in any case) decided at C speed.
-                if lowered not in map(str.lower, carrier):
+                # The usual miss (no such header in any case) decided at C speed: no name
+                # of that length (cheap), or none equal once lowercased.
+                if size not in map(len, carrier) or lowered not in map(str.lower, carrier):
                     return None
             except TypeError:
                 pass  # a key that is not a str: compare one by one below
-            size = len(key)
             found: list[str] | None = None
             for name in carrier:
                 # Cheap length test first: most header names differ in length.
@@ -124,6 +125,10 @@ class TextMapPropagator(abc.ABC):
     # and returns the Context unchanged when none of them is there: a composite of such
     # propagators skips them all for a carrier without any of those headers.
     _reads_only_fields: bool = False
+    # With ``_reads_only_fields``: the header names without any of which ``extract``
+    # returns the Context unchanged, when fewer than ``fields`` (W3C trace context reads
+    # ``tracestate`` only beside a ``traceparent``). None: all of ``fields``.
+    _extract_fields: frozenset[str] | None = None
 
     @abc.abstractmethod
     def extract(

@@ -19,7 +19,7 @@ from otel.baggage._baggage import (
     _context,
     _entries,
     _metadata,
-    _set_all,
+    _with_header,
     get_all,
 )
 from otel.context import Context, get_current
@@ -160,6 +160,32 @@ def _encode_value(value: str) -> str:
     return quote(value, safe=_VALUE_SAFE, errors="replace")
 
 
+def _read(headers: list[str], base: Context) -> tuple[dict[str, object], dict[str, str]]:
+    """The entries and metadata of ``base``'s baggage with those of ``headers`` over them
+    (how an extracted header is read, on first use: ``_HeaderBaggage``)."""
+    entries = _entries(base)
+    metadata = _metadata(base)
+    simple = _simple_entries(headers)
+    if simple is not None:
+        if entries:
+            simple = {**entries, **simple}
+        if metadata:
+            metadata = {k: v for k, v in metadata.items() if k not in simple}
+        return simple, metadata
+    parsed = _parse(headers)
+    if not parsed:
+        return entries, metadata
+    entries = dict(entries)
+    metadata = dict(metadata)
+    for key, value, props in parsed:
+        entries[key] = value
+        if props:
+            metadata[key] = props
+        elif metadata:
+            metadata.pop(key, None)
+    return entries, metadata
+
+
 class W3CBaggagePropagator(TextMapPropagator):
     """Propagates baggage in the W3C ``baggage`` header."""
 
@@ -173,35 +199,20 @@ class W3CBaggagePropagator(TextMapPropagator):
     ) -> Context:
         """``context`` (default: current) with the entries of ``carrier``'s baggage added.
 
-        Entries already in ``context`` are kept unless the header has the same name.
+        Entries already in ``context`` are kept unless the header has the same name. The
+        header is parsed when the baggage is first read (``get_baggage``, ``get_all``,
+        inject), so a request whose baggage nobody reads never pays for it; what is read
+        is exactly what parsing at once would have given.
         """
         if context is None:
             context = get_current()
         try:
             headers = getter.get(carrier, _BAGGAGE)
-            if not headers:
-                return context
-            simple = _simple_entries(headers)
-            if simple is not None:
-                existing = _entries(context)
-                metadata = _metadata(context)
-                if existing:
-                    simple = {**existing, **simple}
-                if metadata:
-                    metadata = {k: v for k, v in metadata.items() if k not in simple}
-                return _set_all(context, simple, metadata)
-            parsed = _parse(headers)
-            if not parsed:
-                return context
-            entries = dict(_entries(context))
-            metadata = dict(_metadata(context))
-            for key, value, props in parsed:
-                entries[key] = value
-                if props:
-                    metadata[key] = props
-                elif metadata:
-                    metadata.pop(key, None)
-            return _set_all(context, entries, metadata)
+            if not headers or (len(headers) == 1 and "=" not in headers[0]):
+                return context  # absent, or without a single member
+            if getter is not default_getter:
+                headers = list(headers)  # a getter may hand over a list it changes later
+            return _with_header(context, _read, headers)
         except Exception:
             _logger.exception("Failed to extract baggage")
             return context

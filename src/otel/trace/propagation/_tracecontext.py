@@ -41,33 +41,48 @@ _KNOWN_FLAGS = 0x03
 # version "-" trace-id "-" parent-id "-" trace-flags: the 55 characters every version
 # starts with. Version 00 is exactly that; higher versions may continue with "-...".
 _TRACEPARENT_RE = re.compile(r"[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+# The usual value, version 00 without surrounding whitespace, with its three parts.
+_TRACEPARENT_00 = re.compile(r"00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})")
 _OWS = " \t"
 _tuple_new = tuple.__new__
+# trace-flags as sent (two lowercase hex digits) -> the flags kept (sampled, random)
+_FLAGS_OF_HEX = {f"{i:02x}": _FLAGS[i & _KNOWN_FLAGS] for i in range(256)}
 
 
-def _parse_traceparent(header: str) -> SpanContext | None:
-    """The remote SpanContext in one ``traceparent`` value, or None when it is invalid."""
-    header = header.strip(_OWS)
-    if _TRACEPARENT_RE.match(header) is None:
-        return None
-    version = header[:2]
-    if version == "ff":
-        return None
-    if len(header) != 55 and (version == "00" or header[55] != "-"):
-        return None
-    trace_id = int(header[3:35], 16)
-    span_id = int(header[36:52], 16)
+def _parse_traceparent(
+    header: str, carrier: CarrierT, getter: Getter[CarrierT]
+) -> SpanContext | None:
+    """The remote SpanContext in one ``traceparent`` value, or None when it is invalid;
+    with the ``tracestate`` of ``carrier`` (read only for a valid ``traceparent``)."""
+    usual = _TRACEPARENT_00.fullmatch(header)
+    if usual is not None:
+        trace_hex, span_hex, flags_hex = usual.groups()
+    else:
+        header = header.strip(_OWS)
+        if _TRACEPARENT_RE.match(header) is None:
+            return None
+        version = header[:2]
+        if version == "ff":
+            return None
+        if len(header) != 55 and (version == "00" or header[55] != "-"):
+            return None
+        trace_hex, span_hex, flags_hex = header[3:35], header[36:52], header[53:55]
+    trace_id = int(trace_hex, 16)
+    span_id = int(span_hex, 16)
     if trace_id == 0 or span_id == 0:
         return None
-    flags = _FLAGS[int(header[53:55], 16) & _KNOWN_FLAGS]
+    state_headers = getter.get(carrier, _TRACESTATE)
+    # Validated and parsed when first read (see _HeaderTraceState).
+    state = _HeaderTraceState.of(state_headers) if state_headers else DEFAULT_TRACE_STATE
     # Ids checked above (non-zero, 128/64 bits by length): build the tuple directly.
-    return _tuple_new(SpanContext, (trace_id, span_id, True, flags, DEFAULT_TRACE_STATE, True))
+    return _tuple_new(SpanContext, (trace_id, span_id, True, _FLAGS_OF_HEX[flags_hex], state, True))
 
 
 class TraceContextTextMapPropagator(TextMapPropagator):
     """Propagates the span context in W3C ``traceparent``/``tracestate`` headers."""
 
     _reads_only_fields = True
+    _extract_fields = frozenset({_TRACEPARENT})  # no traceparent: tracestate is not read
 
     def extract(
         self,
@@ -86,16 +101,9 @@ class TraceContextTextMapPropagator(TextMapPropagator):
             if not headers or len(headers) != 1:
                 # Absent, or sent more than once: the specification calls both invalid.
                 return context
-            parsed = _parse_traceparent(headers[0])
+            parsed = _parse_traceparent(headers[0], carrier, getter)
             if parsed is None:
                 return context
-            state_headers = getter.get(carrier, _TRACESTATE)
-            if state_headers:
-                # Validated and parsed when first read (see _HeaderTraceState).
-                state = _HeaderTraceState.of(state_headers)
-                parsed = _tuple_new(
-                    SpanContext, (parsed[0], parsed[1], True, parsed[3], state, True)
-                )
             new = Context(context)
             dict.__setitem__(new, _SPAN_KEY, NonRecordingSpan(parsed))
             return new
