@@ -110,7 +110,10 @@ def _nothing() -> None:
     pass
 
 
-def _flask_subject(prefix: str) -> Subject:
+def _flask_subject(prefix: str, server: bool = False) -> Subject:
+    """The app called as a WSGI callable with a prepared environ, or (``server``)
+    served by werkzeug's HTTP/1.1 server on 127.0.0.1 and called over one keep-alive
+    connection from this process (both sides use the same server and client)."""
     import flask
     from werkzeug.test import EnvironBuilder
 
@@ -133,6 +136,8 @@ def _flask_subject(prefix: str) -> Subject:
 
     plain_app, instrumented_app = make(), make()
     FlaskInstrumentor().instrument_app(instrumented_app)
+    if server:
+        return _served(plain_app, instrumented_app)
     environ = EnvironBuilder(
         path="/users/42", headers={"traceparent": TRACEPARENT, "User-Agent": "bench"}
     ).get_environ()
@@ -150,6 +155,43 @@ def _flask_subject(prefix: str) -> Subject:
         return run
 
     return call(plain_app), call(instrumented_app), _nothing, _nothing
+
+
+def _served(plain_app: Any, instrumented_app: Any) -> Subject:
+    """Both apps behind one werkzeug server thread (the instrumented one switched in by
+    ``on``), called with ``http.client`` over one keep-alive connection."""
+    import http.client
+
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    class Handler(WSGIRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive: one connection for the whole run
+        disable_nagle_algorithm = True
+
+        def log(self, type: str, message: str, *args: Any) -> None:
+            pass
+
+    serving = [plain_app]
+
+    def dispatch(environ: Any, start_response: Any) -> Any:
+        return serving[0](environ, start_response)
+
+    httpd = make_server("127.0.0.1", 0, dispatch, request_handler=Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    connection = http.client.HTTPConnection("127.0.0.1", httpd.server_port)
+    headers = {"traceparent": TRACEPARENT, "User-Agent": "bench"}
+
+    def run() -> None:
+        connection.request("GET", "/users/42", headers=headers)
+        connection.getresponse().read()
+
+    def on() -> None:
+        serving[0] = instrumented_app
+
+    def off() -> None:
+        serving[0] = plain_app
+
+    return run, run, on, off
 
 
 def _requests_subject(prefix: str, url: str | None = None) -> Subject:
@@ -213,16 +255,21 @@ def _requests_subject(prefix: str, url: str | None = None) -> Subject:
 
 
 def _subject(prefix: str, case: str, url: str | None = None) -> Subject:
-    return _flask_subject(prefix) if case == "flask" else _requests_subject(prefix, url)
+    if case == "flask":
+        return _flask_subject(prefix, server=url is not None)
+    return _requests_subject(prefix, url)
 
 
-def _sandwich(subject: Subject, calls: int, batch: int = 20) -> dict[str, float]:
+def _sandwich(
+    subject: Subject, calls: int, batch: int = 20, cpu: Callable[[], int] = time.thread_time_ns
+) -> dict[str, float]:
     """One round of ``calls`` plain and ``calls`` instrumented calls, in batches of
     ``batch`` alternated plain, instrumented, instrumented, plain (so a load change hits
-    both kinds alike); ns per call of each kind, in thread CPU (``cpu_*``) and wall
+    both kinds alike); ns per call of each kind, in CPU time (``cpu_*``: the thread's by
+    default; the process's when the instrumented work runs in a server thread) and wall
     time (``wall_*``)."""
     plain, instrumented, on, off = subject
-    cpu, wall = time.thread_time_ns, time.perf_counter_ns
+    wall = time.perf_counter_ns
     batches = max(calls // (2 * batch), 1)
     cpu_plain = wall_plain = cpu_instr = wall_instr = 0
     loop = range(batch)
@@ -273,13 +320,15 @@ def _rounds_added(subject: Subject, rounds: int, calls: int) -> float:
 def _worker(impl: str, case: str, url: str | None) -> None:
     """Answer ``round CALLS`` lines on stdin with one JSON line of :func:`_sandwich`."""
     subject = _subject(impl, case, url)
-    _sandwich(subject, 200)  # warm-up
+    # a served Flask app runs in the server thread: the process's CPU time counts it
+    cpu = time.process_time_ns if case == "flask" and url else time.thread_time_ns
+    _sandwich(subject, 200, cpu=cpu)  # warm-up
     print("ready", flush=True)
     for line in sys.stdin:
         words = line.split()
         if not words or words[0] != "round":
             break
-        print(json.dumps(_sandwich(subject, int(words[1]))), flush=True)
+        print(json.dumps(_sandwich(subject, int(words[1]), cpu=cpu)), flush=True)
 
 
 _RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
@@ -341,7 +390,9 @@ def paired(
     procs: list[subprocess.Popen[str]] = []
     try:
         url_args: list[str] = []
-        if server:
+        if server and case == "flask":
+            url_args = ["--url", "served"]  # each worker serves its app itself (werkzeug)
+        elif server:
             serve = _spawn(PYTHONS["otel"], ["--serve"], None)
             procs.append(serve)
             port = int(_read_line(serve, "server"))
@@ -392,7 +443,10 @@ def paired(
 
 
 def _print_paired(result: dict[str, Any]) -> None:
-    where = "127.0.0.1 server" if result["server"] else "in-process adapter"
+    if result["case"] == "flask":
+        where = "werkzeug server on 127.0.0.1, process CPU" if result["server"] else "WSGI call"
+    else:
+        where = "127.0.0.1 server" if result["server"] else "in-process adapter"
     print(f"{result['case']} ({where}), {len(result['rounds'])} paired rounds; ns per call")
     print(
         f"{'round':>5} {'otel +cpu':>10} {'offic +cpu':>10} {'ratio':>6}"
@@ -406,7 +460,7 @@ def _print_paired(result: dict[str, Any]) -> None:
             f" {row['otel_cpu_plain']:>10,.0f}"
         )
     m = result["median"]
-    for clock, label in (("cpu", "thread CPU"), ("wall", "wall time")):
+    for clock, label in (("cpu", "CPU"), ("wall", "wall time")):
         print(
             f"median {label}: otel adds {m[f'otel_{clock}_added']:,.0f} ns, official"
             f" {m[f'official_{clock}_added']:,.0f} ns; paired ratio median"

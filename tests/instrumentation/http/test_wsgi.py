@@ -310,3 +310,37 @@ def test_suppressed_context_serves_untraced(capture_spans: CapturedSpans) -> Non
     with suppress_instrumentation():
         assert list(middleware({"REQUEST_METHOD": "GET"}, lambda *a: None)) == [b"hello"]
     assert capture_spans.spans == []
+
+
+def test_requests_to_many_hosts_keep_the_per_host_cache_bounded(
+    capture_spans: CapturedSpans,
+) -> None:
+    from werkzeug.test import EnvironBuilder
+
+    from otel.instrumentation.wsgi import _middleware
+
+    app = OpenTelemetryMiddleware(hello)
+    for number in range(_middleware._MAX_TARGETS + 10):
+        environ = EnvironBuilder(path="/", headers={"Host": f"h{number}.example:81"}).get_environ()
+        app(environ, lambda *args: None).close()  # type: ignore[attr-defined]
+    assert len(app._targets) <= _middleware._MAX_TARGETS
+    last = capture_spans.spans[-1]
+    assert last.attributes["server.address"] == f"h{_middleware._MAX_TARGETS + 9}.example"
+    assert last.attributes["server.port"] == 81
+
+
+def test_requests_sharing_a_host_get_their_own_path_and_client(
+    capture_spans: CapturedSpans,
+) -> None:
+    from werkzeug.test import EnvironBuilder
+
+    app = OpenTelemetryMiddleware(hello)
+    for path, peer in (("/a", "10.0.0.1"), ("/b?x=1", "10.0.0.2")):
+        environ = EnvironBuilder(path=path, environ_base={"REMOTE_ADDR": peer}).get_environ()
+        app(environ, lambda *args: None).close()  # type: ignore[attr-defined]
+    first, second = capture_spans.spans
+    assert (first.attributes["url.path"], first.attributes["client.address"]) == ("/a", "10.0.0.1")
+    assert second.attributes["url.path"] == "/b"
+    assert second.attributes["url.query"] == "x=1"
+    assert second.attributes["client.address"] == "10.0.0.2"
+    assert "url.query" not in first.attributes
