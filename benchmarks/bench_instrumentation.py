@@ -314,6 +314,21 @@ def _rounds_added(subject: Subject, rounds: int, calls: int) -> float:
     return max(statistics.median(added), 0.0)
 
 
+def _in_span(prefix: str, call: Callable[[], object]) -> Callable[[], object]:
+    """``call`` run inside a sampled span of the side's own tracer."""
+    if prefix == "otel":
+        from otel import trace
+    else:
+        from opentelemetry import trace  # type: ignore[no-redef]
+    tracer = trace.get_tracer("bench.parent")
+
+    def run() -> object:
+        with tracer.start_as_current_span("parent"):
+            return call()
+
+    return run
+
+
 # --- the paired measurement: one worker process per side, driven by the parent ----------
 
 
@@ -439,7 +454,20 @@ def paired(
         ratios = sorted(row[f"ratio_{clock}"] for row in rows)
         summary[f"ratio_{clock}_q1"] = ratios[len(ratios) // 4]
         summary[f"ratio_{clock}_q3"] = ratios[(3 * len(ratios)) // 4]
+        low, high = _median_interval(len(ratios))
+        summary[f"ratio_{clock}_ci_low"] = ratios[low]
+        summary[f"ratio_{clock}_ci_high"] = ratios[high]
     return {"case": case, "server": server, "rounds": rows, "median": summary}
+
+
+def _median_interval(n: int) -> tuple[int, int]:
+    """Indexes into ``n`` sorted values that hold the median with 95% confidence
+    (distribution-free: the number of values below the median is Binomial(n, 1/2))."""
+    if n < 6:
+        return 0, n - 1
+    half_width = 0.98 * n**0.5  # 1.96 standard deviations of Binomial(n, 1/2)
+    low = max(int(n / 2 - half_width), 0)
+    return low, min(n - 1 - low, n - 1)
 
 
 def _print_paired(result: dict[str, Any]) -> None:
@@ -465,13 +493,19 @@ def _print_paired(result: dict[str, Any]) -> None:
             f"median {label}: otel adds {m[f'otel_{clock}_added']:,.0f} ns, official"
             f" {m[f'official_{clock}_added']:,.0f} ns; paired ratio median"
             f" {m[f'ratio_{clock}']:.3f} (1/{1 / max(m[f'ratio_{clock}'], 1e-9):.1f}),"
-            f" quartiles {m[f'ratio_{clock}_q1']:.3f}-{m[f'ratio_{clock}_q3']:.3f}"
+            f" quartiles {m[f'ratio_{clock}_q1']:.3f}-{m[f'ratio_{clock}_q3']:.3f},"
+            f" 95% interval of the median {m[f'ratio_{clock}_ci_low']:.3f}"
+            f"-{m[f'ratio_{clock}_ci_high']:.3f}"
         )
 
 
-def _count_opcodes(impl: str) -> dict[str, int]:
-    """Bytecodes one ``Session.get`` executes, uninstrumented and instrumented."""
-    plain, instrumented, on, off = _requests_subject(impl)
+def _count_opcodes(impl: str, case: str = "requests", parent: bool = False) -> dict[str, int]:
+    """Bytecodes one ``Session.get`` (or Flask request, called as a WSGI app) executes,
+    uninstrumented and instrumented; ``parent``: inside a sampled span, as a client
+    call made while serving a request is."""
+    plain, instrumented, on, off = _subject(impl, case)
+    if parent:
+        plain, instrumented = _in_span(impl, plain), _in_span(impl, instrumented)
 
     def count(fn: Callable[[], object]) -> int:
         fn()
@@ -499,12 +533,15 @@ def _count_opcodes(impl: str) -> dict[str, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mode", nargs="?", choices=["paired", "opcodes"], default="paired")
-    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--rounds", type=int, help="paired rounds (default 30; 60 with --server)")
     parser.add_argument("--calls", type=int, default=400)
     parser.add_argument("--case", choices=["requests", "flask"], default="requests")
     parser.add_argument("--server", action="store_true", help="a real server on 127.0.0.1")
     parser.add_argument("--otel-src", help="run the otel side from this source tree")
     parser.add_argument("--json", help="also write the rounds to this file")
+    parser.add_argument(
+        "--parent", action="store_true", help="opcodes: the call made inside a sampled span"
+    )
     parser.add_argument("--worker", choices=["otel", "official"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
@@ -517,15 +554,17 @@ def main(argv: list[str] | None = None) -> int:
         _worker(args.worker, args.case, args.url)
         return 0
     if args.count:
-        print(json.dumps(_count_opcodes(args.count)))
+        print(json.dumps(_count_opcodes(args.count, args.case, args.parent)))
         return 0
     if args.mode == "opcodes":
         for impl in ("otel", "official"):
-            proc = _spawn(PYTHONS[impl], ["--count", impl], args.otel_src)
+            count_args = ["--count", impl, "--case", args.case] + ["--parent"] * args.parent
+            proc = _spawn(PYTHONS[impl], count_args, args.otel_src if impl == "otel" else None)
             out, _ = proc.communicate(timeout=300)
             print(impl, out.strip())
         return 0
-    result = paired(args.rounds, args.calls, args.case, args.server, args.otel_src)
+    rounds = args.rounds or (60 if args.server else 30)
+    result = paired(rounds, args.calls, args.case, args.server, args.otel_src)
     _print_paired(result)
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2))

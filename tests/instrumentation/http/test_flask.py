@@ -231,3 +231,34 @@ def test_exception_of_one_app_is_not_recorded_on_another(
     (span,) = capture_spans.spans
     assert span.status.status_code is StatusCode.UNSET
     assert span.events == ()
+
+
+def test_finished_request_leaves_its_environ_to_reference_counting(
+    flask: Any, capture_spans: CapturedSpans
+) -> None:
+    import gc
+    import weakref
+
+    from werkzeug.test import EnvironBuilder
+
+    class Marker:
+        pass
+
+    app = make_app(flask)
+    FlaskInstrumentor().instrument_app(app)
+    environ = EnvironBuilder(path="/users/5").get_environ()
+    marker = Marker()
+    environ["test.marker"] = marker
+    freed = weakref.ref(marker)
+    del marker
+    gc.collect()
+    gc.disable()
+    try:
+        body = app(environ, lambda *args: None)
+        assert b"".join(body) == b"user 5"
+        body.close()
+        del body, environ
+        assert freed() is None  # neither otel nor the noted request kept a cycle
+    finally:
+        gc.enable()
+    assert capture_spans.names() == ["GET /users/<id>"]

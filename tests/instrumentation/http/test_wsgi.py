@@ -344,3 +344,33 @@ def test_requests_sharing_a_host_get_their_own_path_and_client(
     assert second.attributes["url.query"] == "x=1"
     assert second.attributes["client.address"] == "10.0.0.2"
     assert "url.query" not in first.attributes
+
+
+class _Marker:
+    """Something with a weak reference, left in an environ to see when it is freed."""
+
+
+def test_finished_request_leaves_its_environ_to_reference_counting(
+    capture_spans: CapturedSpans,
+) -> None:
+    import gc
+    import weakref
+
+    from werkzeug.test import EnvironBuilder
+
+    app = OpenTelemetryMiddleware(hello)
+    environ = EnvironBuilder(path="/").get_environ()
+    marker = _Marker()
+    environ["test.marker"] = marker
+    freed = weakref.ref(marker)
+    del marker
+    gc.disable()
+    try:
+        body = app(environ, lambda *args: None)
+        assert list(body) == [b"hello"]
+        body.close()  # type: ignore[attr-defined]
+        del body, environ
+        assert freed() is None  # no cycle kept it for the garbage collector
+    finally:
+        gc.enable()
+    assert len(capture_spans.spans) == 1

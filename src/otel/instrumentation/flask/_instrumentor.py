@@ -59,8 +59,11 @@ _REQUEST_KEY = "otel.instrumentation.flask.request"
 
 
 def _route_of(environ: dict[str, Any]) -> str | None:
-    """The route template of the request Flask served with ``environ`` (None: no match)."""
-    rule = getattr(environ.get(_REQUEST_KEY), "url_rule", None)
+    """The route template of the request Flask served with ``environ`` (None: no match).
+    Takes the noted request out of the environ: ``request.environ`` and the environ would
+    otherwise hold each other (the cycle Flask itself breaks by emptying
+    ``environ["werkzeug.request"]``)."""
+    rule = getattr(environ.pop(_REQUEST_KEY, None), "url_rule", None)
     return None if rule is None else rule.rule
 
 

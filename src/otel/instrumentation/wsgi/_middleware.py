@@ -317,16 +317,21 @@ class _Request(ServerRequest):
         if self._ended:
             return
         self._ended = True
-        if self.route is None:
-            route_of = self.middleware._route_of
-            if route_of is not None:
-                try:
-                    route = route_of(self.environ)
-                    if route:
-                        self.set_route(route)
-                except Exception:
-                    _logger.exception("Failed to read the route of a WSGI request")
+        environ = self.environ
+        route_of = self.middleware._route_of
+        if route_of is not None:
+            try:
+                route = route_of(environ)  # called even when known: it also tidies up
+                if route and self.route is None:
+                    self.set_route(route)
+            except Exception:
+                _logger.exception("Failed to read the route of a WSGI request")
         self.finish()
+        # environ -> this object -> environ is a reference cycle: left in place, every
+        # request's environ (and all it holds) would wait for the garbage collector
+        # instead of being freed when the server lets go of it.
+        if environ.get(ENVIRON_KEY) is self:
+            del environ[ENVIRON_KEY]
 
 
 class OpenTelemetryMiddleware:
