@@ -530,9 +530,71 @@ def _count_opcodes(impl: str, case: str = "requests", parent: bool = False) -> d
     return {"plain": before, "instrumented": after, "added": after - before}
 
 
+def _print_collections(case: str, server: bool, otel_src: str | None) -> int:
+    """``collections`` mode: each side in its own interpreter, one after the other."""
+    serve = None
+    url_args: list[str] = []
+    try:
+        if server and case == "flask":
+            url_args = ["--url", "served"]
+        elif server:
+            serve = _spawn(PYTHONS["otel"], ["--serve"], None)
+            url_args = ["--url", f"http://127.0.0.1:{int(_read_line(serve, 'server'))}/users/42"]
+        for impl in ("otel", "official"):
+            args = ["--collections", impl, "--case", case, *url_args]
+            proc = _spawn(PYTHONS[impl], args, otel_src if impl == "otel" else None)
+            out, _ = proc.communicate(timeout=600)
+            print(impl, "collections per 1000 calls", out.strip())
+    finally:
+        if serve is not None:
+            assert serve.stdin is not None
+            serve.stdin.close()
+            serve.wait(timeout=30)
+    return 0
+
+
+def _count_collections(impl: str, case: str, server_url: str | None) -> dict[str, float]:
+    """Garbage collections (any generation) per 1000 calls, plain and instrumented: what
+    a request leaves for the collector (reference cycles, objects kept alive), a figure
+    the machine's load does not move."""
+    import gc
+
+    plain, instrumented, on, off = _subject(impl, case, server_url)
+    runs = [0]
+
+    def count(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            runs[0] += 1
+
+    def per_1000(call: Callable[[], object], calls: int = 3000) -> float:
+        gc.collect()
+        runs[0] = 0
+        for _ in range(calls):
+            call()
+        return 1000 * runs[0] / calls
+
+    for _ in range(300):  # warm up both paths
+        plain()
+    on()
+    for _ in range(300):
+        instrumented()
+    off()
+    gc.callbacks.append(count)
+    try:
+        before = per_1000(plain)
+        on()
+        after = per_1000(instrumented)
+        off()
+    finally:
+        gc.callbacks.remove(count)
+    return {"plain": before, "instrumented": after}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", nargs="?", choices=["paired", "opcodes"], default="paired")
+    parser.add_argument(
+        "mode", nargs="?", choices=["paired", "opcodes", "collections"], default="paired"
+    )
     parser.add_argument("--rounds", type=int, help="paired rounds (default 30; 60 with --server)")
     parser.add_argument("--calls", type=int, default=400)
     parser.add_argument("--case", choices=["requests", "flask"], default="requests")
@@ -546,6 +608,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--count", choices=["otel", "official"], help=argparse.SUPPRESS)
+    parser.add_argument("--collections", choices=["otel", "official"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
         _serve()
@@ -556,6 +619,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.count:
         print(json.dumps(_count_opcodes(args.count, args.case, args.parent)))
         return 0
+    if args.collections:
+        print(json.dumps(_count_collections(args.collections, args.case, args.url)))
+        return 0
+    if args.mode == "collections":
+        return _print_collections(args.case, args.server, args.otel_src)
     if args.mode == "opcodes":
         for impl in ("otel", "official"):
             count_args = ["--count", impl, "--case", args.case] + ["--parent"] * args.parent
