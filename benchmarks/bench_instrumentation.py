@@ -6,7 +6,9 @@ drops everything, a MeterProvider with an in-memory reader).
 
 - Flask: the WSGI app called directly with a prepared environ (a traceparent header,
   as a request from another traced service has), the body read and closed; a plain and
-  an instrumented app side by side.
+  an instrumented app side by side. With ``--server`` each worker serves both apps with
+  werkzeug's HTTP/1.1 server on 127.0.0.1 and calls them over one keep-alive
+  ``http.client`` connection, timed in process CPU (the server thread does the work).
 - requests: ``Session.get`` (``trust_env`` off) through a transport adapter that
   answers at once (no socket), so the figure is the instrumentation's own cost; or, with
   ``--server``, against one small HTTP/1.1 keep-alive server on 127.0.0.1 that both
@@ -32,11 +34,17 @@ measurements taken seconds apart, and the median over the rounds is reported::
     .venv/bin/python benchmarks/bench_instrumentation.py paired [--rounds 30]
         [--calls 400] [--case requests|flask] [--server] [--otel-src DIR] [--json FILE]
     .venv/bin/python benchmarks/bench_instrumentation.py opcodes [--otel-src DIR]
+        [--case requests|flask] [--parent]
+    .venv/bin/python benchmarks/bench_instrumentation.py collections [--case C] [--server]
 
 ``--otel-src`` runs the otel side from another source tree (``git archive`` of an
 older commit's ``src``), to compare before and after in one session. ``opcodes``
 counts the bytecodes (``sys.settrace``) one instrumented ``Session.get`` executes
-beyond an uninstrumented one: the figure that does not move with the load.
+beyond an uninstrumented one: the figure that does not move with the load (``--parent``:
+inside a sampled span). ``collections`` counts garbage collections per 1000 calls, plain
+and instrumented: what each request leaves for the cyclic collector. ``--server`` runs
+60 rounds unless told; each summary gives the quartiles of the per-round ratios and the
+95% interval of their median.
 """
 
 from __future__ import annotations
