@@ -6,7 +6,9 @@ drops everything, a MeterProvider with an in-memory reader).
 
 - Flask: the WSGI app called directly with a prepared environ (a traceparent header,
   as a request from another traced service has), the body read and closed; a plain and
-  an instrumented app side by side.
+  an instrumented app side by side. With ``--server`` each worker serves both apps with
+  werkzeug's HTTP/1.1 server on 127.0.0.1 and calls them over one keep-alive
+  ``http.client`` connection, timed in process CPU (the server thread does the work).
 - requests: ``Session.get`` (``trust_env`` off) through a transport adapter that
   answers at once (no socket), so the figure is the instrumentation's own cost; or, with
   ``--server``, against one small HTTP/1.1 keep-alive server on 127.0.0.1 that both
@@ -32,11 +34,17 @@ measurements taken seconds apart, and the median over the rounds is reported::
     .venv/bin/python benchmarks/bench_instrumentation.py paired [--rounds 30]
         [--calls 400] [--case requests|flask] [--server] [--otel-src DIR] [--json FILE]
     .venv/bin/python benchmarks/bench_instrumentation.py opcodes [--otel-src DIR]
+        [--case requests|flask] [--parent]
+    .venv/bin/python benchmarks/bench_instrumentation.py collections [--case C] [--server]
 
 ``--otel-src`` runs the otel side from another source tree (``git archive`` of an
 older commit's ``src``), to compare before and after in one session. ``opcodes``
 counts the bytecodes (``sys.settrace``) one instrumented ``Session.get`` executes
-beyond an uninstrumented one: the figure that does not move with the load.
+beyond an uninstrumented one: the figure that does not move with the load (``--parent``:
+inside a sampled span). ``collections`` counts garbage collections per 1000 calls, plain
+and instrumented: what each request leaves for the cyclic collector. ``--server`` runs
+60 rounds unless told; each summary gives the quartiles of the per-round ratios and the
+95% interval of their median.
 """
 
 from __future__ import annotations
@@ -110,7 +118,10 @@ def _nothing() -> None:
     pass
 
 
-def _flask_subject(prefix: str) -> Subject:
+def _flask_subject(prefix: str, server: bool = False) -> Subject:
+    """The app called as a WSGI callable with a prepared environ, or (``server``)
+    served by werkzeug's HTTP/1.1 server on 127.0.0.1 and called over one keep-alive
+    connection from this process (both sides use the same server and client)."""
     import flask
     from werkzeug.test import EnvironBuilder
 
@@ -133,6 +144,8 @@ def _flask_subject(prefix: str) -> Subject:
 
     plain_app, instrumented_app = make(), make()
     FlaskInstrumentor().instrument_app(instrumented_app)
+    if server:
+        return _served(plain_app, instrumented_app)
     environ = EnvironBuilder(
         path="/users/42", headers={"traceparent": TRACEPARENT, "User-Agent": "bench"}
     ).get_environ()
@@ -150,6 +163,43 @@ def _flask_subject(prefix: str) -> Subject:
         return run
 
     return call(plain_app), call(instrumented_app), _nothing, _nothing
+
+
+def _served(plain_app: Any, instrumented_app: Any) -> Subject:
+    """Both apps behind one werkzeug server thread (the instrumented one switched in by
+    ``on``), called with ``http.client`` over one keep-alive connection."""
+    import http.client
+
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    class Handler(WSGIRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive: one connection for the whole run
+        disable_nagle_algorithm = True
+
+        def log(self, type: str, message: str, *args: Any) -> None:
+            pass
+
+    serving = [plain_app]
+
+    def dispatch(environ: Any, start_response: Any) -> Any:
+        return serving[0](environ, start_response)
+
+    httpd = make_server("127.0.0.1", 0, dispatch, request_handler=Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    connection = http.client.HTTPConnection("127.0.0.1", httpd.server_port)
+    headers = {"traceparent": TRACEPARENT, "User-Agent": "bench"}
+
+    def run() -> None:
+        connection.request("GET", "/users/42", headers=headers)
+        connection.getresponse().read()
+
+    def on() -> None:
+        serving[0] = instrumented_app
+
+    def off() -> None:
+        serving[0] = plain_app
+
+    return run, run, on, off
 
 
 def _requests_subject(prefix: str, url: str | None = None) -> Subject:
@@ -213,16 +263,21 @@ def _requests_subject(prefix: str, url: str | None = None) -> Subject:
 
 
 def _subject(prefix: str, case: str, url: str | None = None) -> Subject:
-    return _flask_subject(prefix) if case == "flask" else _requests_subject(prefix, url)
+    if case == "flask":
+        return _flask_subject(prefix, server=url is not None)
+    return _requests_subject(prefix, url)
 
 
-def _sandwich(subject: Subject, calls: int, batch: int = 20) -> dict[str, float]:
+def _sandwich(
+    subject: Subject, calls: int, batch: int = 20, cpu: Callable[[], int] = time.thread_time_ns
+) -> dict[str, float]:
     """One round of ``calls`` plain and ``calls`` instrumented calls, in batches of
     ``batch`` alternated plain, instrumented, instrumented, plain (so a load change hits
-    both kinds alike); ns per call of each kind, in thread CPU (``cpu_*``) and wall
+    both kinds alike); ns per call of each kind, in CPU time (``cpu_*``: the thread's by
+    default; the process's when the instrumented work runs in a server thread) and wall
     time (``wall_*``)."""
     plain, instrumented, on, off = subject
-    cpu, wall = time.thread_time_ns, time.perf_counter_ns
+    wall = time.perf_counter_ns
     batches = max(calls // (2 * batch), 1)
     cpu_plain = wall_plain = cpu_instr = wall_instr = 0
     loop = range(batch)
@@ -267,19 +322,36 @@ def _rounds_added(subject: Subject, rounds: int, calls: int) -> float:
     return max(statistics.median(added), 0.0)
 
 
+def _in_span(prefix: str, call: Callable[[], object]) -> Callable[[], object]:
+    """``call`` run inside a sampled span of the side's own tracer."""
+    if prefix == "otel":
+        from otel import trace
+    else:
+        from opentelemetry import trace  # type: ignore[no-redef]
+    tracer = trace.get_tracer("bench.parent")
+
+    def run() -> object:
+        with tracer.start_as_current_span("parent"):
+            return call()
+
+    return run
+
+
 # --- the paired measurement: one worker process per side, driven by the parent ----------
 
 
 def _worker(impl: str, case: str, url: str | None) -> None:
     """Answer ``round CALLS`` lines on stdin with one JSON line of :func:`_sandwich`."""
     subject = _subject(impl, case, url)
-    _sandwich(subject, 200)  # warm-up
+    # a served Flask app runs in the server thread: the process's CPU time counts it
+    cpu = time.process_time_ns if case == "flask" and url else time.thread_time_ns
+    _sandwich(subject, 200, cpu=cpu)  # warm-up
     print("ready", flush=True)
     for line in sys.stdin:
         words = line.split()
         if not words or words[0] != "round":
             break
-        print(json.dumps(_sandwich(subject, int(words[1]))), flush=True)
+        print(json.dumps(_sandwich(subject, int(words[1]), cpu=cpu)), flush=True)
 
 
 _RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
@@ -341,7 +413,9 @@ def paired(
     procs: list[subprocess.Popen[str]] = []
     try:
         url_args: list[str] = []
-        if server:
+        if server and case == "flask":
+            url_args = ["--url", "served"]  # each worker serves its app itself (werkzeug)
+        elif server:
             serve = _spawn(PYTHONS["otel"], ["--serve"], None)
             procs.append(serve)
             port = int(_read_line(serve, "server"))
@@ -388,11 +462,27 @@ def paired(
         ratios = sorted(row[f"ratio_{clock}"] for row in rows)
         summary[f"ratio_{clock}_q1"] = ratios[len(ratios) // 4]
         summary[f"ratio_{clock}_q3"] = ratios[(3 * len(ratios)) // 4]
+        low, high = _median_interval(len(ratios))
+        summary[f"ratio_{clock}_ci_low"] = ratios[low]
+        summary[f"ratio_{clock}_ci_high"] = ratios[high]
     return {"case": case, "server": server, "rounds": rows, "median": summary}
 
 
+def _median_interval(n: int) -> tuple[int, int]:
+    """Indexes into ``n`` sorted values that hold the median with 95% confidence
+    (distribution-free: the number of values below the median is Binomial(n, 1/2))."""
+    if n < 6:
+        return 0, n - 1
+    half_width = 0.98 * n**0.5  # 1.96 standard deviations of Binomial(n, 1/2)
+    low = max(int(n / 2 - half_width), 0)
+    return low, min(n - 1 - low, n - 1)
+
+
 def _print_paired(result: dict[str, Any]) -> None:
-    where = "127.0.0.1 server" if result["server"] else "in-process adapter"
+    if result["case"] == "flask":
+        where = "werkzeug server on 127.0.0.1, process CPU" if result["server"] else "WSGI call"
+    else:
+        where = "127.0.0.1 server" if result["server"] else "in-process adapter"
     print(f"{result['case']} ({where}), {len(result['rounds'])} paired rounds; ns per call")
     print(
         f"{'round':>5} {'otel +cpu':>10} {'offic +cpu':>10} {'ratio':>6}"
@@ -406,18 +496,24 @@ def _print_paired(result: dict[str, Any]) -> None:
             f" {row['otel_cpu_plain']:>10,.0f}"
         )
     m = result["median"]
-    for clock, label in (("cpu", "thread CPU"), ("wall", "wall time")):
+    for clock, label in (("cpu", "CPU"), ("wall", "wall time")):
         print(
             f"median {label}: otel adds {m[f'otel_{clock}_added']:,.0f} ns, official"
             f" {m[f'official_{clock}_added']:,.0f} ns; paired ratio median"
             f" {m[f'ratio_{clock}']:.3f} (1/{1 / max(m[f'ratio_{clock}'], 1e-9):.1f}),"
-            f" quartiles {m[f'ratio_{clock}_q1']:.3f}-{m[f'ratio_{clock}_q3']:.3f}"
+            f" quartiles {m[f'ratio_{clock}_q1']:.3f}-{m[f'ratio_{clock}_q3']:.3f},"
+            f" 95% interval of the median {m[f'ratio_{clock}_ci_low']:.3f}"
+            f"-{m[f'ratio_{clock}_ci_high']:.3f}"
         )
 
 
-def _count_opcodes(impl: str) -> dict[str, int]:
-    """Bytecodes one ``Session.get`` executes, uninstrumented and instrumented."""
-    plain, instrumented, on, off = _requests_subject(impl)
+def _count_opcodes(impl: str, case: str = "requests", parent: bool = False) -> dict[str, int]:
+    """Bytecodes one ``Session.get`` (or Flask request, called as a WSGI app) executes,
+    uninstrumented and instrumented; ``parent``: inside a sampled span, as a client
+    call made while serving a request is."""
+    plain, instrumented, on, off = _subject(impl, case)
+    if parent:
+        plain, instrumented = _in_span(impl, plain), _in_span(impl, instrumented)
 
     def count(fn: Callable[[], object]) -> int:
         fn()
@@ -442,19 +538,85 @@ def _count_opcodes(impl: str) -> dict[str, int]:
     return {"plain": before, "instrumented": after, "added": after - before}
 
 
+def _print_collections(case: str, server: bool, otel_src: str | None) -> int:
+    """``collections`` mode: each side in its own interpreter, one after the other."""
+    serve = None
+    url_args: list[str] = []
+    try:
+        if server and case == "flask":
+            url_args = ["--url", "served"]
+        elif server:
+            serve = _spawn(PYTHONS["otel"], ["--serve"], None)
+            url_args = ["--url", f"http://127.0.0.1:{int(_read_line(serve, 'server'))}/users/42"]
+        for impl in ("otel", "official"):
+            args = ["--collections", impl, "--case", case, *url_args]
+            proc = _spawn(PYTHONS[impl], args, otel_src if impl == "otel" else None)
+            out, _ = proc.communicate(timeout=600)
+            print(impl, "collections per 1000 calls", out.strip())
+    finally:
+        if serve is not None:
+            assert serve.stdin is not None
+            serve.stdin.close()
+            serve.wait(timeout=30)
+    return 0
+
+
+def _count_collections(impl: str, case: str, server_url: str | None) -> dict[str, float]:
+    """Garbage collections (any generation) per 1000 calls, plain and instrumented: what
+    a request leaves for the collector (reference cycles, objects kept alive), a figure
+    the machine's load does not move."""
+    import gc
+
+    plain, instrumented, on, off = _subject(impl, case, server_url)
+    runs = [0]
+
+    def count(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            runs[0] += 1
+
+    def per_1000(call: Callable[[], object], calls: int = 3000) -> float:
+        gc.collect()
+        runs[0] = 0
+        for _ in range(calls):
+            call()
+        return 1000 * runs[0] / calls
+
+    for _ in range(300):  # warm up both paths
+        plain()
+    on()
+    for _ in range(300):
+        instrumented()
+    off()
+    gc.callbacks.append(count)
+    try:
+        before = per_1000(plain)
+        on()
+        after = per_1000(instrumented)
+        off()
+    finally:
+        gc.callbacks.remove(count)
+    return {"plain": before, "instrumented": after}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", nargs="?", choices=["paired", "opcodes"], default="paired")
-    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument(
+        "mode", nargs="?", choices=["paired", "opcodes", "collections"], default="paired"
+    )
+    parser.add_argument("--rounds", type=int, help="paired rounds (default 30; 60 with --server)")
     parser.add_argument("--calls", type=int, default=400)
     parser.add_argument("--case", choices=["requests", "flask"], default="requests")
     parser.add_argument("--server", action="store_true", help="a real server on 127.0.0.1")
     parser.add_argument("--otel-src", help="run the otel side from this source tree")
     parser.add_argument("--json", help="also write the rounds to this file")
+    parser.add_argument(
+        "--parent", action="store_true", help="opcodes: the call made inside a sampled span"
+    )
     parser.add_argument("--worker", choices=["otel", "official"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--count", choices=["otel", "official"], help=argparse.SUPPRESS)
+    parser.add_argument("--collections", choices=["otel", "official"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
         _serve()
@@ -463,15 +625,22 @@ def main(argv: list[str] | None = None) -> int:
         _worker(args.worker, args.case, args.url)
         return 0
     if args.count:
-        print(json.dumps(_count_opcodes(args.count)))
+        print(json.dumps(_count_opcodes(args.count, args.case, args.parent)))
         return 0
+    if args.collections:
+        print(json.dumps(_count_collections(args.collections, args.case, args.url)))
+        return 0
+    if args.mode == "collections":
+        return _print_collections(args.case, args.server, args.otel_src)
     if args.mode == "opcodes":
         for impl in ("otel", "official"):
-            proc = _spawn(PYTHONS[impl], ["--count", impl], args.otel_src)
+            count_args = ["--count", impl, "--case", args.case] + ["--parent"] * args.parent
+            proc = _spawn(PYTHONS[impl], count_args, args.otel_src if impl == "otel" else None)
             out, _ = proc.communicate(timeout=300)
             print(impl, out.strip())
         return 0
-    result = paired(args.rounds, args.calls, args.case, args.server, args.otel_src)
+    rounds = args.rounds or (60 if args.server else 30)
+    result = paired(rounds, args.calls, args.case, args.server, args.otel_src)
     _print_paired(result)
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2))

@@ -187,3 +187,78 @@ def test_exporter_failure_never_changes_a_response(
         answer = requests.get(f"{base}/users/5", timeout=10)
         assert (answer.status_code, answer.text) == (200, "user 5")
     assert len(wait_spans(capture_spans, 3)) == 3
+
+
+def test_instrumented_app_adds_no_callbacks_to_flask_request_handling(flask: Any) -> None:
+    app = make_app(flask)
+    FlaskInstrumentor().instrument_app(app)
+    assert app.before_request_funcs.get(None, []) == []
+    assert app.teardown_request_funcs.get(None, []) == []
+
+
+def test_route_is_reported_when_a_before_request_callback_answers(
+    flask: Any, capture_spans: CapturedSpans
+) -> None:
+    app = make_app(flask)
+    app.before_request(lambda: "short-circuited")
+    FlaskInstrumentor().instrument_app(app)
+    response = app.test_client().get("/users/7")
+    response.close()
+    assert response.text == "short-circuited"
+    assert capture_spans.names() == ["GET /users/<id>"]
+
+
+def test_uninstrument_app_stops_noting_requests_and_exceptions(
+    flask: Any, capture_spans: CapturedSpans
+) -> None:
+    app = make_app(flask)
+    FlaskInstrumentor().instrument_app(app)
+    FlaskInstrumentor.uninstrument_app(app)
+    assert "request_context" not in vars(app)
+    assert app.test_client().get("/boom").status_code == 500
+    assert capture_spans.spans == []
+
+
+def test_exception_of_one_app_is_not_recorded_on_another(
+    flask: Any, capture_spans: CapturedSpans
+) -> None:
+    traced, untraced = make_app(flask), make_app(flask)
+    FlaskInstrumentor().instrument_app(traced)
+    assert untraced.test_client().get("/boom").status_code == 500
+    response = traced.test_client().get("/users/1")
+    response.close()
+    assert response.status_code == 200
+    (span,) = capture_spans.spans
+    assert span.status.status_code is StatusCode.UNSET
+    assert span.events == ()
+
+
+def test_finished_request_leaves_its_environ_to_reference_counting(
+    flask: Any, capture_spans: CapturedSpans
+) -> None:
+    import gc
+    import weakref
+
+    from werkzeug.test import EnvironBuilder
+
+    class Marker:
+        pass
+
+    app = make_app(flask)
+    FlaskInstrumentor().instrument_app(app)
+    environ = EnvironBuilder(path="/users/5").get_environ()
+    marker = Marker()
+    environ["test.marker"] = marker
+    freed = weakref.ref(marker)
+    del marker
+    gc.collect()
+    gc.disable()
+    try:
+        body = app(environ, lambda *args: None)
+        assert b"".join(body) == b"user 5"
+        body.close()
+        del body, environ
+        assert freed() is None  # neither otel nor the noted request kept a cycle
+    finally:
+        gc.enable()
+    assert capture_spans.names() == ["GET /users/<id>"]

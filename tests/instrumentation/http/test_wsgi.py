@@ -310,3 +310,67 @@ def test_suppressed_context_serves_untraced(capture_spans: CapturedSpans) -> Non
     with suppress_instrumentation():
         assert list(middleware({"REQUEST_METHOD": "GET"}, lambda *a: None)) == [b"hello"]
     assert capture_spans.spans == []
+
+
+def test_requests_to_many_hosts_keep_the_per_host_cache_bounded(
+    capture_spans: CapturedSpans,
+) -> None:
+    from werkzeug.test import EnvironBuilder
+
+    from otel.instrumentation.wsgi import _middleware
+
+    app = OpenTelemetryMiddleware(hello)
+    for number in range(_middleware._MAX_TARGETS + 10):
+        environ = EnvironBuilder(path="/", headers={"Host": f"h{number}.example:81"}).get_environ()
+        app(environ, lambda *args: None).close()  # type: ignore[attr-defined]
+    assert len(app._targets) <= _middleware._MAX_TARGETS
+    last = capture_spans.spans[-1]
+    assert last.attributes["server.address"] == f"h{_middleware._MAX_TARGETS + 9}.example"
+    assert last.attributes["server.port"] == 81
+
+
+def test_requests_sharing_a_host_get_their_own_path_and_client(
+    capture_spans: CapturedSpans,
+) -> None:
+    from werkzeug.test import EnvironBuilder
+
+    app = OpenTelemetryMiddleware(hello)
+    for path, peer in (("/a", "10.0.0.1"), ("/b?x=1", "10.0.0.2")):
+        environ = EnvironBuilder(path=path, environ_base={"REMOTE_ADDR": peer}).get_environ()
+        app(environ, lambda *args: None).close()  # type: ignore[attr-defined]
+    first, second = capture_spans.spans
+    assert (first.attributes["url.path"], first.attributes["client.address"]) == ("/a", "10.0.0.1")
+    assert second.attributes["url.path"] == "/b"
+    assert second.attributes["url.query"] == "x=1"
+    assert second.attributes["client.address"] == "10.0.0.2"
+    assert "url.query" not in first.attributes
+
+
+class _Marker:
+    """Something with a weak reference, left in an environ to see when it is freed."""
+
+
+def test_finished_request_leaves_its_environ_to_reference_counting(
+    capture_spans: CapturedSpans,
+) -> None:
+    import gc
+    import weakref
+
+    from werkzeug.test import EnvironBuilder
+
+    app = OpenTelemetryMiddleware(hello)
+    environ = EnvironBuilder(path="/").get_environ()
+    marker = _Marker()
+    environ["test.marker"] = marker
+    freed = weakref.ref(marker)
+    del marker
+    gc.disable()
+    try:
+        body = app(environ, lambda *args: None)
+        assert list(body) == [b"hello"]
+        body.close()  # type: ignore[attr-defined]
+        del body, environ
+        assert freed() is None  # no cycle kept it for the garbage collector
+    finally:
+        gc.enable()
+    assert len(capture_spans.spans) == 1

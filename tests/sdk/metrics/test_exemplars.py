@@ -320,3 +320,39 @@ def test_a_custom_reservoir_is_still_offered_to_under_the_lock() -> None:
         context.detach(token)
     assert held == [True, True]
     assert len(_points(reader)["c"][0].exemplars) == 1
+
+
+def test_sampled_span_exemplar_with_a_view_keeps_what_it_dropped() -> None:
+    view = View(instrument_name="h", attribute_keys={"route"})
+    meter, reader = _setup(views=[view])
+    attributes = {"route": "/a", "user": "u1"}
+    token = _span_context(sampled=True)
+    try:
+        meter.create_histogram("h").record(5, attributes)
+    finally:
+        context.detach(token)
+    attributes["user"] = "changed later"  # the exemplar holds its own copy
+    (exemplar,) = _point(reader).exemplars
+    assert exemplar.filtered_attributes == {"user": "u1"}
+    assert (exemplar.trace_id, exemplar.span_id) == (TRACE_ID, SPAN_ID)
+
+
+def test_sampled_span_exemplar_on_the_overflow_series_keeps_every_attribute() -> None:
+    view = View(instrument_name="h", aggregation_cardinality_limit=2)
+    meter, reader = _setup(views=[view])
+    histogram = meter.create_histogram("h")
+    token = _span_context(sampled=True)
+    try:
+        histogram.record(1, {"user": "u1"})
+        histogram.record(2, {"user": "u2"})  # past the limit: the overflow series
+    finally:
+        context.detach(token)
+    (metric,) = metrics_by_name(reader).values()
+    overflow = next(
+        point
+        for point in metric.data.data_points
+        if point.attributes.get("otel.metric.overflow") is True
+    )
+    (exemplar,) = overflow.exemplars
+    assert exemplar.filtered_attributes == {"user": "u2"}
+    assert exemplar.trace_id == TRACE_ID

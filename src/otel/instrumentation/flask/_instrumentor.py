@@ -2,10 +2,13 @@
 
 ``instrument_app(app)`` wraps ``app.wsgi_app`` in :class:`OpenTelemetryMiddleware`
 (tracer scope ``otel.instrumentation.flask``, excluded URLs from
-``OTEL_PYTHON_FLASK_EXCLUDED_URLS``) and adds two tiny callbacks to the app: one before
-each request that reports the matched route template (``request.url_rule.rule``, e.g.
-``/users/<id>``) so the span is named ``GET /users/<id>`` and the duration metric gets
-``http.route``; one at teardown that records an unhandled exception on the span.
+``OTEL_PYTHON_FLASK_EXCLUDED_URLS``). Nothing runs inside Flask's request handling on
+the common path: the app's ``request_context`` is wrapped to note the ``Request`` Flask
+builds for the environ, and when the request ends the middleware reads the matched route
+template from it (``url_rule.rule``, e.g. ``/users/<id>``), so the span is named
+``GET /users/<id>`` and the duration metric gets ``http.route``; an unhandled
+exception reaches the span through Flask's ``got_request_exception`` signal (a teardown
+callback where Flask has no signals).
 ``instrument()`` replaces ``flask.Flask`` with a subclass that instruments every app
 created afterwards. Flask is imported only when instrumenting.
 """
@@ -30,12 +33,12 @@ _ATTR = "_otel_flask_instrumentation"
 
 
 class _AppState:
-    __slots__ = ("before", "original_wsgi_app", "teardown")
+    __slots__ = ("original_wsgi_app", "signal", "teardown")
 
-    def __init__(self, original: Any, before: Any, teardown: Any) -> None:
+    def __init__(self, original: Any, signal: Any, teardown: Any) -> None:
         self.original_wsgi_app = original
-        self.before = before
-        self.teardown = teardown
+        self.signal = signal  # got_request_exception when connected to it, else None
+        self.teardown = teardown  # the teardown callback added instead, else None
 
 
 _request_proxy: Any = None
@@ -52,16 +55,36 @@ def _current_request() -> Any:
     return proxy._get_current_object()
 
 
-def _report_route() -> None:
-    try:
-        request = _current_request()
-        rule = request.url_rule
-        if rule is not None:
-            state = get_request(request.environ)
-            if state is not None:
-                state.set_route(rule.rule)
-    except Exception:
-        _logger.exception("Failed to report the Flask route")
+_REQUEST_KEY = "otel.instrumentation.flask.request"
+
+
+def _route_of(environ: dict[str, Any]) -> str | None:
+    """The route template of the request Flask served with ``environ`` (None: no match).
+    Takes the noted request out of the environ: ``request.environ`` and the environ would
+    otherwise hold each other (the cycle Flask itself breaks by emptying
+    ``environ["werkzeug.request"]``)."""
+    rule = getattr(environ.pop(_REQUEST_KEY, None), "url_rule", None)
+    return None if rule is None else rule.rule
+
+
+def _noting_request_context(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``app.request_context`` that also notes the request in the environ for the route
+    (Flask empties ``environ["werkzeug.request"]`` before the response is closed)."""
+
+    def request_context(environ: Any) -> Any:
+        context = original(environ)
+        try:
+            environ[_REQUEST_KEY] = context.request
+        except Exception:
+            _logger.exception("Failed to note the Flask request")
+        return context
+
+    request_context._otel_wrapper = True  # type: ignore[attr-defined]
+    return request_context
+
+
+def _on_exception(sender: Any, exception: BaseException | None = None, **extra: Any) -> None:
+    _record_error(exception)
 
 
 def _record_error(exc: BaseException | None) -> None:
@@ -88,6 +111,19 @@ def _adapt_response_hook(
         hook(span, status, headers)
 
     return response_hook
+
+
+def _exception_signal() -> Any:
+    """Flask's ``got_request_exception`` signal, or None where it cannot be connected
+    (Flask before 2.3 without blinker installed)."""
+    try:
+        from flask import signals
+
+        if getattr(signals, "signals_available", True):
+            return signals.got_request_exception
+    except Exception:
+        pass
+    return None
 
 
 class FlaskInstrumentor(BaseInstrumentor):
@@ -150,11 +186,17 @@ class FlaskInstrumentor(BaseInstrumentor):
                 sanitize_headers=kwargs.get("sanitize_headers"),
                 _library="FLASK",
                 _scope_name="otel.instrumentation.flask",
+                _route_of=_route_of,
             )
-            state = _AppState(app.wsgi_app, _report_route, _record_error)
+            signal = _exception_signal()
+            if signal is not None:
+                signal.connect(_on_exception, app, weak=False)
+                state = _AppState(app.wsgi_app, signal, None)
+            else:
+                app.teardown_request_funcs.setdefault(None, []).append(_record_error)
+                state = _AppState(app.wsgi_app, None, _record_error)
+            app.request_context = _noting_request_context(app.request_context)
             app.wsgi_app = middleware
-            app.before_request_funcs.setdefault(None, []).insert(0, _report_route)
-            app.teardown_request_funcs.setdefault(None, []).append(_record_error)
             setattr(app, _ATTR, state)
         except Exception:
             _logger.exception("Failed to instrument Flask app %r", app)
@@ -167,12 +209,13 @@ class FlaskInstrumentor(BaseInstrumentor):
             return
         try:
             app.wsgi_app = state.original_wsgi_app
-            for funcs, func in (
-                (app.before_request_funcs.get(None, []), state.before),
-                (app.teardown_request_funcs.get(None, []), state.teardown),
-            ):
-                if func in funcs:
-                    funcs.remove(func)
+            if getattr(vars(app).get("request_context"), "_otel_wrapper", False):
+                del app.request_context
+            if state.signal is not None:
+                state.signal.disconnect(_on_exception, app)
+            funcs = app.teardown_request_funcs.get(None, [])
+            if state.teardown is not None and state.teardown in funcs:
+                funcs.remove(state.teardown)
             delattr(app, _ATTR)
         except Exception:
             _logger.exception("Failed to uninstrument Flask app %r", app)

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from time import perf_counter
 from typing import Any
 
-from otel.context import _SUPPRESS_INSTRUMENTATION_KEY, Context, attach, detach, get_current
+from otel.context import _SUPPRESS_INSTRUMENTATION_KEY, Context, detach, get_current
+from otel.context._context import _CURRENT
 from otel.instrumentation._http import (
     HttpTelemetry,
     normalize_method,
@@ -34,7 +36,8 @@ from otel.instrumentation._http._server import (
 from otel.metrics import MeterProvider
 from otel.propagate import extract
 from otel.propagators.textmap import Getter
-from otel.trace import Span, SpanKind, TracerProvider, set_span_in_context
+from otel.trace import Span, SpanKind, TracerProvider
+from otel.trace._context_helpers import _SPAN_KEY
 
 _logger = logging.getLogger("otel.instrumentation.wsgi")
 
@@ -44,6 +47,36 @@ ENVIRON_KEY = "otel.instrumentation.wsgi.request"
 
 _SERVER = SpanKind.SERVER
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_new = object.__new__
+_dict_set = dict.__setitem__
+_set_context = _CURRENT.set
+_reset_context = _CURRENT.reset
+
+# At most this many server targets (method, scheme, Host, protocol: see ``_target``) per
+# middleware, emptied and refilled when full (the Host header is the client's to choose);
+# at most this many status lines remembered as their codes.
+_MAX_TARGETS = 256
+_MAX_STATUSES = 64
+_status_codes: dict[str, int] = {}
+
+
+def _restore(token: Any) -> None:
+    """``_CURRENT.reset(token)``, never raising (a stale or foreign token is logged)."""
+    try:
+        _reset_context(token)
+    except Exception:
+        detach(token)
+
+
+def _status_code(status: object) -> int:
+    """``parse_status`` remembered per status line (servers send the same few)."""
+    code = _status_codes.get(status) if type(status) is str else None
+    if code is None:
+        code = parse_status(status)
+        if type(status) is str and len(_status_codes) < _MAX_STATUSES:
+            _status_codes[status] = code
+    return code
+
 
 RequestHook = Callable[[Span, dict[str, Any]], None]
 ResponseHook = Callable[[Span, dict[str, Any], str, list[tuple[str, str]]], None]
@@ -97,54 +130,81 @@ def request_url(environ: dict[str, Any]) -> str:
     return f"{scheme}://{host}{path}?{query}" if query else f"{scheme}://{host}{path}"
 
 
-def _server_attributes(
-    environ: dict[str, Any], method: str, original: str | None
-) -> tuple[dict[str, Any], str, str]:
-    scheme = environ.get("wsgi.url_scheme", "http")
-    protocol = environ.get("SERVER_PROTOCOL", "")
-    version = protocol[5:] if protocol.startswith("HTTP/") else ""
-    attributes: dict[str, Any] = {
-        "http.request.method": method,
-        "url.scheme": scheme,
-        "url.path": environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
-    }
-    if original is not None:
-        attributes["http.request.method_original"] = original
-    query = environ.get("QUERY_STRING")
+class _ServerTarget:
+    """What every request with one method, scheme, ``Host`` and protocol shares: the
+    span name (before a route is known), the start attributes that follow from those
+    four, and the duration metric's request attributes. Read-only once built."""
+
+    __slots__ = ("attributes", "metric", "name")
+
+    def __init__(self, environ: dict[str, Any]) -> None:
+        method, original = normalize_method(environ.get("REQUEST_METHOD", ""))
+        scheme = environ.get("wsgi.url_scheme", "http")
+        protocol = environ.get("SERVER_PROTOCOL", "")
+        version = protocol[5:] if type(protocol) is str and protocol.startswith("HTTP/") else ""
+        attributes: dict[str, Any] = {"http.request.method": method, "url.scheme": scheme}
+        if original is not None:
+            attributes["http.request.method_original"] = original
+        host = environ.get("HTTP_HOST")
+        if host:
+            address, port = split_host_port(host, _DEFAULT_PORTS.get(scheme))
+        else:
+            address = environ.get("SERVER_NAME", "")
+            raw_port = environ.get("SERVER_PORT")
+            port = int(raw_port) if raw_port and str(raw_port).isdigit() else None
+        if address:
+            attributes["server.address"] = address
+        if port is not None:
+            attributes["server.port"] = port
+        if version:
+            attributes["network.protocol.version"] = version
+        self.attributes = attributes
+        self.name = span_name(method)
+        self.metric = server_metric_attributes(method, scheme, version)
+
+
+def _target_key(environ: dict[str, Any]) -> tuple[Any, ...]:
+    get = environ.get
+    host = get("HTTP_HOST")
+    return (
+        get("REQUEST_METHOD", ""),
+        get("wsgi.url_scheme", "http"),
+        host,
+        get("SERVER_PROTOCOL", ""),
+        None if host else (get("SERVER_NAME", ""), get("SERVER_PORT")),
+    )
+
+
+def _server_attributes(environ: dict[str, Any], target: _ServerTarget) -> dict[str, Any]:
+    """The SERVER span's start attributes: ``target``'s and this request's own."""
+    get = environ.get
+    attributes = target.attributes.copy()
+    attributes["url.path"] = get("SCRIPT_NAME", "") + get("PATH_INFO", "")
+    query = get("QUERY_STRING")
     if query:
         attributes["url.query"] = query
-    host = environ.get("HTTP_HOST")
-    if host:
-        address, port = split_host_port(host, _DEFAULT_PORTS.get(scheme))
-    else:
-        address = environ.get("SERVER_NAME", "")
-        raw_port = environ.get("SERVER_PORT")
-        port = int(raw_port) if raw_port and str(raw_port).isdigit() else None
-    if address:
-        attributes["server.address"] = address
-    if port is not None:
-        attributes["server.port"] = port
-    peer = environ.get("REMOTE_ADDR")
-    forwarded = environ.get("HTTP_X_FORWARDED_FOR")
+    peer = get("REMOTE_ADDR")
+    forwarded = get("HTTP_X_FORWARDED_FOR")
     if forwarded:
         attributes["client.address"] = forwarded.split(",", 1)[0].strip()
     elif peer:
         attributes["client.address"] = peer
     if peer:
         attributes["network.peer.address"] = peer
-        peer_port = environ.get("REMOTE_PORT")
+        peer_port = get("REMOTE_PORT")
         if peer_port and str(peer_port).isdigit():
             attributes["network.peer.port"] = int(peer_port)
-    agent = environ.get("HTTP_USER_AGENT")
+    agent = get("HTTP_USER_AGENT")
     if agent:
         attributes["user_agent.original"] = agent
-    if version:
-        attributes["network.protocol.version"] = version
-    return attributes, scheme, version
+    return attributes
 
 
 class _Request(ServerRequest):
-    """One request in flight: the wrapped ``start_response`` and the wrapped body iterable."""
+    """One request in flight: the wrapped ``start_response`` and the wrapped body iterable.
+
+    Built by ``OpenTelemetryMiddleware._begin`` (which sets every slot), used by the
+    thread serving the request."""
 
     __slots__ = (
         "_context",
@@ -157,24 +217,14 @@ class _Request(ServerRequest):
         "route",
     )
 
-    def __init__(
-        self,
-        middleware: OpenTelemetryMiddleware,
-        environ: dict[str, Any],
-        span: Span,
-        context: Context,
-        metric_attributes: dict[str, Any],
-        start_response: Callable[..., Any],
-    ) -> None:
-        super().__init__(middleware.telemetry, span, metric_attributes)
-        self.middleware = middleware
-        self.environ = environ
-        self._context = context
-        self._start_response = start_response
-        self.route: str | None = None
-        self._result: Iterable[bytes] | None = None
-        self._iterator: Iterator[bytes] | None = None
-        self._ended = False
+    _context: Context
+    _ended: bool
+    _iterator: Iterator[bytes] | None
+    _result: Iterable[bytes] | None
+    _start_response: Callable[..., Any]
+    environ: dict[str, Any]
+    middleware: OpenTelemetryMiddleware
+    route: str | None
 
     def set_route(self, route: str) -> None:
         """Report the route template (``/users/<id>``): names the span, labels the metric."""
@@ -186,7 +236,10 @@ class _Request(ServerRequest):
         self, status: str, response_headers: list[tuple[str, str]], exc_info: Any = None
     ) -> Callable[[bytes], Any]:
         try:
-            self._on_response(status, response_headers)
+            self.status_code = _status_code(status)
+            middleware = self.middleware
+            if middleware.response_hook is not None or middleware.telemetry.capture_response:
+                self._on_response(status, response_headers)
         except Exception:
             _logger.exception("Failed to record the response of a WSGI request")
         start_response = self._start_response
@@ -197,7 +250,6 @@ class _Request(ServerRequest):
         return write
 
     def _on_response(self, status: str, response_headers: list[tuple[str, str]]) -> None:
-        self.status_code = parse_status(status)
         middleware = self.middleware
         span = self.span
         if span.is_recording():
@@ -228,7 +280,7 @@ class _Request(ServerRequest):
             if self._result is None:
                 raise StopIteration
             iterator = self._iterator = iter(self._result)
-        token = attach(self._context)
+        token = _set_context(self._context)
         try:
             return next(iterator)
         except StopIteration:
@@ -240,21 +292,24 @@ class _Request(ServerRequest):
             self.end()
             raise
         finally:
-            detach(token)
+            try:
+                _reset_context(token)
+            except Exception:
+                detach(token)
 
     def close(self) -> None:
         result = self._result
         try:
             close = getattr(result, "close", None)
             if close is not None:
-                token = attach(self._context)
+                token = _set_context(self._context)
                 try:
                     close()
                 except BaseException as exc:
                     self.record_exception(exc)
                     raise
                 finally:
-                    detach(token)
+                    _restore(token)
         finally:
             self.end()
 
@@ -262,7 +317,21 @@ class _Request(ServerRequest):
         if self._ended:
             return
         self._ended = True
+        environ = self.environ
+        route_of = self.middleware._route_of
+        if route_of is not None:
+            try:
+                route = route_of(environ)  # called even when known: it also tidies up
+                if route and self.route is None:
+                    self.set_route(route)
+            except Exception:
+                _logger.exception("Failed to read the route of a WSGI request")
         self.finish()
+        # environ -> this object -> environ is a reference cycle: left in place, every
+        # request's environ (and all it holds) would wait for the garbage collector
+        # instead of being freed when the server lets go of it.
+        if environ.get(ENVIRON_KEY) is self:
+            del environ[ENVIRON_KEY]
 
 
 class OpenTelemetryMiddleware:
@@ -289,8 +358,12 @@ class OpenTelemetryMiddleware:
         sanitize_headers: str | Iterable[str] | None = None,
         _library: str = "WSGI",
         _scope_name: str = "otel.instrumentation.wsgi",
+        _route_of: Callable[[dict[str, Any]], str | None] | None = None,
     ) -> None:
         self.wsgi = wsgi
+        # a framework's way to read the route template from the environ once the app ran
+        self._route_of = _route_of
+        self._targets: dict[tuple[Any, ...], _ServerTarget] = {}
         self.request_hook = request_hook
         self.response_hook = response_hook
         self.telemetry = HttpTelemetry(
@@ -315,7 +388,7 @@ class OpenTelemetryMiddleware:
             request = None
         if request is None:
             return self.wsgi(environ, start_response)
-        token = attach(request._context)
+        token = _set_context(request._context)
         try:
             result = self.wsgi(environ, request)
         except BaseException as exc:
@@ -323,36 +396,62 @@ class OpenTelemetryMiddleware:
             request.end()
             raise
         finally:
-            detach(token)
-        return request.wrap(result)
+            try:
+                _reset_context(token)
+            except Exception:
+                detach(token)
+        request._result = result
+        return request
 
     def _begin(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> _Request | None:
-        current = get_current()
-        if current.get(_SUPPRESS_INSTRUMENTATION_KEY):
+        current: Any = _CURRENT.get()
+        if type(current) is list:  # a span frame: the Context it stands for
+            current = get_current()
+        if current and current.get(_SUPPRESS_INSTRUMENTATION_KEY):
             return None
         telemetry = self.telemetry
         if telemetry.excluded and telemetry.excluded.url_disabled(request_url(environ)):
             return None
-        method, original = normalize_method(environ.get("REQUEST_METHOD", ""))
-        attributes, scheme, version = _server_attributes(environ, method, original)
+        key: tuple[Any, ...] | None = _target_key(environ)
+        targets = self._targets
+        try:
+            target = targets.get(key)  # type: ignore[arg-type]
+        except TypeError:  # an unhashable environ value: worked out for this request alone
+            target = key = None
+        if target is None:
+            target = _ServerTarget(environ)
+            if key is not None:
+                if len(targets) >= _MAX_TARGETS:
+                    targets.clear()
+                targets[key] = target
+        attributes = _server_attributes(environ, target)
         capture = telemetry.capture_request
         if capture:
             attributes.update(capture.capture(_environ_headers(environ)))
         parent = extract(environ, current, wsgi_getter)
-        span = telemetry.tracer.start_span(span_name(method), parent, _SERVER, attributes)
-        metric_attributes = server_metric_attributes(method, scheme, version)
-        request = _Request(
-            self,
-            environ,
-            span,
-            set_span_in_context(span, parent),
-            metric_attributes,
-            start_response,
-        )
+        span = telemetry.tracer.start_span(target.name, parent, _SERVER, attributes)
+        context = Context(parent)
+        _dict_set(context, _SPAN_KEY, span)
+        request: _Request = _new(_Request)  # every slot set here, no __init__ call
+        request.telemetry = telemetry
+        request.span = span
+        request.metric_attributes = target.metric.copy()
+        request.status_code = 0
+        request.error_type = None
+        request.middleware = self
+        request.environ = environ
+        request._context = context
+        request._start_response = start_response
+        request.route = None
+        request._result = None
+        request._iterator = None
+        request._ended = False
+        request.start = perf_counter()
         environ[ENVIRON_KEY] = request
-        call_hook(_logger, "WSGI request_hook", self.request_hook, span, environ)
+        if self.request_hook is not None:
+            call_hook(_logger, "WSGI request_hook", self.request_hook, span, environ)
         return request
 
 

@@ -99,25 +99,20 @@ class ExemplarReservoir(ABC):
         """The kept exemplars, then forget them (``point_attributes`` are left out)."""
 
 
+_new = object.__new__
+_NO_IDS = (None, None)
+
+
 class _Slot:
+    """One kept measurement: built by :func:`_slot` (no ``__init__``)."""
+
     __slots__ = ("attributes", "span_id", "time_unix_nano", "trace_id", "value")
 
-    def __init__(
-        self,
-        value: int | float,
-        time_unix_nano: int,
-        attributes: Mapping[str, Any] | None,
-        context: Context | None,
-    ) -> None:
-        self.value = value
-        self.time_unix_nano = time_unix_nano
-        self.attributes = dict(attributes) if attributes else None
-        ids = _sampled_span_ids(context)
-        if ids is None:
-            self.trace_id: int | None = None
-            self.span_id: int | None = None
-        else:
-            self.trace_id, self.span_id = ids
+    attributes: dict[str, Any] | None
+    span_id: int | None
+    time_unix_nano: int
+    trace_id: int | None
+    value: int | float
 
     def exemplar(self, point_attributes: Mapping[str, Any] | None) -> Exemplar:
         attributes = self.attributes
@@ -126,6 +121,22 @@ class _Slot:
         else:
             filtered = attributes or {}
         return Exemplar(filtered, self.value, self.time_unix_nano, self.span_id, self.trace_id)
+
+
+def _slot(
+    value: int | float,
+    time_unix_nano: int,
+    attributes: Mapping[str, Any] | None,
+    ids: tuple[int, int] | tuple[None, None],
+) -> _Slot:
+    """A slot for a measurement; ``attributes`` copied (the caller may change its dict),
+    ``ids`` the ``(trace_id, span_id)`` of the span it was made in, or Nones."""
+    slot: _Slot = _new(_Slot)
+    slot.value = value
+    slot.time_unix_nano = time_unix_nano
+    slot.attributes = dict(attributes) if attributes else None
+    slot.trace_id, slot.span_id = ids
+    return slot
 
 
 class SimpleFixedSizeExemplarReservoir(ExemplarReservoir):
@@ -151,11 +162,23 @@ class SimpleFixedSizeExemplarReservoir(ExemplarReservoir):
         attributes: Mapping[str, Any] | None,
         context: Context | None,
     ) -> None:
+        self._offer_sampled(
+            value, time_unix_nano, attributes, _sampled_span_ids(context) or _NO_IDS
+        )
+
+    def _offer_sampled(
+        self,
+        value: int | float,
+        time_unix_nano: int,
+        attributes: Mapping[str, Any] | None,
+        ids: tuple[int, int] | tuple[None, None],
+    ) -> None:
+        """``offer`` with the span already looked up (``ids``: see :func:`_slot`)."""
         seen = next(self._counter)
         size = self._size
         index = seen - 1 if seen <= size else random.randrange(seen)
         if index < size:
-            slot = _Slot(value, time_unix_nano, attributes, context)
+            slot = _slot(value, time_unix_nano, attributes, ids)
             self._slots[index] = slot  # one load and one store: atomic under the GIL
 
     def collect(self, point_attributes: Mapping[str, Any] | None) -> list[Exemplar]:
@@ -186,8 +209,20 @@ class AlignedHistogramBucketExemplarReservoir(ExemplarReservoir):
         attributes: Mapping[str, Any] | None,
         context: Context | None,
     ) -> None:
+        self._offer_sampled(
+            value, time_unix_nano, attributes, _sampled_span_ids(context) or _NO_IDS
+        )
+
+    def _offer_sampled(
+        self,
+        value: int | float,
+        time_unix_nano: int,
+        attributes: Mapping[str, Any] | None,
+        ids: tuple[int, int] | tuple[None, None],
+    ) -> None:
+        """``offer`` with the span already looked up (``ids``: see :func:`_slot`)."""
         index = bisect_left(self._boundaries, value)
-        slot = _Slot(value, time_unix_nano, attributes, context)
+        slot = _slot(value, time_unix_nano, attributes, ids)
         self._slots[index] = slot  # one load and one store: atomic under the GIL
 
     def collect(self, point_attributes: Mapping[str, Any] | None) -> list[Exemplar]:

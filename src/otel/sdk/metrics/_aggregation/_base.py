@@ -45,6 +45,7 @@ from otel.sdk.metrics._exemplar import (
     TraceBasedExemplarFilter,
 )
 from otel.sdk.metrics._point import AggregationTemporality, DataT, Exemplar, Metric
+from otel.trace import get_current_span
 
 _logger = logging.getLogger("otel.sdk.metrics")
 
@@ -64,6 +65,7 @@ _get_context = _CURRENT.get
 GIL_ATOMIC = bool(getattr(sys, "_is_gil_enabled", lambda: True)())
 
 OVERFLOW_ATTRIBUTES: Mapping[str, Any] = {"otel.metric.overflow": True}
+_OVERFLOW_NAME = "otel.metric.overflow"
 _OVERFLOW_KEY = frozenset(OVERFLOW_ATTRIBUTES.items())
 DEFAULT_CARDINALITY_LIMIT = 2000
 _IDLE_COLLECTIONS = 2  # a live cell idle this many collections in a row is retired
@@ -253,7 +255,16 @@ class _Stream:
         """A measurement passed the cheap pre-check; run the filter and the reservoir."""
         try:
             now = time_ns()
-            if self._ex_mode != _EX_ON and not self._ex_filter.should_sample(
+            mode = self._ex_mode
+            ids: tuple[int, int] | None = None
+            if mode == _EX_TRACE:
+                # TraceBasedExemplarFilter's test, inline: the span is looked up once, for
+                # the filter and for the exemplar's ids
+                span_context = get_current_span(context).get_span_context()
+                if not (span_context.is_valid and span_context.trace_flags & 1):
+                    return
+                ids = (span_context.trace_id, span_context.span_id)
+            elif mode != _EX_ON and not self._ex_filter.should_sample(
                 value, now, attributes, context
             ):
                 return
@@ -269,7 +280,14 @@ class _Stream:
             if GIL_ATOMIC and type(reservoir) in _LOCK_FREE_RESERVOIRS:
                 # Built-in reservoirs store a finished exemplar with one atomic
                 # assignment into a preallocated slot: no lock on the request path.
-                reservoir.offer(value, now, attributes, context)
+                if ids is None:
+                    reservoir.offer(value, now, attributes, context)
+                    return
+                if self._keys is None and _OVERFLOW_NAME not in cell.attributes:
+                    # the point has every attribute of the measurement, so the exemplar
+                    # keeps none of them (see ``_Slot.exemplar``): nothing to copy
+                    attributes = None
+                reservoir._offer_sampled(value, now, attributes, ids)
             else:  # a custom reservoir (maybe not thread-safe), or no GIL
                 with self._lock:
                     reservoir.offer(value, now, attributes, context)
