@@ -30,7 +30,6 @@ from otel.exporter.otlp._proto._decode_request import (
     _text,
     decode_scope,
     decode_span,
-    key_value,
     resource_groups,
 )
 from otel.exporter.otlp._proto._model import Resource, Scope, Span
@@ -45,46 +44,28 @@ from otel.exporter.otlp._proto._wire import (
     read_varint,
     varint,
 )
+from otel.viewer._receiver import _members
 from otel.viewer._receiver._limits import (
     INT64_MAX,
     MAX_ATTRIBUTES,
-    MAX_VALUE_LENGTH,
     item_problem,
 )
+from otel.viewer._receiver._members import Member, distinct, slot_members
 from otel.viewer._receiver._span_pattern import LENGTHS, SMALL, SPAN, SPANS, TIMES
-from otel.viewer._store._common import dumps, resource_key, scope_key, span_body
+from otel.viewer._store._common import resource_key, scope_key, span_body
 from otel.viewer._store._rows import (
     PreparedSpans,
     SpanGroup,
     SpanRow,
-    attribute_hash,
     span_row,
 )
 
-#: KeyValue bytes -> (key, ``"key":value`` JSON text, search hash or None)
-_Member = tuple[str, str, "int | None"]
-_members: dict[bytes, _Member] = {}
-_MEMBERS_MAX = 32_768  # ~8 MB at most
-_MEMBER_BYTES_MAX = 256
 #: span fields (as key bytes) the plain path leaves to the model decoder
 _NOT_PLAIN_LEN = frozenset((0x1A, 0x5A, 0x6A))  # trace_state, events, links
 _NOT_PLAIN_VARINT = frozenset((10, 12, 14))  # dropped attributes/events/links counts
 _unpack = int.from_bytes
 #: Status messages with a code only, as encoders write them
 _STATUS_CODES = {b"\x18\x00": 0, b"\x18\x01": 1, b"\x18\x02": 2}
-
-
-def _member(data: bytes) -> _Member | None:
-    """One attribute as a JSON member (None: a string value over the limit)."""
-    key, value = key_value(data)
-    if isinstance(value, str) and len(value) > MAX_VALUE_LENGTH:
-        return None
-    member = (key, dumps(key) + ":" + dumps(value), attribute_hash(key, value))
-    if len(data) <= _MEMBER_BYTES_MAX:
-        if len(_members) >= _MEMBERS_MAX:
-            _members.clear()
-        _members[data] = member
-    return member
 
 
 def _plain_row(data: bytes, service: str) -> tuple[SpanRow, tuple[int, ...]] | None:
@@ -96,7 +77,7 @@ def _plain_row(data: bytes, service: str) -> tuple[SpanRow, tuple[int, ...]] | N
     members: dict[str, str] = {}
     hashes: list[int] = []
     attributes = 0
-    cache = _members
+    cache = _members.members
     pos = 0
     end = len(data)
     if data[:2] == b"\x0a\x10" and data[18:20] == b"\x12\x08" and end >= 28:
@@ -137,7 +118,7 @@ def _plain_row(data: bytes, service: str) -> tuple[SpanRow, tuple[int, ...]] | N
                 raise DecodeError("truncated length-delimited field")
             value = data[pos:stop]
             pos = stop
-            member = cache.get(value) or _member(value)
+            member = cache.get(value) or _members.member(value)
             if member is None:
                 return None
             members[member[0]] = member[1]
@@ -283,42 +264,15 @@ def _flags_body(flags: int) -> str:
 _flag_bodies: dict[int, str] = {0: ""}
 
 
-def _new_member(field: bytes) -> _Member | None:
-    """``_member`` of an attribute field (``0x4a <len> <KeyValue>``), memoised by its bytes."""
-    member = _member(field[2:])
-    if member is not None:
-        if len(_fields) >= _MEMBERS_MAX:
-            _fields.clear()
-        _fields[field] = member
-    return member
-
-
-#: attribute field bytes (``0x4a <len> <KeyValue>``, under 130 bytes) -> ``_Member``
-_fields: dict[bytes, _Member] = {}
-
-
-def _slot_members(fields: tuple[bytes | None, ...]) -> list[_Member] | None:
-    """The members of a ``SPAN`` match's attribute slots when one is not memoised yet;
-    None when a value is over the limit."""
-    members = []
-    for field in fields:
-        if field:
-            member = _fields.get(field) or _new_member(field)
-            if member is None:
-                return None
-            members.append(member)
-    return members
-
-
-def _rest(rest: bytes) -> tuple[list[_Member], int, str] | None:
+def _rest(rest: bytes) -> tuple[list[Member], int, str] | None:
     """A ``SPAN`` match's last group: the attributes after the slots, the status code and
     the stored body (flags); None when the span needs the model decoder (another field, a
     status message, a value over the limit). Malformed bytes raise ``DecodeError``."""
-    members: list[_Member] = []
+    members: list[Member] = []
     code = flags = 0
     for number, wire, value in iter_fields(rest):
         if number == 9 and wire == WIRE_LEN:
-            member = _members.get(value) or _member(value)  # type: ignore[arg-type]
+            member = _members.members.get(value) or _members.member(value)  # type: ignore[arg-type]
             if member is None:
                 return None
             members.append(member)
@@ -332,7 +286,7 @@ def _rest(rest: bytes) -> tuple[list[_Member], int, str] | None:
     return members, code, _flags_body(flags)
 
 
-def _tail(rest: bytes) -> tuple[list[_Member], int, str] | None:
+def _tail(rest: bytes) -> tuple[list[Member], int, str] | None:
     """``_rest``, memoised when the rest holds no attributes (a status, flags: few kinds)."""
     found = _rest(rest)
     if found is not None and not found[0] and len(_tails) < 1024:
@@ -340,7 +294,7 @@ def _tail(rest: bytes) -> tuple[list[_Member], int, str] | None:
     return found
 
 
-_tails: dict[bytes, tuple[list[_Member], int, str]] = {b"": ([], 0, "")}
+_tails: dict[bytes, tuple[list[Member], int, str]] = {b"": ([], 0, "")}
 
 
 def _scope_rows(
@@ -356,9 +310,9 @@ def _scope_rows(
     lengths = LENGTHS
     names = _names
     small = SMALL
-    memo = _fields.__getitem__
+    memo = _members.fields.__getitem__
     tails = _tails
-    distinct = _distinct_keys
+    known_distinct = _members.distinct_keys
     scope = b""
     schema_url = ""
     before = tally.rejected, tally.decode_message, tally.limit_message
@@ -419,15 +373,15 @@ def _scope_rows(
             attrs = ""
             if first or rest[0]:
                 try:
-                    members: list[_Member] | None = list(map(memo, filter(None, t[8:16])))
+                    members: list[Member] | None = list(map(memo, filter(None, t[8:16])))
                 except KeyError:  # an attribute not memoised yet
-                    members = _slot_members(t[8:16])
+                    members = slot_members(t[8:16])
                 if members is not None and rest[0]:
                     members += rest[0]
                 if members is not None and len(members) <= MAX_ATTRIBUTES:
                     # members are 3-tuples: ``strict=True`` would cost a keyword call per span
                     keys, texts, span_hashes = zip(*members)  # noqa: B905
-                    if keys in distinct or _distinct(keys):  # else a repeated key: model path
+                    if keys in known_distinct or distinct(keys):  # else a repeated key: model path
                         attrs = "{" + ",".join(texts) + "}"
                         if None in span_hashes:
                             span_hashes = tuple(h for h in span_hashes if h is not None)
@@ -467,18 +421,6 @@ def _scope_rows(
     return scope, schema_url, rows, hashes
 
 
-def _distinct(keys: tuple[str, ...]) -> bool:
-    """Whether ``keys`` holds no key twice; remembered when it does not (a few key lists,
-    the ones instrumentations write, account for nearly every span)."""
-    if len(set(keys)) != len(keys):
-        return False
-    if len(_distinct_keys) >= 4096:
-        _distinct_keys.clear()
-    _distinct_keys.add(keys)
-    return True
-
-
-_distinct_keys: set[tuple[str, ...]] = set()
 _first = itemgetter(0)
 _second = itemgetter(1)
 

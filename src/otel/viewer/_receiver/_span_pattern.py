@@ -17,6 +17,13 @@ but it picks the branch that starts with the length byte (a literal test per bra
 Optional parts are possessive (``?+``, ``*+``): nothing to backtrack into, less state kept.
 The first ``SLOTS`` attribute fields are captured one group each (``groups()`` hands them
 over in one call); the rest of a longer run is one more group.
+
+``SPANS`` reads a run of such spans, framing included, with one ``findall`` over the
+``ScopeSpans`` bytes: no match object and no Python step per span to find the next one.
+It cannot end a span by its length, so it reads each span to the end of its usual fields
+(attributes with one-byte lengths, a status with a code and no message, flags) and the
+caller checks that the span's length varint is the length of what was read; the first
+span where it is not (or the first thing that is not a span) ends the run there.
 """
 
 from __future__ import annotations
