@@ -139,7 +139,7 @@ def test_a_span_length_written_in_more_bytes_than_needed_is_read_the_same(length
     assert decode_trace_rows(request).items.count == 3
 
 
-def test_a_span_of_16_kib_or_more_with_short_attributes_is_read_in_the_run(
+def test_a_span_of_16_kib_or_more_is_read_without_the_general_path(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     attributes = {f"key{n:03}": "v" * 100 for n in range(160)}

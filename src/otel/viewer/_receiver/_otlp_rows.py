@@ -350,7 +350,7 @@ def _scope_rows(
                 continue
             # a span SPANS stopped at: one SPAN match (attributes of any length after the
             # slots, anything after them for ``_rest``), else the general way
-            m = match(group, pos, stop) if problem is None and size < 1 << 21 else None
+            m = match(group, pos, stop) if problem is None else None
             if m is None:
                 row = _general_row(group[pos:stop], resource, service, problem, tally)
                 if row is not None:
@@ -363,8 +363,11 @@ def _scope_rows(
         for t in found:
             (ln, item, tid, sid, parent, name, kind, times,
              first, _2, _3, _4, _5, _6, _7, _8, more, tail, _) = t  # fmt: skip
-            if lengths.get(ln) != len(item) and _long(ln) != len(item):
-                break  # not a span of the usual layout (or not a span)
+            try:
+                if lengths[ln] != len(item):
+                    break  # not a span of the usual layout (or not a span)
+            except KeyError:  # 3 length bytes or more: a span one SPAN match read whole
+                pass
             rest = tails.get(tail) or _tail(tail) if not more else _tail(more + tail)
             if rest is None:  # another field, a status message, a value over the limit
                 _add_general(item, resource, service, tally, rows, hashes)
@@ -430,13 +433,6 @@ def _as_found(m: re.Match[bytes]) -> tuple[bytes, ...]:
     slots as the attributes after them, for ``_rest``)."""
     item = m[0]
     return (varint(len(item)), item, *m.groups(b""), b"", b"")
-
-
-def _long(length: bytes) -> int:
-    """A ``SPANS`` length group of 3 bytes as its value (-1 for any other)."""
-    if len(length) != 3:
-        return -1
-    return (length[0] & 0x7F) | (length[1] & 0x7F) << 7 | length[2] << 14
 
 
 def _add_general(

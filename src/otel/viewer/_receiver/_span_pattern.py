@@ -66,17 +66,17 @@ _HEAD = b"".join(
 SPAN = re.compile(_HEAD + rb"(.*)\Z", re.DOTALL)
 
 #: ``SPANS.findall(scope_spans, pos)``: the spans field by field from ``pos`` on, one tuple
-#: per span: its length varint (1 to 3 bytes), its bytes, ``SPAN``'s groups up to the
+#: per span: its length varint (1 or 2 bytes), its bytes, ``SPAN``'s groups up to the
 #: attribute slots, the attribute fields after the slots (one group, b"" when none), and the
 #: tail: a status with a code of 0-2 and no message, flags (b"" when neither), then b"".
 #: The first thing that is not such a span (another field, a span of another shape or of
-#: 2 MiB or more) gives one last tuple whose final group is its first byte and whose
+#: 16 KiB or more) gives one last tuple whose final group is its first byte and whose
 #: other groups are empty; nothing is scanned past it. Absent groups are b"". A span's
 #: tuple is only the span when its length varint's value is the length of its bytes.
 SPANS = re.compile(
     b"".join(
         (
-            rb"\x12([\x00-\x7f]|[\x80-\xff][\x01-\x7f]|[\x80-\xff]{2}[\x01-\x7f])(",
+            rb"\x12([\x00-\x7f]|[\x80-\xff][\x01-\x7f])(",
             _HEAD,
             rb"((?:\x4a%s)*+)" % _LP,
             rb"((?:\x7a(?:\x00|\x02\x18[\x00-\x02]))?+(?:\x85\x01.{4})?+)",
@@ -85,8 +85,9 @@ SPANS = re.compile(
     ),
     re.DOTALL,
 )
-#: a ``SPANS`` length group -> its value
+#: a ``SPANS`` length group -> its value (b"", the last tuple's: -1, no span's length)
 LENGTHS: dict[bytes, int] = {bytes([n]): n for n in range(128)}
+LENGTHS[b""] = -1
 LENGTHS.update(
     (bytes([low | 0x80, high]), low | high << 7) for low in range(128) for high in range(1, 128)
 )
