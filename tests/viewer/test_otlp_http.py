@@ -217,3 +217,12 @@ def test_bad_requests_do_not_disturb_concurrent_good_ones(client: Client) -> Non
     assert sorted(results) == [200] * 20 + [400] * 20
     found = client.ok("/api/traces?limit=100")["traces"]
     assert len(found) == 20
+
+
+def test_each_request_is_logged_at_debug_level_when_debug_is_enabled(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("DEBUG", logger="otel.viewer"):
+        status, _, _ = client.post_otlp("traces", trace_request().SerializeToString())
+    assert status == 200
+    assert any('"POST /v1/traces HTTP/1.1" 200' in r.getMessage() for r in caplog.records)

@@ -80,7 +80,9 @@ class Handler(BaseHTTPRequestHandler):
     max_decompressed_bytes = MAX_DECOMPRESSED_BYTES
 
     def log_message(self, format: str, *args: Any) -> None:
-        _log.debug("otel view: %s %s", self.address_string(), format % args)
+        # called for every request (``log_request``): format only when someone listens
+        if _log.isEnabledFor(logging.DEBUG):
+            _log.debug("otel view: %s %s", self.address_string(), format % args)
 
     def read_body(self) -> bytes:
         """The request body, decompressed; raises ``HttpError`` (413 beyond the limits, 400

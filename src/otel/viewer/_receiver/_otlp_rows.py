@@ -1,8 +1,11 @@
 """``ExportTraceServiceRequest`` protobuf straight to store rows (``PreparedSpans``).
 
-The receiver's hot path: no model ``Span`` per span. A span in the layout every SDK writes
-is read by one ``re`` match (``_span_pattern.SPAN``: ids, name, kind, times, the first
-attribute fields, the rest); each attribute field is looked up by its bytes in a memo
+The receiver's hot path: no model ``Span`` per span. A scope's run of spans in the layout
+every SDK writes is read by one ``re`` call (``_span_pattern.SPANS.findall``: per span its
+length, ids, name, kind, times, the first attribute fields, the later ones, the status and
+flags), each span's length checked against its bytes; where the run stops, that span is
+read by one ``SPAN`` match (attributes of any length, the rest for ``_rest``) and the run
+resumes after it. Each attribute field is looked up by its bytes in a memo
 holding its key, JSON member text and search hash, so the span's attribute JSON is a join
 of memoised pieces; the rest (a status code, flags, more attributes) is memoised too when
 it holds no attributes. A span the pattern does not match is read field by field
@@ -15,6 +18,9 @@ same limits as every receiver, so all ways store the same rows. Malformed bytes 
 
 from __future__ import annotations
 
+import re
+from operator import itemgetter
+
 from otel.exporter.otlp._proto._decode_request import (
     Decoded,
     InvalidItem,
@@ -24,7 +30,6 @@ from otel.exporter.otlp._proto._decode_request import (
     _text,
     decode_scope,
     decode_span,
-    key_value,
     resource_groups,
 )
 from otel.exporter.otlp._proto._model import Resource, Scope, Span
@@ -37,47 +42,30 @@ from otel.exporter.otlp._proto._wire import (
     iter_fields,
     length_delimited,
     read_varint,
+    varint,
 )
+from otel.viewer._receiver import _members
 from otel.viewer._receiver._limits import (
     INT64_MAX,
     MAX_ATTRIBUTES,
-    MAX_VALUE_LENGTH,
     item_problem,
 )
-from otel.viewer._receiver._span_pattern import SLOTS, SMALL, SPAN, TIMES
-from otel.viewer._store._common import dumps, resource_key, scope_key, span_body
+from otel.viewer._receiver._members import Member, distinct, slot_members
+from otel.viewer._receiver._span_pattern import LENGTHS, SMALL, SPAN, SPANS, TIMES
+from otel.viewer._store._common import resource_key, scope_key, span_body
 from otel.viewer._store._rows import (
     PreparedSpans,
     SpanGroup,
     SpanRow,
-    attribute_hash,
     span_row,
 )
 
-#: KeyValue bytes -> (key, ``"key":value`` JSON text, search hash or None)
-_Member = tuple[str, str, "int | None"]
-_members: dict[bytes, _Member] = {}
-_MEMBERS_MAX = 32_768  # ~8 MB at most
-_MEMBER_BYTES_MAX = 256
 #: span fields (as key bytes) the plain path leaves to the model decoder
 _NOT_PLAIN_LEN = frozenset((0x1A, 0x5A, 0x6A))  # trace_state, events, links
 _NOT_PLAIN_VARINT = frozenset((10, 12, 14))  # dropped attributes/events/links counts
 _unpack = int.from_bytes
 #: Status messages with a code only, as encoders write them
 _STATUS_CODES = {b"\x18\x00": 0, b"\x18\x01": 1, b"\x18\x02": 2}
-
-
-def _member(data: bytes) -> _Member | None:
-    """One attribute as a JSON member (None: a string value over the limit)."""
-    key, value = key_value(data)
-    if isinstance(value, str) and len(value) > MAX_VALUE_LENGTH:
-        return None
-    member = (key, dumps(key) + ":" + dumps(value), attribute_hash(key, value))
-    if len(data) <= _MEMBER_BYTES_MAX:
-        if len(_members) >= _MEMBERS_MAX:
-            _members.clear()
-        _members[data] = member
-    return member
 
 
 def _plain_row(data: bytes, service: str) -> tuple[SpanRow, tuple[int, ...]] | None:
@@ -89,7 +77,7 @@ def _plain_row(data: bytes, service: str) -> tuple[SpanRow, tuple[int, ...]] | N
     members: dict[str, str] = {}
     hashes: list[int] = []
     attributes = 0
-    cache = _members
+    cache = _members.members
     pos = 0
     end = len(data)
     if data[:2] == b"\x0a\x10" and data[18:20] == b"\x12\x08" and end >= 28:
@@ -130,7 +118,7 @@ def _plain_row(data: bytes, service: str) -> tuple[SpanRow, tuple[int, ...]] | N
                 raise DecodeError("truncated length-delimited field")
             value = data[pos:stop]
             pos = stop
-            member = cache.get(value) or _member(value)
+            member = cache.get(value) or _members.member(value)
             if member is None:
                 return None
             members[member[0]] = member[1]
@@ -231,7 +219,6 @@ class _Tally:
         self.verdicts: dict[int, str | None] = {}  # item_problem's memo per resource
 
 
-_REST = 6 + SLOTS  # SPAN's last group: what follows the attribute slots
 _NO_SCOPE = Scope()  # a span's row does not depend on its scope (its group holds it)
 
 
@@ -277,42 +264,15 @@ def _flags_body(flags: int) -> str:
 _flag_bodies: dict[int, str] = {0: ""}
 
 
-def _new_member(field: bytes) -> _Member | None:
-    """``_member`` of an attribute field (``0x4a <len> <KeyValue>``), memoised by its bytes."""
-    member = _member(field[2:])
-    if member is not None:
-        if len(_fields) >= _MEMBERS_MAX:
-            _fields.clear()
-        _fields[field] = member
-    return member
-
-
-#: attribute field bytes (``0x4a <len> <KeyValue>``, under 130 bytes) -> ``_Member``
-_fields: dict[bytes, _Member] = {}
-
-
-def _slot_members(fields: tuple[bytes | None, ...]) -> list[_Member] | None:
-    """The members of a ``SPAN`` match's attribute slots when one is not memoised yet;
-    None when a value is over the limit."""
-    members = []
-    for field in fields:
-        if field is not None:
-            member = _fields.get(field) or _new_member(field)
-            if member is None:
-                return None
-            members.append(member)
-    return members
-
-
-def _rest(rest: bytes) -> tuple[list[_Member], int, str] | None:
+def _rest(rest: bytes) -> tuple[list[Member], int, str] | None:
     """A ``SPAN`` match's last group: the attributes after the slots, the status code and
     the stored body (flags); None when the span needs the model decoder (another field, a
     status message, a value over the limit). Malformed bytes raise ``DecodeError``."""
-    members: list[_Member] = []
+    members: list[Member] = []
     code = flags = 0
     for number, wire, value in iter_fields(rest):
         if number == 9 and wire == WIRE_LEN:
-            member = _members.get(value) or _member(value)  # type: ignore[arg-type]
+            member = _members.members.get(value) or _members.member(value)  # type: ignore[arg-type]
             if member is None:
                 return None
             members.append(member)
@@ -326,7 +286,7 @@ def _rest(rest: bytes) -> tuple[list[_Member], int, str] | None:
     return members, code, _flags_body(flags)
 
 
-def _tail(rest: bytes) -> tuple[list[_Member], int, str] | None:
+def _tail(rest: bytes) -> tuple[list[Member], int, str] | None:
     """``_rest``, memoised when the rest holds no attributes (a status, flags: few kinds)."""
     found = _rest(rest)
     if found is not None and not found[0] and len(_tails) < 1024:
@@ -334,7 +294,7 @@ def _tail(rest: bytes) -> tuple[list[_Member], int, str] | None:
     return found
 
 
-_tails: dict[bytes, tuple[list[_Member], int, str]] = {b"": ([], 0, "")}
+_tails: dict[bytes, tuple[list[Member], int, str]] = {b"": ([], 0, "")}
 
 
 def _scope_rows(
@@ -345,101 +305,149 @@ def _scope_rows(
     hashes: list[tuple[int, ...]] = []
     append_row = rows.append
     append_hashes = hashes.append
-    match = SPAN.match if problem is None else _no_match
+    findall = SPANS.findall
+    match = SPAN.match
+    lengths = LENGTHS
     names = _names
     small = SMALL
-    memo = _fields.__getitem__
+    memo = _members.fields.__getitem__
     tails = _tails
+    known_distinct = _members.distinct_keys
     scope = b""
     schema_url = ""
     before = tally.rejected, tally.decode_message, tally.limit_message
+    # SPANS reads spans from any position after this one (not where it just stopped; never
+    # when every span must take the model path because the resource is over the limits)
+    one_by_one = -1 if problem is None else len(group)
     pos = 0
     end = len(group)
     while pos < end:
         key = group[pos]
-        if key & 0x80 or key & 7 != WIRE_LEN or key < 8:  # rare: start again on a copy
-            tally.rejected, tally.decode_message, tally.limit_message = before
-            return _scope_rows(_canonical(group), resource, service, problem, tally)
-        size = group[pos + 1] if pos + 1 < end else 0x80
-        if size < 0x80:
-            pos += 2
-        elif pos + 2 < end and group[pos + 2] < 0x80:
-            size = (size & 0x7F) | group[pos + 2] << 7
-            pos += 3
+        if key == 0x12 and pos > one_by_one:  # spans: as many as SPANS reads from here
+            found = findall(group, pos)
+            after = -1  # where the group goes on: known once the spans are counted
         else:
-            size, pos = read_varint(group, pos + 1)
-        stop = pos + size
-        if stop > end:
-            raise DecodeError("truncated length-delimited field")
-        if key != 0x12:  # 2: spans; 1: the scope, 3: its schema url, others are skipped
-            if key == 0x0A:
-                scope = group[pos:stop]
-            elif key == 0x1A:
-                schema_url = _text(group[pos:stop])
-            pos = stop
-            continue
-        m = match(group, pos, stop)
-        tail = None
-        if m is not None:
-            g = m.groups()
-            tail = tails.get(g[_REST]) or _tail(g[_REST])
-        if tail is None:  # not the usual layout (None from ``_rest``: the model decoder)
-            plain = _general_row(group[pos:stop], resource, service, problem, tally, m is None)
-            pos = stop
-            if plain is not None:
-                append_row(plain[0])
-                append_hashes(plain[1])
-            continue
-        pos = stop
-        span_hashes: tuple[int | None, ...] = ()
-        attrs = ""
-        if g[6] is not None or tail[0]:
-            try:
-                members: list[_Member] | None = list(map(memo, filter(None, g[6:_REST])))
-            except KeyError:  # an attribute not memoised yet
-                members = _slot_members(g[6:_REST])
-            if members is not None and tail[0]:
-                members += tail[0]
-            if members is not None and len(members) <= MAX_ATTRIBUTES:
-                keys, texts, span_hashes = zip(*members, strict=True)
-                if len(set(keys)) == len(keys):  # else a repeated key: the model path
-                    attrs = "{" + ",".join(texts) + "}"
-                    if None in span_hashes:
-                        span_hashes = tuple(h for h in span_hashes if h is not None)
-            if not attrs:
-                assert m is not None  # a tail comes from a match
-                plain = _general_row(m[0], resource, service, problem, tally, False)
-                if plain is not None:
-                    append_row(plain[0])
-                    append_hashes(plain[1])
+            if key & 0x80 or key & 7 != WIRE_LEN or key < 8:  # rare: start again on a copy
+                tally.rejected, tally.decode_message, tally.limit_message = before
+                return _scope_rows(_canonical(group), resource, service, problem, tally)
+            size = group[pos + 1] if pos + 1 < end else 0x80
+            if size < 0x80:
+                pos += 2
+            elif pos + 2 < end and group[pos + 2] < 0x80:
+                size = (size & 0x7F) | group[pos + 2] << 7
+                pos += 3
+            else:
+                size, pos = read_varint(group, pos + 1)
+            stop = pos + size
+            if stop > end:
+                raise DecodeError("truncated length-delimited field")
+            if key != 0x12:  # 1: the scope, 3: its schema url, others are skipped
+                if key == 0x0A:
+                    scope = group[pos:stop]
+                elif key == 0x1A:
+                    schema_url = _text(group[pos:stop])
+                pos = stop
                 continue
-        name = names.get(g[3])
-        if name is None:
-            name = _name(g[3])
-        start, end_time = TIMES(g[5])
-        append_row(
-            (
-                g[0],
-                g[1],
-                g[2],
-                service,
-                name,
-                small[g[4]],
-                start,
-                end_time,
-                end_time - start if end_time > start else 0,
-                tail[1],
-                attrs,
-                tail[2],
+            # a span SPANS stopped at: one SPAN match (attributes of any length after the
+            # slots, anything after them for ``_rest``), else the general way
+            m = match(group, pos, stop) if problem is None else None
+            if m is None:
+                row = _general_row(group[pos:stop], resource, service, problem, tally)
+                if row is not None:
+                    append_row(row[0])
+                    append_hashes(row[1])
+                pos = stop
+                continue
+            found = [_as_found(m)]
+            after = stop
+        for t in found:
+            (ln, item, tid, sid, parent, name, kind, times,
+             first, _2, _3, _4, _5, _6, _7, _8, more, tail, _) = t  # fmt: skip
+            try:
+                if lengths[ln] != len(item):
+                    break  # not a span of the usual layout (or not a span)
+            except KeyError:  # 3 length bytes or more: a span one SPAN match read whole
+                pass
+            rest = tails.get(tail) or _tail(tail) if not more else _tail(more + tail)
+            if rest is None:  # another field, a status message, a value over the limit
+                _add_general(item, resource, service, tally, rows, hashes)
+                continue
+            span_hashes: tuple[int | None, ...] = ()
+            attrs = ""
+            if first or rest[0]:
+                try:
+                    members: list[Member] | None = list(map(memo, filter(None, t[8:16])))
+                except KeyError:  # an attribute not memoised yet
+                    members = slot_members(t[8:16])
+                if members is not None and rest[0]:
+                    members += rest[0]
+                if members is not None and len(members) <= MAX_ATTRIBUTES:
+                    # members are 3-tuples: ``strict=True`` would cost a keyword call per span
+                    keys, texts, span_hashes = zip(*members)  # noqa: B905
+                    if keys in known_distinct or distinct(keys):  # else a repeated key: model path
+                        attrs = "{" + ",".join(texts) + "}"
+                        if None in span_hashes:
+                            span_hashes = tuple(h for h in span_hashes if h is not None)
+                if not attrs:
+                    _add_general(item, resource, service, tally, rows, hashes)
+                    continue
+            text = names.get(name)
+            if text is None:
+                text = _name(name)
+            start, end_time = TIMES(times)
+            append_row(
+                (
+                    tid,
+                    sid,
+                    parent or None,
+                    service,
+                    text,
+                    small[kind],
+                    start,
+                    end_time,
+                    end_time - start if end_time > start else 0,
+                    rest[1],
+                    attrs,
+                    rest[2],
+                )
             )
-        )
-        append_hashes(span_hashes)  # type: ignore[arg-type]
+            append_hashes(span_hashes)  # type: ignore[arg-type]
+        else:
+            if after < 0:
+                break  # the group ends with its spans
+            pos = after
+            continue
+        # SPANS stopped at ``t``: what follows is read on its own (SPANS would stop there again)
+        read = found[: found.index(t)]
+        pos += len(read) + sum(map(len, map(_first, read))) + sum(map(len, map(_second, read)))
+        one_by_one = pos
     return scope, schema_url, rows, hashes
 
 
-def _no_match(group: bytes, pos: int, stop: int) -> None:
-    """``SPAN.match`` when every span must take the model path (a resource over the limits)."""
-    return None
+_first = itemgetter(0)
+_second = itemgetter(1)
+
+
+def _as_found(m: re.Match[bytes]) -> tuple[bytes, ...]:
+    """A ``SPAN`` match as the tuple ``SPANS.findall`` gives a span (everything after the
+    slots as the attributes after them, for ``_rest``)."""
+    item = m[0]
+    return (varint(len(item)), item, *m.groups(b""), b"", b"")
+
+
+def _add_general(
+    item: bytes,
+    resource: Resource,
+    service: str,
+    tally: _Tally,
+    rows: list[SpanRow],
+    hashes: list[tuple[int, ...]],
+) -> None:
+    """Append the row ``_general_row`` gives a matched span that needs the model decoder."""
+    row = _general_row(item, resource, service, None, tally, False)
+    if row is not None:
+        rows.append(row[0])
+        hashes.append(row[1])
 
 
 def _name(field: bytes | None) -> str:
@@ -449,12 +457,12 @@ def _name(field: bytes | None) -> str:
     text = _text(field[1:])
     if len(_names) >= 4096:
         _names.clear()
-        _names[None] = ""
+        _names[None] = _names[b""] = ""
     _names[field] = text
     return text
 
 
-_names: dict[bytes | None, str] = {None: ""}
+_names: dict[bytes | None, str] = {None: "", b"": ""}
 
 
 def _canonical(group: bytes) -> bytes:

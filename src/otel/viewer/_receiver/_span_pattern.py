@@ -17,6 +17,13 @@ but it picks the branch that starts with the length byte (a literal test per bra
 Optional parts are possessive (``?+``, ``*+``): nothing to backtrack into, less state kept.
 The first ``SLOTS`` attribute fields are captured one group each (``groups()`` hands them
 over in one call); the rest of a longer run is one more group.
+
+``SPANS`` reads a run of such spans, framing included, with one ``findall`` over the
+``ScopeSpans`` bytes: no match object and no Python step per span to find the next one.
+It cannot end a span by its length, so it reads each span to the end of its usual fields
+(attributes with one-byte lengths, a status with a code and no message, flags) and the
+caller checks that the span's length varint is the length of what was read; the first
+span where it is not (or the first thing that is not a span) ends the run there.
 """
 
 from __future__ import annotations
@@ -45,23 +52,48 @@ def _slots(count: int) -> bytes:
 #: length byte (None: absent), kind byte (None: absent), start and end times (17 bytes,
 #: ``TIMES``), ``SLOTS`` attribute fields (each ``0x4a <len> <KeyValue>`` or None), and the
 #: span's remaining bytes (b"" when none: usually a status, maybe flags, more attributes)
-SPAN = re.compile(
+_HEAD = b"".join(
+    (
+        rb"\x0a\x10(?!\x00{16})(.{16})",
+        rb"\x12\x08(?!\x00{8})(.{8})",
+        rb"(?:\x22\x08(?:\x00{8}|(.{8})))?+",
+        rb"(?:\x2a(%s))?+" % _LP,
+        rb"(?:\x30([\x00-\x7f]))?+",
+        rb"\x39(.{7}[\x00-\x7f]\x41.{7}[\x00-\x7f])",
+        _slots(SLOTS),
+    )
+)
+SPAN = re.compile(_HEAD + rb"(.*)\Z", re.DOTALL)
+
+#: ``SPANS.findall(scope_spans, pos)``: the spans field by field from ``pos`` on, one tuple
+#: per span: its length varint (1 or 2 bytes), its bytes, ``SPAN``'s groups up to the
+#: attribute slots, the attribute fields after the slots (one group, b"" when none), and the
+#: tail: a status with a code of 0-2 and no message, flags (b"" when neither), then b"".
+#: The first thing that is not such a span (another field, a span of another shape or of
+#: 16 KiB or more) gives one last tuple whose final group is its first byte and whose
+#: other groups are empty; nothing is scanned past it. Absent groups are b"". A span's
+#: tuple is only the span when its length varint's value is the length of its bytes.
+SPANS = re.compile(
     b"".join(
         (
-            rb"\x0a\x10(?!\x00{16})(.{16})",
-            rb"\x12\x08(?!\x00{8})(.{8})",
-            rb"(?:\x22\x08(?:\x00{8}|(.{8})))?+",
-            rb"(?:\x2a(%s))?+" % _LP,
-            rb"(?:\x30([\x00-\x7f]))?+",
-            rb"\x39(.{7}[\x00-\x7f]\x41.{7}[\x00-\x7f])",
-            _slots(SLOTS),
-            rb"(.*)\Z",
+            rb"\x12([\x00-\x7f]|[\x80-\xff][\x01-\x7f])(",
+            _HEAD,
+            rb"((?:\x4a%s)*+)" % _LP,
+            rb"((?:\x7a(?:\x00|\x02\x18[\x00-\x02]))?+(?:\x85\x01.{4})?+)",
+            rb")|(.).*",
         )
     ),
     re.DOTALL,
+)
+#: a ``SPANS`` length group -> its value (b"", the last tuple's: -1, no span's length)
+LENGTHS: dict[bytes, int] = {bytes([n]): n for n in range(128)}
+LENGTHS[b""] = -1
+LENGTHS.update(
+    (bytes([low | 0x80, high]), low | high << 7) for low in range(128) for high in range(1, 128)
 )
 #: (start, end) of ``SPAN``'s times group
 TIMES = struct.Struct("<QxQ").unpack
 #: a one-byte varint (or None: absent, 0) as its value
 SMALL: dict[bytes | None, int] = {bytes([n]): n for n in range(128)}
 SMALL[None] = 0
+SMALL[b""] = 0
