@@ -23,7 +23,6 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from itertools import chain
 from typing import Any
 
 from otel.exporter.otlp._proto._model import LogRecord, Metric, Span
@@ -79,42 +78,49 @@ _INSERT_SPANS = f"INSERT INTO spans ({SPAN_COLUMNS}) VALUES "
 _ROOT_PARENT: dict[Any, bytes] = {None: b""}
 #: ``_INSERT_SPANS`` placeholders of ``n`` rows, by ``n``
 _span_values: dict[int, str] = {}
-
-
-def _insert_columns(conn: sqlite3.Connection, columns: list[Sequence[object]]) -> None:
-    """Insert ``spans`` rows given column by column (``SPAN_COLUMNS`` order; the parent ids
-    with b"" for none), ``_ROWS_PER_INSERT`` rows per statement. A statement's parameters
-    are its rows' columns one after the other (slices of ``columns``: no per-row work)."""
-    total = len(columns[0])
-    params = []
-    for lo in range(0, total, _ROWS_PER_INSERT):
-        hi = min(lo + _ROWS_PER_INSERT, total)
-        params.append(list(chain.from_iterable([column[lo:hi] for column in columns])))
-    whole = total // _ROWS_PER_INSERT
-    if whole:
-        conn.executemany(_INSERT_SPANS + _span_placeholders(_ROWS_PER_INSERT), params[:whole])
-    if whole < len(params):
-        conn.execute(
-            _INSERT_SPANS + _span_placeholders(total - whole * _ROWS_PER_INSERT), params[-1]
-        )
+#: the ``SpanRow`` fields bound once per row (the service is the group's, bound once per
+#: statement), in ``SPAN_COLUMNS`` order
+_ROW_FIELDS = (0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11)
 
 
 def _span_placeholders(n: int) -> str:
-    """The VALUES of ``n`` rows whose parameters come column by column."""
+    """The VALUES of ``n`` rows of one ``SpanGroup`` whose parameters are: the first row's
+    id, the resource id, the scope id, the service, then each ``_ROW_FIELDS`` column of
+    the ``n`` rows (``_span_parameters``). Per row, only those 11 values are bound."""
     found = _span_values.get(n)
     if found is None:
-        width = len(SPAN_COLUMNS.split(","))
-        parent = SPAN_COLUMNS.replace(" ", "").split(",").index("parent_span_id")
-        found = _span_values[n] = ",".join(
-            "("
-            + ",".join(
-                f"nullif(?{c * n + k + 1},x'')" if c == parent else f"?{c * n + k + 1}"
-                for c in range(width)
-            )
-            + ")"
-            for k in range(n)
-        )
+        values = []
+        for k in range(n):
+            column = [f"?{5 + c * n + k}" for c in range(len(_ROW_FIELDS))]
+            column[2] = f"nullif({column[2]},x'')"  # the parent id: b"" for a root
+            values.append(f"(?1+{k},?2,?3,{','.join(column[:3])},?4,{','.join(column[3:])})")
+        found = _span_values[n] = ",".join(values)
     return found
+
+
+def _span_parameters(
+    first_id: int, head: tuple[int, int, str], rows: Sequence[SpanRow]
+) -> tuple[list[list[object]], tuple[Sequence[Any], ...]]:
+    """The parameters of the ``_span_placeholders`` statements inserting ``rows`` (ids
+    from ``first_id``; ``head``: resource id, scope id, service), ``_ROWS_PER_INSERT`` rows
+    per statement, and the rows' columns. Built by C loops (zip, map, list slices): no
+    Python code runs per span."""
+    columns = tuple(zip(*rows, strict=True))
+    trace_ids, span_ids, parents = columns[:3]
+    bound = [
+        list(map(bytearray, trace_ids)),
+        list(map(bytearray, span_ids)),
+        list(map(bytearray, map(_ROOT_PARENT.get, parents, parents))),  # type: ignore[arg-type]
+        *columns[4:],
+    ]
+    statements = []
+    for lo in range(0, len(rows), _ROWS_PER_INSERT):
+        hi = lo + _ROWS_PER_INSERT
+        params: list[object] = [first_id + lo, *head]
+        for column in bound:
+            params += column[lo:hi]
+        statements.append(params)
+    return statements, columns
 
 
 def _insert_rows(conn: sqlite3.Connection, sql: str, width: int, values: list[object]) -> None:
@@ -327,20 +333,45 @@ class SQLiteStore(SQLiteReader):
             " coalesce((SELECT max(id) FROM spans), 0) + 1)"
         ).fetchone()
         first_id = next_id = row[0]
-        rows: list[SpanRow] = []
-        resource_ids: list[int] = []
-        scope_ids: list[int] = []
+        full_insert = _INSERT_SPANS + _span_placeholders(_ROWS_PER_INSERT)
+        # the spans' columns (as ``_dependencies._PAIR_COLUMNS`` reads them), and names
+        ids: list[int] = []
+        trace_ids: list[bytes] = []
+        span_ids: list[bytes] = []
+        parents: list[bytes | None] = []
+        services: list[str] = []
+        names: list[str] = []
+        starts: list[int] = []
+        codes: list[int] = []
         span_hashes: list[tuple[int, ...]] = []  # per span id from first_id on
         groups: list[tuple[int, int, str]] = []  # (first id, end id, service)
         traces: dict[bytes, TraceAccumulator] = {}
         for prepared in batch:
             for group in prepared.groups:
                 count = len(group.rows)
-                rows += group.rows
-                resource_ids += [
-                    self._id_of(conn, "resources", self._resource_ids, group.resource_key)
-                ] * count
-                scope_ids += [self._id_of(conn, "scopes", self._scope_ids, group.scope_key)] * count
+                if not count:
+                    continue
+                head = (
+                    self._id_of(conn, "resources", self._resource_ids, group.resource_key),
+                    self._id_of(conn, "scopes", self._scope_ids, group.scope_key),
+                    group.service,
+                )
+                statements, columns = _span_parameters(next_id, head, group.rows)
+                rest = count % _ROWS_PER_INSERT
+                if rest:  # ids ascending: appended to the table, as the full ones
+                    tail = statements.pop()
+                if statements:
+                    conn.executemany(full_insert, statements)
+                if rest:
+                    conn.execute(_INSERT_SPANS + _span_placeholders(rest), tail)
+                ids += range(next_id, next_id + count)
+                trace_ids += columns[0]
+                span_ids += columns[1]
+                parents += columns[2]
+                services += columns[3]
+                names += columns[4]
+                starts += columns[6]
+                codes += columns[9]
                 span_hashes += group.hashes
                 groups.append((next_id, next_id + count, group.service))
                 next_id += count
@@ -350,33 +381,14 @@ class SQLiteStore(SQLiteReader):
                     traces[trace_id] = acc
                 else:
                     have.merge(acc)
-        if not rows:
+        if not ids:
             return
-        # the rows' columns, each column one list: built by C loops (zip, map), no Python
-        # code runs per span
-        columns = list(zip(*rows, strict=True))
-        trace_ids, span_ids, parents, services, names = columns[:5]
-        ids = range(first_id, next_id)
-        _insert_columns(
-            conn,
-            [
-                ids,
-                resource_ids,
-                scope_ids,
-                list(map(bytearray, trace_ids)),
-                list(map(bytearray, span_ids)),
-                list(map(bytearray, map(_ROOT_PARENT.get, parents, parents))),  # type: ignore[arg-type]
-                *columns[3:],
-            ],
-        )
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('next_span_id', ?)", (next_id,))
         # what the edge counter pairs (_dependencies._PAIR_COLUMNS)
-        pair_rows = list(
-            zip(ids, trace_ids, span_ids, parents, services, columns[6], columns[9], strict=True)
-        )
+        pair_columns = (ids, trace_ids, span_ids, parents, services, starts, codes)
         blocks = write_blocks(conn, first_id, trace_ids, names, span_hashes, groups, self._key_hash)
         older = self._update_traces(conn, traces, blocks)
-        self._edges.count_commit(conn, pair_rows, older)
+        self._edges.count_commit(conn, pair_columns, older)
         changed.update(traces)
 
     def _key_hash(self, key: str, text: str) -> int:
