@@ -76,35 +76,38 @@ _INSERT_SPANS = f"INSERT INTO spans ({SPAN_COLUMNS}) VALUES "
 #: (bytes, None) through its adapter look-ups first (~0.8 us each, most of binding a span):
 #: the writer binds ids as bytearray, a root's missing parent as an empty one (stored NULL)
 _ROOT_PARENT: dict[Any, bytes] = {None: b""}
-#: ``_INSERT_SPANS`` placeholders of ``n`` rows, by ``n``
-_span_values: dict[int, str] = {}
+#: ``_INSERT_SPANS`` placeholders of ``n`` rows, by (``n``, bodies bound)
+_span_values: dict[tuple[int, bool], str] = {}
 #: the ``SpanRow`` fields bound once per row (the service is the group's, bound once per
-#: statement), in ``SPAN_COLUMNS`` order
+#: statement), in ``SPAN_COLUMNS`` order; the last, the body, only when some row has one
 _ROW_FIELDS = (0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11)
 
 
-def _span_placeholders(n: int) -> str:
+def _span_placeholders(n: int, bodies: bool = True) -> str:
     """The VALUES of ``n`` rows of one ``SpanGroup`` whose parameters are: the first row's
     id, the resource id, the scope id, the service, then each ``_ROW_FIELDS`` column of
-    the ``n`` rows (``_span_parameters``). Per row, only those 11 values are bound."""
-    found = _span_values.get(n)
+    the ``n`` rows (``_span_parameters``; without the bodies when ``bodies`` is false: all
+    are "", the usual case). Per row, only those 10 or 11 values are bound."""
+    found = _span_values.get((n, bodies))
     if found is None:
         values = []
         for k in range(n):
             column = [f"?{5 + c * n + k}" for c in range(len(_ROW_FIELDS))]
             column[2] = f"nullif({column[2]},x'')"  # the parent id: b"" for a root
+            if not bodies:
+                column[-1] = "''"
             values.append(f"(?1+{k},?2,?3,{','.join(column[:3])},?4,{','.join(column[3:])})")
-        found = _span_values[n] = ",".join(values)
+        found = _span_values[(n, bodies)] = ",".join(values)
     return found
 
 
-def _span_parameters(
-    first_id: int, head: tuple[int, int, str], rows: Sequence[SpanRow]
-) -> tuple[list[list[object]], tuple[Sequence[Any], ...]]:
-    """The parameters of the ``_span_placeholders`` statements inserting ``rows`` (ids
-    from ``first_id``; ``head``: resource id, scope id, service), ``_ROWS_PER_INSERT`` rows
-    per statement, and the rows' columns. Built by C loops (zip, map, list slices): no
-    Python code runs per span."""
+def _insert_spans(
+    conn: sqlite3.Connection, first_id: int, head: tuple[int, int, str], rows: Sequence[SpanRow]
+) -> tuple[Sequence[Any], ...]:
+    """Insert ``rows`` (ids from ``first_id``; ``head``: resource id, scope id, service)
+    with ``_span_placeholders`` statements, ``_ROWS_PER_INSERT`` rows each, in id order;
+    returns the rows' columns. The parameters are built by C loops (zip, map, list
+    slices): no Python code runs per span."""
     columns = tuple(zip(*rows, strict=True))
     trace_ids, span_ids, parents = columns[:3]
     bound = [
@@ -113,14 +116,29 @@ def _span_parameters(
         list(map(bytearray, map(_ROOT_PARENT.get, parents, parents))),  # type: ignore[arg-type]
         *columns[4:],
     ]
-    statements = []
-    for lo in range(0, len(rows), _ROWS_PER_INSERT):
+    bodies = columns[11]
+    count = len(rows)
+    pending: list[list[object]] = []  # full statements of one kind, not executed yet
+    pending_bodies = False
+    for lo in range(0, count, _ROWS_PER_INSERT):
         hi = lo + _ROWS_PER_INSERT
         params: list[object] = [first_id + lo, *head]
-        for column in bound:
+        with_bodies = any(bodies[lo:hi])
+        for column in bound if with_bodies else bound[:-1]:
             params += column[lo:hi]
-        statements.append(params)
-    return statements, columns
+        if pending and (with_bodies != pending_bodies or hi > count):
+            full = _span_placeholders(_ROWS_PER_INSERT, pending_bodies)
+            conn.executemany(_INSERT_SPANS + full, pending)
+            pending = []
+        if hi > count:
+            conn.execute(_INSERT_SPANS + _span_placeholders(count - lo, with_bodies), params)
+        else:
+            pending.append(params)
+            pending_bodies = with_bodies
+    if pending:
+        full = _span_placeholders(_ROWS_PER_INSERT, pending_bodies)
+        conn.executemany(_INSERT_SPANS + full, pending)
+    return columns
 
 
 def _insert_rows(conn: sqlite3.Connection, sql: str, width: int, values: list[object]) -> None:
@@ -333,7 +351,6 @@ class SQLiteStore(SQLiteReader):
             " coalesce((SELECT max(id) FROM spans), 0) + 1)"
         ).fetchone()
         first_id = next_id = row[0]
-        full_insert = _INSERT_SPANS + _span_placeholders(_ROWS_PER_INSERT)
         # the spans' columns (as ``_dependencies._PAIR_COLUMNS`` reads them), and names
         ids: list[int] = []
         trace_ids: list[bytes] = []
@@ -356,14 +373,7 @@ class SQLiteStore(SQLiteReader):
                     self._id_of(conn, "scopes", self._scope_ids, group.scope_key),
                     group.service,
                 )
-                statements, columns = _span_parameters(next_id, head, group.rows)
-                rest = count % _ROWS_PER_INSERT
-                if rest:  # ids ascending: appended to the table, as the full ones
-                    tail = statements.pop()
-                if statements:
-                    conn.executemany(full_insert, statements)
-                if rest:
-                    conn.execute(_INSERT_SPANS + _span_placeholders(rest), tail)
+                columns = _insert_spans(conn, next_id, head, group.rows)
                 ids += range(next_id, next_id + count)
                 trace_ids += columns[0]
                 span_ids += columns[1]
