@@ -82,7 +82,7 @@ def _count_pairs(
 
     Reads the new spans by id, then the older spans of their traces (through the blocks
     their summaries list: a trace may hold 10,000 spans), and pairs them: the spans by
-    (trace id, span id) in a dict and each parent looked up in it, built and looked up by
+    span id in a dict and each parent looked up in it, built and looked up by
     C loops (zip, map) -- Python code runs per span only to test the pair found."""
     if new is None:
         rows = conn.execute(
@@ -104,26 +104,21 @@ def _count_pairs(
                     for column, added in zip(columns, zip(*more, strict=True), strict=True)
                 ]
     ids, trace_ids, span_ids, parent_ids, services, starts, statuses = columns
-    spans = dict(
-        zip(zip(trace_ids, span_ids, strict=True), zip(ids, services, strict=True), strict=True)
-    )
-    if len(spans) < len(ids):  # a span stored twice: pairs with each of its copies
-        _count_pairs_twice(
-            counts, list(zip(*columns, strict=True)), after_id, start_from, start_to, divisor
-        )
+    # by span id alone (no key tuples to build and hash), the trace compared on a match: a
+    # span id repeated, in one trace or across traces, takes the general path
+    spans = dict(zip(span_ids, zip(ids, services, trace_ids, strict=True), strict=True))
+    if len(spans) < len(ids):
+        rows = list(zip(*columns, strict=True))
+        _count_pairs_twice(counts, rows, after_id, start_from, start_to, divisor)
         return
     error = STATUS_ERROR
-    for parent, span_id, service, start, status in zip(
-        map(spans.get, zip(trace_ids, parent_ids, strict=True)),
-        ids,
-        services,
-        starts,
-        statuses,
-        strict=True,
+    for parent, trace_id, span_id, service, start, status in zip(
+        map(spans.get, parent_ids), trace_ids, ids, services, starts, statuses, strict=True
     ):
         if (
             parent is None
             or parent[1] == service
+            or parent[2] != trace_id
             or not start_from <= start < start_to
             or (span_id <= after_id and parent[0] <= after_id)
         ):
@@ -145,8 +140,9 @@ def _count_pairs_twice(
     start_to: int,
     divisor: int,
 ) -> None:
-    """``_count_pairs`` of ``rows`` (``_PAIR_COLUMNS``) when some (trace id, span id) comes
-    more than once: a child pairs with every copy of its parent (as the join would)."""
+    """``_count_pairs`` of ``rows`` (``_PAIR_COLUMNS``) when some span id comes more than
+    once (a span stored twice: a child pairs with every copy of its parent, as the join
+    would; or the same id in two traces)."""
     spans: dict[tuple[bytes, bytes], list[tuple[int, str]]] = {}
     for row in rows:
         spans.setdefault((row[1], row[2]), []).append((row[0], row[4]))
