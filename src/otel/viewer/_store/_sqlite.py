@@ -86,7 +86,7 @@ _ROW_FIELDS = (0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11)
 def _span_placeholders(n: int, bodies: bool = True) -> str:
     """The VALUES of ``n`` rows of one ``SpanGroup`` whose parameters are: the first row's
     id, the resource id, the scope id, the service, then each ``_ROW_FIELDS`` column of
-    the ``n`` rows (``_span_parameters``; without the bodies when ``bodies`` is false: all
+    the ``n`` rows (``_insert_spans``; without the bodies when ``bodies`` is false: all
     are "", the usual case). Per row, only those 10 or 11 values are bound."""
     found = _span_values.get((n, bodies))
     if found is None:
@@ -104,10 +104,11 @@ def _span_placeholders(n: int, bodies: bool = True) -> str:
 def _insert_spans(
     conn: sqlite3.Connection, first_id: int, head: tuple[int, int, str], rows: Sequence[SpanRow]
 ) -> tuple[Sequence[Any], ...]:
-    """Insert ``rows`` (ids from ``first_id``; ``head``: resource id, scope id, service)
-    with ``_span_placeholders`` statements, ``_ROWS_PER_INSERT`` rows each, in id order;
-    returns the rows' columns. The parameters are built by C loops (zip, map, list
-    slices): no Python code runs per span."""
+    """Insert ``rows`` (ids from ``first_id``; ``head``: resource id, scope id, service,
+    stored for every row: a group's rows carry its service) with ``_span_placeholders``
+    statements, ``_ROWS_PER_INSERT`` rows each, in id order; returns the rows' columns.
+    The parameters are built by C loops (zip, map, list slices): no Python code runs per
+    span."""
     columns = tuple(zip(*rows, strict=True))
     trace_ids, span_ids, parents = columns[:3]
     bound = [
@@ -230,7 +231,11 @@ class SQLiteStore(SQLiteReader):
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)
+        # the writer's statements: ~25, plus a 64-row INSERT of spans with and without bodies
+        # and one per shorter length a group's last rows came in (_span_placeholders)
+        conn = sqlite3.connect(
+            self._path, check_same_thread=False, isolation_level=None, cached_statements=512
+        )
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA busy_timeout=10000")
