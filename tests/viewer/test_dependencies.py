@@ -204,6 +204,25 @@ def test_a_parent_and_child_in_one_batch_are_counted_once(store: Store) -> None:
     assert store.dependencies(None, None) == [Edge("web", "api", 1, 0), Edge("web", "db", 1, 0)]
 
 
+def test_span_ids_shared_by_two_traces_pair_only_within_each_trace(store: Store) -> None:
+    # one batch: the writer pairs spans by span id and must compare the traces
+    store.ingest(
+        spans=[
+            make_span(1, 1, 0, "web", BASE),
+            make_span(1, 2, 1, "api", BASE + S),
+            make_span(2, 1, 0, "db", BASE),
+            make_span(2, 2, 1, "cache", BASE + S),
+            make_span(3, 5, 1, "api", BASE + S),  # its parent 1 is not in trace 3
+        ]
+    )
+    assert store.dependencies(None, None) == [Edge("db", "cache", 1, 0), Edge("web", "api", 1, 0)]
+
+
+def test_a_child_whose_parent_id_is_another_traces_span_is_not_paired(store: Store) -> None:
+    store.ingest(spans=[make_span(1, 7, 0, "web", BASE), make_span(2, 8, 7, "api", BASE + S)])
+    assert store.dependencies(None, None) == []
+
+
 def test_calls_within_one_service_are_not_edges(store: Store) -> None:
     store.ingest(spans=[make_span(1, 1, 0, "api", BASE), make_span(1, 2, 1, "api", BASE + 1)])
     store.ingest(spans=[make_span(1, 3, 2, "api", BASE + 2)])

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from otel.viewer._store._common import STATUS_ERROR
@@ -71,54 +71,87 @@ def _count_pairs(
     start_from: int,
     start_to: int,
     divisor: int,
-    new: list[Any] | None = None,
+    new: Sequence[Sequence[Any]] | None = None,
     older: dict[bytes, str] | None = None,
 ) -> None:
     """Add to ``counts`` every edge pair whose later span has an id in (after_id, upto_id]
     and whose child starts in [start_from, start_to), keyed by the child's start // divisor.
-    The writer passes those spans as ``new`` rows (``_PAIR_COLUMNS``) and as ``older`` the
-    ``traces.blocks`` of those of their traces stored before (the others have no older
-    spans); without them both are read.
+    The writer passes those spans as ``new`` columns (``_PAIR_COLUMNS``, one sequence
+    each, ids ascending) and as ``older`` the ``traces.blocks`` of those of their traces
+    stored before (the others have no older spans); without them both are read.
 
     Reads the new spans by id, then the older spans of their traces (through the blocks
-    their summaries list: a trace may hold 10,000 spans), and pairs them in Python."""
+    their summaries list: a trace may hold 10,000 spans), and pairs them: the spans by
+    span id in a dict and each parent looked up in it, built and looked up by
+    C loops (zip, map) -- Python code runs per span only to test the pair found."""
     if new is None:
         rows = conn.execute(
             f"SELECT {_PAIR_COLUMNS} FROM spans WHERE id > ? AND id <= ?", (after_id, upto_id)
         ).fetchall()
+        columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
     else:
-        rows = new
-    if after_id > 0 and rows:
+        columns = list(new)
+    if not columns or not columns[0]:
+        return
+    if after_id > 0:
         if older is None:
-            older = trace_blocks(conn, {row[1] for row in rows})
+            older = trace_blocks(conn, set(columns[1]))
         if older:
-            rows = rows + rows_in_blocks(conn, _PAIR_COLUMNS, older, after_id)
-    spans = {(row[1], row[2]): (row[0], row[4]) for row in rows}
-    twice: dict[tuple[bytes, bytes], list[tuple[int, str]]] = {}  # a span stored again
-    if len(spans) < len(rows):
-        spans = {}
-        for row in rows:
-            key = (row[1], row[2])
-            if key in spans:
-                twice.setdefault(key, []).append((row[0], row[4]))
-            else:
-                spans[key] = (row[0], row[4])
+            more = rows_in_blocks(conn, _PAIR_COLUMNS, older, after_id)
+            if more:
+                columns = [
+                    (*column, *added)
+                    for column, added in zip(columns, zip(*more, strict=True), strict=True)
+                ]
+    ids, trace_ids, span_ids, parent_ids, services, starts, statuses = columns
+    # by span id alone (no key tuples to build and hash), the trace compared on a match: a
+    # span id repeated, in one trace or across traces, takes the general path
+    spans = dict(zip(span_ids, zip(ids, services, trace_ids, strict=True), strict=True))
+    if len(spans) < len(ids):
+        rows = list(zip(*columns, strict=True))
+        _count_pairs_twice(counts, rows, after_id, start_from, start_to, divisor)
+        return
+    error = STATUS_ERROR
+    for parent, trace_id, span_id, service, start, status in zip(
+        map(spans.get, parent_ids), trace_ids, ids, services, starts, statuses, strict=True
+    ):
+        if (
+            parent is None
+            or parent[1] == service
+            or parent[2] != trace_id
+            or not start_from <= start < start_to
+            or (span_id <= after_id and parent[0] <= after_id)
+        ):
+            continue
+        slot = (parent[1], service, start // divisor)  # _add, inlined: once per span
+        found = counts.get(slot)
+        if found is None:
+            counts[slot] = [1, int(status == error)]
+        else:
+            found[0] += 1
+            found[1] += status == error
+
+
+def _count_pairs_twice(
+    counts: _Counts,
+    rows: list[Any],
+    after_id: int,
+    start_from: int,
+    start_to: int,
+    divisor: int,
+) -> None:
+    """``_count_pairs`` of ``rows`` (``_PAIR_COLUMNS``) when some span id comes more than
+    once (a span stored twice: a child pairs with every copy of its parent, as the join
+    would; or the same id in two traces)."""
+    spans: dict[tuple[bytes, bytes], list[tuple[int, str]]] = {}
+    for row in rows:
+        spans.setdefault((row[1], row[2]), []).append((row[0], row[4]))
     for span_id, trace_id, _, parent_id, service, start, status in rows:
-        if parent_id is None:
+        if parent_id is None or not start_from <= start < start_to:
             continue
-        key = (trace_id, parent_id)
-        parent_row = spans.get(key)
-        if parent_row is None or not start_from <= start < start_to:
-            continue
-        for parent_id_, parent in (parent_row, *twice.get(key, ())) if twice else (parent_row,):
+        for parent_id_, parent in spans.get((trace_id, parent_id), ()):
             if parent != service and (span_id > after_id or parent_id_ > after_id):
-                slot = (parent, service, start // divisor)  # _add, inlined: once per span
-                found = counts.get(slot)
-                if found is None:
-                    counts[slot] = [1, int(status == STATUS_ERROR)]
-                else:
-                    found[0] += 1
-                    found[1] += status == STATUS_ERROR
+                _add(counts, (parent, service, start // divisor), 1, int(status == STATUS_ERROR))
 
 
 def _done(conn: sqlite3.Connection) -> int:
@@ -158,16 +191,18 @@ class EdgeCounter:
         return taken
 
     def count_commit(
-        self, conn: sqlite3.Connection, new: list[Any], older: dict[bytes, str]
+        self, conn: sqlite3.Connection, new: Sequence[Sequence[Any]], older: dict[bytes, str]
     ) -> None:
-        """Count the edges of the spans a commit is inserting (``new``, in id order, rows
-        of ``_PAIR_COLUMNS``; ``older``: the blocks of their traces stored before) inside its
-        transaction, when every older span is counted already (else ``advance`` will)."""
-        if not new:
+        """Count the edges of the spans a commit is inserting (``new``: their
+        ``_PAIR_COLUMNS``, one sequence each, ids ascending; ``older``: the blocks of their
+        traces stored before) inside its transaction, when every older span is counted
+        already (else ``advance`` will)."""
+        if not new or not new[0]:
             return
         try:
             done = _done(conn)
             first = new[0][0]
+            last = new[0][-1]
             if conn.execute(
                 "SELECT 1 FROM spans WHERE id > ? AND id < ? LIMIT 1", (done, first)
             ).fetchone():
@@ -175,8 +210,8 @@ class EdgeCounter:
             conn.execute("SAVEPOINT edges")
             try:
                 counts: _Counts = {}
-                _count_pairs(conn, counts, first - 1, new[-1][0], 0, _END, _SECOND, new, older)
-                self._store(conn, counts, new[-1][0])
+                _count_pairs(conn, counts, first - 1, last, 0, _END, _SECOND, new, older)
+                self._store(conn, counts, last)
                 conn.execute("RELEASE edges")
             except BaseException:
                 conn.execute("ROLLBACK TO edges")

@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from otel.exporter.otlp._proto._model import LogRecord, Metric, Span
 from otel.viewer._store._common import TraceAccumulator, dumps, resource_key, scope_key
@@ -33,7 +34,7 @@ from otel.viewer._store._interface import (
     StoreError,
     TraceListener,
 )
-from otel.viewer._store._rows import SPAN_COLUMNS, PreparedSpans, prepare_spans
+from otel.viewer._store._rows import SPAN_COLUMNS, PreparedSpans, SpanRow, prepare_spans
 from otel.viewer._store._schema import (
     SCHEMA,
     SCHEMA_VERSION,
@@ -71,6 +72,74 @@ _Item = tuple[PreparedSpans | None, Sequence[Metric], Sequence[LogRecord], _Wait
 #: steps keep the writer moving
 _ROWS_PER_INSERT = 64
 _INSERT_SPANS = f"INSERT INTO spans ({SPAN_COLUMNS}) VALUES "
+#: ``sqlite3`` binds int, float, str and bytearray as they are, but runs every other value
+#: (bytes, None) through its adapter look-ups first (~0.8 us each, most of binding a span):
+#: the writer binds ids as bytearray, a root's missing parent as an empty one (stored NULL)
+_ROOT_PARENT: dict[Any, bytes] = {None: b""}
+#: ``_INSERT_SPANS`` placeholders of ``n`` rows, by (``n``, bodies bound)
+_span_values: dict[tuple[int, bool], str] = {}
+#: the ``SpanRow`` fields bound once per row (the service is the group's, bound once per
+#: statement), in ``SPAN_COLUMNS`` order; the last, the body, only when some row has one
+_ROW_FIELDS = (0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11)
+
+
+def _span_placeholders(n: int, bodies: bool = True) -> str:
+    """The VALUES of ``n`` rows of one ``SpanGroup`` whose parameters are: the first row's
+    id, the resource id, the scope id, the service, then each ``_ROW_FIELDS`` column of
+    the ``n`` rows (``_insert_spans``; without the bodies when ``bodies`` is false: all
+    are "", the usual case). Per row, only those 10 or 11 values are bound."""
+    found = _span_values.get((n, bodies))
+    if found is None:
+        values = []
+        for k in range(n):
+            column = [f"?{5 + c * n + k}" for c in range(len(_ROW_FIELDS))]
+            column[2] = f"nullif({column[2]},x'')"  # the parent id: b"" for a root
+            if not bodies:
+                column[-1] = "''"
+            values.append(f"(?1+{k},?2,?3,{','.join(column[:3])},?4,{','.join(column[3:])})")
+        found = _span_values[(n, bodies)] = ",".join(values)
+    return found
+
+
+def _insert_spans(
+    conn: sqlite3.Connection, first_id: int, head: tuple[int, int, str], rows: Sequence[SpanRow]
+) -> tuple[Sequence[Any], ...]:
+    """Insert ``rows`` (ids from ``first_id``; ``head``: resource id, scope id, service,
+    stored for every row: a group's rows carry its service) with ``_span_placeholders``
+    statements, ``_ROWS_PER_INSERT`` rows each, in id order; returns the rows' columns.
+    The parameters are built by C loops (zip, map, list slices): no Python code runs per
+    span."""
+    columns = tuple(zip(*rows, strict=True))
+    trace_ids, span_ids, parents = columns[:3]
+    bound = [
+        list(map(bytearray, trace_ids)),
+        list(map(bytearray, span_ids)),
+        list(map(bytearray, map(_ROOT_PARENT.get, parents, parents))),  # type: ignore[arg-type]
+        *columns[4:],
+    ]
+    bodies = columns[11]
+    count = len(rows)
+    pending: list[list[object]] = []  # full statements of one kind, not executed yet
+    pending_bodies = False
+    for lo in range(0, count, _ROWS_PER_INSERT):
+        hi = lo + _ROWS_PER_INSERT
+        params: list[object] = [first_id + lo, *head]
+        with_bodies = any(bodies[lo:hi])
+        for column in bound if with_bodies else bound[:-1]:
+            params += column[lo:hi]
+        if pending and (with_bodies != pending_bodies or hi > count):
+            full = _span_placeholders(_ROWS_PER_INSERT, pending_bodies)
+            conn.executemany(_INSERT_SPANS + full, pending)
+            pending = []
+        if hi > count:
+            conn.execute(_INSERT_SPANS + _span_placeholders(count - lo, with_bodies), params)
+        else:
+            pending.append(params)
+            pending_bodies = with_bodies
+    if pending:
+        full = _span_placeholders(_ROWS_PER_INSERT, pending_bodies)
+        conn.executemany(_INSERT_SPANS + full, pending)
+    return columns
 
 
 def _insert_rows(conn: sqlite3.Connection, sql: str, width: int, values: list[object]) -> None:
@@ -162,7 +231,11 @@ class SQLiteStore(SQLiteReader):
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)
+        # the writer's statements: ~25, plus a 64-row INSERT of spans with and without bodies
+        # and one per shorter length a group's last rows came in (_span_placeholders)
+        conn = sqlite3.connect(
+            self._path, check_same_thread=False, isolation_level=None, cached_statements=512
+        )
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA busy_timeout=10000")
@@ -283,45 +356,54 @@ class SQLiteStore(SQLiteReader):
             " coalesce((SELECT max(id) FROM spans), 0) + 1)"
         ).fetchone()
         first_id = next_id = row[0]
-        values: list[object] = []  # the rows' values one after the other
-        add_values = values.extend
-        span_hashes: list[tuple[int, ...]] = []  # per span id from first_id on
-        names: list[str] = []
+        # the spans' columns (as ``_dependencies._PAIR_COLUMNS`` reads them), and names
+        ids: list[int] = []
         trace_ids: list[bytes] = []
-        pair_rows: list[tuple[int, bytes, bytes, bytes | None, str, int, int]] = []
+        span_ids: list[bytes] = []
+        parents: list[bytes | None] = []
+        services: list[str] = []
+        names: list[str] = []
+        starts: list[int] = []
+        codes: list[int] = []
+        span_hashes: list[tuple[int, ...]] = []  # per span id from first_id on
         groups: list[tuple[int, int, str]] = []  # (first id, end id, service)
         traces: dict[bytes, TraceAccumulator] = {}
         for prepared in batch:
             for group in prepared.groups:
+                count = len(group.rows)
+                if not count:
+                    continue
                 head = (
                     self._id_of(conn, "resources", self._resource_ids, group.resource_key),
                     self._id_of(conn, "scopes", self._scope_ids, group.scope_key),
+                    group.service,
                 )
-                start_id = next_id
-                service = group.service
-                for tail in group.rows:
-                    add_values((next_id, *head, *tail))
-                    next_id += 1
-                # what the edge counter pairs (_dependencies._PAIR_COLUMNS)
-                pair_rows += [
-                    (i, t[0], t[1], t[2], service, t[6], t[9])
-                    for i, t in enumerate(group.rows, start_id)
-                ]
+                columns = _insert_spans(conn, next_id, head, group.rows)
+                ids += range(next_id, next_id + count)
+                trace_ids += columns[0]
+                span_ids += columns[1]
+                parents += columns[2]
+                services += columns[3]
+                names += columns[4]
+                starts += columns[6]
+                codes += columns[9]
                 span_hashes += group.hashes
-                names += [tail[4] for tail in group.rows]
-                trace_ids += [tail[0] for tail in group.rows]
-                groups.append((start_id, next_id, group.service))
+                groups.append((next_id, next_id + count, group.service))
+                next_id += count
             for trace_id, acc in prepared.traces.items():
                 have = traces.get(trace_id)
                 if have is None:
                     traces[trace_id] = acc
                 else:
                     have.merge(acc)
-        _insert_rows(conn, _INSERT_SPANS, 15, values)
+        if not ids:
+            return
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('next_span_id', ?)", (next_id,))
+        # what the edge counter pairs (_dependencies._PAIR_COLUMNS)
+        pair_columns = (ids, trace_ids, span_ids, parents, services, starts, codes)
         blocks = write_blocks(conn, first_id, trace_ids, names, span_hashes, groups, self._key_hash)
         older = self._update_traces(conn, traces, blocks)
-        self._edges.count_commit(conn, pair_rows, older)
+        self._edges.count_commit(conn, pair_columns, older)
         changed.update(traces)
 
     def _key_hash(self, key: str, text: str) -> int:
@@ -355,7 +437,7 @@ class SQLiteStore(SQLiteReader):
                 texts[row[0]] = row[8]
         values: list[object] = []
         for trace_id, acc in traces.items():
-            values.append(trace_id)
+            values.append(bytearray(trace_id))  # not adapted (_ROOT_PARENT)
             values.extend(acc.row())
             values.append(merge_blocks(texts.get(trace_id, ""), blocks[trace_id]))
         _insert_rows(conn, "INSERT OR REPLACE INTO traces VALUES ", 9, values)

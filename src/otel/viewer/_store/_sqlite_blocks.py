@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import sqlite3
 import threading
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, NamedTuple
 
 from otel.viewer._store import _bloom
@@ -27,9 +27,9 @@ _CHUNK = 500
 def write_blocks(
     conn: sqlite3.Connection,
     first_id: int,
-    trace_ids: list[bytes],
-    names: list[str],
-    span_hashes: list[tuple[int, ...]],
+    trace_ids: Sequence[bytes],
+    names: Sequence[str],
+    span_hashes: Sequence[tuple[int, ...]],
     groups: list[GroupRange],
     key_hash: Callable[[str, str], int],
 ) -> dict[bytes, list[int]]:
