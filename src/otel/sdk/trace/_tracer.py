@@ -14,7 +14,7 @@ from otel._log import get_logger, safe_repr
 from otel._once import report_once
 from otel.attributes import AttributeValue, CheckedAttributes, clean_attributes
 from otel.context import Context
-from otel.context._context import _CURRENT
+from otel.context._context import _context_get, _get_current, _reset_current, _set_current
 from otel.sdk._atexit import shutdown_at_exit
 from otel.sdk._self_metrics import enabled as self_metrics_enabled
 from otel.sdk._self_metrics import live_span_processor
@@ -166,15 +166,15 @@ class Tracer(trace_api.Tracer):
             name = _as_name(name)
         parent: Any  # a Span, or whatever was stored under the span key
         if context is None:
-            current: Any = _CURRENT.get()  # a Context or a span frame (otel.context._context)
-            parent = current[1] if type(current) is list else current.get(_SPAN_KEY)
+            current: Any = _get_current()  # a Context or a span frame (otel.context._context)
+            parent = current[1] if type(current) is list else _context_get(current, _SPAN_KEY)
         else:
             try:
                 parent = context.get(_SPAN_KEY)
             except Exception:  # not a Context: start from the current one
                 _logger.warning("start_span needs a Context; got %r, used the current one", context)
                 context = None
-                parent = _span_in(_CURRENT.get())
+                parent = _span_in(_get_current())
         parent_sc: SpanContext | tuple[Any, ...] | None  # an SDK span's raw form, see below
         if parent is None:
             parent_sc = None
@@ -385,7 +385,7 @@ class _CurrentSpanScope(_StartAsCurrentSpan):
         )
         self._span = span
         # a span frame: "base (default: current) + this span", see otel.context._context
-        self._token = _CURRENT.set([base if base is not None else _CURRENT.get(), span, None])
+        self._token = _set_current([base if base is not None else _get_current(), span, None])
         return span
 
     def __exit__(
@@ -398,7 +398,7 @@ class _CurrentSpanScope(_StartAsCurrentSpan):
             _StartAsCurrentSpan.__exit__(self, exc_type, exc_val, exc_tb)
             return
         try:
-            _CURRENT.reset(self._token)  # type: ignore[arg-type]
+            _reset_current(self._token)  # type: ignore[arg-type]
         except Exception:
             _logger.error("Failed to restore the context: span scope exited in another context")
         if self._end_on_exit:
