@@ -260,18 +260,17 @@ class Tracer(trace_api.Tracer):
         span._dropped_links = 0
         if not (record_exception and set_status_on_exception):  # 3, the default, stays unset
             span._exc_mode = (1 if record_exception else 0) | (2 if set_status_on_exception else 0)
-        if (
+        span._dropped_attributes = 0
+        if attributes is None and extra is None:  # the common case first
+            span._attributes = {}
+        elif (
             type(attributes) is CheckedAttributes
             and extra is None
             and len(attributes) <= settings.checked_room
         ):  # validated when it was built: copied as it is
             span._attributes = attributes.copy()
-            span._dropped_attributes = 0
-        elif attributes is not None or extra is not None:  # hostile __bool__: checked inside
+        else:  # hostile __bool__: checked inside
             self._set_initial_attributes(span, attributes, extra)
-        else:
-            span._attributes = {}
-            span._dropped_attributes = 0
         if links is not None:
             self._set_initial_links(span, links)
         span._start_time = start_time if start_time is not None else time_ns()
