@@ -455,10 +455,15 @@ class Span(ReadableSpan, trace_api.Span):
             return
         attributes = self._attributes
         limit = self._settings.max_attrs
-        if len(attributes) >= limit and key not in attributes:
-            # the common case stores keys unchecked: only the valid ones count (as if
-            # each had been checked when set)
-            attributes = self._attributes = _as_set_attribute_keeps(attributes, _UNLIMITED)
+        if len(attributes) >= limit and key not in attributes and self._attr_room > 0:
+            # full: the common case stores keys unchecked, and only valid ones count (as
+            # if each had been checked when set). Without any to drop the span stays full
+            # for good, so ``_attr_room`` 0 ends the common case and this check.
+            kept = _as_set_attribute_keeps(attributes, _UNLIMITED)
+            if len(kept) == len(attributes):
+                self._attr_room = 0
+            else:
+                attributes = self._attributes = kept
         if len(attributes) < limit or key in attributes:
             attributes[key] = cleaned
         else:
