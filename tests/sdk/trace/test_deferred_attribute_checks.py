@@ -1,4 +1,5 @@
-"""``Span.set_attribute`` stores scalar values with their key unchecked; the key checks
+"""``Span.set_attribute`` stores scalar values with their key unchecked (and ``start_span``
+a name that is not a ``str`` as given); the checks
 run when the attributes are read. Every reader must see what checking each call at once
 gave: these tests hold the deferred checks to that eager model."""
 
@@ -134,3 +135,37 @@ def test_a_hand_built_readable_span_keeps_its_attributes_as_given() -> None:
 
     span = ReadableSpan("s", attributes={"k": "v" * 10})
     assert dict(span.attributes) == {"k": "v" * 10}
+
+
+class _Named:
+    def __str__(self) -> str:
+        return "from-str"
+
+
+def test_a_name_that_is_not_a_str_is_read_as_its_str() -> None:
+    tracer, exporter = _tracer()
+    with tracer.start_as_current_span(_Named()) as span:  # type: ignore[arg-type]
+        assert span.name == "from-str"
+    tracer.start_span(None).end()  # type: ignore[arg-type]
+    first, second = exporter.get_finished_spans()
+    assert first._export_fields()[3] == "from-str"
+    assert '"name": "from-str"' in first.to_json()
+    assert second.name == ""
+
+
+def test_a_sampler_gets_a_name_that_is_a_str() -> None:
+    from otel.sdk.trace.sampling import Decision, Sampler, SamplingResult
+
+    seen: list[object] = []
+
+    class Recording(Sampler):
+        def should_sample(self, *args: Any, **kwargs: Any) -> SamplingResult:
+            seen.append(args[2])
+            return SamplingResult(Decision.RECORD_AND_SAMPLE)
+
+        def get_description(self) -> str:
+            return "recording"
+
+    provider = TracerProvider(sampler=Recording(), shutdown_on_exit=False)
+    provider.get_tracer("t").start_span(_Named()).end()  # type: ignore[arg-type]
+    assert seen == ["from-str"]

@@ -202,7 +202,10 @@ class ReadableSpan:
 
     @property
     def name(self) -> str:
-        return self._name
+        name = self._name
+        if type(name) is not str:  # stored as given by start_span: converted when read
+            name = self._name = _as_name(name)
+        return name
 
     @property
     def context(self) -> SpanContext:
@@ -316,7 +319,7 @@ class ReadableSpan:
             self._settings,
             self._context,
             self._parent,
-            self._name,
+            self.name,
             self._kind,
             self._start_time,
             self._end_time,
@@ -337,7 +340,7 @@ class ReadableSpan:
         if self._status.description:
             status["description"] = self._status.description
         body: dict[str, object] = {
-            "name": self._name,
+            "name": self.name,
             "context": _context_json(self.context),
             "kind": str(self._kind),
             "parent_id": None if parent is None else f"0x{parent[1]:016x}",
@@ -363,7 +366,7 @@ class ReadableSpan:
 
     def __repr__(self) -> str:
         return (
-            f'{type(self).__name__}(name="{self._name}", '
+            f'{type(self).__name__}(name="{self.name}", '
             f"context={self.context!r}, kind={self._kind}, "
             f"start_time={self._start_time}, end_time={self._end_time})"
         )

@@ -162,8 +162,8 @@ class Tracer(trace_api.Tracer):
         record_exception: bool = True,
         set_status_on_exception: bool = True,
     ) -> trace_api.Span:
-        if type(name) is not str:
-            name = _as_name(name)
+        # a name that is not a str is stored as given and converted when read
+        # (``ReadableSpan.name``, ``_export_fields``), or here for a sampler
         parent: Any  # a Span, or whatever was stored under the span key
         if context is None:
             current: Any = _get_current()  # a Context or a span frame (otel.context._context)
@@ -219,6 +219,8 @@ class Tracer(trace_api.Tracer):
                 record = sampled
             else:
                 try:
+                    if type(name) is not str:
+                        name = _as_name(name)
                     result = self._sampler.should_sample(
                         context, trace_id, name, kind, attributes, links
                     )
@@ -274,9 +276,8 @@ class Tracer(trace_api.Tracer):
         if links is not None:
             self._set_initial_links(span, links)
         span._start_time = start_time if start_time is not None else time_ns()
-        processor = self._processor
-        if processor._start_hooks:
-            processor.on_start(span, context)
+        if self._processor._start_hooks:
+            self._processor.on_start(span, context)
         return span
 
     def start_as_current_span(
@@ -413,11 +414,10 @@ class _CurrentSpanScope(_StartAsCurrentSpan):
                         processor.on_end(span)
                     elif span._context[3] & 1:  # BatchSpanProcessor.on_end, as in Span.end
                         queue = worker.queue
-                        size = len(queue)
-                        if size < worker.wake_at:
+                        if len(queue) < worker.wake_at:
                             queue.append(span)
                         else:
-                            worker.crowded(span, size)
+                            worker.crowded(span, len(queue))
                 except Exception as exc:
                     _on_end_failed(exc)
             else:
