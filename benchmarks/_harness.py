@@ -13,8 +13,12 @@ one table with the ratio otel/official. ``make bench`` creates the official venv
 
 A case may also name a ``floor``: a setup (run in the otel interpreter) returning the
 smallest faithful pure-Python implementation of the same operation (see
-``bench_floor.py``). It is timed alternately with the otel callable, best of both rounds,
-and the table then shows ``floor`` and ``otel/floor`` beside ``otel/official``.
+``bench_floor.py``). Otel and the floor are then alternated over many short rounds in
+**thread CPU time** (``time.thread_time_ns``; order swapped every round), and the table
+shows both medians (``otel cpu``, ``floor cpu``) and ``otel/floor``, the median of the
+per-round ratios: a load change hits both sides of a round alike, so that ratio moves by a
+few percent where wall time moves by 2x (see :func:`floor_ratio`). ``otel`` and
+``otel/official`` stay wall time, as for every case.
 """
 
 from __future__ import annotations
@@ -104,6 +108,59 @@ def _noop() -> None:
     pass
 
 
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def floor_ratio(
+    fn: Callable[[], object],
+    floor_fn: Callable[[], object],
+    rounds: int = 61,
+    seconds_per_round: float = 0.004,
+) -> dict[str, float]:
+    """``fn`` against ``floor_fn`` in thread CPU: ``rounds`` short rounds, each timing one
+    batch of calls of both (which one first alternates), ns per call.
+
+    Returns the median of the per-round ratios (``floor_ratio``) and each side's median
+    (``otel_cpu``, ``floor``). Thread CPU leaves out the time this thread waits for the
+    cores (and other threads' work, e.g. a batch worker exporting); pairing the two sides
+    within a round cancels what is left of the load (cache and frequency effects), and the
+    median drops the rounds a preemption or a garbage collection hit.
+    """
+    clock = time.thread_time_ns
+    for _ in range(2000):  # warm up both (caches, the batch queue's steady state)
+        fn()
+        floor_fn()
+    calls = 1
+    while True:  # calibrate on fn: a round of both sides takes ~2 x seconds_per_round
+        start = clock()
+        for _ in range(calls):
+            fn()
+        if clock() - start >= seconds_per_round * 1e9 or calls >= 1 << 20:
+            break
+        calls *= 2
+    ratios: list[float] = []
+    ours: list[float] = []
+    floors: list[float] = []
+    for number in range(rounds):
+        pair = (fn, floor_fn) if number % 2 == 0 else (floor_fn, fn)
+        spent: list[float] = []
+        for side in pair:
+            start = clock()
+            for _ in range(calls):
+                side()
+            spent.append((clock() - start) / calls)
+        ns, floor_ns = (spent[0], spent[1]) if number % 2 == 0 else (spent[1], spent[0])
+        ours.append(ns)
+        floors.append(floor_ns)
+        ratios.append(ns / max(floor_ns, 1e-9))
+    return {"floor_ratio": _median(ratios), "otel_cpu": _median(ours), "floor": _median(floors)}
+
+
 def _child(module_name: str, impl: str, only: str | None) -> None:
     sys.path.insert(0, str(HERE))
     module = importlib.import_module(module_name)
@@ -121,11 +178,8 @@ def _child(module_name: str, impl: str, only: str | None) -> None:
                 if impl == "otel" and case.floor is not None:
                     floor_fn = case.floor()
                     assert callable(floor_fn)
-                    # alternate floor and otel twice: a load change hits both alike
-                    floor = _time_callable(floor_fn, case.repeat, case.target_seconds)
-                    value = min(value, _time_callable(made, case.repeat, case.target_seconds))
-                    floor = min(floor, _time_callable(floor_fn, case.repeat, case.target_seconds))
-                    row = {"case": case.name, "value": value, "unit": case.unit, "floor": floor}
+                    row = {"case": case.name, "value": value, "unit": case.unit}
+                    row.update(floor_ratio(made, floor_fn))
                     print(json.dumps(row), flush=True)
                     continue
             else:
@@ -191,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     all_rows = []
     header = (
         f"{'case':<58} {'otel':>12} {'official':>12} {'unit':>8} {'otel/official':>14}"
-        f" {'floor':>8} {'otel/floor':>10}"
+        f" {'otel cpu':>9} {'floor cpu':>9} {'otel/floor':>10}"
     )
     for name in names:
         print(f"\n## {name}\n{header}\n{'-' * len(header)}", flush=True)
@@ -205,13 +259,14 @@ def main(argv: list[str] | None = None) -> int:
                     f"{o['value'] / t['value']:.3f} (1/{t['value'] / max(o['value'], 1e-9):.1f})"
                 )
             unit = (o or t or {}).get("unit", "")
-            floor, vs_floor = "-", "-"
-            if o and o.get("floor"):
+            cpu, floor, vs_floor = "-", "-", "-"
+            if o and o.get("floor"):  # thread CPU, alternated with the floor (floor_ratio)
+                cpu = _fmt({"value": o["otel_cpu"]})
                 floor = _fmt({"value": o["floor"]})
-                vs_floor = f"{o['value'] / o['floor']:.2f}x"
+                vs_floor = f"{o['floor_ratio']:.2f}x"
             print(
                 f"{case_name:<58} {_fmt(o):>12} {_fmt(t):>12} {unit:>8} {ratio:>14}"
-                f" {floor:>8} {vs_floor:>10}",
+                f" {cpu:>9} {floor:>9} {vs_floor:>10}",
                 flush=True,
             )
             all_rows.append({"module": name, "case": case_name, "otel": o, "official": t})

@@ -5,6 +5,8 @@ runs the copy and the original through the same cases and asserts they leave the
 state. Today: the SDK's ``start_as_current_span`` scope inlines ``Span.end`` in its
 ``__exit__``; ``BatchSpanProcessor.on_end`` inlines ``BatchWorker.emit``; ``Span.end`` and
 that scope inline ``BatchSpanProcessor.on_end`` when it is the provider's only processor.
+``Span.set_attribute`` defers its key checks to ``_as_set_attribute_keeps`` (run when
+the attributes are read), which must keep what the shared validator keeps.
 No copy any more, still checked: the metric instruments (the histogram and its
 stream share ``HistogramRecord.record``, the counters and theirs ``SumRecord.add``; the
 metrics cases below run instrument and stream through the same measurements).
@@ -258,3 +260,22 @@ def test_scope_exit_ends_a_span_as_span_end_does(
         }
 
     assert state(end_with_scope=True) == state(end_with_scope=False)
+
+
+_KEYS: list[Any] = ["k", "", 3, None, 1.5, ("t",), b"k"]
+_VALUES: list[Any] = ["v", "long value", "", 0, -(2**63), 2**63 - 1, 0.25, True, False]
+
+
+@pytest.mark.parametrize("max_len", [3, 2**63])
+def test_deferred_key_checks_keep_what_the_validator_keeps(max_len: int) -> None:
+    from otel.attributes import clean_attribute_value
+    from otel.sdk.trace._span import _as_set_attribute_keeps
+
+    for key in _KEYS:
+        for value in _VALUES:
+            kept = _as_set_attribute_keeps({key: value}, max_len)
+            # set_attribute's slow path: only an exact non-empty str key reaches the validator
+            cleaned = (
+                clean_attribute_value(key, value, max_len) if type(key) is str and key else None
+            )
+            assert kept == ({} if cleaned is None else {key: cleaned}), (key, value)

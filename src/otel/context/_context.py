@@ -55,6 +55,15 @@ EMPTY_CONTEXT = Context()
 _CURRENT: ContextVar[Context | list[Any]] = ContextVar(
     "otel_current_context", default=EMPTY_CONTEXT
 )
+# ``_CURRENT``'s methods bound once, for the span paths in other modules: there a call
+# ``_CURRENT.get()`` on the imported name compiles to LOAD_ATTR (CPython 3.11 takes a name
+# bound by ``import`` for a module), which makes a new bound-method object per call
+_get_current = _CURRENT.get
+_set_current = _CURRENT.set
+_reset_current = _CURRENT.reset
+# ``_context_get(current, key)``: ``dict.get`` of what ``_CURRENT`` holds when it is a
+# Context (never a frame), called as the descriptor itself: no method lookup per call
+_context_get = dict.get
 
 
 def create_key(keyname: str) -> str:

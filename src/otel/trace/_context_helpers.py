@@ -7,7 +7,13 @@ from types import TracebackType
 
 from otel._log import get_logger
 from otel.context import Context, get_current
-from otel.context._context import _CURRENT, _SPAN_KEY
+from otel.context._context import (
+    _SPAN_KEY,
+    _context_get,
+    _get_current,
+    _reset_current,
+    _set_current,
+)
 from otel.trace._span import INVALID_SPAN, Span
 from otel.trace._status import Status, StatusCode
 
@@ -24,8 +30,8 @@ def get_current_span(context: Context | None = None) -> Span:
     """The span stored in ``context`` (default: the current one), or ``INVALID_SPAN``."""
     span: Any  # what was stored under the span key
     if context is None:
-        current: Any = _CURRENT.get()  # a Context or a span frame (otel.context._context)
-        span = current[1] if type(current) is list else current.get(_SPAN_KEY)
+        current: Any = _get_current()  # a Context or a span frame (otel.context._context)
+        span = current[1] if type(current) is list else _context_get(current, _SPAN_KEY)
     else:
         span = context.get(_SPAN_KEY)
     return INVALID_SPAN if span is None else span
@@ -33,7 +39,7 @@ def get_current_span(context: Context | None = None) -> Span:
 
 def _span_in(current: Any) -> object:
     """The span stored in what ``_CURRENT`` holds (a Context or a span frame), or None."""
-    return current[1] if type(current) is list else current.get(_SPAN_KEY)
+    return current[1] if type(current) is list else _context_get(current, _SPAN_KEY)
 
 
 def set_span_in_context(span: Span, context: Context | None = None) -> Context:
@@ -87,14 +93,14 @@ class _SpanScope:
 
     def _activate(self, span: Span, base: Context | None) -> None:
         self._span = span
-        current = _CURRENT.get()
+        current = _get_current()
         if base is None:
             if _span_in(current) is span:
                 self._token = None  # already current: nothing to attach (no-op fast path)
                 return
-            self._token = _CURRENT.set([current, span, None])  # a span frame
+            self._token = _set_current([current, span, None])  # a span frame
         else:
-            self._token = _CURRENT.set([base, span, None])
+            self._token = _set_current([base, span, None])
 
     def __enter__(self) -> Span:
         span = self._span
@@ -114,7 +120,7 @@ class _SpanScope:
         if token is not None:
             self._token = None
             try:
-                _CURRENT.reset(token)
+                _reset_current(token)
             except Exception:
                 _logger.error("Failed to restore the context: span scope exited in another context")
         if self._end_on_exit:

@@ -19,7 +19,7 @@ from otel._fork import renew_lock_after_fork
 from otel._log import get_logger
 from otel.attributes import AttributeValue
 from otel.context import Context
-from otel.context._context import _CURRENT
+from otel.context._context import _get_current, _reset_current, _set_current
 from otel.trace._context_helpers import _SPAN_KEY, _record_error, _span_in, _SpanScope
 from otel.trace._span import INVALID_SPAN, Link, NonRecordingSpan, Span, SpanKind
 
@@ -36,7 +36,7 @@ _INTERNAL = SpanKind.INTERNAL
 def _non_recording_child(context: Context | None) -> Span:
     """What a tracer without an SDK returns: the parent's SpanContext, not recording."""
     parent: Any  # a Span, or whatever was stored under the span key
-    current: Any = context if context is not None else _CURRENT.get()
+    current: Any = context if context is not None else _get_current()
     try:
         parent = current.get(_SPAN_KEY)
     except AttributeError:  # a span frame (otel.context._context); rare without an SDK
@@ -87,11 +87,11 @@ class _StartAsCurrentSpan(_SpanScope):
         self._span = span
         base: Context | list[Any] | None = args[1]
         if base is None:
-            base = _CURRENT.get()
+            base = _get_current()
             if _span_in(base) is span:
                 self._token = None  # already current (no SDK, no parent): nothing to attach
                 return span
-        self._token = _CURRENT.set([base, span, None])  # a span frame (otel.context)
+        self._token = _set_current([base, span, None])  # a span frame (otel.context)
         return span
 
     def __exit__(
@@ -108,7 +108,7 @@ class _StartAsCurrentSpan(_SpanScope):
         if token is not None:
             self._token = None
             try:
-                _CURRENT.reset(token)
+                _reset_current(token)
             except Exception:
                 _logger.error("Failed to restore the context: span scope exited in another context")
         if self._end_on_exit:
@@ -145,7 +145,7 @@ class _StartAsCurrentSpan(_SpanScope):
     def _open(self) -> tuple[Span, Context]:
         args = self._args
         span = self._tracer.start_span(*args)
-        base = args[1] if args[1] is not None else _CURRENT.get()
+        base = args[1] if args[1] is not None else _get_current()
         ctx = Context(base)
         dict.__setitem__(ctx, _SPAN_KEY, span)
         return span, ctx
@@ -166,7 +166,7 @@ class _StartAsCurrentSpan(_SpanScope):
             to_throw: BaseException | None = None
             try:
                 while True:
-                    token = _CURRENT.set(ctx)
+                    token = _set_current(ctx)
                     try:
                         if to_throw is not None:
                             exc, to_throw = to_throw, None
@@ -177,15 +177,15 @@ class _StartAsCurrentSpan(_SpanScope):
                         scope._close(span, None)
                         return stop.value
                     finally:
-                        _CURRENT.reset(token)
+                        _reset_current(token)
                     try:
                         to_send = yield item
                     except GeneratorExit:
-                        token = _CURRENT.set(ctx)
+                        token = _set_current(ctx)
                         try:
                             gen.close()
                         finally:
-                            _CURRENT.reset(token)
+                            _reset_current(token)
                         raise
                     except BaseException as exc:
                         to_throw = exc
@@ -207,7 +207,7 @@ class _StartAsCurrentSpan(_SpanScope):
             to_throw: BaseException | None = None
             try:
                 while True:
-                    token = _CURRENT.set(ctx)
+                    token = _set_current(ctx)
                     try:
                         if to_throw is not None:
                             exc, to_throw = to_throw, None
@@ -218,15 +218,15 @@ class _StartAsCurrentSpan(_SpanScope):
                         scope._close(span, None)
                         return
                     finally:
-                        _CURRENT.reset(token)
+                        _reset_current(token)
                     try:
                         to_send = yield item
                     except GeneratorExit:
-                        token = _CURRENT.set(ctx)
+                        token = _set_current(ctx)
                         try:
                             await agen.aclose()
                         finally:
-                            _CURRENT.reset(token)
+                            _reset_current(token)
                         raise
                     except BaseException as exc:
                         to_throw = exc
@@ -246,7 +246,7 @@ class _ProxyStartAsCurrentSpan(_StartAsCurrentSpan):
 
     def __enter__(self) -> Span:
         if self._tracer._delegate is None and self._args[1] is None:
-            frame: Any = _CURRENT.get()
+            frame: Any = _get_current()
             try:
                 current = frame.get(_SPAN_KEY)
             except AttributeError:  # a span frame (otel.context._context)

@@ -37,6 +37,9 @@ _ERROR = StatusCode.ERROR
 _new_status = Status.__new__
 # value types ``Span.set_attribute`` stores as given (ints are range-checked beside it)
 _PLAIN = frozenset((str, float, bool))
+# ``_attr_room`` of a span whose stored attributes are final and were checked (an ended
+# span after its first read, or a hand-built ReadableSpan): read as they are
+_CHECKED = -2
 # builds a SpanContext from the plain tuple the tracer stores (see ``ReadableSpan._context``)
 _new_span_context: Callable[[type[SpanContext], tuple[Any, ...]], SpanContext] = tuple.__new__
 
@@ -130,6 +133,7 @@ class ReadableSpan:
 
     __slots__ = (
         "__weakref__",
+        "_attr_room",
         "_attributes",
         "_context",
         "_dropped_attributes",
@@ -155,6 +159,9 @@ class ReadableSpan:
     _parent: SpanContext | tuple[Any, ...] | None
     _events: list[Event] | tuple[()]
     _links: list[Link] | tuple[()]
+    # the count limit while an SDK span records, -1 once it has ended (its attributes not
+    # yet checked, see ``_read_attributes``), ``_CHECKED`` once they are
+    _attr_room: int
 
     def __init__(
         self,
@@ -180,6 +187,7 @@ class ReadableSpan:
             instrumentation_scope if instrumentation_scope is not None else instrumentation_info,
         )
         self._attributes = dict(attributes) if attributes else {}
+        self._attr_room = _CHECKED  # taken as given, as before: never checked
         self._events = list(events)
         self._links = list(links)
         self._kind = kind
@@ -194,7 +202,10 @@ class ReadableSpan:
 
     @property
     def name(self) -> str:
-        return self._name
+        name = self._name
+        if type(name) is not str:  # stored as given by start_span: converted when read
+            name = self._name = _as_name(name)
+        return name
 
     @property
     def context(self) -> SpanContext:
@@ -233,19 +244,28 @@ class ReadableSpan:
         return MappingProxyType(self._read_attributes())
 
     def _read_attributes(self) -> dict[str, AttributeValue]:
-        """The attributes as every reader sees them: ``str`` values cut to the span
-        attribute length limit (``set_attribute`` stores them uncut; the cut happens here,
-        usually on the export thread). Without a length limit, the stored dict itself."""
+        """The attributes as every reader sees them, i.e. as eager validation would have
+        kept them: ``Span.set_attribute`` stores a scalar value with its key unchecked and
+        a ``str`` uncut, and the checks it skipped happen here, usually on the export
+        thread: entries whose key is not a non-empty ``str`` dropped (logged once per key,
+        as ``set_attribute`` itself would have), ``str`` values cut to the span attribute
+        length limit. An ended span is checked once (the result replaces the stored dict);
+        a recording span's dict is read from a copy and left as it is. Returns the stored
+        dict itself when nothing needed a change (the common case). Never raises.
+        """
         attributes = self._attributes
-        limit = self._settings.max_attr_len
-        if limit == _UNLIMITED:
+        room = self._attr_room
+        if room == _CHECKED:
             return attributes
-        for value in attributes.values():
-            if type(value) is str and len(value) > limit:
-                return {
-                    key: value[:limit] if type(value) is str else value
-                    for key, value in attributes.items()
-                }
+        limit = self._settings.max_attr_len
+        # a recording span may be written by its thread meanwhile: read a copy (atomic)
+        for key, value in (attributes if room < 0 else attributes.copy()).items():
+            if type(key) is not str or not key or (type(value) is str and len(value) > limit):
+                attributes = _as_set_attribute_keeps(attributes, limit)
+                break
+        if room < 0:  # ended: final (concurrent first readers build equal dicts)
+            self._attributes = attributes
+            self._attr_room = _CHECKED
         return attributes
 
     @property
@@ -299,7 +319,7 @@ class ReadableSpan:
             self._settings,
             self._context,
             self._parent,
-            self._name,
+            self.name,
             self._kind,
             self._start_time,
             self._end_time,
@@ -320,7 +340,7 @@ class ReadableSpan:
         if self._status.description:
             status["description"] = self._status.description
         body: dict[str, object] = {
-            "name": self._name,
+            "name": self.name,
             "context": _context_json(self.context),
             "kind": str(self._kind),
             "parent_id": None if parent is None else f"0x{parent[1]:016x}",
@@ -346,10 +366,25 @@ class ReadableSpan:
 
     def __repr__(self) -> str:
         return (
-            f'{type(self).__name__}(name="{self._name}", '
+            f'{type(self).__name__}(name="{self.name}", '
             f"context={self.context!r}, kind={self._kind}, "
             f"start_time={self._start_time}, end_time={self._end_time})"
         )
+
+
+def _as_set_attribute_keeps(
+    attributes: dict[Any, AttributeValue], max_len: int
+) -> dict[str, AttributeValue]:
+    """A new dict of what ``Span.set_attribute``'s checks keep of ``attributes`` (stored
+    unchecked by its common case): entries with a non-empty ``str`` key (the others
+    dropped, the reason logged once per key), ``str`` values cut to ``max_len``."""
+    kept: dict[str, AttributeValue] = {}
+    for key, value in attributes.copy().items():
+        if type(key) is not str or not key:
+            clean_attribute_value(key, value)  # logs the reason once per key
+            continue
+        kept[key] = value[:max_len] if type(value) is str and len(value) > max_len else value
+    return kept
 
 
 def _on_end_failed(exc: Exception) -> None:
@@ -371,10 +406,9 @@ class Span(ReadableSpan, trace_api.Span):
 
     # ``_exc_mode`` (bit 1: record exceptions, bit 2: set ERROR status) is only set when
     # it differs from the default 3; ``__exit__`` reads it with a default.
-    __slots__ = ("_attr_room", "_exc_mode")
+    __slots__ = ("_exc_mode",)
 
     _exc_mode: int
-    _attr_room: int  # max_attrs while recording, -1 once ended (see set_attribute)
 
     # SDK spans are created by ``Tracer.start_span`` / ``start_as_current_span`` as
     # ``Span()``, which fills the slots: ``object.__init__`` makes that call the cheapest
@@ -390,27 +424,29 @@ class Span(ReadableSpan, trace_api.Span):
     # --- recording -------------------------------------------------------------------
 
     def set_attribute(self, key: str, value: AttributeValue) -> None:
-        # The common case in one test: a non-empty str key and a str / float / bool value,
-        # or an int within 64 bits (-2**63, whose bit_length is 64, takes the slow path),
-        # one dict store while there is room. ``_attr_room`` is
-        # the count limit while the span records and -1 once it has ended, so one
-        # comparison covers both (the tracer sets it, ``end`` lowers it). String values
-        # are cut to the length limit when the span is read (``_read_attributes``), not
-        # here. Everything else (ended span, full span, bad key, other values) goes
-        # through ``_set_checked_attribute`` and the shared validator.
-        if (
-            type(key) is str
-            and (type(value) in _PLAIN or (type(value) is int and value.bit_length() < 64))
-            and key
-            and len(self._attributes) < self._attr_room
-        ):
-            self._attributes[key] = value
-            return
+        # The common case in one test: a str / float / bool value, or an int within 64
+        # bits (-2**63, whose bit_length is 64, takes the slow path), stored as it is
+        # while there is room. ``_attr_room`` is the count limit while the span records
+        # and -1 once it has ended, so one comparison covers both (the tracer sets it,
+        # ``end`` lowers it). The key is stored unchecked and a str value uncut: those
+        # checks run when the attributes are read (``_read_attributes``), with the same
+        # result and warnings. Immutable values only: anything else (sequences, other
+        # types) is copied by the shared validator in ``_set_checked_attribute``, as is
+        # everything on an ended or full span.
+        if (type(value) in _PLAIN or (type(value) is int and value.bit_length() < 64)) and len(
+            self._attributes
+        ) < self._attr_room:
+            try:
+                self._attributes[key] = value
+                return
+            except Exception:  # an unhashable key (or one whose __hash__ raises)
+                pass
         self._set_checked_attribute(key, value)
 
     def _set_checked_attribute(self, key: object, value: object) -> None:
-        """``set_attribute`` of anything but the common case: ended span, bad key, an int
-        beyond 64 bits, sequences, other types (each refusal logged once per key)."""
+        """``set_attribute`` of anything but the common case: ended span, full span, bad
+        key, an int beyond 64 bits, sequences, other types (each refusal logged once per
+        key)."""
         if self._end_time is not None:
             _logger.warning("Setting attribute on ended span.")
             return
@@ -421,7 +457,17 @@ class Span(ReadableSpan, trace_api.Span):
         if cleaned is None:
             return
         attributes = self._attributes
-        if len(attributes) < self._settings.max_attrs or key in attributes:
+        limit = self._settings.max_attrs
+        if len(attributes) >= limit and key not in attributes and self._attr_room > 0:
+            # full: the common case stores keys unchecked, and only valid ones count (as
+            # if each had been checked when set). Without any to drop the span stays full
+            # for good, so ``_attr_room`` 0 ends the common case and this check.
+            kept = _as_set_attribute_keeps(attributes, _UNLIMITED)
+            if len(kept) == len(attributes):
+                self._attr_room = 0
+            else:
+                attributes = self._attributes = kept
+        if len(attributes) < limit or key in attributes:
             attributes[key] = cleaned
         else:
             self._dropped_attributes += 1

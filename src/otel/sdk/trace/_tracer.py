@@ -14,7 +14,7 @@ from otel._log import get_logger, safe_repr
 from otel._once import report_once
 from otel.attributes import AttributeValue, CheckedAttributes, clean_attributes
 from otel.context import Context
-from otel.context._context import _CURRENT
+from otel.context._context import _context_get, _get_current, _reset_current, _set_current
 from otel.sdk._atexit import shutdown_at_exit
 from otel.sdk._self_metrics import enabled as self_metrics_enabled
 from otel.sdk._self_metrics import live_span_processor
@@ -162,19 +162,19 @@ class Tracer(trace_api.Tracer):
         record_exception: bool = True,
         set_status_on_exception: bool = True,
     ) -> trace_api.Span:
-        if type(name) is not str:
-            name = _as_name(name)
+        # a name that is not a str is stored as given and converted when read
+        # (``ReadableSpan.name``, ``_export_fields``), or here for a sampler
         parent: Any  # a Span, or whatever was stored under the span key
         if context is None:
-            current: Any = _CURRENT.get()  # a Context or a span frame (otel.context._context)
-            parent = current[1] if type(current) is list else current.get(_SPAN_KEY)
+            current: Any = _get_current()  # a Context or a span frame (otel.context._context)
+            parent = current[1] if type(current) is list else _context_get(current, _SPAN_KEY)
         else:
             try:
                 parent = context.get(_SPAN_KEY)
             except Exception:  # not a Context: start from the current one
                 _logger.warning("start_span needs a Context; got %r, used the current one", context)
                 context = None
-                parent = _span_in(_CURRENT.get())
+                parent = _span_in(_get_current())
         parent_sc: SpanContext | tuple[Any, ...] | None  # an SDK span's raw form, see below
         if parent is None:
             parent_sc = None
@@ -219,6 +219,8 @@ class Tracer(trace_api.Tracer):
                 record = sampled
             else:
                 try:
+                    if type(name) is not str:
+                        name = _as_name(name)
                     result = self._sampler.should_sample(
                         context, trace_id, name, kind, attributes, links
                     )
@@ -260,24 +262,22 @@ class Tracer(trace_api.Tracer):
         span._dropped_links = 0
         if not (record_exception and set_status_on_exception):  # 3, the default, stays unset
             span._exc_mode = (1 if record_exception else 0) | (2 if set_status_on_exception else 0)
-        if (
+        span._dropped_attributes = 0
+        if attributes is None and extra is None:  # the common case first
+            span._attributes = {}
+        elif (
             type(attributes) is CheckedAttributes
             and extra is None
             and len(attributes) <= settings.checked_room
         ):  # validated when it was built: copied as it is
             span._attributes = attributes.copy()
-            span._dropped_attributes = 0
-        elif attributes is not None or extra is not None:  # hostile __bool__: checked inside
+        else:  # hostile __bool__: checked inside
             self._set_initial_attributes(span, attributes, extra)
-        else:
-            span._attributes = {}
-            span._dropped_attributes = 0
         if links is not None:
             self._set_initial_links(span, links)
         span._start_time = start_time if start_time is not None else time_ns()
-        processor = self._processor
-        if processor._start_hooks:
-            processor.on_start(span, context)
+        if self._processor._start_hooks:
+            self._processor.on_start(span, context)
         return span
 
     def start_as_current_span(
@@ -385,7 +385,7 @@ class _CurrentSpanScope(_StartAsCurrentSpan):
         )
         self._span = span
         # a span frame: "base (default: current) + this span", see otel.context._context
-        self._token = _CURRENT.set([base if base is not None else _CURRENT.get(), span, None])
+        self._token = _set_current([base if base is not None else _get_current(), span, None])
         return span
 
     def __exit__(
@@ -398,7 +398,7 @@ class _CurrentSpanScope(_StartAsCurrentSpan):
             _StartAsCurrentSpan.__exit__(self, exc_type, exc_val, exc_tb)
             return
         try:
-            _CURRENT.reset(self._token)  # type: ignore[arg-type]
+            _reset_current(self._token)  # type: ignore[arg-type]
         except Exception:
             _logger.error("Failed to restore the context: span scope exited in another context")
         if self._end_on_exit:
@@ -414,11 +414,10 @@ class _CurrentSpanScope(_StartAsCurrentSpan):
                         processor.on_end(span)
                     elif span._context[3] & 1:  # BatchSpanProcessor.on_end, as in Span.end
                         queue = worker.queue
-                        size = len(queue)
-                        if size < worker.wake_at:
+                        if len(queue) < worker.wake_at:
                             queue.append(span)
                         else:
-                            worker.crowded(span, size)
+                            worker.crowded(span, len(queue))
                 except Exception as exc:
                     _on_end_failed(exc)
             else:
