@@ -85,6 +85,19 @@ def _fast(monkeypatch: pytest.MonkeyPatch, body: bytes) -> None:
     assert _stored(decode_trace_rows(body).items) == _stored(expected)
 
 
+def general_items(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The span bytes ``_general_row`` is given from now on."""
+    seen: list[bytes] = []
+    original = _otlp_rows._general_row
+
+    def spy(item: bytes, *args: Any) -> Any:
+        seen.append(item)
+        return original(item, *args)
+
+    monkeypatch.setattr(_otlp_rows, "_general_row", spy)
+    return seen
+
+
 @pytest.mark.parametrize(
     "fields",
     [
@@ -141,14 +154,7 @@ def test_other_shapes_take_the_general_path_and_are_stored_the_same(
     monkeypatch: pytest.MonkeyPatch, fields: dict[str, Any]
 ) -> None:
     body = _body(**fields)
-    general: list[bytes] = []
-    original = _otlp_rows._general_row
-
-    def spy(item: bytes, *args: Any) -> Any:
-        general.append(item)
-        return original(item, *args)
-
-    monkeypatch.setattr(_otlp_rows, "_general_row", spy)
+    general = general_items(monkeypatch)
     _assert_same(body)
     assert general == [_span_bytes(body)]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from test_decode_fast_path import PARENT, SPAN_ID, TRACE, _body, _span_bytes
+from test_decode_fast_path import PARENT, SPAN_ID, TRACE, _body, _span_bytes, general_items
 from test_decode_rows import _assert_same, _stored
 from viewer_protos import pb_trace, put_attributes
 
@@ -57,25 +57,17 @@ class _CountingSpans:
         return SPANS.findall(data, pos)
 
 
-def _general_items(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
-    """The span bytes ``_general_row`` is given from now on."""
-    seen: list[bytes] = []
-    original = _otlp_rows._general_row
-
-    def spy(item: bytes, *args: Any) -> Any:
-        seen.append(item)
-        return original(item, *args)
-
-    monkeypatch.setattr(_otlp_rows, "_general_row", spy)
-    return seen
+def _counted(monkeypatch: pytest.MonkeyPatch) -> tuple[_CountingSpans, list[bytes]]:
+    """``SPANS`` counting its ``findall`` calls, and the spans given to ``_general_row``."""
+    counting = _CountingSpans()
+    monkeypatch.setattr(_otlp_rows, "SPANS", counting)
+    return counting, general_items(monkeypatch)
 
 
 def test_a_run_of_usual_spans_is_read_by_one_findall_call(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    counting = _CountingSpans()
-    monkeypatch.setattr(_otlp_rows, "SPANS", counting)
-    general = _general_items(monkeypatch)
+    counting, general = _counted(monkeypatch)
     body = _group_request([_usual(n) for n in range(20)], b"https://schema")
     rows = decode_trace_rows(body).items
     assert counting.calls == 1
@@ -87,9 +79,7 @@ def test_a_run_of_usual_spans_is_read_by_one_findall_call(
 def test_the_run_resumes_after_a_span_read_the_general_way(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    counting = _CountingSpans()
-    monkeypatch.setattr(_otlp_rows, "SPANS", counting)
-    general = _general_items(monkeypatch)
+    counting, general = _counted(monkeypatch)
     spans = [_usual(0), _usual(1), _with_event(2), _usual(3), _with_event(4), _with_event(5)]
     spans.append(_usual(6))
     body = _group_request(spans, b"https://schema")
@@ -145,7 +135,7 @@ def test_a_span_of_16_kib_or_more_is_read_without_the_general_path(
     attributes = {f"key{n:03}": "v" * 100 for n in range(160)}
     big = _span_bytes(_body(attributes=attributes))
     assert len(big) >= 1 << 14  # a length of three varint bytes
-    general = _general_items(monkeypatch)
+    general = general_items(monkeypatch)
     body = _group_request([_usual(0), big, _usual(1)])
     _assert_same(body)
     assert general == []

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from _support.refcount import serve_and_check_freed
 from otel.instrumentation.flask import FlaskInstrumentor
 from otel.testing import CapturedMetrics, CapturedSpans
 from otel.trace import SpanKind, StatusCode
@@ -236,29 +237,8 @@ def test_exception_of_one_app_is_not_recorded_on_another(
 def test_finished_request_leaves_its_environ_to_reference_counting(
     flask: Any, capture_spans: CapturedSpans
 ) -> None:
-    import gc
-    import weakref
-
-    from werkzeug.test import EnvironBuilder
-
-    class Marker:
-        pass
-
     app = make_app(flask)
     FlaskInstrumentor().instrument_app(app)
-    environ = EnvironBuilder(path="/users/5").get_environ()
-    marker = Marker()
-    environ["test.marker"] = marker
-    freed = weakref.ref(marker)
-    del marker
-    gc.collect()
-    gc.disable()
-    try:
-        body = app(environ, lambda *args: None)
-        assert b"".join(body) == b"user 5"
-        body.close()
-        del body, environ
-        assert freed() is None  # neither otel nor the noted request kept a cycle
-    finally:
-        gc.enable()
+    # neither otel nor the noted request may keep a cycle
+    assert serve_and_check_freed(app, "/users/5") == (b"user 5", True)
     assert capture_spans.names() == ["GET /users/<id>"]

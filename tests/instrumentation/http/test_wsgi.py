@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from _support.refcount import serve_and_check_freed
 from _support.wait import wait_until
 from otel.instrumentation.wsgi import OpenTelemetryMiddleware
 from otel.testing import CapturedMetrics, CapturedSpans
@@ -346,31 +347,8 @@ def test_requests_sharing_a_host_get_their_own_path_and_client(
     assert "url.query" not in first.attributes
 
 
-class _Marker:
-    """Something with a weak reference, left in an environ to see when it is freed."""
-
-
 def test_finished_request_leaves_its_environ_to_reference_counting(
     capture_spans: CapturedSpans,
 ) -> None:
-    import gc
-    import weakref
-
-    from werkzeug.test import EnvironBuilder
-
-    app = OpenTelemetryMiddleware(hello)
-    environ = EnvironBuilder(path="/").get_environ()
-    marker = _Marker()
-    environ["test.marker"] = marker
-    freed = weakref.ref(marker)
-    del marker
-    gc.disable()
-    try:
-        body = app(environ, lambda *args: None)
-        assert list(body) == [b"hello"]
-        body.close()  # type: ignore[attr-defined]
-        del body, environ
-        assert freed() is None  # no cycle kept it for the garbage collector
-    finally:
-        gc.enable()
+    assert serve_and_check_freed(OpenTelemetryMiddleware(hello), "/") == (b"hello", True)
     assert len(capture_spans.spans) == 1

@@ -139,7 +139,33 @@ def _slot(
     return slot
 
 
-class SimpleFixedSizeExemplarReservoir(ExemplarReservoir):
+class _SampledReservoir(ExemplarReservoir):
+    """A built-in reservoir: ``offer`` looks the span up and hands over to
+    ``_offer_sampled``, which the SDK also calls itself when it has looked the span up."""
+
+    def offer(
+        self,
+        value: int | float,
+        time_unix_nano: int,
+        attributes: Mapping[str, Any] | None,
+        context: Context | None,
+    ) -> None:
+        self._offer_sampled(
+            value, time_unix_nano, attributes, _sampled_span_ids(context) or _NO_IDS
+        )
+
+    @abstractmethod
+    def _offer_sampled(
+        self,
+        value: int | float,
+        time_unix_nano: int,
+        attributes: Mapping[str, Any] | None,
+        ids: tuple[int, int] | tuple[None, None],
+    ) -> None:
+        """``offer`` with the span already looked up (``ids``: see :func:`_slot`)."""
+
+
+class SimpleFixedSizeExemplarReservoir(_SampledReservoir):
     """Uniform sample (reservoir sampling) of ``size`` measurements per collection.
 
     Safe to offer to from many threads without a lock (with the GIL): the offer count is
@@ -154,17 +180,6 @@ class SimpleFixedSizeExemplarReservoir(ExemplarReservoir):
         self._size = max(1, int(size))
         self._slots: list[_Slot | None] = [None] * self._size
         self._counter = itertools.count(1)
-
-    def offer(
-        self,
-        value: int | float,
-        time_unix_nano: int,
-        attributes: Mapping[str, Any] | None,
-        context: Context | None,
-    ) -> None:
-        self._offer_sampled(
-            value, time_unix_nano, attributes, _sampled_span_ids(context) or _NO_IDS
-        )
 
     def _offer_sampled(
         self,
@@ -190,7 +205,7 @@ class SimpleFixedSizeExemplarReservoir(ExemplarReservoir):
         return [slot.exemplar(point_attributes) for slot in slots if slot is not None]
 
 
-class AlignedHistogramBucketExemplarReservoir(ExemplarReservoir):
+class AlignedHistogramBucketExemplarReservoir(_SampledReservoir):
     """The last measurement of each histogram bucket.
 
     Lock-free under the GIL like ``SimpleFixedSizeExemplarReservoir``: one store into a
@@ -201,17 +216,6 @@ class AlignedHistogramBucketExemplarReservoir(ExemplarReservoir):
         self._boundaries = tuple(boundaries)
         self._buckets = len(self._boundaries) + 1
         self._slots: list[_Slot | None] = [None] * self._buckets
-
-    def offer(
-        self,
-        value: int | float,
-        time_unix_nano: int,
-        attributes: Mapping[str, Any] | None,
-        context: Context | None,
-    ) -> None:
-        self._offer_sampled(
-            value, time_unix_nano, attributes, _sampled_span_ids(context) or _NO_IDS
-        )
 
     def _offer_sampled(
         self,
