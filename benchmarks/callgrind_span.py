@@ -14,10 +14,10 @@ queues emptied every 100 operations, ``PYTHONHASHSEED=0``), and prints
 from __future__ import annotations
 
 import os
-import re
-import subprocess
 import sys
 from pathlib import Path
+
+from instructions import count_instructions
 
 HERE = Path(__file__).resolve().parent
 PYTHON = str(HERE.parent / ".venv" / "bin" / "python")
@@ -52,17 +52,8 @@ for _ in range(calls // 100):
 
 
 def _instructions(src: str, case: str, calls: int) -> int:
-    env = dict(os.environ, PYTHONHASHSEED="0", PYTHONPATH=f"{src}:{HERE}")
-    valgrind = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
-    out = subprocess.run(
-        [*valgrind, PYTHON, "-c", CHILD, case, str(calls)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=HERE,
-        check=True,
-    ).stderr
-    return int(re.search(r"Collected : (\d+)", out).group(1))  # type: ignore[union-attr]
+    env = dict(os.environ, PYTHONPATH=f"{src}:{HERE}")
+    return count_instructions([PYTHON, "-c", CHILD, case, str(calls)], env, HERE)
 
 
 def main() -> None:

@@ -38,12 +38,17 @@ for _ in range({calls}):
 """
 
 
-def _instructions(python: Path, code: str) -> int:
+def count_instructions(
+    argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> int:
+    """Instructions ``argv`` executes under callgrind (``PYTHONHASHSEED=0`` added to
+    ``env``, default this process's environment); the other benchmark scripts use it too."""
     out = subprocess.run(
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", str(python), "-c", code],
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONHASHSEED": "0"},
+        env={**(os.environ if env is None else env), "PYTHONHASHSEED": "0"},
+        cwd=cwd,
         check=True,
     ).stderr
     found = re.search(r"refs:\s*([\d,]+)", out)
@@ -55,8 +60,9 @@ def _instructions(python: Path, code: str) -> int:
 def per_call(topic: str, name: str, side: str, calls: int) -> int:
     """Instructions per call of case ``name`` of ``bench_<topic>``, ``side`` otel/official."""
     fields = {"here": str(HERE), "src": str(ROOT / "src"), "topic": topic, "name": name}
-    base = _instructions(PYTHONS[side], _CHILD.format(**fields, side=side, calls=0))
-    full = _instructions(PYTHONS[side], _CHILD.format(**fields, side=side, calls=calls))
+    python = str(PYTHONS[side])
+    base = count_instructions([python, "-c", _CHILD.format(**fields, side=side, calls=0)])
+    full = count_instructions([python, "-c", _CHILD.format(**fields, side=side, calls=calls)])
     return (full - base) // calls
 
 

@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/viewer_writer.py              # instructions per span
     .venv/bin/python benchmarks/viewer_writer.py --src /tmp/old/src   # another tree's
 
-Runs this script's ``run`` step twice under ``valgrind --tool=cachegrind --cache-sim=no``
-(hash seed fixed): once decoding ``--batches`` benchmark requests of 512 spans
+Runs this script's ``run`` step twice under callgrind (``instructions.count_instructions``,
+hash seed fixed): once decoding ``--batches`` benchmark requests of 512 spans
 (``viewer.build_batches``) and committing them ``--per-commit`` at a time through
 ``SQLiteStore._commit`` on the calling thread (the writer and checkpointer threads not
 started), once only decoding; the difference divided by the spans is what the writer
@@ -16,11 +16,11 @@ from __future__ import annotations
 import argparse
 import os
 import pickle
-import re
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from instructions import count_instructions
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,29 +49,22 @@ def run(src: str, batches: int, per_commit: int, commit: bool, payloads_path: st
 
 
 def instructions(args: argparse.Namespace, payloads_path: str, commit: bool) -> int:
-    command = [
-        "valgrind",
-        "--tool=cachegrind",
-        "--cache-sim=no",
-        "--cachegrind-out-file=/dev/null",
-        sys.executable,
-        __file__,
-        "--run",
-        "commit" if commit else "decode",
-        "--src",
-        args.src,
-        "--batches",
-        str(args.batches),
-        "--per-commit",
-        str(args.per_commit),
-        "--payloads",
-        payloads_path,
-    ]
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
-    out = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stderr
-    found = re.search(r"I\s+refs:\s+([\d,]+)", out)
-    assert found, out
-    return int(found.group(1).replace(",", ""))
+    return count_instructions(
+        [
+            sys.executable,
+            __file__,
+            "--run",
+            "commit" if commit else "decode",
+            "--src",
+            args.src,
+            "--batches",
+            str(args.batches),
+            "--per-commit",
+            str(args.per_commit),
+            "--payloads",
+            payloads_path,
+        ]
+    )
 
 
 def main() -> None:
