@@ -16,6 +16,10 @@ from viewer_kit import Client  # noqa: E402
 
 from otel.testing import free_port  # noqa: E402
 from otel.viewer import Viewer, start_viewer  # noqa: E402
+from otel.viewer._store._interface import Store  # noqa: E402
+from otel.viewer._store._memory import MemoryStore  # noqa: E402
+from otel.viewer._store._sqlite import SQLiteStore  # noqa: E402
+from otel.viewer._store._sqlite_process import SQLiteProcessStore  # noqa: E402
 
 
 def _start(db: str) -> Viewer:
@@ -51,3 +55,21 @@ def sqlite_viewer(tmp_path: Path) -> Iterator[Viewer]:
 @pytest.fixture
 def client(viewer: Viewer) -> Client:
     return Client(viewer)
+
+
+@pytest.fixture(params=["sqlite", "sqlite-process", "memory"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """Each store: SQLite with its writer on a thread, SQLite with its writer in a child
+    process (``otel view``'s), and the in-memory one."""
+    path = str(tmp_path / "v.db")
+    s: Store
+    if request.param == "sqlite":
+        s = SQLiteStore(path)
+    elif request.param == "sqlite-process":
+        s = SQLiteProcessStore(path)
+    else:
+        s = MemoryStore()
+    try:
+        yield s
+    finally:
+        s.close()

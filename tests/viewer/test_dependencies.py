@@ -133,13 +133,9 @@ def wait_counted(db: Path) -> None:
     assert wait_until(caught_up, 10)
 
 
-@pytest.fixture(params=["sqlite", "memory"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    s: Store = SQLiteStore(str(tmp_path / "v.db")) if request.param == "sqlite" else MemoryStore()
-    try:
-        yield s
-    finally:
-        s.close()
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    return any_store
 
 
 @pytest.fixture

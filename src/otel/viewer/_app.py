@@ -20,6 +20,7 @@ from otel.viewer._receiver._otlp_http import otlp_http_server
 from otel.viewer._store._interface import Retention, Store
 from otel.viewer._store._memory import MemoryStore
 from otel.viewer._store._sqlite import SQLiteStore
+from otel.viewer._store._sqlite_process import SQLiteProcessStore
 from otel.viewer._web import web_server
 
 
@@ -36,9 +37,13 @@ def default_db_path() -> str:
     return os.path.join(base, "otel", "view.sqlite3")
 
 
-def open_store(db: str, retention: Retention | None = None) -> Store:
+def open_store(db: str, retention: Retention | None = None, writer_process: bool = True) -> Store:
+    """``MemoryStore`` for ``":memory:"``, else the SQLite store at path ``db``: its writer
+    in a child process (``SQLiteProcessStore``, the default) or on a thread of this one."""
     if db == ":memory:":
         return MemoryStore(retention)
+    if writer_process:
+        return SQLiteProcessStore(db, retention)
     return SQLiteStore(db, retention)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from otel.exporter.otlp._proto._model import Event, Link, Resource, Scope, Span
@@ -242,6 +242,34 @@ class TraceAccumulator:
         self.end = max(self.end, end)
         self.span_count += count
         self.error_count += errors
+
+    def fields(self) -> tuple[Any, ...]:
+        """The summary as built-in values (``of_fields`` rebuilds it): (root_service,
+        root_name, services as a tuple, span_count, error_count, start, end)."""
+        return (
+            self.root_service,
+            self.root_name,
+            tuple(self.services),
+            self.span_count,
+            self.error_count,
+            self.start,
+            self.end,
+        )
+
+    @classmethod
+    def of_fields(cls, fields: Sequence[Any]) -> TraceAccumulator:
+        acc = cls()
+        (
+            acc.root_service,
+            acc.root_name,
+            services,
+            acc.span_count,
+            acc.error_count,
+            acc.start,
+            acc.end,
+        ) = fields
+        acc.services = set(services)
+        return acc
 
     def row(self) -> tuple[Any, ...]:
         return (

@@ -72,6 +72,21 @@ class PreparedSpans:
                 acc = traces[row[0]] = TraceAccumulator()
             acc.add_fields(service, row[2], row[4], row[6], row[7], row[9])
 
+    def to_wire(self) -> tuple[Any, ...]:
+        """This object as built-in values only (``marshal`` writes them, several times
+        faster than ``pickle`` writes the object); ``from_wire`` rebuilds it."""
+        traces = [(trace_id, *acc.fields()) for trace_id, acc in self.traces.items()]
+        return self.count, [tuple(group) for group in self.groups], traces
+
+    @classmethod
+    def from_wire(cls, wire: Sequence[Any]) -> PreparedSpans:
+        prepared = cls()
+        prepared.count, groups, traces = wire
+        prepared.groups = [SpanGroup(*group) for group in groups]
+        of_fields = TraceAccumulator.of_fields
+        prepared.traces = {t[0]: of_fields(t[1:]) for t in traces}
+        return prepared
+
     def spans(self) -> Iterator[Span]:
         """The spans back as model objects (for stores that keep those)."""
         for group in self.groups:

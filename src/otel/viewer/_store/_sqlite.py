@@ -21,7 +21,7 @@ import queue
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -59,11 +59,24 @@ _WAL_LIMIT_PAGES = 10_000
 
 
 class _Waiter:
-    __slots__ = ("error", "event")
+    """One queued request's completion: ``event`` is set once its batch is committed (or
+    failed: ``error``), then ``callback`` (if any) is called with it on the writer thread."""
 
-    def __init__(self) -> None:
+    __slots__ = ("callback", "error", "event")
+
+    def __init__(self, callback: Callable[[_Waiter], None] | None = None) -> None:
         self.event = threading.Event()
         self.error: BaseException | None = None
+        self.callback = callback
+
+    def done(self, error: BaseException | None = None) -> None:
+        self.error = error
+        self.event.set()
+        if self.callback is not None:
+            try:
+                self.callback(self)
+            except Exception:
+                _log.exception("otel view: commit callback failed")
 
 
 _Item = tuple[PreparedSpans | None, Sequence[Metric], Sequence[LogRecord], _Waiter]
@@ -156,6 +169,24 @@ def _insert_rows(conn: sqlite3.Connection, sql: str, width: int, values: list[ob
         conn.execute(sql + ",".join([one] * rest), values[whole:])
 
 
+def connect(path: str) -> sqlite3.Connection:
+    """A connection to the store file ``path`` in WAL mode (any thread may use it; one at a
+    time)."""
+    # the writer's statements: ~25, plus a 64-row INSERT of spans with and without bodies
+    # and one per shorter length a group's last rows came in (_span_placeholders)
+    conn = sqlite3.connect(
+        path, check_same_thread=False, isolation_level=None, cached_statements=512
+    )
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA busy_timeout=10000")
+    conn.execute("PRAGMA cache_size=-65536")
+    # statement journals and sorter spills in memory: on disk each commit opened, wrote and
+    # closed a temporary file
+    conn.execute("PRAGMA temp_store=MEMORY")
+    return conn
+
+
 class SQLiteStore(SQLiteReader):
     """The default store. ``path`` is a file (created with its directory) or ``":memory:"``
     is refused (use ``MemoryStore``). Thread-safe; ``close`` is bounded by its timeout."""
@@ -231,16 +262,7 @@ class SQLiteStore(SQLiteReader):
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _connect(self) -> sqlite3.Connection:
-        # the writer's statements: ~25, plus a 64-row INSERT of spans with and without bodies
-        # and one per shorter length a group's last rows came in (_span_placeholders)
-        conn = sqlite3.connect(
-            self._path, check_same_thread=False, isolation_level=None, cached_statements=512
-        )
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA busy_timeout=10000")
-        conn.execute("PRAGMA cache_size=-65536")
-        return conn
+        return connect(self._path)
 
     # ------------------------------------------------------------------ writing
 
@@ -259,14 +281,28 @@ class SQLiteStore(SQLiteReader):
         if spans:
             prepared = spans if isinstance(spans, PreparedSpans) else prepare_spans(spans)
         waiter = _Waiter()
-        try:
-            self._queue.put_nowait((prepared, metrics, logs, waiter))
-        except queue.Full:
-            raise StoreBusy("the store is behind, retry later") from None
+        self.submit(prepared, metrics, logs, waiter)
         if not waiter.event.wait(timeout_millis / 1000):
             raise StoreBusy("the store did not commit in time, retry later")
         if waiter.error is not None:
             raise StoreError(f"commit failed: {waiter.error}")
+
+    def submit(
+        self,
+        prepared: PreparedSpans | None,
+        metrics: Sequence[Metric],
+        logs: Sequence[LogRecord],
+        waiter: _Waiter,
+    ) -> None:
+        """Queue telemetry for the writer without waiting: ``waiter`` completes once it is
+        committed. Raises ``StoreBusy`` at once when the queue is full, ``StoreError`` when
+        the store is closed. Never blocks."""
+        if self._closed:
+            raise StoreError("the store is closed")
+        try:
+            self._queue.put_nowait((prepared, metrics, logs, waiter))
+        except queue.Full:
+            raise StoreBusy("the store is behind, retry later") from None
 
     def _run(self) -> None:
         conn = self._writer_conn
@@ -321,11 +357,10 @@ class SQLiteStore(SQLiteReader):
         except Exception as exc:
             _log.warning("otel view: commit failed: %s", exc)
             for item in batch:
-                item[3].error = exc
-                item[3].event.set()
+                item[3].done(exc)
             return
         for item in batch:
-            item[3].event.set()
+            item[3].done()
         self._committed.set()
         if changed:
             for listener in list(self._listeners):
