@@ -54,6 +54,18 @@ def _cpu_seconds(pid: int | str) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _children(pid: int) -> list[str]:
+    """The child processes of ``pid`` (Linux /proc)."""
+    found: list[str] = []
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                found += f.read().split()
+        except OSError:
+            pass
+    return found
+
+
 def median_ms(fn, repeat: int = 7) -> float:  # type: ignore[no-untyped-def]
     """Median wall milliseconds of ``repeat`` calls of ``fn``."""
     times = []
@@ -188,6 +200,16 @@ def bench_ingest(batches: int, senders: int, random_start: bool) -> None:
         ),
         reverse=True,
     )
+    children = _children(proc.pid)  # the store's writer process
+    children_cpu = sum(map(_cpu_seconds, children))
+    writer_threads = sorted(
+        (
+            _cpu_seconds(f"{c}/task/{tid}")
+            for c in children
+            for tid in os.listdir(f"/proc/{c}/task")
+        ),
+        reverse=True,
+    )
     proc.terminate()
     proc.wait(30)
     size = sum(os.path.getsize(os.path.join(tmp, f)) for f in os.listdir(tmp))
@@ -204,6 +226,12 @@ def bench_ingest(batches: int, senders: int, random_start: bool) -> None:
         )
         busiest = ", ".join(f"{c / spans * 1e6:.1f}" for c, _ in threads_cpu[:6] if c)
         print(f"busiest viewer threads: {busiest} us of CPU per span")
+    if children_cpu:
+        busiest = ", ".join(f"{c / spans * 1e6:.1f}" for c in writer_threads[:3] if c)
+        print(
+            f"writer process CPU: {children_cpu / spans * 1e6:.1f} us per span (busiest"
+            f" threads {busiest}); viewer and writer: {(cpu + children_cpu) / spans * 1e6:.1f}"
+        )
 
 
 def _span(

@@ -47,6 +47,7 @@ COMMITTED, BUSY, FAILED, CHANGED, READY, REFUSED = range(6)
 #: requests in flight (sent, not answered) beyond which ``ingest`` answers busy at once
 _MAX_IN_FLIGHT = 256
 _START_TIMEOUT_S = 60.0
+_PIPE_BYTES = 1 << 20
 
 
 def encode_request(
@@ -69,6 +70,17 @@ def decode_request(
     wire, others = marshal.loads(body)
     metrics, logs = pickle.loads(others) if others else ((), ())
     return (None if wire is None else PreparedSpans.from_wire(wire)), metrics, logs
+
+
+def _widen(pipe: IO[bytes]) -> None:
+    """Room in ``pipe`` for a few requests, so that a receiver's write returns without
+    waiting for the child to read (Linux; best effort: the default 64 KiB works too)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass
 
 
 class _Pending:
@@ -135,6 +147,8 @@ class SQLiteProcessStore(SQLiteReader):
             env=env,
         )
         assert child.stdin is not None and child.stdout is not None
+        _widen(child.stdin)
+        _widen(child.stdout)
         head = read_exactly(child.stdout, REPLY.size)
         kind, _, size = REPLY.unpack(head) if head is not None else (REFUSED, 0, 0)
         body = read_exactly(child.stdout, size) if size else b""
