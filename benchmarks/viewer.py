@@ -267,7 +267,11 @@ def _span(
     return sp
 
 
-def bench_query(total: int, db: str | None) -> None:
+def bench_query(total: int, db: str | None, random_start: bool) -> None:
+    """Fill a store to ``total`` spans (8-span traces over the last 24 hours, stored in
+    the order they started, give or take 2 s, as a live system receives them;
+    ``random_start``: in any order, the stress case of every block spanning the whole
+    day) and time searches, dependencies and a trace fetch through the API handlers."""
     from otel.viewer import _query
     from otel.viewer._store._interface import Retention
     from otel.viewer._store._sqlite import SQLiteStore
@@ -306,7 +310,14 @@ def bench_query(total: int, db: str | None) -> None:
         batch = []
         for _ in range(min(5_000, total - stored) // 8 or 1):
             trace_id = rng.getrandbits(128).to_bytes(16, "big")
-            start = now - rng.randrange(86_400_000_000_000)
+            if random_start:
+                start = now - rng.randrange(86_400_000_000_000)
+            else:
+                start = (
+                    now
+                    - 86_400_000_000_000 * (total - stored) // total
+                    - rng.randrange(2_000_000_000)
+                )
             for k in range(8):
                 batch.append(
                     _span(
@@ -414,7 +425,9 @@ def main() -> None:
     parser.add_argument("--senders", type=int, default=2)
     parser.add_argument("--spans", type=int, default=1_000_000)
     parser.add_argument(
-        "--random-start", action="store_true", help="ingest: spans started anywhere in the hour"
+        "--random-start",
+        action="store_true",
+        help="ingest: spans started anywhere in the hour; query: stored in any start order",
     )
     parser.add_argument("--db", default=None, help="reuse a query database between runs")
     args = parser.parse_args()
@@ -423,7 +436,7 @@ def main() -> None:
     elif args.what == "stages":
         bench_stages(args.batches, args.random_start)
     else:
-        bench_query(args.spans, args.db)
+        bench_query(args.spans, args.db, args.random_start)
 
 
 if __name__ == "__main__":

@@ -38,7 +38,6 @@ def _former_join(path: str, since: int | None) -> list[tuple[str, str, int, int]
     try:
         sql = (
             "SELECT p.service, c.service, count(*), sum(c.status_code = 2) FROM spans c"
-            + (" INDEXED BY spans_start" if since is not None else "")
             + " CROSS JOIN spans p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id"
             " WHERE c.parent_span_id IS NOT NULL AND p.service != c.service"
             + (" AND c.start >= ?" if since is not None else "")

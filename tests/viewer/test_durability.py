@@ -17,6 +17,7 @@ from viewer_protos import trace_request
 
 from otel.testing import free_port
 from otel.viewer._store._interface import Retention
+from otel.viewer._store._schema import SCHEMA_VERSION
 from otel.viewer._store._sqlite import SQLiteStore
 
 pytestmark = pytest.mark.interop
@@ -126,6 +127,24 @@ def test_retention_by_age_deletes_old_traces_and_keeps_new(tmp_path: Path) -> No
         store.close()
 
 
+def test_retention_raises_a_blocks_start_past_the_spans_it_deleted(tmp_path: Path) -> None:
+    store = SQLiteStore(str(tmp_path / "v.db"), Retention(max_age_seconds=3600, max_bytes=1 << 40))
+    try:
+        _old_and_new(store, time.time_ns() - 2 * 3600 * 10**9)  # one commit: one block
+        conn = store._connect()
+        store.retain_now(conn)
+        (low, first, last), *more = conn.execute(
+            "SELECT min_start, first_id, last_id FROM span_blocks"
+        ).fetchall()
+        kept = conn.execute(
+            "SELECT min(start) FROM spans WHERE id BETWEEN ? AND ?", (first, last)
+        ).fetchone()
+        assert more == [] and (low,) == kept
+        conn.close()
+    finally:
+        store.close()
+
+
 def test_retention_by_size_deletes_the_oldest_first(tmp_path: Path) -> None:
     store = SQLiteStore(str(tmp_path / "v.db"), Retention(max_age_seconds=1e9, max_bytes=1))
     try:
@@ -213,13 +232,37 @@ def test_a_schema_3_database_is_refused_saying_which_versions(tmp_path: Path) ->
         "CREATE INDEX spans_trace_span ON spans (trace_id)",
         "PRAGMA user_version = 3",
     )
-    with pytest.raises(StoreError, match="schema 3, this one reads 4"):
+    with pytest.raises(StoreError, match=f"schema 3, this one reads {SCHEMA_VERSION}"):
         SQLiteStore(str(path))
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone() == (3,)
     assert conn.execute(
         "SELECT count(*) FROM sqlite_master WHERE name = 'span_blocks'"
     ).fetchone() == (0,)
+    conn.close()
+
+
+def test_a_schema_4_database_is_upgraded_in_place_keeping_its_spans(tmp_path: Path) -> None:
+    from otel.exporter.otlp._proto._decode_request import decode_trace_request
+
+    path = str(tmp_path / "v4.sqlite3")
+    store = SQLiteStore(path)
+    store.ingest(spans=decode_trace_request(trace_request().SerializeToString()).items)
+    store.close()
+    conn = sqlite3.connect(path)  # what version 4 had on top of version 5's tables
+    conn.execute("CREATE INDEX spans_start ON spans (start)")
+    conn.execute("PRAGMA user_version = 4")
+    conn.commit()
+    conn.close()
+    store = SQLiteStore(path)
+    try:
+        assert len(store.get_trace(bytes(range(1, 17)))) == 2
+    finally:
+        store.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+    indexes = conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'").fetchall()
+    assert ("spans_start",) not in indexes
     conn.close()
 
 

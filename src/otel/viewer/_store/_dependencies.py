@@ -253,7 +253,8 @@ class EdgeCounter:
         """Drop the buckets below the oldest kept span and recount those that straddle it
         (1 s of spans joined, the wider ones summed from the narrower)."""
         try:
-            row = conn.execute("SELECT min(start) FROM spans").fetchone()
+            # the blocks' start ranges are exact: retention updates or drops those it cuts
+            row = conn.execute("SELECT min(min_start) FROM span_blocks").fetchone()
             floor = _END if row[0] is None else int(row[0])
             if floor == self._floor:
                 return
@@ -304,14 +305,20 @@ def _pairs_by_start(
     conn: sqlite3.Connection, counts: _Counts, upto_id: int, start_from: int, start_to: int
 ) -> None:
     """Add to ``counts`` (keyed by service pair, third part 0) every pair of spans with ids
-    <= ``upto_id`` whose child starts in [start_from, start_to): the children along the
-    start index, their parents among the spans of their traces -- as joining each span to
-    its parent would (a span stored twice pairs twice)."""
-    children = conn.execute(
-        f"SELECT {_PAIR_COLUMNS} FROM spans INDEXED BY spans_start WHERE start >= ?"
-        " AND start < ? AND id <= ? AND parent_span_id IS NOT NULL",
-        (start_from, start_to, upto_id),
-    ).fetchall()
+    <= ``upto_id`` whose child starts in [start_from, start_to): the children read from the
+    blocks whose start range meets it, their parents among the spans of their traces -- as
+    joining each span to its parent would (a span stored twice pairs twice)."""
+    children = []
+    for first_id, last_id in conn.execute(
+        "SELECT first_id, last_id FROM span_blocks WHERE min_start < ? AND max_start >= ?"
+        " AND first_id <= ?",
+        (start_to, start_from, upto_id),
+    ).fetchall():
+        children += conn.execute(
+            f"SELECT {_PAIR_COLUMNS} FROM spans WHERE id BETWEEN ? AND ? AND start >= ?"
+            " AND start < ? AND id <= ? AND parent_span_id IS NOT NULL",
+            (first_id, last_id, start_from, start_to, upto_id),
+        ).fetchall()
     if not children:
         return
     services: dict[tuple[bytes, bytes], list[str]] = {}

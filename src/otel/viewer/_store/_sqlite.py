@@ -36,6 +36,7 @@ from otel.viewer._store._interface import (
 )
 from otel.viewer._store._rows import SPAN_COLUMNS, PreparedSpans, SpanRow, prepare_spans
 from otel.viewer._store._schema import (
+    BLOCK_SPANS,
     SCHEMA,
     SCHEMA_VERSION,
     UPGRADABLE_VERSIONS,
@@ -587,7 +588,15 @@ class SQLiteStore(SQLiteReader):
         """A time before which about one chunk of the oldest data lies (spans, logs or
         metric points, whichever is oldest), or None when the store is empty."""
         ends = []
-        for table, column in (("spans", "start"), ("logs", "time"), ("metric_points", "time")):
+        # the spans: those of the oldest blocks all started by the latest start among them
+        row = conn.execute(
+            "SELECT max(max_start) + 1 FROM (SELECT max_start FROM span_blocks"
+            " ORDER BY first_id LIMIT ?)",
+            (max(1, _RETENTION_CHUNK // BLOCK_SPANS),),
+        ).fetchone()
+        if row is not None and row[0] is not None:
+            ends.append(int(row[0]))
+        for table, column in (("logs", "time"), ("metric_points", "time")):
             row = conn.execute(
                 f"SELECT {column} FROM {table} ORDER BY {column} LIMIT 1 OFFSET ?",
                 (_RETENTION_CHUNK,),
@@ -610,15 +619,8 @@ class SQLiteStore(SQLiteReader):
         """Delete one chunk of data older than ``cutoff``: (spans deleted, rows deleted)."""
         conn.execute("BEGIN IMMEDIATE")
         try:
-            ids = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT id FROM spans WHERE start < ? ORDER BY start LIMIT ?",
-                    (cutoff, _RETENTION_CHUNK),
-                )
-            ]
-            conn.executemany("DELETE FROM spans WHERE id = ?", [(i,) for i in ids])
-            total = len(ids)
+            spans = self._delete_spans_before(conn, cutoff)
+            total = spans
             total += conn.execute("DELETE FROM traces WHERE end < ?", (cutoff,)).rowcount
             total += conn.execute(
                 "DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE time < ? LIMIT ?)",
@@ -633,7 +635,35 @@ class SQLiteStore(SQLiteReader):
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        return len(ids), total
+        return spans, total
+
+    def _delete_spans_before(self, conn: sqlite3.Connection, cutoff: int) -> int:
+        """Delete about ``_RETENTION_CHUNK`` spans that started before ``cutoff``, oldest
+        blocks first (the blocks' start ranges find them: ``spans.start`` has no index);
+        a block's row then says where its remaining spans start, or goes with its last
+        span. Returns the spans deleted."""
+        deleted = 0
+        blocks = conn.execute(
+            "SELECT first_id, last_id FROM span_blocks WHERE min_start < ? ORDER BY first_id",
+            (cutoff,),
+        ).fetchall()
+        for first_id, last_id in blocks:
+            deleted += conn.execute(
+                "DELETE FROM spans WHERE id BETWEEN ? AND ? AND start < ?",
+                (first_id, last_id, cutoff),
+            ).rowcount
+            left = conn.execute(
+                "SELECT min(start) FROM spans WHERE id BETWEEN ? AND ?", (first_id, last_id)
+            ).fetchone()[0]
+            if left is None:
+                conn.execute("DELETE FROM span_blocks WHERE first_id = ?", (first_id,))
+            else:
+                conn.execute(
+                    "UPDATE span_blocks SET min_start = ? WHERE first_id = ?", (left, first_id)
+                )
+            if deleted >= _RETENTION_CHUNK:
+                break
+        return deleted
 
     def size_bytes(self, conn: sqlite3.Connection | None = None) -> int:
         """Bytes in use by the database (free pages not counted)."""

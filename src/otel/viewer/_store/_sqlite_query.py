@@ -3,6 +3,7 @@ wait for the writer) and the ``Store`` query methods. Thread-safe."""
 
 from __future__ import annotations
 
+import heapq
 import json
 import queue
 import sqlite3
@@ -32,7 +33,7 @@ from otel.viewer._store._interface import (
     TraceSummary,
 )
 from otel.viewer._store._schema import NAME_KEY, SERVICE_KEY, attr_hash
-from otel.viewer._store._sqlite_blocks import BlockCache, trace_rows
+from otel.viewer._store._sqlite_blocks import Block, BlockCache, trace_rows
 
 _READERS = 4
 
@@ -46,9 +47,10 @@ _SERVICES = (
     " UNION SELECT service FROM metrics ORDER BY 1"
 )
 #: a search whose values (service, name, attributes) and ranges fewer ``span_blocks`` than
-#: this may hold reads those blocks (at most ~32,000 spans looked at); a more common one is
-#: checked on the spans walked newest first along the start index. Matches on N blocks cost
-#: N * BLOCK_SPANS rows one way and about limit / N * all spans the other
+#: this may hold reads those blocks (at most ~32,000 spans looked at); a more common one
+#: reads its candidate blocks newest first (``_newest_first``) until it has its traces.
+#: Matches on N blocks cost N * BLOCK_SPANS rows one way and about limit / N * all spans
+#: the other
 _RARE_ATTRIBUTE_BLOCKS = 128
 _encode_text = json.encoder.encode_basestring
 _NON_FINITE = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}
@@ -138,24 +140,21 @@ class SQLiteReader:
                 " AND t.error_count > 0)"
             )
         wanted = query.attributes
+        sql = "SELECT s.trace_id, s.attrs, s.start FROM spans s WHERE s.id BETWEEN ? AND ?"
+        sql += "".join(" AND " + w for w in where)
         with self._reader() as c:
             blocks = self._candidate_blocks(c, query)
-            if blocks is not None:
+            hits: Iterable[tuple[bytes, str, int]]
+            if len(blocks) < _RARE_ATTRIBUTE_BLOCKS:
                 # few blocks of spans may hold a match: read those, sort what matches
-                sql = "SELECT s.trace_id, s.attrs, s.start FROM spans s WHERE s.id BETWEEN ? AND ?"
-                sql += "".join(" AND " + w for w in where)
                 rows: list[tuple[bytes, str, int]] = []
-                for lo, hi in blocks:
-                    rows += c.execute(sql, (lo, hi, *params))
+                for block in blocks:
+                    rows += c.execute(sql, (block.first_id, block.last_id, *params))
                 rows.sort(key=lambda r: r[2], reverse=True)
-                hits: Iterable[tuple[bytes, str, int]] = rows
+                hits = rows
             else:
-                # walk the spans newest first along the start index, stop at `limit` traces
-                sql = "SELECT s.trace_id, s.attrs, s.start FROM spans s INDEXED BY spans_start"
-                if where:
-                    sql += " WHERE " + " AND ".join(where)
-                sql += " ORDER BY s.start DESC"
-                hits = c.execute(sql, params)
+                # read the blocks newest first, stop at `limit` traces
+                hits = _newest_first(c, blocks, sql, params)
             found: list[bytes] = []
             seen: set[bytes] = set()
             for trace_id, attrs, _ in hits:
@@ -168,13 +167,9 @@ class SQLiteReader:
         out.sort(key=lambda t: t["start_unix_nano"], reverse=True)
         return out
 
-    def _candidate_blocks(
-        self, c: sqlite3.Connection, query: TraceQuery
-    ) -> list[tuple[int, int]] | None:
-        """The id ranges of the ``span_blocks`` that may hold a matching span (their Bloom
-        filter has every value searched for, their start and duration ranges overlap the
-        query's), when fewer than ``_RARE_ATTRIBUTE_BLOCKS``; None when more (the search then
-        walks the spans newest first)."""
+    def _candidate_blocks(self, c: sqlite3.Connection, query: TraceQuery) -> list[Block]:
+        """The ``span_blocks`` that may hold a matching span: their Bloom filter has every
+        value searched for, their start and duration ranges overlap the query's."""
         values = [attr_hash(key, text) for key, text in query.attributes]
         if query.service is not None:
             values.append(attr_hash(SERVICE_KEY, query.service))
@@ -185,9 +180,8 @@ class SQLiteReader:
         lowest = query.min_duration_nano
         since = query.since_unix_nano
         until = query.until_unix_nano
-        limit = _RARE_ATTRIBUTE_BLOCKS
-        found: list[tuple[int, int]] = []
-        for block in reversed(self._block_cache.blocks(c)):
+        found: list[Block] = []
+        for block in self._block_cache.blocks(c):
             mask = masks.get(block.bits)
             if mask is None:
                 mask = masks[block.bits] = probe.mask(block.bits)
@@ -197,9 +191,7 @@ class SQLiteReader:
                 and (since is None or block.max_start >= since)
                 and (until is None or block.min_start <= until)
             ):
-                found.append((block.first_id, block.last_id))
-                if len(found) >= limit:
-                    return None
+                found.append(block)
         return found
 
     def _summaries(self, c: sqlite3.Connection, trace_ids: Sequence[bytes]) -> list[TraceSummary]:
@@ -437,6 +429,25 @@ class SQLiteReader:
                 self._readers.get_nowait().close()
             except queue.Empty:
                 break
+
+
+def _newest_first(
+    c: sqlite3.Connection, blocks: list[Block], sql: str, params: Sequence[Any]
+) -> Iterator[tuple[bytes, str, int]]:
+    """The rows ``sql`` (``(trace_id, attrs, start)`` of the spans with ids between its
+    first two parameters, then ``params``) finds in ``blocks``, newest start first: the
+    blocks are read in order of their latest start, and a row is given once no unread
+    block can hold a later one. Reads a block only when the caller asks for more rows."""
+    blocks = sorted(blocks, key=lambda b: b.max_start, reverse=True)
+    waiting: list[tuple[int, int, tuple[bytes, str, int]]] = []  # a heap by -start
+    order = 0  # ties keep the order rows were read in (no comparing of rows)
+    for i, block in enumerate(blocks):
+        for row in c.execute(sql, (block.first_id, block.last_id, *params)):
+            heapq.heappush(waiting, (-row[2], order, row))
+            order += 1
+        later = blocks[i + 1].max_start if i + 1 < len(blocks) else None
+        while waiting and (later is None or -waiting[0][0] >= later):
+            yield heapq.heappop(waiting)[2]
 
 
 _SKIP: list[MetricPoint] = []
