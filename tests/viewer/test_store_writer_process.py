@@ -172,3 +172,21 @@ def test_retention_runs_in_the_writer_with_the_parents_settings(tmp_path: Path) 
         assert store.get_trace(_spans()[0].trace_id) == []
     finally:
         store.close()
+
+
+def test_more_requests_in_flight_than_the_bound_are_answered_busy_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from otel.viewer._store import _sqlite_process
+    from otel.viewer._store._interface import StoreBusy
+
+    store = SQLiteProcessStore(str(tmp_path / "v.sqlite3"))
+    try:
+        monkeypatch.setattr(_sqlite_process, "_MAX_IN_FLIGHT", 0)
+        with pytest.raises(StoreBusy):
+            store.ingest(spans=_spans()[:5])
+        monkeypatch.undo()
+        store.ingest(spans=_spans()[:5])
+        assert len(store.get_trace(_spans()[0].trace_id)) == 5
+    finally:
+        store.close()
