@@ -50,12 +50,15 @@ class SpanGroup(NamedTuple):
 class PreparedSpans:
     """What one request's spans add to the store. Consumed once by a store's writer."""
 
-    __slots__ = ("count", "groups", "traces")
+    __slots__ = ("columns", "count", "groups", "traces")
 
     def __init__(self) -> None:
         self.groups: list[SpanGroup] = []
         self.traces: dict[bytes, TraceAccumulator] = {}
         self.count = 0
+        #: per group, what a store's writer binds, when worked out before it is queued
+        #: (``SQLiteStore.submit``); not part of ``to_wire``
+        self.columns: list[Any] | None = None
 
     def __len__(self) -> int:
         return self.count

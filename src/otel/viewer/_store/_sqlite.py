@@ -115,24 +115,35 @@ def _span_placeholders(n: int, bodies: bool = True) -> str:
     return found
 
 
-def _insert_spans(
-    conn: sqlite3.Connection, first_id: int, head: tuple[int, int, str], rows: Sequence[SpanRow]
-) -> tuple[Sequence[Any], ...]:
-    """Insert ``rows`` (ids from ``first_id``; ``head``: resource id, scope id, service,
-    stored for every row: a group's rows carry its service) with ``_span_placeholders``
-    statements, ``_ROWS_PER_INSERT`` rows each, in id order; returns the rows' columns.
-    The parameters are built by C loops (zip, map, list slices): no Python code runs per
-    span."""
+#: a ``SpanGroup``'s rows as columns (``SpanRow`` order) and the columns ``_insert_spans``
+#: binds (``_ROW_FIELDS``)
+GroupColumns = tuple[tuple[Sequence[Any], ...], list[Sequence[Any]]]
+
+
+def group_columns(rows: Sequence[SpanRow]) -> GroupColumns:
+    """``rows`` as columns, and as bound (ids as ``bytearray``): built by C loops (zip,
+    map). Pure; ``submit`` runs it on the caller's thread, off the writer's."""
     columns = tuple(zip(*rows, strict=True))
     trace_ids, span_ids, parents = columns[:3]
-    bound = [
+    bound: list[Sequence[Any]] = [
         list(map(bytearray, trace_ids)),
         list(map(bytearray, span_ids)),
         list(map(bytearray, map(_ROOT_PARENT.get, parents, parents))),  # type: ignore[arg-type]
         *columns[4:],
     ]
+    return columns, bound
+
+
+def _insert_spans(
+    conn: sqlite3.Connection, first_id: int, head: tuple[int, int, str], group: GroupColumns
+) -> None:
+    """Insert a group's rows (``group_columns``; ids from ``first_id``; ``head``: resource
+    id, scope id, service, stored for every row: a group's rows carry its service) with
+    ``_span_placeholders`` statements, ``_ROWS_PER_INSERT`` rows each, in id order. The
+    parameters are list slices: no Python code runs per span."""
+    columns, bound = group
     bodies = columns[11]
-    count = len(rows)
+    count = len(bodies)
     pending: list[list[object]] = []  # full statements of one kind, not executed yet
     pending_bodies = False
     for lo in range(0, count, _ROWS_PER_INSERT):
@@ -153,7 +164,6 @@ def _insert_spans(
     if pending:
         full = _span_placeholders(_ROWS_PER_INSERT, pending_bodies)
         conn.executemany(_INSERT_SPANS + full, pending)
-    return columns
 
 
 def _insert_rows(conn: sqlite3.Connection, sql: str, width: int, values: list[object]) -> None:
@@ -300,6 +310,8 @@ class SQLiteStore(SQLiteReader):
         the store is closed. Never blocks."""
         if self._closed:
             raise StoreError("the store is closed")
+        if prepared is not None and prepared.columns is None:
+            prepared.columns = [group_columns(group.rows) for group in prepared.groups]
         try:
             self._queue.put_nowait((prepared, metrics, logs, waiter))
         except queue.Full:
@@ -405,7 +417,9 @@ class SQLiteStore(SQLiteReader):
         groups: list[tuple[int, int, str]] = []  # (first id, end id, service)
         traces: dict[bytes, TraceAccumulator] = {}
         for prepared in batch:
-            for group in prepared.groups:
+            if prepared.columns is None:
+                prepared.columns = [group_columns(group.rows) for group in prepared.groups]
+            for group, group_cols in zip(prepared.groups, prepared.columns, strict=True):
                 count = len(group.rows)
                 if not count:
                     continue
@@ -414,7 +428,8 @@ class SQLiteStore(SQLiteReader):
                     self._id_of(conn, "scopes", self._scope_ids, group.scope_key),
                     group.service,
                 )
-                columns = _insert_spans(conn, next_id, head, group.rows)
+                _insert_spans(conn, next_id, head, group_cols)
+                columns = group_cols[0]
                 ids += range(next_id, next_id + count)
                 trace_ids += columns[0]
                 span_ids += columns[1]
