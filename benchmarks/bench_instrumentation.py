@@ -34,15 +34,16 @@ measurements taken seconds apart, and the median over the rounds is reported::
     .venv/bin/python benchmarks/bench_instrumentation.py paired [--rounds 30]
         [--calls 400] [--case requests|flask] [--server] [--otel-src DIR] [--json FILE]
     .venv/bin/python benchmarks/bench_instrumentation.py opcodes [--otel-src DIR]
-        [--case requests|flask] [--parent]
+        [--case requests|flask] [--parent] [--server]
     .venv/bin/python benchmarks/bench_instrumentation.py collections [--case C] [--server]
 
 ``--otel-src`` runs the otel side from another source tree (``git archive`` of an
 older commit's ``src``), to compare before and after in one session. ``opcodes``
 counts the bytecodes (``sys.settrace``) one instrumented ``Session.get`` executes
 beyond an uninstrumented one: the figure that does not move with the load (``--parent``:
-inside a sampled span). ``collections`` counts garbage collections per 1000 calls, plain
-and instrumented: what each request leaves for the cyclic collector. ``--server`` runs
+inside a sampled span; ``--server``: against the 127.0.0.1 server). ``collections``
+counts garbage collections per 1000 calls, plain and instrumented: what each request
+leaves for the cyclic collector. ``--server`` runs
 60 rounds unless told; each summary gives the quartiles of the per-round ratios and the
 95% interval of their median.
 """
@@ -507,11 +508,13 @@ def _print_paired(result: dict[str, Any]) -> None:
         )
 
 
-def _count_opcodes(impl: str, case: str = "requests", parent: bool = False) -> dict[str, int]:
+def _count_opcodes(
+    impl: str, case: str = "requests", parent: bool = False, url: str | None = None
+) -> dict[str, int]:
     """Bytecodes one ``Session.get`` (or Flask request, called as a WSGI app) executes,
     uninstrumented and instrumented; ``parent``: inside a sampled span, as a client
-    call made while serving a request is."""
-    plain, instrumented, on, off = _subject(impl, case)
+    call made while serving a request is; ``url``: ``Session.get`` of a real server."""
+    plain, instrumented, on, off = _subject(impl, case, url)
     if parent:
         plain, instrumented = _in_span(impl, plain), _in_span(impl, instrumented)
 
@@ -536,6 +539,28 @@ def _count_opcodes(impl: str, case: str = "requests", parent: bool = False) -> d
     after = count(instrumented)
     off()
     return {"plain": before, "instrumented": after, "added": after - before}
+
+
+def _print_opcodes(case: str, parent: bool, server: bool, otel_src: str | None) -> int:
+    """``opcodes`` mode: each side counted in its own interpreter (``server``: ``requests``
+    against the 127.0.0.1 server, so the count includes sending the extra header)."""
+    serve = None
+    url_args: list[str] = []
+    try:
+        if server and case == "requests":
+            serve = _spawn(PYTHONS["otel"], ["--serve"], None)
+            url_args = ["--url", f"http://127.0.0.1:{int(_read_line(serve, 'server'))}/users/42"]
+        for impl in ("otel", "official"):
+            count_args = ["--count", impl, "--case", case, *url_args] + ["--parent"] * parent
+            proc = _spawn(PYTHONS[impl], count_args, otel_src if impl == "otel" else None)
+            out, _ = proc.communicate(timeout=300)
+            print(impl, out.strip())
+    finally:
+        if serve is not None:
+            assert serve.stdin is not None
+            serve.stdin.close()
+            serve.wait(timeout=30)
+    return 0
 
 
 def _print_collections(case: str, server: bool, otel_src: str | None) -> int:
@@ -625,7 +650,7 @@ def main(argv: list[str] | None = None) -> int:
         _worker(args.worker, args.case, args.url)
         return 0
     if args.count:
-        print(json.dumps(_count_opcodes(args.count, args.case, args.parent)))
+        print(json.dumps(_count_opcodes(args.count, args.case, args.parent, args.url)))
         return 0
     if args.collections:
         print(json.dumps(_count_collections(args.collections, args.case, args.url)))
@@ -633,12 +658,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.mode == "collections":
         return _print_collections(args.case, args.server, args.otel_src)
     if args.mode == "opcodes":
-        for impl in ("otel", "official"):
-            count_args = ["--count", impl, "--case", args.case] + ["--parent"] * args.parent
-            proc = _spawn(PYTHONS[impl], count_args, args.otel_src if impl == "otel" else None)
-            out, _ = proc.communicate(timeout=300)
-            print(impl, out.strip())
-        return 0
+        return _print_opcodes(args.case, args.parent, args.server, args.otel_src)
     rounds = args.rounds or (60 if args.server else 30)
     result = paired(rounds, args.calls, args.case, args.server, args.otel_src)
     _print_paired(result)

@@ -76,3 +76,43 @@ def test_attributes_a_sampler_adds_are_merged_in() -> None:
     with capture_spans(sampler=_AddingSampler()) as captured:
         captured.get_tracer().start_span("s", attributes=checked).end()
     assert dict(captured.spans[0].attributes or {}) == {"a": 1, "sampler": "yes"}
+
+
+def _set_later(checked: CheckedAttributes, **provider: Any) -> Any:
+    """A span started with ``first``, then given ``checked`` by ``set_attributes``."""
+    with capture_spans(**provider) as captured:
+        span = captured.get_tracer().start_span("s", attributes={"first": 0})
+        span.set_attributes(checked)
+        span.end()
+    return captured.spans[0]
+
+
+def test_set_attributes_with_it_adds_them_in_order() -> None:
+    span = _set_later(CheckedAttributes({"a": 1, "first": "again", "b": (1, 2)}))
+    assert list((span.attributes or {}).items()) == [("first", "again"), ("a", 1), ("b", (1, 2))]
+
+
+def test_set_attributes_with_it_keeps_the_count_limit() -> None:
+    checked = CheckedAttributes({f"k{i}": i for i in range(5)})
+    span = _set_later(checked, span_limits=SpanLimits(max_span_attributes=3))
+    assert list(span.attributes or {}) == ["first", "k0", "k1"]
+    assert span.dropped_attributes == 3
+
+
+def test_set_attributes_with_it_keeps_the_length_limit() -> None:
+    checked = CheckedAttributes({"url": "x" * 50, "tags": ("y" * 50,)})
+    span = _set_later(checked, span_limits=SpanLimits(max_span_attribute_length=10))
+    assert (span.attributes or {})["url"] == "x" * 10
+    assert (span.attributes or {})["tags"] == ("y" * 10,)
+
+
+def test_set_attributes_with_it_on_an_ended_span_warns_and_keeps_nothing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with capture_spans() as captured:
+        span = captured.get_tracer().start_span("s")
+        span.end()
+        with caplog.at_level(logging.WARNING):
+            span.set_attributes(CheckedAttributes({"late": 1}))
+    assert "ended span" in caplog.text
+    assert dict(captured.spans[0].attributes or {}) == {}

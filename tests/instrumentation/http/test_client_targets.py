@@ -151,3 +151,36 @@ def test_duration_metric_has_one_series_per_outcome(capture_metrics: CapturedMet
     assert "error.type" not in by_code[200].attributes
     assert by_code[404].attributes["error.type"] == "404"
     assert "network.protocol.version" not in by_code[404].attributes
+
+
+def test_response_attribute_sets_are_reused_and_their_table_is_bounded() -> None:
+    target = ClientTarget("GET", "http://example.com/", ("http", "example.com", 80))
+    ok = target.response_attributes((200, "1.1", None))
+    assert target.responses[(200, "1.1", None)] is ok  # kept for the next response
+    assert list(ok.items()) == [
+        ("network.protocol.version", "1.1"),
+        ("http.response.status_code", 200),
+    ]
+    assert dict(target.response_attributes((404, None, "404"))) == {
+        "http.response.status_code": 404,
+        "error.type": "404",
+    }
+    for code in range(300, 300 + 2 * _MAX_OUTCOMES):
+        assert target.response_attributes((code, None, None))["http.response.status_code"] == code
+    assert len(target.responses) <= _MAX_OUTCOMES
+
+
+def test_a_client_error_response_sets_its_attributes_and_error_status(
+    capture_spans: CapturedSpans,
+) -> None:
+    telemetry = HttpTelemetry.for_client("test", {})
+    for _ in range(2):  # built, then reused
+        traced = _traced(telemetry, "GET", "http://example.com/missing")
+        traced.response(404, None, "1.1")
+        traced.end()
+    for span in capture_spans.spans:
+        attributes = dict(span.attributes or {})
+        assert attributes["http.response.status_code"] == 404
+        assert attributes["network.protocol.version"] == "1.1"
+        assert attributes["error.type"] == "404"
+        assert span.status.status_code.name == "ERROR"

@@ -23,6 +23,8 @@ from time import perf_counter
 from typing import Any
 
 from otel.attributes import CheckedAttributes
+from otel.baggage._baggage import _BAGGAGE_KEY
+from otel.baggage.propagation import W3CBaggagePropagator
 from otel.context import (
     _SUPPRESS_HTTP_INSTRUMENTATION_KEY,
     _SUPPRESS_INSTRUMENTATION_KEY,
@@ -40,16 +42,26 @@ from otel.instrumentation._http._semconv import (
     url_parts,
 )
 from otel.instrumentation._http._telemetry import HttpTelemetry
+from otel.propagate import _propagate as _global_propagation
 from otel.propagate import get_global_textmap
-from otel.propagators.textmap import Setter, default_setter
+from otel.propagators.composite import CompositePropagator
+from otel.propagators.textmap import Setter, TextMapPropagator, default_setter
 from otel.trace import Span, SpanKind, StatusCode
 from otel.trace._context_helpers import _SPAN_KEY
+from otel.trace._span_context import DEFAULT_TRACE_STATE
+from otel.trace.propagation._tracecontext import (
+    _KNOWN_FLAGS,
+    _TRACEPARENT,
+    _TRACEPARENT_FORMAT,
+    TraceContextTextMapPropagator,
+)
 
 _logger = logging.getLogger("otel.instrumentation")
 _CLIENT = SpanKind.CLIENT
 _ERROR = StatusCode.ERROR
 _new = object.__new__
 _dict_set = dict.__setitem__
+_dict_get = dict.get
 
 # At most this many (method, URL) targets per instrumentation, and this many outcome
 # attribute sets per target; a full cache is emptied and refilled (URLs with ids in
@@ -63,6 +75,27 @@ _NO_OUTCOME = (0, None, None)
 
 EXCLUDED: Any = object()
 """Cached in place of a target for a URL the instrumentation must not trace."""
+
+
+# The global propagator last looked at, and whether it writes nothing but what W3C Trace
+# Context and W3C Baggage write (the default, ``tracecontext,baggage``).
+_seen_textmap: tuple[object, bool] = (None, False)
+
+
+def _plain_w3c(textmap: TextMapPropagator | None) -> bool:
+    """Whether ``textmap`` is W3C Trace Context, alone or in a composite with W3C Baggage
+    (exactly those classes: a subclass may inject differently); remembered for the last
+    propagator asked about."""
+    global _seen_textmap
+    parts = textmap._propagators if type(textmap) is CompositePropagator else (textmap,)
+    kinds = {type(part) for part in parts}
+    plain = TraceContextTextMapPropagator in kinds and kinds <= {
+        TraceContextTextMapPropagator,
+        W3CBaggagePropagator,
+    }
+    if textmap is not None:
+        _seen_textmap = (textmap, plain)
+    return plain
 
 
 def http_enabled(context: Context) -> bool:
@@ -80,7 +113,7 @@ class ClientTarget:
     Immutable once built apart from the outcome table (GIL-atomic dict operations), so
     threads share it freely."""
 
-    __slots__ = ("attributes", "metric", "name", "outcomes")
+    __slots__ = ("attributes", "metric", "name", "outcomes", "responses")
 
     def __init__(self, method: object, url: str, parts: tuple[str, str, int | None]) -> None:
         scheme, host, port = parts
@@ -99,6 +132,15 @@ class ClientTarget:
         self.attributes = CheckedAttributes(attributes)
         self.metric = metric
         self.outcomes: dict[tuple[int, str | None, str | None], dict[str, Any]] = {}
+        self.responses: dict[tuple[int, str | None, str | None], CheckedAttributes] = {}
+
+    def response_attributes(self, key: tuple[int, str | None, str | None]) -> CheckedAttributes:
+        """The span attributes a response adds, for ``key`` ``(status code, protocol
+        version, error.type)``; kept, so later responses reuse the mapping."""
+        checked = CheckedAttributes(_outcome_attributes({}, *key))
+        if len(self.responses) < _MAX_OUTCOMES:
+            self.responses[key] = checked
+        return checked
 
     def outcome(
         self, status_code: int, protocol_version: str | None, error_type: str | None
@@ -109,16 +151,26 @@ class ClientTarget:
         found = self.outcomes.get(key)
         if found is not None:
             return found
-        attributes = dict(self.metric)
-        if status_code:
-            attributes["http.response.status_code"] = status_code
-        if protocol_version:
-            attributes["network.protocol.version"] = protocol_version
-        if error_type is not None:
-            attributes["error.type"] = error_type
+        attributes = _outcome_attributes(dict(self.metric), *key)
         if len(self.outcomes) < _MAX_OUTCOMES:
             self.outcomes[key] = attributes
         return attributes
+
+
+def _outcome_attributes(
+    attributes: dict[str, Any],
+    status_code: int,
+    protocol_version: str | None,
+    error_type: str | None,
+) -> dict[str, Any]:
+    """``attributes`` with those of an outcome added (the ones it has)."""
+    if protocol_version:
+        attributes["network.protocol.version"] = protocol_version
+    if status_code:
+        attributes["http.response.status_code"] = status_code
+    if error_type is not None:
+        attributes["error.type"] = error_type
+    return attributes
 
 
 def client_target(
@@ -214,9 +266,29 @@ class ClientRequest:
             return None
 
     def inject(self, carrier: Any, setter: Setter[Any] = default_setter) -> None:
-        """Write the trace context of this request's span into ``carrier`` (headers)."""
+        """Write the trace context of this request's span into ``carrier`` (headers),
+        with the global propagator. Under the default W3C propagators, for a context
+        without baggage and a span without trace state (the usual request), the
+        ``traceparent`` those propagators would write is written here directly: same
+        header, same value, none of their calls."""
         try:
-            get_global_textmap().inject(carrier, self.context, setter)
+            context = self.context
+            textmap = _global_propagation._textmap
+            seen, plain = _seen_textmap
+            if textmap is not seen:
+                plain = _plain_w3c(textmap)
+            if plain and setter is default_setter and not _dict_get(context, _BAGGAGE_KEY):
+                span_context = self.span.get_span_context()
+                state = span_context[4]
+                if state is DEFAULT_TRACE_STATE or not state:
+                    if span_context[5]:  # is_valid: an invalid span context injects nothing
+                        carrier[_TRACEPARENT] = _TRACEPARENT_FORMAT % (
+                            span_context[0],
+                            span_context[1],
+                            span_context[3] & _KNOWN_FLAGS,
+                        )
+                    return
+            get_global_textmap().inject(carrier, context, setter)
         except Exception:
             _logger.exception("Failed to inject trace context into an HTTP request")
 
@@ -250,16 +322,19 @@ class ClientRequest:
         code), protocol version and, when capture is configured, headers."""
         try:
             span = self.span
-            error_type = None
-            if protocol_version:
-                span.set_attribute("network.protocol.version", protocol_version)
-            if status_code:
-                span.set_attribute("http.response.status_code", status_code)
-                if status_code >= 400:
-                    error_type = client_error_type(status_code)
-                    span.set_attribute("error.type", error_type)  # type: ignore[arg-type]
-                    span.set_status(_ERROR)
-            self.outcome = (status_code, protocol_version, error_type)
+            error_type = (
+                client_error_type(status_code) if status_code and status_code >= 400 else None
+            )
+            self.outcome = key = (status_code, protocol_version, error_type)
+            target = self.target
+            # network.protocol.version, http.response.status_code, error.type: one
+            # checked mapping per outcome, stored by the SDK without a check per value
+            attributes = target.responses.get(key)
+            if attributes is None:
+                attributes = target.response_attributes(key)
+            span.set_attributes(attributes)
+            if error_type is not None:
+                span.set_status(_ERROR)
             if headers is not None:
                 capture = self.telemetry.capture_response
                 if capture.active and span.is_recording():

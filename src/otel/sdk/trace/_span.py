@@ -14,7 +14,12 @@ from types import MappingProxyType
 from otel import trace as trace_api
 from otel._log import get_logger
 from otel._once import report_once
-from otel.attributes import AttributeValue, clean_attribute_value, clean_attributes
+from otel.attributes import (
+    AttributeValue,
+    CheckedAttributes,
+    clean_attribute_value,
+    clean_attributes,
+)
 from otel.sdk.resources import Resource
 from otel.sdk.trace._settings import _UNLIMITED, SpanSettings
 from otel.sdk.util._instrumentation import InstrumentationScope
@@ -473,6 +478,15 @@ class Span(ReadableSpan, trace_api.Span):
             self._dropped_attributes += 1
 
     def set_attributes(self, attributes: Mapping[str, AttributeValue]) -> None:
+        if type(attributes) is CheckedAttributes:
+            # validated when built: stored as they are while every key fits (no length
+            # limit: ``checked_room`` is then -1), as ``set_attribute`` would store each
+            checked = attributes._items
+            mine = self._attributes
+            size = len(mine) + len(checked)
+            if size <= self._attr_room and size <= self._settings.checked_room:
+                mine.update(checked)
+                return
         if self._end_time is not None:
             _logger.warning("Setting attributes on ended span.")
             return

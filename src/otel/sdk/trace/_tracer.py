@@ -268,9 +268,9 @@ class Tracer(trace_api.Tracer):
         elif (
             type(attributes) is CheckedAttributes
             and extra is None
-            and len(attributes) <= settings.checked_room
-        ):  # validated when it was built: copied as it is
-            span._attributes = attributes.copy()
+            and len(checked := attributes._items) <= settings.checked_room
+        ):  # validated when it was built: copied as it is (its dict read directly)
+            span._attributes = checked.copy()
         else:  # hostile __bool__: checked inside
             self._set_initial_attributes(span, attributes, extra)
         if links is not None:

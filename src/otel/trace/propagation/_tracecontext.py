@@ -37,6 +37,9 @@ _TRACESTATE = "tracestate"
 _FIELDS = frozenset({_TRACEPARENT, _TRACESTATE})
 # Flags this version knows: sampled (bit 0) and random trace id (bit 1, Level 2).
 _KNOWN_FLAGS = 0x03
+# traceparent version 00 of (trace id, span id, flags & _KNOWN_FLAGS); %-format is 1.6x
+# faster than an f-string here
+_TRACEPARENT_FORMAT = "00-%032x-%016x-%02x"
 
 # version "-" trace-id "-" parent-id "-" trace-flags: the 55 characters every version
 # starts with. Version 00 is exactly that; higher versions may continue with "-...".
@@ -128,7 +131,7 @@ class TraceContextTextMapPropagator(TextMapPropagator):
             setter.set(
                 carrier,
                 _TRACEPARENT,
-                "00-%032x-%016x-%02x"  # noqa: UP031 - %-format is 1.6x faster here
+                _TRACEPARENT_FORMAT
                 % (span_context[0], span_context[1], span_context[3] & _KNOWN_FLAGS),
             )
             state = span_context.trace_state
