@@ -134,11 +134,14 @@ def test_a_dead_writer_fails_its_requests_and_the_next_one_starts_another(
         store.close()
 
 
-def test_the_writer_ignores_ctrl_c_sent_to_the_whole_process_group(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM])
+def test_the_writer_ignores_stop_signals_sent_to_the_whole_process_group(
+    tmp_path: Path, signal_number: int
+) -> None:
     store = SQLiteProcessStore(str(tmp_path / "v.sqlite3"))
     try:
         pid = _child_pid(store)
-        os.kill(pid, signal.SIGINT)
+        os.kill(pid, signal_number)
         time.sleep(0.2)
         store.ingest(spans=_spans()[:5])
         assert _child_pid(store) == pid

@@ -2,8 +2,9 @@
 PATH MAX_AGE_SECONDS MAX_BYTES``, its stdin and stdout the pipes of ``_sqlite_process``'s
 protocol. Runs a ``SQLiteStore`` (its writer thread commits, retention included) fed by this
 process's main thread; exits once its stdin ends, after committing everything it was sent
-(so a parent killed outright loses nothing it was answered for). Ignores SIGINT: Ctrl-C in a
-terminal reaches the whole process group, and the parent decides when the writer stops."""
+(so a parent killed outright loses nothing it was answered for). Ignores SIGINT and SIGTERM:
+Ctrl-C in a terminal, or a stop sent to the process group, reaches it too, and the parent
+decides when the writer stops (SIGKILL still ends it)."""
 
 from __future__ import annotations
 
@@ -86,7 +87,10 @@ def serve(path: str, retention: Retention, requests: IO[bytes], replies: _Replie
 
 
 def main(argv: list[str]) -> int:
+    # Ctrl-C in a terminal, or a stop signal sent to the whole process group, reaches this
+    # process too: it stops when the viewer closes its stdin, after committing everything
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     # the protocol's pipes on private descriptors; anything printed goes to stderr
     requests = os.fdopen(os.dup(0), "rb")
