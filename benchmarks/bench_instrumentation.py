@@ -58,7 +58,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -541,48 +542,46 @@ def _count_opcodes(
     return {"plain": before, "instrumented": after, "added": after - before}
 
 
+@contextmanager
+def _url_args(case: str, server: bool, flask_args: list[str]) -> Iterator[list[str]]:
+    """A child's ``--url`` arguments: with ``server``, ``requests`` against a 127.0.0.1
+    server started here (stopped on exit) and Flask with ``flask_args``; none without."""
+    serve = None
+    try:
+        if server and case == "flask":
+            yield flask_args
+        elif server:
+            serve = _spawn(PYTHONS["otel"], ["--serve"], None)
+            yield ["--url", f"http://127.0.0.1:{int(_read_line(serve, 'server'))}/users/42"]
+        else:
+            yield []
+    finally:
+        if serve is not None:
+            assert serve.stdin is not None
+            serve.stdin.close()
+            serve.wait(timeout=30)
+
+
 def _print_opcodes(case: str, parent: bool, server: bool, otel_src: str | None) -> int:
     """``opcodes`` mode: each side counted in its own interpreter (``server``: ``requests``
     against the 127.0.0.1 server, so the count includes sending the extra header)."""
-    serve = None
-    url_args: list[str] = []
-    try:
-        if server and case == "requests":
-            serve = _spawn(PYTHONS["otel"], ["--serve"], None)
-            url_args = ["--url", f"http://127.0.0.1:{int(_read_line(serve, 'server'))}/users/42"]
+    with _url_args(case, server, []) as url_args:
         for impl in ("otel", "official"):
             count_args = ["--count", impl, "--case", case, *url_args] + ["--parent"] * parent
             proc = _spawn(PYTHONS[impl], count_args, otel_src if impl == "otel" else None)
             out, _ = proc.communicate(timeout=300)
             print(impl, out.strip())
-    finally:
-        if serve is not None:
-            assert serve.stdin is not None
-            serve.stdin.close()
-            serve.wait(timeout=30)
     return 0
 
 
 def _print_collections(case: str, server: bool, otel_src: str | None) -> int:
     """``collections`` mode: each side in its own interpreter, one after the other."""
-    serve = None
-    url_args: list[str] = []
-    try:
-        if server and case == "flask":
-            url_args = ["--url", "served"]
-        elif server:
-            serve = _spawn(PYTHONS["otel"], ["--serve"], None)
-            url_args = ["--url", f"http://127.0.0.1:{int(_read_line(serve, 'server'))}/users/42"]
+    with _url_args(case, server, ["--url", "served"]) as url_args:
         for impl in ("otel", "official"):
             args = ["--collections", impl, "--case", case, *url_args]
             proc = _spawn(PYTHONS[impl], args, otel_src if impl == "otel" else None)
             out, _ = proc.communicate(timeout=600)
             print(impl, "collections per 1000 calls", out.strip())
-    finally:
-        if serve is not None:
-            assert serve.stdin is not None
-            serve.stdin.close()
-            serve.wait(timeout=30)
     return 0
 
 

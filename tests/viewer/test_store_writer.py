@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from otel.exporter.otlp._proto._model import Event, Resource, Scope, Span
+from otel.viewer._store._interface import Store
 from otel.viewer._store._memory import MemoryStore
 from otel.viewer._store._sqlite import SQLiteStore
 
@@ -59,22 +60,29 @@ def _fields(span: Span) -> tuple[object, ...]:
     )
 
 
-def test_spans_written_in_statements_with_and_without_bodies_come_back_whole(
-    tmp_path: Path,
-) -> None:
-    spans = _spans()
-    sqlite = SQLiteStore(str(tmp_path / "v.sqlite3"))
+def assert_stored_as_the_memory_store_keeps_them(store: Store, spans: list[Span]) -> None:
+    """Ingest ``spans`` into ``store`` and check every trace comes back field for field as
+    the memory store gives it."""
     memory = MemoryStore()
     try:
-        sqlite.ingest(spans=spans)
+        store.ingest(spans=spans)
         memory.ingest(spans=spans)
         for trace_id in sorted({s.trace_id for s in spans}):
-            got = sorted(map(_fields, sqlite.get_trace(trace_id)), key=lambda f: f[1])
+            got = sorted(map(_fields, store.get_trace(trace_id)), key=lambda f: f[1])
             want = sorted(map(_fields, memory.get_trace(trace_id)), key=lambda f: f[1])
             assert got == want and got, trace_id
     finally:
-        sqlite.close()
         memory.close()
+
+
+def test_spans_written_in_statements_with_and_without_bodies_come_back_whole(
+    tmp_path: Path,
+) -> None:
+    sqlite = SQLiteStore(str(tmp_path / "v.sqlite3"))
+    try:
+        assert_stored_as_the_memory_store_keeps_them(sqlite, _spans())
+    finally:
+        sqlite.close()
 
 
 def test_a_root_span_is_stored_with_a_null_parent(tmp_path: Path) -> None:

@@ -12,11 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
-from test_store_writer import _fields, _spans
+from test_store_writer import _spans, assert_stored_as_the_memory_store_keeps_them
 
 from otel.exporter.otlp._proto._model import LogRecord, Metric, MetricPoint, Resource, Scope
 from otel.viewer._store._interface import Retention, StoreError
-from otel.viewer._store._memory import MemoryStore
 from otel.viewer._store._rows import PreparedSpans, prepare_spans
 from otel.viewer._store._sqlite import SQLiteStore
 from otel.viewer._store._sqlite_process import (
@@ -42,20 +41,12 @@ def _log(body: str) -> LogRecord:
 
 
 def test_spans_committed_by_the_child_are_read_back_whole_by_the_parent(tmp_path: Path) -> None:
-    spans = _spans()
     store = SQLiteProcessStore(str(tmp_path / "v.sqlite3"))
-    memory = MemoryStore()
     try:
-        store.ingest(spans=spans)
-        memory.ingest(spans=spans)
-        for trace_id in sorted({s.trace_id for s in spans}):
-            got = sorted(map(_fields, store.get_trace(trace_id)), key=lambda f: f[1])
-            want = sorted(map(_fields, memory.get_trace(trace_id)), key=lambda f: f[1])
-            assert got == want and got, trace_id
+        assert_stored_as_the_memory_store_keeps_them(store, _spans())
         assert store.services() == ["a", "b"]
     finally:
         store.close()
-        memory.close()
 
 
 def test_a_request_body_carries_spans_metrics_and_logs_unchanged() -> None:

@@ -198,7 +198,51 @@ def connect(path: str) -> sqlite3.Connection:
     return conn
 
 
-class SQLiteStore(SQLiteReader):
+class SQLiteStoreBase(SQLiteReader):
+    """What both SQLite stores share: ``ingest``'s checks and row building around the
+    subclass's ``_commit_request``, and the trace listeners (``_listeners``, ``_closed``
+    set by the subclass)."""
+
+    _listeners: list[TraceListener]
+
+    def ingest(
+        self,
+        spans: Sequence[Span] | PreparedSpans = (),
+        metrics: Sequence[Metric] = (),
+        logs: Sequence[LogRecord] = (),
+        timeout_millis: float = 30_000,
+    ) -> None:
+        if self._closed:
+            raise StoreError("the store is closed")
+        if not spans and not metrics and not logs:
+            return
+        prepared = None
+        if spans:
+            prepared = spans if isinstance(spans, PreparedSpans) else prepare_spans(spans)
+        self._commit_request(prepared, metrics, logs, timeout_millis)
+
+    def _commit_request(
+        self,
+        prepared: PreparedSpans | None,
+        metrics: Sequence[Metric],
+        logs: Sequence[LogRecord],
+        timeout_millis: float,
+    ) -> None:
+        """Commit one request's telemetry, waiting at most ``timeout_millis``."""
+        raise NotImplementedError
+
+    def add_listener(self, listener: TraceListener) -> None:
+        self._listeners.append(listener)
+
+    def _notify(self, changed: set[bytes]) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(changed)
+            except Exception:
+                _log.exception("otel view: trace listener failed")
+
+
+class SQLiteStore(SQLiteStoreBase):
     """The default store. ``path`` is a file (created with its directory) or ``":memory:"``
     is refused (use ``MemoryStore``). Thread-safe; ``close`` is bounded by its timeout."""
 
@@ -277,20 +321,13 @@ class SQLiteStore(SQLiteReader):
 
     # ------------------------------------------------------------------ writing
 
-    def ingest(
+    def _commit_request(
         self,
-        spans: Sequence[Span] | PreparedSpans = (),
-        metrics: Sequence[Metric] = (),
-        logs: Sequence[LogRecord] = (),
-        timeout_millis: float = 30_000,
+        prepared: PreparedSpans | None,
+        metrics: Sequence[Metric],
+        logs: Sequence[LogRecord],
+        timeout_millis: float,
     ) -> None:
-        if self._closed:
-            raise StoreError("the store is closed")
-        if not spans and not metrics and not logs:
-            return
-        prepared = None
-        if spans:
-            prepared = spans if isinstance(spans, PreparedSpans) else prepare_spans(spans)
         waiter = _Waiter()
         self.submit(prepared, metrics, logs, waiter)
         if not waiter.event.wait(timeout_millis / 1000):
@@ -376,11 +413,7 @@ class SQLiteStore(SQLiteReader):
             item[3].done()
         self._committed.set()
         if changed:
-            for listener in list(self._listeners):
-                try:
-                    listener(changed)
-                except Exception:
-                    _log.exception("otel view: trace listener failed")
+            self._notify(changed)
 
     def _id_of(self, conn: sqlite3.Connection, table: str, cache: dict[str, int], key: str) -> int:
         found = cache.get(key)
@@ -689,9 +722,6 @@ class SQLiteStore(SQLiteReader):
         return int((pages - free) * page_size)
 
     # ------------------------------------------------------------------ lifecycle
-
-    def add_listener(self, listener: TraceListener) -> None:
-        self._listeners.append(listener)
 
     def close(self, timeout_millis: float = 10_000) -> None:
         if self._closed:

@@ -32,12 +32,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
-from otel.exporter.otlp._proto._model import LogRecord, Metric, Span
+from otel.exporter.otlp._proto._model import LogRecord, Metric
 from otel.viewer._store._interface import Retention, StoreBusy, StoreError, TraceListener
-from otel.viewer._store._rows import PreparedSpans, prepare_spans
-from otel.viewer._store._sqlite import connect
+from otel.viewer._store._rows import PreparedSpans
+from otel.viewer._store._sqlite import SQLiteStoreBase, connect
 from otel.viewer._store._sqlite_blocks import BlockCache
-from otel.viewer._store._sqlite_query import SQLiteReader
 
 _log = logging.getLogger("otel.viewer")
 
@@ -98,7 +97,7 @@ def read_exactly(stream: IO[bytes], size: int) -> bytes | None:
     return data if data is not None and len(data) == size else None
 
 
-class SQLiteProcessStore(SQLiteReader):
+class SQLiteProcessStore(SQLiteStoreBase):
     """``SQLiteStore``'s data and queries, its writer in a child process started here.
 
     Thread-safe. ``ingest`` blocks until the child committed (or ``timeout_millis``), raises
@@ -202,29 +201,15 @@ class SQLiteProcessStore(SQLiteReader):
             pending.error = "the store's writer process exited"
             pending.event.set()
 
-    def _notify(self, changed: set[bytes]) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(changed)
-            except Exception:
-                _log.exception("otel view: trace listener failed")
-
     # ------------------------------------------------------------------ writing
 
-    def ingest(
+    def _commit_request(
         self,
-        spans: Sequence[Span] | PreparedSpans = (),
-        metrics: Sequence[Metric] = (),
-        logs: Sequence[LogRecord] = (),
-        timeout_millis: float = 30_000,
+        prepared: PreparedSpans | None,
+        metrics: Sequence[Metric],
+        logs: Sequence[LogRecord],
+        timeout_millis: float,
     ) -> None:
-        if self._closed:
-            raise StoreError("the store is closed")
-        if not spans and not metrics and not logs:
-            return
-        prepared = None
-        if spans:
-            prepared = spans if isinstance(spans, PreparedSpans) else prepare_spans(spans)
         body = encode_request(prepared, metrics, logs)
         pending = _Pending()
         with self._send_lock:
@@ -253,9 +238,6 @@ class SQLiteProcessStore(SQLiteReader):
             raise StoreBusy(pending.error)
         if pending.kind != COMMITTED:
             raise StoreError(f"commit failed: {pending.error}")
-
-    def add_listener(self, listener: TraceListener) -> None:
-        self._listeners.append(listener)
 
     # ------------------------------------------------------------------ lifecycle
 
