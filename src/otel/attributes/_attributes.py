@@ -203,12 +203,17 @@ class CheckedAttributes(Mapping[str, AttributeValue]):
     ``clean_attributes`` keeps, without a count or length limit). For attributes that an
     instrumentation passes to many spans: a span started with one copies it without
     checking each value again (its limits still apply). Immutable, so thread-safe.
+
+    ``cache_key`` is an object unique to this mapping, hashed and compared by identity:
+    the SDK's metric streams find the series of a measurement recorded with it by that
+    key, without building and hashing a key from the items each time.
     """
 
-    __slots__ = ("_items",)
+    __slots__ = ("_items", "cache_key")
 
     def __init__(self, attributes: Mapping[str, object] | None = None) -> None:
         self._items = clean_attributes(attributes)[0]
+        self.cache_key = object()
 
     def __getitem__(self, key: str) -> AttributeValue:
         return self._items[key]

@@ -474,3 +474,10 @@ def test_extract_replaces_an_existing_parent() -> None:
     existing = context_with(SpanContext(1, 2, False))
     context = PROPAGATOR.extract({"traceparent": VALID}, existing)
     assert get_current_span(context).get_span_context().trace_id == int(TRACE_ID, 16)
+
+
+def test_inject_writes_the_largest_ids_and_only_the_known_flags() -> None:
+    carrier: dict[str, str] = {}
+    largest = SpanContext(2**128 - 1, 2**64 - 1, False, TraceFlags(0xFF))
+    PROPAGATOR.inject(carrier, context_with(largest))
+    assert carrier["traceparent"] == f"00-{'f' * 32}-{'f' * 16}-03"

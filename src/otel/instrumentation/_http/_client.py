@@ -50,10 +50,9 @@ from otel.trace import Span, SpanKind, StatusCode
 from otel.trace._context_helpers import _SPAN_KEY
 from otel.trace._span_context import DEFAULT_TRACE_STATE
 from otel.trace.propagation._tracecontext import (
-    _KNOWN_FLAGS,
     _TRACEPARENT,
-    _TRACEPARENT_FORMAT,
     TraceContextTextMapPropagator,
+    traceparent_header,
 )
 
 _logger = logging.getLogger("otel.instrumentation")
@@ -131,7 +130,7 @@ class ClientTarget:
         self.name = "HTTP" if name == OTHER else name
         self.attributes = CheckedAttributes(attributes)
         self.metric = metric
-        self.outcomes: dict[tuple[int, str | None, str | None], dict[str, Any]] = {}
+        self.outcomes: dict[tuple[int, str | None, str | None], CheckedAttributes] = {}
         self.responses: dict[tuple[int, str | None, str | None], CheckedAttributes] = {}
 
     def response_attributes(self, key: tuple[int, str | None, str | None]) -> CheckedAttributes:
@@ -144,14 +143,14 @@ class ClientTarget:
 
     def outcome(
         self, status_code: int, protocol_version: str | None, error_type: str | None
-    ) -> dict[str, Any]:
-        """The metric attributes of a request that ended so (the same dict every time:
-        callers never modify it)."""
+    ) -> CheckedAttributes:
+        """The metric attributes of a request that ended so: the same read-only mapping
+        every time, which the SDK's histogram finds its series by (``cache_key``)."""
         key = (status_code, protocol_version, error_type)
         found = self.outcomes.get(key)
         if found is not None:
             return found
-        attributes = _outcome_attributes(dict(self.metric), *key)
+        attributes = CheckedAttributes(_outcome_attributes(dict(self.metric), *key))
         if len(self.outcomes) < _MAX_OUTCOMES:
             self.outcomes[key] = attributes
         return attributes
@@ -282,10 +281,8 @@ class ClientRequest:
                 state = span_context[4]
                 if state is DEFAULT_TRACE_STATE or not state:
                     if span_context[5]:  # is_valid: an invalid span context injects nothing
-                        carrier[_TRACEPARENT] = _TRACEPARENT_FORMAT % (
-                            span_context[0],
-                            span_context[1],
-                            span_context[3] & _KNOWN_FLAGS,
+                        carrier[_TRACEPARENT] = traceparent_header(
+                            span_context[0], span_context[1], span_context[3]
                         )
                     return
             get_global_textmap().inject(carrier, context, setter)

@@ -27,11 +27,11 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from time import time_ns
 from typing import Any
 
-from otel.attributes import clean_attributes
+from otel.attributes import CheckedAttributes, clean_attributes
 from otel.context import Context
 from otel.context._context import _CURRENT
 from otel.sdk.metrics._aggregation._config import StreamConfig
@@ -83,6 +83,17 @@ _EX_TRACE = 2
 _EX_CUSTOM = 3
 
 _Snap = tuple[frozenset[tuple[str, Any]], dict[str, Any], Any, list[Exemplar], int]
+
+
+def raw_key(attributes: Any) -> Hashable:
+    """The key of ``attributes`` in a stream's attribute-set cache (``_Stream._cache``): a
+    :class:`CheckedAttributes`' ``cache_key``, else the tuple of the mapping's items, ``()``
+    for none. Raises TypeError for unhashable values, AttributeError for what is not a
+    mapping. The record paths inline it (dicts first); tests/sdk/metrics/test_cache_keys.py
+    binds those copies to it."""
+    if type(attributes) is CheckedAttributes:
+        return attributes.cache_key
+    return tuple(attributes.items()) if attributes else ()
 
 
 def _exemplar_mode(exemplar_filter: ExemplarFilter) -> int:
@@ -157,7 +168,7 @@ class _Stream:
         self._lock = threading.Lock()
         self._collect_lock = threading.Lock()
         self._cells: dict[frozenset[tuple[str, Any]], Any] = {}
-        self._cache: dict[tuple[tuple[str, Any], ...], Any] = {}
+        self._cache: dict[Hashable, Any] = {}
         self._retired: list[tuple[int, dict[frozenset[tuple[str, Any]], Any]]] = []
         self._created_ns = time_ns()
         is_async = self._is_async = config.is_async
@@ -229,7 +240,7 @@ class _Stream:
                 else:
                     cell = cells[key] = self._new_cell(cleaned)
             try:
-                raw = tuple(attributes.items()) if attributes else ()
+                raw = raw_key(attributes)
                 if len(self._cache) < self._cache_max:
                     self._cache[raw] = cell
             except (TypeError, AttributeError):
@@ -238,9 +249,7 @@ class _Stream:
 
     def _inline_parts(
         self,
-    ) -> tuple[
-        dict[tuple[tuple[str, Any], ...], Any], Callable[[Any], Any], int, Callable[..., None]
-    ]:
+    ) -> tuple[dict[Hashable, Any], Callable[[Any], Any], int, Callable[..., None]]:
         """The seam for instruments that run ``record`` on their stream's parts (one frame
         less per measurement): the attribute-set cache, the slow path for a set not in it,
         the exemplar mode and the exemplar offer. The histogram shares the stream's own
@@ -395,16 +404,14 @@ class _Stream:
         """``_canonical`` with a cache (observable instruments report the same sets often)."""
         cache = self._cache  # unused by the record path of observable streams
         try:
-            result: tuple[frozenset[tuple[str, Any]], dict[str, Any]] = cache[
-                tuple(attributes.items()) if attributes else ()
-            ]
+            result: tuple[frozenset[tuple[str, Any]], dict[str, Any]] = cache[raw_key(attributes)]
             return result
         except (KeyError, TypeError, AttributeError):
             pass
         result = self._canonical(attributes)
         try:
             if len(cache) < self._cache_max:
-                cache[tuple(attributes.items()) if attributes else ()] = result
+                cache[raw_key(attributes)] = result
         except (TypeError, AttributeError):
             pass
         return result
@@ -455,7 +462,7 @@ class _Stream:
         """``record`` where ``+=`` is not atomic (no GIL): the cell is updated under the
         stream lock by ``_update_cell``; the exemplar pre-check is the lock-free path's."""
         try:
-            cell = self._cache[tuple(attributes.items()) if attributes else ()]
+            cell = self._cache[raw_key(attributes)]
         except Exception:
             cell = self._cell_for(attributes)
         with self._lock:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from time import time_ns
 from typing import TYPE_CHECKING, Any
 
+from otel.attributes import CheckedAttributes
 from otel.context import Context
 from otel.sdk.metrics._aggregation._base import (
     _DELTA,
@@ -97,7 +98,7 @@ class HistogramRecord:
     __slots__ = ()
 
     if TYPE_CHECKING:
-        _fast_cache: dict[tuple[tuple[str, Any], ...], Any] | None
+        _fast_cache: dict[Hashable, Any] | None
         _bounds: tuple[float, ...]
         _ex_mode: int
         _cell_for: Callable[[Any], Any]
@@ -118,7 +119,18 @@ class HistogramRecord:
             cache = self._fast_cache
             if cache is not None:
                 try:
-                    cell = cache[tuple(attributes.items()) if attributes else ()]
+                    cell = cache[
+                        # raw_key(attributes), inline: dicts first
+                        (
+                            tuple(attributes.items())
+                            if type(attributes) is dict
+                            else attributes.cache_key
+                            if type(attributes) is CheckedAttributes
+                            else tuple(attributes.items())
+                            if attributes
+                            else ()
+                        )
+                    ]
                 except Exception:  # new, unhashable or hostile: the slow path sorts it out
                     cell = self._cell_for(attributes)
                 index = bisect_left(self._bounds, amount)

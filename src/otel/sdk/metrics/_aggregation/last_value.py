@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from otel.attributes import CheckedAttributes
 from otel.context import Context
 from otel.sdk.metrics._aggregation._base import (
     _CUMULATIVE,
@@ -26,7 +27,18 @@ class LastValueStream(_Stream):
 
     def record(self, value: int | float, attributes: Any, context: Context | None) -> None:
         try:
-            cell = self._cache[tuple(attributes.items()) if attributes else ()]
+            cell = self._cache[
+                # raw_key(attributes), inline: dicts first
+                (
+                    tuple(attributes.items())
+                    if type(attributes) is dict
+                    else attributes.cache_key
+                    if type(attributes) is CheckedAttributes
+                    else tuple(attributes.items())
+                    if attributes
+                    else ()
+                )
+            ]
         except (KeyError, TypeError, AttributeError):
             cell = self._cell_for(attributes)
         if GIL_ATOMIC:

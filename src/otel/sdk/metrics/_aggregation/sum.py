@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from otel.attributes import CheckedAttributes
 from otel.context import Context
 from otel.sdk.metrics._aggregation._base import (
     _CUMULATIVE,
@@ -46,7 +47,7 @@ class SumRecord:
     __slots__ = ()
 
     if TYPE_CHECKING:
-        _fast_cache: dict[tuple[tuple[str, Any], ...], Any] | None
+        _fast_cache: dict[Hashable, Any] | None
         _floor: int | float
         _ex_mode: int
         _cell_for: Callable[[Any], Any]
@@ -67,7 +68,18 @@ class SumRecord:
             cache = self._fast_cache
             if cache is not None:
                 try:
-                    cell = cache[tuple(attributes.items()) if attributes else ()]
+                    cell = cache[
+                        # raw_key(attributes), inline: dicts first
+                        (
+                            tuple(attributes.items())
+                            if type(attributes) is dict
+                            else attributes.cache_key
+                            if type(attributes) is CheckedAttributes
+                            else tuple(attributes.items())
+                            if attributes
+                            else ()
+                        )
+                    ]
                 except Exception:  # new, unhashable or hostile: the slow path sorts it out
                     cell = self._cell_for(attributes)
                 cell.value += amount
