@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from otel.instrumentation._http import HttpTelemetry
+from otel.attributes import CheckedAttributes
+from otel.instrumentation._http import HttpTelemetry, _client
 from otel.instrumentation._http._client import (
     _MAX_CACHED_URL_CHARS,
     _MAX_OUTCOMES,
@@ -121,6 +122,28 @@ def test_outcome_attribute_sets_are_reused_and_their_table_is_bounded() -> None:
     for code in range(300, 300 + 2 * _MAX_OUTCOMES):
         assert target.outcome(code, None, None)["http.response.status_code"] == code
     assert len(target.outcomes) <= _MAX_OUTCOMES
+
+
+def test_targets_of_one_server_share_their_metric_attribute_sets() -> None:
+    # the metric streams find a CheckedAttributes' series by identity: a target built
+    # anew (another URL, or after the target cache was emptied) hands over the same object
+    parts = ("http", "example.com", 80)
+    first = ClientTarget("GET", "http://example.com/users/1", parts)
+    second = ClientTarget("GET", "http://example.com/users/2", parts)
+    ok = first.outcome(200, "1.1", None)
+    assert isinstance(ok, CheckedAttributes)
+    assert second.outcome(200, "1.1", None) is ok
+    assert second.outcome(404, "1.1", "404") is not ok
+
+
+def test_past_the_shared_sets_bound_metric_attributes_are_plain_dicts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_client, "_MAX_METRIC_SETS", 0)
+    monkeypatch.setattr(_client, "_metric_sets", {})
+    target = ClientTarget("GET", "http://example.com/", ("http", "example.com", 80))
+    outcome = target.outcome(200, "1.1", None)
+    assert type(outcome) is dict and outcome["http.response.status_code"] == 200
 
 
 def test_duration_metric_has_one_series_per_outcome(capture_metrics: CapturedMetrics) -> None:

@@ -18,7 +18,7 @@ bounded cache, see :class:`ClientTarget`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from time import perf_counter
 from typing import Any
 
@@ -71,6 +71,26 @@ _MAX_OUTCOMES = 32
 _MAX_CACHED_URL_CHARS = 2048
 
 _NO_OUTCOME = (0, None, None)
+
+# One CheckedAttributes per distinct metric attribute set, shared by every target: the
+# metric streams find a CheckedAttributes' series by its identity, so a target built anew
+# (the target cache is emptied when full) must hand them the same object for the same set.
+# Past _MAX_METRIC_SETS sets, plain dicts (found by their items, no identity key kept).
+_MAX_METRIC_SETS = 1024
+_metric_sets: dict[tuple[tuple[str, Any], ...], CheckedAttributes] = {}
+
+
+def shared_metric_set(attributes: dict[str, Any]) -> Mapping[str, Any]:
+    """The one CheckedAttributes of this attribute set (values hashable), or the dict
+    itself once _MAX_METRIC_SETS sets are known."""
+    key = tuple(attributes.items())
+    found = _metric_sets.get(key)
+    if found is not None:
+        return found
+    if len(_metric_sets) >= _MAX_METRIC_SETS:
+        return attributes
+    return _metric_sets.setdefault(key, CheckedAttributes(attributes))
+
 
 EXCLUDED: Any = object()
 """Cached in place of a target for a URL the instrumentation must not trace."""
@@ -130,7 +150,7 @@ class ClientTarget:
         self.name = "HTTP" if name == OTHER else name
         self.attributes = CheckedAttributes(attributes)
         self.metric = metric
-        self.outcomes: dict[tuple[int, str | None, str | None], CheckedAttributes] = {}
+        self.outcomes: dict[tuple[int, str | None, str | None], Mapping[str, Any]] = {}
         self.responses: dict[tuple[int, str | None, str | None], CheckedAttributes] = {}
 
     def response_attributes(self, key: tuple[int, str | None, str | None]) -> CheckedAttributes:
@@ -143,14 +163,14 @@ class ClientTarget:
 
     def outcome(
         self, status_code: int, protocol_version: str | None, error_type: str | None
-    ) -> CheckedAttributes:
+    ) -> Mapping[str, Any]:
         """The metric attributes of a request that ended so: the same read-only mapping
-        every time, which the SDK's histogram finds its series by (``cache_key``)."""
+        every time (see :func:`shared_metric_set`)."""
         key = (status_code, protocol_version, error_type)
         found = self.outcomes.get(key)
         if found is not None:
             return found
-        attributes = CheckedAttributes(_outcome_attributes(dict(self.metric), *key))
+        attributes = shared_metric_set(_outcome_attributes(dict(self.metric), *key))
         if len(self.outcomes) < _MAX_OUTCOMES:
             self.outcomes[key] = attributes
         return attributes
