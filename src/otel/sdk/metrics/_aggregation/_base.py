@@ -89,8 +89,10 @@ def raw_key(attributes: Any) -> Hashable:
     """The key of ``attributes`` in a stream's attribute-set cache (``_Stream._cache``): a
     :class:`CheckedAttributes`' ``cache_key``, else the tuple of the mapping's items, ``()``
     for none. Raises TypeError for unhashable values, AttributeError for what is not a
-    mapping. The record paths inline it (dicts first); tests/sdk/metrics/test_cache_keys.py
-    binds those copies to it."""
+    mapping. The instruments' record paths build a dict's key inline and call this for
+    anything else; tests/sdk/metrics/test_cache_keys.py checks every path finds its series."""
+    if attributes is None:
+        return ()
     if type(attributes) is CheckedAttributes:
         return attributes.cache_key
     return tuple(attributes.items()) if attributes else ()

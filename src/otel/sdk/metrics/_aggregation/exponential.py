@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from time import time_ns
 from typing import Any
 
-from otel.attributes import CheckedAttributes
 from otel.context import Context
 from otel.sdk.metrics._aggregation._base import (
     _DELTA,
@@ -16,6 +15,7 @@ from otel.sdk.metrics._aggregation._base import (
     _get_context,
     _Snap,
     _Stream,
+    raw_key,
 )
 from otel.sdk.metrics._aggregation._config import StreamConfig
 from otel.sdk.metrics._exemplar import ExemplarReservoir
@@ -60,18 +60,7 @@ class ExponentialHistogramStream(_Stream):
 
     def record(self, value: int | float, attributes: Any, context: Context | None) -> None:
         try:
-            cell = self._cache[
-                # raw_key(attributes), inline: dicts first
-                (
-                    tuple(attributes.items())
-                    if type(attributes) is dict
-                    else attributes.cache_key
-                    if type(attributes) is CheckedAttributes
-                    else tuple(attributes.items())
-                    if attributes
-                    else ()
-                )
-            ]
+            cell = self._cache[raw_key(attributes)]
         except (KeyError, TypeError, AttributeError):
             cell = self._cell_for(attributes)
         lock = self._lock

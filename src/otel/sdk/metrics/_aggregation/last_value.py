@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from otel.attributes import CheckedAttributes
 from otel.context import Context
 from otel.sdk.metrics._aggregation._base import (
     _CUMULATIVE,
@@ -16,6 +15,7 @@ from otel.sdk.metrics._aggregation._base import (
     _get_context,
     _Snap,
     _Stream,
+    raw_key,
 )
 from otel.sdk.metrics._point import DataT, Gauge, NumberDataPoint
 
@@ -27,18 +27,7 @@ class LastValueStream(_Stream):
 
     def record(self, value: int | float, attributes: Any, context: Context | None) -> None:
         try:
-            cell = self._cache[
-                # raw_key(attributes), inline: dicts first
-                (
-                    tuple(attributes.items())
-                    if type(attributes) is dict
-                    else attributes.cache_key
-                    if type(attributes) is CheckedAttributes
-                    else tuple(attributes.items())
-                    if attributes
-                    else ()
-                )
-            ]
+            cell = self._cache[raw_key(attributes)]
         except (KeyError, TypeError, AttributeError):
             cell = self._cell_for(attributes)
         if GIL_ATOMIC:

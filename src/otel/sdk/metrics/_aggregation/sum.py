@@ -6,7 +6,6 @@ import sys
 from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from otel.attributes import CheckedAttributes
 from otel.context import Context
 from otel.sdk.metrics._aggregation._base import (
     _CUMULATIVE,
@@ -19,6 +18,7 @@ from otel.sdk.metrics._aggregation._base import (
     _logger,
     _Snap,
     _Stream,
+    raw_key,
 )
 from otel.sdk.metrics._aggregation._config import StreamConfig
 from otel.sdk.metrics._point import DataT, NumberDataPoint, Sum
@@ -68,18 +68,9 @@ class SumRecord:
             cache = self._fast_cache
             if cache is not None:
                 try:
-                    cell = cache[
-                        # raw_key(attributes), inline: dicts first
-                        (
-                            tuple(attributes.items())
-                            if type(attributes) is dict
-                            else attributes.cache_key
-                            if type(attributes) is CheckedAttributes
-                            else tuple(attributes.items())
-                            if attributes
-                            else ()
-                        )
-                    ]
+                    a = attributes  # the key is raw_key(a), built inline for dicts and None
+                    key = tuple(a.items()) if type(a) is dict else () if a is None else raw_key(a)
+                    cell = cache[key]
                 except Exception:  # new, unhashable or hostile: the slow path sorts it out
                     cell = self._cell_for(attributes)
                 cell.value += amount
